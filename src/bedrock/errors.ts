@@ -1,0 +1,112 @@
+/**
+ * Classifies whatever a call threw: the error code and message to record, and whether the pool
+ * should retry it (PRODUCT.md > Scheduling lists both sets). Pure, so it is tested table-style.
+ */
+
+export interface CallFailure {
+  /** Exception name (ThrottlingException), Node error code (ECONNRESET) or TimeoutError. */
+  code: string;
+  message: string;
+  status?: number;
+  retryable: boolean;
+  /** A throttle: the adaptive limiter slows down on these. */
+  throttle: boolean;
+  /** From `retry-after` (seconds or an HTTP date) or `x-amz-retry-after` (ms). */
+  retryAfterMs?: number;
+}
+
+const RETRYABLE = new Set([
+  'ThrottlingException',
+  'ModelNotReadyException',
+  'ServiceUnavailableException',
+  'InternalServerException',
+  'ModelTimeoutException',
+  'ModelStreamErrorException',
+]);
+
+const THROTTLES = new Set(['ThrottlingException', 'ModelNotReadyException', 'TooManyRequestsException']);
+
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ERR_HTTP2_STREAM_ERROR',
+  'ERR_HTTP2_SESSION_ERROR',
+  'ERR_HTTP2_GOAWAY_SESSION',
+  'ERR_STREAM_PREMATURE_CLOSE',
+  'UND_ERR_SOCKET',
+]);
+
+interface SdkLikeError {
+  name?: string;
+  message?: string;
+  code?: string;
+  cause?: unknown;
+  $metadata?: { httpStatusCode?: number };
+  $response?: { statusCode?: number; headers?: Record<string, string | undefined> };
+  /** Set by the stream readers for exceptions that arrive after the stream opened. */
+  $midStream?: boolean;
+}
+
+export function classifyError(error: unknown, now = Date.now()): CallFailure {
+  const e = (error ?? {}) as SdkLikeError;
+  const status = e.$metadata?.httpStatusCode ?? e.$response?.statusCode;
+  const networkCode = findNetworkCode(error);
+  const name = e.name && e.name !== 'Error' ? e.name : undefined;
+  const code =
+    name === 'AbortError' && e.message?.includes('timed out')
+      ? 'TimeoutError'
+      : (networkCode ?? name ?? 'Error');
+  const message = oneLine(e.message ?? String(error));
+
+  const throttle = THROTTLES.has(code) || status === 429;
+  const retryable =
+    throttle ||
+    RETRYABLE.has(code) ||
+    networkCode !== undefined ||
+    code === 'TimeoutError' ||
+    e.$midStream === true ||
+    (status !== undefined && status >= 500);
+  const failure: CallFailure = { code, message, retryable, throttle };
+  if (status !== undefined) failure.status = status;
+  const retryAfterMs = retryAfter(e.$response?.headers, now);
+  if (retryAfterMs !== undefined) failure.retryAfterMs = retryAfterMs;
+  return failure;
+}
+
+function findNetworkCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 10 && current && typeof current === 'object'; depth++) {
+    const code = (current as SdkLikeError).code;
+    if (typeof code === 'string' && NETWORK_CODES.has(code)) return code;
+    current = (current as SdkLikeError).cause;
+  }
+  return undefined;
+}
+
+/** `x-amz-retry-after` is milliseconds; `retry-after` is seconds or an HTTP date. */
+export function retryAfter(
+  headers: Record<string, string | undefined> | undefined,
+  now = Date.now(),
+): number | undefined {
+  if (!headers) return undefined;
+  const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+  const amz = Number(lower['x-amz-retry-after']);
+  if (lower['x-amz-retry-after'] !== undefined && Number.isFinite(amz) && amz >= 0) return amz;
+  const value = lower['retry-after'];
+  if (value === undefined || value.trim() === '') return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return seconds >= 0 ? seconds * 1000 : undefined;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}

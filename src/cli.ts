@@ -1,0 +1,116 @@
+/**
+ * The command line: yargs wiring, and the only place that touches the console, process.exit and
+ * signals. Every option value reaches the commands as the raw text typed, so the one validator
+ * (job/resolve.ts) can quote it back in its error messages.
+ */
+import { readFileSync } from 'node:fs';
+import type { Options } from 'yargs';
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import type { CommandIO } from './commands/io.js';
+import { ExitCode, RunBatchError } from './errors.js';
+import { RUN_OPTIONS } from './job/options.js';
+
+// The AWS SDK warns that its versions published after January 2027 need Node 22. The lockfile pins
+// one that supports Node 20, so the warning tells a user of this tool nothing; the SDK's own switch
+// turns it off.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const version = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+const io: CommandIO = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  env: process.env,
+  cwd: process.cwd(),
+  isTTY: process.stderr.isTTY === true,
+  onSignal: (listener) => {
+    process.on('SIGINT', listener);
+    process.on('SIGTERM', listener);
+    return () => {
+      process.off('SIGINT', listener);
+      process.off('SIGTERM', listener);
+    };
+  },
+};
+
+function runOptions(): Record<string, Options> {
+  const options: Record<string, Options> = {};
+  for (const def of RUN_OPTIONS) {
+    options[def.flag] = {
+      describe: def.describe,
+      group: `${def.group}:`,
+      type: def.type === 'boolean' ? 'boolean' : 'string',
+      ...(def.alias ? { alias: def.alias } : {}),
+      ...(def.choices ? { choices: def.choices } : {}),
+      ...(def.defaultDescription ? { defaultDescription: def.defaultDescription } : {}),
+    };
+  }
+  return options;
+}
+
+let exitCode: number = ExitCode.Ok;
+const run = (fn: () => Promise<number>) => async () => {
+  exitCode = await fn();
+};
+
+async function main(): Promise<void> {
+  await yargs(hideBin(process.argv))
+    .scriptName('run-batch')
+    .usage('$0 <input> [options]\n\nRun every row of a CSV or JSONL file of prompts through Amazon Bedrock.')
+    .parserConfiguration({ 'camel-case-expansion': false, 'boolean-negation': true })
+    .command(
+      ['$0 <input>', 'run [input]'],
+      'Run a file of prompts (the default command)',
+      (y) =>
+        y
+          .positional('input', { describe: 'CSV or JSONL file of prompts', type: 'string' })
+          .options(runOptions()),
+      (argv) =>
+        run(async () => {
+          const { runCommand } = await import('./commands/run.js');
+          return runCommand(argv as Record<string, unknown>, io);
+        })(),
+    )
+    .command(
+      'emulator',
+      'Run the Bedrock Runtime emulator in the foreground',
+      (y) =>
+        y.options({
+          port: { type: 'string', describe: 'Port to listen on (0 picks a free one)', default: '4010' },
+          host: { type: 'string', describe: 'Address to listen on', default: '127.0.0.1' },
+          'latency-ms': { type: 'string', describe: 'Base latency of every call', default: '0' },
+          'ms-per-token': { type: 'string', describe: 'Extra latency per output token', default: '0' },
+        }),
+      (argv) =>
+        run(async () => {
+          const { emulatorCommand } = await import('./commands/emulator.js');
+          return emulatorCommand(argv as Record<string, unknown>, io);
+        })(),
+    )
+    .strictOptions()
+    .version(version)
+    .help()
+    .alias('h', 'help')
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .fail((message, error) => {
+      if (error) throw error;
+      throw new RunBatchError('USAGE', `${message}\nRun run-batch --help for the options.`);
+    })
+    .parseAsync();
+}
+
+try {
+  await main();
+} catch (error) {
+  if (error instanceof RunBatchError) {
+    process.stderr.write(`run-batch: ${error.message}\n`);
+    exitCode = error.exitCode;
+  } else {
+    process.stderr.write(`run-batch: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
+    exitCode = 70;
+  }
+}
+process.exitCode = exitCode;

@@ -1,0 +1,11 @@
+/** Where commands write: injected so tests can capture it and only the CLI touches the console. */
+export interface CommandIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Whether stderr is a terminal (progress bar) or not (plain lines). */
+  isTTY: boolean;
+  /** Subscribes to SIGINT/SIGTERM; returns the unsubscribe function. */
+  onSignal: (listener: (signal: 'SIGINT' | 'SIGTERM') => void) => () => void;
+}

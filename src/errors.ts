@@ -1,0 +1,49 @@
+/**
+ * The one error class for setup failures (usage, config, input, credentials, lock).
+ * Row failures are never thrown: they become records with `status: error`.
+ * Each code maps to an exit code from PRODUCT.md, so only the CLI entry point decides how to exit.
+ */
+
+export const ExitCode = {
+  Ok: 0,
+  RowsFailed: 1,
+  Usage: 2,
+  Stopped: 3,
+  Locked: 4,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+export type ErrorCode =
+  | 'USAGE' // a bad flag or option value
+  | 'CONFIG' // a bad job file or pricing file
+  | 'INPUT' // the input file cannot be read or a row is malformed
+  | 'OUTPUT' // the output file cannot be written or does not match the input
+  | 'CREDENTIALS' // no usable AWS credentials
+  | 'LOCKED'; // another live run holds the output's lock
+
+const exitCodes: Record<ErrorCode, ExitCode> = {
+  USAGE: ExitCode.Usage,
+  CONFIG: ExitCode.Usage,
+  INPUT: ExitCode.Usage,
+  OUTPUT: ExitCode.Usage,
+  CREDENTIALS: ExitCode.Usage,
+  LOCKED: ExitCode.Locked,
+};
+
+export class RunBatchError extends Error {
+  override readonly name = 'RunBatchError';
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+
+  get exitCode(): ExitCode {
+    return exitCodes[this.code];
+  }
+}
+
+export function isRunBatchError(error: unknown): error is RunBatchError {
+  return error instanceof RunBatchError;
+}

@@ -1,0 +1,123 @@
+/**
+ * Every run option, defined once. The CLI builds its yargs options from this table and job files
+ * (later) accept the same keys, so a flag and a job-file key can never drift apart.
+ * Values arrive as raw strings (or booleans) and are checked in one place, `resolveSpec`, so every
+ * error message can quote exactly what the user typed.
+ */
+
+export type OptionType = 'string' | 'number' | 'boolean' | 'list';
+
+export interface OptionDef {
+  /** Long flag name, also the job-file key. */
+  readonly flag: string;
+  readonly alias?: string;
+  readonly type: OptionType;
+  readonly describe: string;
+  /** Shown in --help; the real default is applied by resolveSpec. */
+  readonly defaultDescription?: string;
+  readonly choices?: readonly string[];
+  readonly group: 'Input' | 'Model' | 'AWS' | 'Scheduling' | 'Output';
+}
+
+export const DEFAULT_MODEL = 'anthropic.claude-3-haiku-20240307-v1:0';
+
+export const RUN_OPTIONS: readonly OptionDef[] = [
+  {
+    flag: 'input-format',
+    type: 'string',
+    choices: ['csv', 'jsonl'],
+    group: 'Input',
+    describe: 'Input format',
+    defaultDescription: 'from the extension',
+  },
+  {
+    flag: 'prompt-column',
+    type: 'string',
+    group: 'Input',
+    describe: 'Column holding the prompt',
+    defaultDescription: 'prompt',
+  },
+  {
+    flag: 'template',
+    type: 'string',
+    group: 'Input',
+    describe: "Mustache template over the row's columns, e.g. 'Summarize: {{text}}', or @file",
+  },
+  {
+    flag: 'system',
+    type: 'string',
+    group: 'Input',
+    describe: 'System prompt, or @file; a "system" column overrides it per row',
+  },
+  {
+    flag: 'id-column',
+    type: 'string',
+    group: 'Input',
+    describe: 'Column holding the row id',
+    defaultDescription: 'id, else the row number',
+  },
+  {
+    flag: 'model',
+    alias: 'm',
+    type: 'string',
+    group: 'Model',
+    describe: 'Model id, inference profile id or ARN; a "model" column overrides it per row',
+    defaultDescription: DEFAULT_MODEL,
+  },
+  {
+    flag: 'max-tokens',
+    type: 'number',
+    group: 'Model',
+    describe: 'Most output tokens per call',
+    defaultDescription: '512',
+  },
+  { flag: 'temperature', type: 'number', group: 'Model', describe: 'Sampling temperature, 0 to 1' },
+  { flag: 'top-p', type: 'number', group: 'Model', describe: 'Nucleus sampling, 0 to 1' },
+  { flag: 'top-k', type: 'number', group: 'Model', describe: 'Top-k sampling (sent as a model field)' },
+  { flag: 'stop', type: 'list', group: 'Model', describe: 'Stop sequence (repeatable)' },
+  {
+    flag: 'region',
+    type: 'string',
+    group: 'AWS',
+    describe: 'AWS region',
+    defaultDescription: 'AWS_REGION, else us-east-1',
+  },
+  { flag: 'profile', type: 'string', group: 'AWS', describe: 'AWS shared-config profile' },
+  {
+    flag: 'endpoint',
+    type: 'string',
+    group: 'AWS',
+    describe: 'Bedrock Runtime endpoint URL',
+    defaultDescription: 'AWS_ENDPOINT_URL_BEDROCK_RUNTIME, else AWS',
+  },
+  {
+    flag: 'emulate',
+    type: 'boolean',
+    group: 'AWS',
+    describe: 'Start the built-in Bedrock emulator in this process and send every call there',
+  },
+  {
+    flag: 'concurrency',
+    alias: 'c',
+    type: 'number',
+    group: 'Scheduling',
+    describe: 'Most calls in flight at once',
+    defaultDescription: '8',
+  },
+  {
+    flag: 'output',
+    alias: 'o',
+    type: 'string',
+    group: 'Output',
+    describe: 'Results file',
+    defaultDescription: '<input stem>.results.<input ext>',
+  },
+  {
+    flag: 'output-format',
+    type: 'string',
+    choices: ['csv', 'jsonl'],
+    group: 'Output',
+    describe: 'Results format',
+    defaultDescription: 'from the extension',
+  },
+];

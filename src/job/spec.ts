@@ -1,0 +1,39 @@
+/**
+ * The typed, validated job: what runBatch needs, with every default applied.
+ * Built once by `resolveSpec` from flags (and later job files); nothing downstream re-validates.
+ */
+
+export type Format = 'csv' | 'jsonl';
+
+export interface JobSpec {
+  /** Absolute path of the input file. */
+  input: string;
+  inputFormat: Format;
+  /** Absolute path of the results file. */
+  output: string;
+  outputFormat: Format;
+  /** Column holding the prompt when no template is given. @default 'prompt' */
+  promptColumn: string;
+  /** Mustache template text (already read when given as @file). */
+  template?: string;
+  /** System prompt text (already read when given as @file). */
+  system?: string;
+  /** Id column; when unset, `id` is used if the input has it, else the 1-based row number. */
+  idColumn?: string;
+  /** @default 'anthropic.claude-3-haiku-20240307-v1:0' */
+  model: string;
+  /** @default 512 */
+  maxTokens: number;
+  temperature?: number;
+  topP?: number;
+  topK?: number;
+  stop: string[];
+  /** @default process.env.AWS_REGION ?? 'us-east-1' */
+  region: string;
+  profile?: string;
+  endpoint?: string;
+  /** Start the built-in emulator in-process and send every call there. */
+  emulate: boolean;
+  /** Most calls in flight. @default 8 */
+  concurrency: number;
+}

@@ -1,0 +1,77 @@
+/**
+ * Small checkers for option values. Each takes the flag name and the raw value, and throws a
+ * USAGE error that quotes both, e.g. `--concurrency must be a whole number from 1 up, got "0"`.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { RunBatchError } from '../errors.js';
+
+function quote(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+}
+
+function fail(flag: string, expected: string, value: unknown): never {
+  throw new RunBatchError('USAGE', `--${flag} must be ${expected}, got ${quote(value)}`);
+}
+
+function toNumber(value: unknown): number {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string' && value.trim() !== '') return Number(value);
+  return Number.NaN;
+}
+
+export function wholeNumber(
+  flag: string,
+  value: unknown,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  const n = toNumber(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    fail(
+      flag,
+      max === Number.MAX_SAFE_INTEGER
+        ? `a whole number from ${min} up`
+        : `a whole number from ${min} to ${max}`,
+      value,
+    );
+  }
+  return n;
+}
+
+export function decimal(flag: string, value: unknown, min: number, max: number): number {
+  const n = toNumber(value);
+  if (!Number.isFinite(n) || n < min || n > max) fail(flag, `a number from ${min} to ${max}`, value);
+  return n;
+}
+
+export function text(flag: string, value: unknown): string {
+  if (typeof value !== 'string' || value === '') fail(flag, 'a non-empty text', value);
+  return value;
+}
+
+export function oneOf<T extends string>(flag: string, value: unknown, choices: readonly T[]): T {
+  if (typeof value !== 'string' || !choices.includes(value as T))
+    fail(flag, `one of ${choices.join(', ')}`, value);
+  return value as T;
+}
+
+/** A list flag arrives as one string or, when repeated, an array of them. */
+export function textList(flag: string, value: unknown): string[] {
+  const items = Array.isArray(value) ? value : [value];
+  return items.map((item) => text(flag, item));
+}
+
+/** `@path` reads the file (relative to baseDir); anything else is the text itself. */
+export function textOrFile(flag: string, value: unknown, baseDir: string): string {
+  const raw = text(flag, value);
+  if (!raw.startsWith('@')) return raw;
+  const path = resolve(baseDir, raw.slice(1));
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    throw new RunBatchError('USAGE', `--${flag} ${raw}: cannot read ${path}: ${reason}`, { cause: error });
+  }
+}

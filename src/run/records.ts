@@ -1,0 +1,67 @@
+/** Builds the per-row ResultRecord from a call's outcome; failures are data, never thrown. */
+import type { CallFailure } from '../bedrock/errors.js';
+import type { CallResult, PromptRequest, ResultRecord } from '../types.js';
+
+export interface Attempts {
+  attempts: number;
+  /** Duration of the last attempt, the one whose outcome is recorded. */
+  latencyMs: number;
+  finishedAt: Date;
+}
+
+export function okRecord(
+  request: PromptRequest,
+  result: CallResult,
+  meta: Attempts,
+  streaming: boolean,
+): ResultRecord {
+  const record: ResultRecord = {
+    id: request.id,
+    status: 'ok',
+    model: request.model,
+    response: result.text,
+    stop_reason: result.stopReason,
+    input_tokens: result.usage.inputTokens,
+    output_tokens: result.usage.outputTokens,
+    total_tokens: result.usage.totalTokens,
+    cache_read_tokens: result.usage.cacheReadTokens,
+    cache_write_tokens: result.usage.cacheWriteTokens,
+    cost_usd: null,
+    latency_ms: Math.round(meta.latencyMs),
+    attempts: meta.attempts,
+    finished_at: meta.finishedAt.toISOString(),
+    error_code: '',
+    error_message: '',
+  };
+  if (streaming)
+    record.first_token_ms = result.firstTokenMs === undefined ? null : Math.round(result.firstTokenMs);
+  return record;
+}
+
+export function errorRecord(
+  request: PromptRequest,
+  failure: CallFailure,
+  meta: Attempts,
+  streaming: boolean,
+): ResultRecord {
+  const record: ResultRecord = {
+    id: request.id,
+    status: 'error',
+    model: request.model,
+    response: '',
+    stop_reason: '',
+    input_tokens: null,
+    output_tokens: null,
+    total_tokens: null,
+    cache_read_tokens: null,
+    cache_write_tokens: null,
+    cost_usd: null,
+    latency_ms: Math.round(meta.latencyMs),
+    attempts: meta.attempts,
+    finished_at: meta.finishedAt.toISOString(),
+    error_code: failure.code,
+    error_message: failure.message,
+  };
+  if (streaming) record.first_token_ms = null;
+  return record;
+}

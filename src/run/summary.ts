@@ -1,0 +1,125 @@
+/**
+ * Tallies finished rows into the run summary (printed, and written as <output>.summary.json).
+ */
+import type { ResultRecord } from '../types.js';
+
+export interface ModelTotals {
+  rows: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  costUsd: number | null;
+}
+
+export interface RunSummary {
+  input: string;
+  output: string;
+  startedAt: string;
+  finishedAt: string;
+  wallMs: number;
+  rows: {
+    total: number;
+    ok: number;
+    error: number;
+    /** Already ok in the results file from an earlier run, so not sent again. */
+    skipped: number;
+    /** Never finished because the run stopped early. */
+    notRun: number;
+  };
+  tokens: { input: number; output: number; total: number; cacheRead: number; cacheWrite: number };
+  costUsd: number | null;
+  costByModel: Record<string, ModelTotals>;
+  /** Calls made this run, retries included. */
+  attempts: number;
+  throttles: number;
+  rowsPerSecond: number;
+  errorsByCode: Record<string, number>;
+  exitCode: number;
+  stopReason?: string;
+}
+
+export class Tally {
+  ok = 0;
+  error = 0;
+  skipped = 0;
+  attempts = 0;
+  throttles = 0;
+  readonly tokens = { input: 0, output: 0, total: 0, cacheRead: 0, cacheWrite: 0 };
+  readonly byModel: Record<string, ModelTotals> = {};
+  readonly errorsByCode: Record<string, number> = {};
+
+  /** Counts a row finished in this run. */
+  add(record: ResultRecord): void {
+    this.attempts += record.attempts;
+    if (record.status === 'error') {
+      this.error++;
+      this.errorsByCode[record.error_code] = (this.errorsByCode[record.error_code] ?? 0) + 1;
+      return;
+    }
+    this.ok++;
+    this.tokens.input += record.input_tokens ?? 0;
+    this.tokens.output += record.output_tokens ?? 0;
+    this.tokens.total += record.total_tokens ?? 0;
+    this.tokens.cacheRead += record.cache_read_tokens ?? 0;
+    this.tokens.cacheWrite += record.cache_write_tokens ?? 0;
+    const model = (this.byModel[record.model] ??= {
+      rows: 0,
+      inputTokens: 0,
+      outputTokens: 0,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+      costUsd: null,
+    });
+    model.rows++;
+    model.inputTokens += record.input_tokens ?? 0;
+    model.outputTokens += record.output_tokens ?? 0;
+    model.cacheReadTokens += record.cache_read_tokens ?? 0;
+    model.cacheWriteTokens += record.cache_write_tokens ?? 0;
+    if (record.cost_usd !== null) model.costUsd = (model.costUsd ?? 0) + record.cost_usd;
+  }
+
+  get done(): number {
+    return this.ok + this.error;
+  }
+
+  summarize(base: {
+    input: string;
+    output: string;
+    total: number;
+    startedAt: Date;
+    finishedAt: Date;
+    exitCode: number;
+    stopReason?: string;
+  }): RunSummary {
+    const wallMs = base.finishedAt.getTime() - base.startedAt.getTime();
+    const costs = Object.values(this.byModel).map((m) => m.costUsd);
+    const summary: RunSummary = {
+      input: base.input,
+      output: base.output,
+      startedAt: base.startedAt.toISOString(),
+      finishedAt: base.finishedAt.toISOString(),
+      wallMs,
+      rows: {
+        total: base.total,
+        ok: this.ok + this.skipped,
+        error: this.error,
+        skipped: this.skipped,
+        notRun: Math.max(0, base.total - this.ok - this.error - this.skipped),
+      },
+      tokens: { ...this.tokens },
+      costUsd:
+        costs.length > 0 && costs.every((c) => c !== null)
+          ? costs.reduce((a, b) => (a ?? 0) + (b ?? 0), 0)
+          : null,
+      costByModel: this.byModel,
+      attempts: this.attempts,
+      throttles: this.throttles,
+      rowsPerSecond: wallMs > 0 ? Math.round((this.done / wallMs) * 1000 * 10) / 10 : 0,
+      errorsByCode: this.errorsByCode,
+      exitCode: base.exitCode,
+    };
+    if (base.stopReason !== undefined) summary.stopReason = base.stopReason;
+    return summary;
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * Plain data shared across layers: what a row asks for (PromptRequest), what a call returned
+ * (CallResult) and what is written per row (ResultRecord). Types only, so no layer depends on
+ * another's code through here.
+ */
+
+export interface TextBlock {
+  text: string;
+}
+
+/** A Converse-shaped message; content blocks other than text are passed through untouched. */
+export interface ChatMessage {
+  role: 'user' | 'assistant';
+  content: Array<TextBlock | Record<string, unknown>>;
+}
+
+export interface InferenceSettings {
+  maxTokens: number;
+  temperature?: number;
+  topP?: number;
+  topK?: number;
+  stopSequences: string[];
+}
+
+/** One input row turned into a model call. */
+export interface PromptRequest {
+  /** 0-based position in the input, the order of the finished file. */
+  index: number;
+  /** 1-based line where the row starts, for messages. */
+  line: number;
+  id: string;
+  /** The row exactly as read. */
+  row: Record<string, unknown>;
+  model: string;
+  system?: string;
+  messages: ChatMessage[];
+  inference: InferenceSettings;
+  /** A Bedrock batch-inference record's `modelInput`, sent as it is through InvokeModel. */
+  nativeBody?: Record<string, unknown>;
+}
+
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+  totalTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+}
+
+/** What one successful call returned, in Converse's vocabulary whatever the API or family. */
+export interface CallResult {
+  text: string;
+  stopReason: string;
+  usage: Usage;
+  /** Time to the first content delta, streaming only. */
+  firstTokenMs?: number;
+}
+
+export type RowStatus = 'ok' | 'error';
+
+/** The fields every results file carries per row, named exactly as in PRODUCT.md > Output. */
+export interface ResultRecord {
+  id: string;
+  status: RowStatus;
+  model: string;
+  response: string;
+  stop_reason: string;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  total_tokens: number | null;
+  cache_read_tokens: number | null;
+  cache_write_tokens: number | null;
+  cost_usd: number | null;
+  latency_ms: number;
+  attempts: number;
+  finished_at: string;
+  error_code: string;
+  error_message: string;
+  first_token_ms?: number | null;
+}
+
+export const RESULT_FIELDS = [
+  'id',
+  'status',
+  'model',
+  'response',
+  'stop_reason',
+  'input_tokens',
+  'output_tokens',
+  'total_tokens',
+  'cache_read_tokens',
+  'cache_write_tokens',
+  'cost_usd',
+  'latency_ms',
+  'attempts',
+  'finished_at',
+  'error_code',
+  'error_message',
+] as const satisfies ReadonlyArray<keyof ResultRecord>;
