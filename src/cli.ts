@@ -77,13 +77,7 @@ async function main(): Promise<void> {
     .command(
       'emulator',
       'Run the Bedrock Runtime emulator in the foreground',
-      (y) =>
-        y.options({
-          port: { type: 'string', describe: 'Port to listen on (0 picks a free one)', default: '4010' },
-          host: { type: 'string', describe: 'Address to listen on', default: '127.0.0.1' },
-          'latency-ms': { type: 'string', describe: 'Base latency of every call', default: '0' },
-          'ms-per-token': { type: 'string', describe: 'Extra latency per output token', default: '0' },
-        }),
+      async (y) => y.options((await import('./commands/emulator.js')).emulatorOptions),
       (argv) =>
         run(async () => {
           const { emulatorCommand } = await import('./commands/emulator.js');

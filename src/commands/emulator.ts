@@ -1,7 +1,17 @@
 /** `run-batch emulator`: the Bedrock Runtime emulator in the foreground until SIGINT/SIGTERM. */
+
+import type { Options } from 'yargs';
 import { startEmulator } from '../emulator/server.js';
 import { text, wholeNumber } from '../job/values.js';
 import type { CommandIO } from './io.js';
+
+/** The emulator's flags; values stay raw strings, checked below. */
+export const emulatorOptions: Record<string, Options> = {
+  port: { type: 'string', describe: 'Port to listen on (0 picks a free one)', default: '4010' },
+  host: { type: 'string', describe: 'Address to listen on', default: '127.0.0.1' },
+  'latency-ms': { type: 'string', describe: 'Base latency of every call', default: '0' },
+  'ms-per-token': { type: 'string', describe: 'Extra latency per output token', default: '0' },
+};
 
 export async function emulatorCommand(raw: Record<string, unknown>, io: CommandIO): Promise<number> {
   const emulator = await startEmulator({
