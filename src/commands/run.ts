@@ -23,7 +23,12 @@ export async function runCommand(raw: RawOptions, io: CommandIO): Promise<number
         credentials: EMULATOR_CREDENTIALS,
       });
     }
-    const summary = await runBatch(spec, { env: io.env, cwd: io.cwd, ...(client ? { client } : {}) });
+    const summary = await runBatch(spec, {
+      env: io.env,
+      cwd: io.cwd,
+      onWarning: (message) => io.stderr(`run-batch: warning: ${message}\n`),
+      ...(client ? { client } : {}),
+    });
     io.stderr(formatSummary(summary, io.cwd));
     return summary.exitCode;
   } finally {

@@ -27,6 +27,8 @@ export interface RunDeps {
   cwd?: string;
   /** Called after every finished row. */
   onProgress?: (progress: Progress) => void;
+  /** Something the user should know that does not stop the run (an unpriced model, a stale lock). */
+  onWarning?: (message: string) => void;
 }
 
 export interface Progress {
