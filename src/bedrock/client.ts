@@ -4,6 +4,8 @@
  * - HTTP/1.1 with a keep-alive agent sized to the concurrency, instead of the SDK's default
  *   HTTP/2 handler, which opens a new connection and h2 session per request
  *   (`disableConcurrentStreams`); keep-alive also works with any endpoint that speaks HTTP/1.1.
+ * - A middleware keeps the raw response headers: InvokeModel's token counts
+ *   (x-amzn-bedrock-input-token-count and friends) are headers the SDK does not model.
  */
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
@@ -21,13 +23,20 @@ export interface ClientOptions {
   credentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
+const HEADERS = Symbol('responseHeaders');
+
+/** The raw response headers of a call's output (lower-case names). */
+export function responseHeaders(output: object): Record<string, string | undefined> {
+  return (output as { [HEADERS]?: Record<string, string> })[HEADERS] ?? {};
+}
+
 export function createClient(options: ClientOptions): BedrockRuntimeClient {
   const agentOptions = {
     keepAlive: true,
     maxSockets: options.maxSockets,
     maxFreeSockets: options.maxSockets,
   };
-  return new BedrockRuntimeClient({
+  const client = new BedrockRuntimeClient({
     region: options.region,
     maxAttempts: 1,
     requestHandler: new NodeHttpHandler({
@@ -38,6 +47,18 @@ export function createClient(options: ClientOptions): BedrockRuntimeClient {
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
     ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
   });
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const result = await next(args);
+      const headers = (result.response as { headers?: Record<string, string> }).headers;
+      if (headers && result.output && typeof result.output === 'object') {
+        Object.defineProperty(result.output, HEADERS, { value: headers, enumerable: false });
+      }
+      return result;
+    },
+    { step: 'initialize', name: 'runBatchResponseHeaders' },
+  );
+  return client;
 }
 
 /**

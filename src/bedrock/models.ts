@@ -24,3 +24,8 @@ export function familyOf(modelId: string): Family {
   if (id.startsWith('mistral.')) return 'mistral';
   return 'unknown';
 }
+
+/** Mistral models served with the chat-completion body (Mistral Large 24.07 and later). */
+export function isMistralChat(modelId: string): boolean {
+  return /^mistral\.(mistral-large-24(0[7-9]|1\d)|pixtral)/.test(baseModelId(modelId));
+}

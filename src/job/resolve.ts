@@ -85,8 +85,26 @@ export function resolveSpec(raw: RawOptions, ctx: ResolveContext): JobSpec {
       ? text('region', raw.region)
       : ctx.env.AWS_REGION || ctx.env.AWS_DEFAULT_REGION || 'us-east-1',
     emulate: raw.emulate === true,
+    api: given(raw, 'api') ? oneOf('api', raw.api, ['converse', 'invoke'] as const) : 'converse',
+    stream: raw.stream === true,
     concurrency: given(raw, 'concurrency') ? wholeNumber('concurrency', raw.concurrency, 1, 10_000) : 8,
+    adaptive: raw.adaptive !== false,
+    maxAttempts: given(raw, 'max-attempts') ? wholeNumber('max-attempts', raw['max-attempts'], 1, 100) : 8,
+    backoffBaseMs: given(raw, 'backoff-base')
+      ? wholeNumber('backoff-base', raw['backoff-base'], 0, 600_000)
+      : 250,
+    backoffCapMs: given(raw, 'backoff-cap')
+      ? wholeNumber('backoff-cap', raw['backoff-cap'], 0, 3_600_000)
+      : 20_000,
+    requestTimeoutMs:
+      1000 *
+      (given(raw, 'request-timeout')
+        ? decimal('request-timeout', raw['request-timeout'], 0.001, 86_400)
+        : 300),
   };
+  if (given(raw, 'rpm')) spec.rpm = wholeNumber('rpm', raw.rpm, 1, 100_000_000);
+  if (given(raw, 'tpm')) spec.tpm = wholeNumber('tpm', raw.tpm, 1, 10_000_000_000);
+  if (given(raw, 'max-errors')) spec.maxErrors = wholeNumber('max-errors', raw['max-errors'], 1);
   if (given(raw, 'template')) spec.template = textOrFile('template', raw.template, ctx.cwd);
   if (given(raw, 'system')) spec.system = textOrFile('system', raw.system, ctx.cwd);
   if (given(raw, 'id-column')) spec.idColumn = text('id-column', raw['id-column']);

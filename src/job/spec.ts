@@ -34,6 +34,26 @@ export interface JobSpec {
   endpoint?: string;
   /** Start the built-in emulator in-process and send every call there. */
   emulate: boolean;
+  /** @default 'converse' */
+  api: 'converse' | 'invoke';
+  /** Use the streaming operations and record first_token_ms. */
+  stream: boolean;
   /** Most calls in flight. @default 8 */
   concurrency: number;
+  /** Requests per minute, spread evenly. */
+  rpm?: number;
+  /** Tokens per minute (estimated input + max_tokens reserved per call). */
+  tpm?: number;
+  /** Slow down on throttles, speed up on success. @default true */
+  adaptive: boolean;
+  /** Attempts per row, the first included. @default 8 */
+  maxAttempts: number;
+  /** @default 250 */
+  backoffBaseMs: number;
+  /** @default 20000 */
+  backoffCapMs: number;
+  /** Per attempt. @default 300000 */
+  requestTimeoutMs: number;
+  /** Stop once this many rows failed. */
+  maxErrors?: number;
 }

@@ -1,9 +1,9 @@
 /**
- * The results file as an append-only journal: each finished row is written (one write call, so a
- * crash never leaves it half-interleaved with another) the moment it completes, in completion
+ * The results file as an append-only journal: each finished row is written (one positioned write,
+ * so a crash never leaves it half-interleaved with another) the moment it completes, in completion
  * order. `finish` then rewrites it in input order into a temporary file, fsyncs it and renames it
- * over the journal, so at every instant the path holds every finished row exactly once per attempt
- * that produced it, and after a clean finish exactly one per input row, in input order.
+ * over the journal. At every instant the path holds every finished row; after `finish`, exactly one
+ * record per finished input row (the latest), in input order.
  */
 import {
   closeSync,
@@ -18,32 +18,39 @@ import {
 } from 'node:fs';
 import { RunBatchError } from '../errors.js';
 
-/** Byte range of the latest record for one input row. */
-interface Slot {
-  offset: number;
-  length: number;
+/** Where each input row's latest record lies in the file (length 0: none). */
+export interface Slots {
+  offsets: Float64Array;
+  lengths: Uint32Array;
 }
+
+export function emptySlots(rowCount: number): Slots {
+  return { offsets: new Float64Array(rowCount), lengths: new Uint32Array(rowCount) };
+}
+
+/** Out-of-order records are read back through a window this big, not one read per record. */
+const WINDOW = 4 << 20;
 
 export class Journal {
   private readonly fd: number;
   private size: number;
-  private readonly slots: Array<Slot | undefined>;
-  private ordered = true;
+  private readonly slots: Slots;
+  private ordered: boolean;
   private lastIndex = -1;
   private syncTimer: NodeJS.Timeout | undefined;
 
   /**
    * @param path the results file
    * @param header written first when the file is new (the CSV header; '' for JSONL)
-   * @param existing byte size and row slots already in the file (a resumed run), or none
+   * @param existing a file already holding rows (a resumed run): its size and slots
    */
   constructor(
     readonly path: string,
     private readonly header: string,
     rowCount: number,
-    existing?: { size: number; slots: Array<Slot | undefined>; ordered: boolean },
+    existing?: { size: number; slots: Slots; ordered: boolean },
   ) {
-    this.slots = existing ? existing.slots : new Array(rowCount);
+    this.slots = existing?.slots ?? emptySlots(rowCount);
     this.ordered = existing?.ordered ?? true;
     try {
       this.fd = openSync(path, existing ? 'r+' : 'w+');
@@ -64,9 +71,10 @@ export class Journal {
     const bytes = Buffer.from(text);
     const offset = this.size;
     this.write(bytes);
-    if (this.slots[index] !== undefined || index < this.lastIndex) this.ordered = false;
+    if (this.slots.lengths[index] !== 0 || index < this.lastIndex) this.ordered = false;
     this.lastIndex = Math.max(this.lastIndex, index);
-    this.slots[index] = { offset, length: bytes.length };
+    this.slots.offsets[index] = offset;
+    this.slots.lengths[index] = bytes.length;
   }
 
   private write(bytes: Buffer): void {
@@ -91,26 +99,28 @@ export class Journal {
   /** Rewrites the file in input order (unless it already is) and closes it. */
   finish(): void {
     this.stopTimer();
-    fsyncSync(this.fd);
-    if (this.ordered) {
+    try {
+      fsyncSync(this.fd);
+      if (!this.ordered) this.rewriteInOrder();
+    } finally {
       closeSync(this.fd);
-      return;
     }
+  }
+
+  private rewriteInOrder(): void {
     const tmp = `${this.path}.${process.pid}.tmp`;
     const out = openSync(tmp, 'w');
     try {
-      const chunks = new ChunkWriter(out);
-      chunks.add(Buffer.from(this.header));
-      for (const slot of this.slots) {
-        if (!slot) continue;
-        const buffer = Buffer.allocUnsafe(slot.length);
-        readSync(this.fd, buffer, 0, slot.length, slot.offset);
-        chunks.add(buffer);
+      const writer = new ChunkWriter(out);
+      writer.add(Buffer.from(this.header));
+      const reader = new WindowReader(this.fd, this.size);
+      const { offsets, lengths } = this.slots;
+      for (let i = 0; i < lengths.length; i++) {
+        const length = lengths[i] ?? 0;
+        if (length > 0) writer.add(reader.read(offsets[i] ?? 0, length));
       }
-      chunks.flush();
+      writer.flush();
       fsyncSync(out);
-      closeSync(out);
-      renameSync(tmp, this.path);
     } catch (error) {
       closeSync(out);
       rmSync(tmp, { force: true });
@@ -122,12 +132,12 @@ export class Journal {
           cause: error,
         },
       );
-    } finally {
-      closeSync(this.fd);
     }
+    closeSync(out);
+    renameSync(tmp, this.path);
   }
 
-  /** Closes without reordering (an interrupted run leaves the journal as it is). */
+  /** Closes without reordering (an immediate stop leaves the journal as it is). */
   close(): void {
     this.stopTimer();
     try {
@@ -140,6 +150,31 @@ export class Journal {
   private stopTimer(): void {
     if (this.syncTimer) clearInterval(this.syncTimer);
     this.syncTimer = undefined;
+  }
+}
+
+/**
+ * Reads byte ranges through a window of the file. Records finish close to input order (a row
+ * overtakes at most the rows in flight with it), so most reads hit the window.
+ */
+class WindowReader {
+  private window = Buffer.alloc(0);
+  private start = 0;
+  constructor(
+    private readonly fd: number,
+    private readonly size: number,
+  ) {}
+
+  read(offset: number, length: number): Buffer {
+    if (offset < this.start || offset + length > this.start + this.window.length) {
+      const size = Math.min(Math.max(WINDOW, length), this.size - offset);
+      const buffer = Buffer.allocUnsafe(size);
+      let done = 0;
+      while (done < size) done += readSync(this.fd, buffer, done, size - done, offset + done);
+      this.window = buffer;
+      this.start = offset;
+    }
+    return this.window.subarray(offset - this.start, offset - this.start + length);
   }
 }
 

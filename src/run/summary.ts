@@ -49,9 +49,8 @@ export class Tally {
   readonly byModel: Record<string, ModelTotals> = {};
   readonly errorsByCode: Record<string, number> = {};
 
-  /** Counts a row finished in this run. */
+  /** Counts a row finished in this run (attempts and throttles come from the pool). */
   add(record: ResultRecord): void {
-    this.attempts += record.attempts;
     if (record.status === 'error') {
       this.error++;
       this.errorsByCode[record.error_code] = (this.errorsByCode[record.error_code] ?? 0) + 1;

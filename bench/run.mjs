@@ -1,0 +1,85 @@
+// npm run bench: run-batch against the bare p-limit + SDK loop, side by side in one invocation,
+// each scenario's figures as ratios against the baseline measured in the same run.
+import { bareLoop, FAKE_ENV, makeRows, runBatch, startEmulator, timed } from './lib.mjs';
+
+const only = process.argv[2];
+const results = [];
+const report = (scenario, figures) => {
+  results.push({ scenario, ...figures });
+  console.log(`\n## ${scenario}`);
+  for (const [k, v] of Object.entries(figures))
+    console.log(`  ${k.padEnd(34)} ${typeof v === 'number' ? round(v) : v}`);
+};
+const round = (v) => (Math.abs(v) >= 100 ? Math.round(v) : Math.round(v * 1000) / 1000);
+const sec = (ms) => ms / 1000;
+
+async function latencyBound() {
+  const rows = 3000;
+  const concurrency = 50;
+  const latency = 100;
+  const input = makeRows(rows);
+  const emulator = await startEmulator(['--latency-ms', String(latency)]);
+  const env = { ...FAKE_ENV, AWS_ENDPOINT_URL_BEDROCK_RUNTIME: emulator.url };
+  // Interleaved and repeated, so a noisy moment on the machine hits both sides alike.
+  const rb = [];
+  const bare = [];
+  for (let i = 0; i < 3; i++) {
+    bare.push(await bareLoop(input, concurrency, 'standard', env));
+    rb.push(await runBatch(input, ['-c', String(concurrency)], env));
+  }
+  await emulator.stop();
+  const best = (list) => Math.min(...list.map((r) => r.ms));
+  const ideal = (rows * latency) / concurrency;
+  report('latency-bound (3,000 rows, 100 ms, concurrency 50)', {
+    'run-batch wall s (best of 3)': sec(best(rb)),
+    'bare loop wall s (best of 3)': sec(best(bare)),
+    'ideal s (rows x latency / conc.)': sec(ideal),
+    'run-batch / bare loop': best(rb) / best(bare),
+    'ideal / run-batch (share of ideal)': ideal / best(rb),
+    'ideal / bare loop': ideal / best(bare),
+  });
+}
+
+async function overhead() {
+  const rows = 20000;
+  const concurrency = 50;
+  const input = makeRows(rows);
+  const emulator = await startEmulator([]);
+  const env = { ...FAKE_ENV, AWS_ENDPOINT_URL_BEDROCK_RUNTIME: emulator.url };
+  const rb = [];
+  const bare = [];
+  for (let i = 0; i < 3; i++) {
+    bare.push(await bareLoop(input, concurrency, 'standard', env));
+    rb.push(await runBatch(input, ['-c', String(concurrency)], env));
+  }
+  await emulator.stop();
+  const rate = (list) => rows / sec(Math.min(...list.map((r) => r.ms)));
+  report('overhead (20,000 rows, zero latency, concurrency 50)', {
+    'run-batch rows/s (best of 3)': rate(rb),
+    'bare loop rows/s (best of 3)': rate(bare),
+    'run-batch / bare loop': rate(rb) / rate(bare),
+  });
+}
+
+async function memory() {
+  const figures = {};
+  for (const rows of [20000, 200000]) {
+    const input = makeRows(rows);
+    const emulator = await startEmulator([]);
+    const env = { ...FAKE_ENV, AWS_ENDPOINT_URL_BEDROCK_RUNTIME: emulator.url };
+    const run = await runBatch(input, ['-c', '50'], env);
+    await emulator.stop();
+    figures[`peak RSS MB, ${rows} rows`] = run.rssKb / 1024;
+    figures[`wall s, ${rows} rows`] = sec(run.ms);
+  }
+  figures['200k / 20k'] = figures['peak RSS MB, 200000 rows'] / figures['peak RSS MB, 20000 rows'];
+  report('memory (zero latency, concurrency 50)', figures);
+}
+
+const scenarios = { latency: latencyBound, overhead, memory };
+for (const [name, fn] of Object.entries(scenarios)) {
+  if (only && only !== name) continue;
+  await fn();
+}
+void timed;
+console.log(`\n${JSON.stringify(results)}`);

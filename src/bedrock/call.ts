@@ -1,0 +1,131 @@
+/**
+ * One model call, whichever API: Converse, ConverseStream, InvokeModel or
+ * InvokeModelWithResponseStream. Always returns a CallResult in Converse's vocabulary, or throws
+ * what the SDK threw (an exception that breaks a stream midway is marked `$midStream`, so the
+ * pool retries it).
+ */
+import {
+  type BedrockRuntimeClient,
+  ConverseStreamCommand,
+  InvokeModelCommand,
+  InvokeModelWithResponseStreamCommand,
+} from '@aws-sdk/client-bedrock-runtime';
+import type { CallResult, PromptRequest } from '../types.js';
+import { responseHeaders } from './client.js';
+import { converse, converseInput } from './converse.js';
+import { invokeBody } from './native/bodies.js';
+import { parseInvokeBody } from './native/responses.js';
+import { NativeStreamReader } from './native/stream.js';
+
+export type Api = 'converse' | 'invoke';
+
+export interface CallOptions {
+  api: Api;
+  stream: boolean;
+}
+
+export async function callModel(
+  client: BedrockRuntimeClient,
+  request: PromptRequest,
+  options: CallOptions,
+  signal: AbortSignal,
+): Promise<CallResult> {
+  // A batch-inference record carries its own native body: it always goes through InvokeModel.
+  const api = request.nativeBody !== undefined ? 'invoke' : options.api;
+  if (api === 'converse')
+    return options.stream ? converseStream(client, request, signal) : converse(client, request, signal);
+  return options.stream ? invokeStream(client, request, signal) : invoke(client, request, signal);
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+async function invoke(
+  client: BedrockRuntimeClient,
+  request: PromptRequest,
+  signal: AbortSignal,
+): Promise<CallResult> {
+  const output = await client.send(
+    new InvokeModelCommand({
+      modelId: request.model,
+      body: encoder.encode(JSON.stringify(invokeBody(request))),
+      contentType: 'application/json',
+      accept: 'application/json',
+    }),
+    { abortSignal: signal },
+  );
+  const body = JSON.parse(decoder.decode(output.body ?? new Uint8Array())) as Record<string, unknown>;
+  return parseInvokeBody(body, responseHeaders(output));
+}
+
+async function invokeStream(
+  client: BedrockRuntimeClient,
+  request: PromptRequest,
+  signal: AbortSignal,
+): Promise<CallResult> {
+  const started = performance.now();
+  const output = await client.send(
+    new InvokeModelWithResponseStreamCommand({
+      modelId: request.model,
+      body: encoder.encode(JSON.stringify(invokeBody(request))),
+      contentType: 'application/json',
+      accept: 'application/json',
+    }),
+    { abortSignal: signal },
+  );
+  const reader = new NativeStreamReader();
+  let firstTokenMs: number | undefined;
+  await midStream(async () => {
+    for await (const event of output.body ?? []) {
+      if (!event.chunk?.bytes) continue;
+      const delta = reader.add(JSON.parse(decoder.decode(event.chunk.bytes)) as Record<string, unknown>);
+      if (delta !== '' && firstTokenMs === undefined) firstTokenMs = performance.now() - started;
+    }
+  });
+  const result = reader.result(responseHeaders(output));
+  return firstTokenMs === undefined ? result : { ...result, firstTokenMs };
+}
+
+async function converseStream(
+  client: BedrockRuntimeClient,
+  request: PromptRequest,
+  signal: AbortSignal,
+): Promise<CallResult> {
+  const started = performance.now();
+  const output = await client.send(new ConverseStreamCommand(converseInput(request)), {
+    abortSignal: signal,
+  });
+  let text = '';
+  let stopReason = '';
+  let firstTokenMs: number | undefined;
+  const usage = { inputTokens: 0, outputTokens: 0, totalTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
+  await midStream(async () => {
+    for await (const event of output.stream ?? []) {
+      const delta = event.contentBlockDelta?.delta?.text;
+      if (delta) {
+        if (firstTokenMs === undefined) firstTokenMs = performance.now() - started;
+        text += delta;
+      }
+      if (event.messageStop?.stopReason) stopReason = event.messageStop.stopReason;
+      const u = event.metadata?.usage;
+      if (u) {
+        usage.inputTokens = u.inputTokens ?? 0;
+        usage.outputTokens = u.outputTokens ?? 0;
+        usage.cacheReadTokens = u.cacheReadInputTokens ?? 0;
+        usage.cacheWriteTokens = u.cacheWriteInputTokens ?? 0;
+        usage.totalTokens = u.totalTokens ?? usage.inputTokens + usage.outputTokens;
+      }
+    }
+  });
+  return { text, stopReason, usage, ...(firstTokenMs === undefined ? {} : { firstTokenMs }) };
+}
+
+/** Exceptions thrown while reading an open stream are marked so the pool retries the row. */
+async function midStream(read: () => Promise<void>): Promise<void> {
+  try {
+    await read();
+  } catch (error) {
+    if (error !== null && typeof error === 'object') Object.assign(error, { $midStream: true });
+    throw error;
+  }
+}

@@ -1,0 +1,223 @@
+/**
+ * Adaptive control: find the real quota without being told it, and stay just under it.
+ *
+ * A throttle means the server's bucket was empty when that call arrived. Between two throttles the
+ * bucket was empty at both ends, so the calls it let through in between are at most what it
+ * refilled: successes / span is a lower bound on the quota (exact when the bucket never filled up
+ * in between). The controller keeps the best such bound of the last half minute and runs just under
+ * it. Until a throttle is far enough from an earlier one to measure, it halves the rate instead.
+ * Concurrency is cut by the same decrease, but never below what the new rate needs; while calls
+ * succeed, rate and concurrency rise again by a fixed step (additive increase), never above the
+ * configured caps. Nothing here knows about Bedrock.
+ */
+
+export interface AdaptiveTarget {
+  setRate(rps: number | undefined): void;
+  setConcurrency(n: number): void;
+}
+
+export interface AdaptiveOptions {
+  /** The user's concurrency cap. */
+  maxConcurrency: number;
+  /** The user's request-rate cap (rpm / 60), if any. */
+  maxRps?: number;
+  now?: () => number;
+}
+
+/** Share of the measured quota to run at, leaving room for the server's bucket to refill. */
+const HEADROOM = 0.95;
+/** Decrease when no measurement is possible yet: at least this, at most MIN_FACTOR. */
+const BACKOFF = 0.5;
+const MIN_FACTOR = 0.1;
+/** Spans shorter than this between throttles are too noisy to measure a quota from. */
+const MIN_SPAN_MS = 1000;
+/** Before any full measurement, a first rough one may come from a span this short. */
+const FIRST_SPAN_MS = 200;
+/** Measurements older than this are forgotten (the quota may be shared and change). */
+const MEMORY_MS = 30_000;
+/** At most one blind decrease per this interval: throttles of calls already in flight say nothing new. */
+const COOLDOWN_MS = 250;
+/** Additive increase: this share of the measured quota, every STEP_MS without throttles. */
+const STEP_SHARE = 0.005;
+const STEP_MS = 250;
+
+interface Dispatch {
+  at: number;
+  outcome: 'pending' | 'ok' | 'throttle' | 'other';
+}
+
+export class AdaptiveController {
+  private readonly now: () => number;
+  private rate: number | undefined;
+  private concurrency: number;
+  private step = 0;
+  private lastThrottleAt = Number.NEGATIVE_INFINITY;
+  private lastDecreaseAt = Number.NEGATIVE_INFINITY;
+  private lastIncreaseAt = 0;
+  /** Dispatch times of recent throttled calls, oldest first. */
+  private readonly throttles: number[] = [];
+  /** Lower bounds on the quota (calls per second), with when they were measured. */
+  private readonly bounds: Array<{ at: number; rps: number }> = [];
+  private readonly log: Dispatch[] = [];
+  private latencyMs = 0;
+
+  constructor(
+    private readonly target: AdaptiveTarget,
+    private readonly options: AdaptiveOptions,
+  ) {
+    this.now = options.now ?? (() => performance.now());
+    this.concurrency = options.maxConcurrency;
+  }
+
+  /** Call when an attempt is sent; pass the returned handle to `done`. */
+  dispatched(): Dispatch {
+    const entry: Dispatch = { at: this.now(), outcome: 'pending' };
+    this.log.push(entry);
+    return entry;
+  }
+
+  done(entry: Dispatch, outcome: 'ok' | 'throttle' | 'other'): void {
+    entry.outcome = outcome;
+    const now = this.now();
+    if (outcome === 'throttle') {
+      this.throttled(entry.at, now);
+    } else if (outcome === 'ok') {
+      const latency = now - entry.at;
+      this.latencyMs = this.latencyMs === 0 ? latency : 0.9 * this.latencyMs + 0.1 * latency;
+      this.maybeIncrease(now);
+    }
+    this.prune(now);
+  }
+
+  get currentRate(): number | undefined {
+    return this.rate;
+  }
+
+  get currentConcurrency(): number {
+    return this.concurrency;
+  }
+
+  private throttled(at: number, now: number): void {
+    this.lastThrottleAt = Math.max(this.lastThrottleAt, at);
+    this.throttles.push(at);
+    this.throttles.sort((x, y) => x - y);
+    const bound = this.measure(at);
+    if (bound !== undefined) this.bounds.push({ at: now, rps: bound });
+    const best = this.bestBound(now);
+    if (best !== undefined) {
+      this.apply(Math.max(best * HEADROOM, 0.1), now);
+    } else if (now - this.lastDecreaseAt >= COOLDOWN_MS) {
+      // No measurement yet: cut by the share of recent calls the server accepted (it accepts about
+      // quota / offered rate), at least halving, so a 10x overload is not undone one halving at a time.
+      const current = Math.min(this.rate ?? Number.POSITIVE_INFINITY, this.recentRate(now));
+      const factor = Math.max(MIN_FACTOR, Math.min(BACKOFF, this.acceptance(now)));
+      this.apply(Math.max(current * factor, 0.1), now);
+    }
+  }
+
+  /** Share of the calls dispatched in the last half second, and finished, that were not throttled. */
+  private acceptance(now: number): number {
+    let ok = 0;
+    let throttled = 0;
+    for (let i = this.log.length - 1; i >= 0; i--) {
+      const d = this.log[i];
+      if (!d || d.at < now - 500) break;
+      if (d.outcome === 'ok') ok++;
+      else if (d.outcome === 'throttle') throttled++;
+    }
+    return ok + throttled === 0 ? 1 : ok / (ok + throttled);
+  }
+
+  /**
+   * A lower bound on the quota from the longest usable span ending at this throttle: successes
+   * dispatched between an earlier throttle and this one, once all of them have finished.
+   */
+  private measure(to: number): number | undefined {
+    const minSpan = this.bounds.length === 0 ? FIRST_SPAN_MS : MIN_SPAN_MS;
+    let best: number | undefined;
+    for (const from of this.throttles) {
+      if (to - from < minSpan) break;
+      const ok = this.successesBetween(from, to);
+      if (ok === undefined) continue;
+      const rps = (ok * 1000) / (to - from);
+      if (best === undefined || rps > best) best = rps;
+    }
+    return best;
+  }
+
+  private successesBetween(from: number, to: number): number | undefined {
+    let ok = 0;
+    for (const d of this.log) {
+      if (d.at < from) continue;
+      if (d.at >= to) break;
+      if (d.outcome === 'pending') return undefined;
+      if (d.outcome === 'ok') ok++;
+    }
+    return ok > 0 ? ok : undefined;
+  }
+
+  private bestBound(now: number): number | undefined {
+    let best: number | undefined;
+    for (const b of this.bounds)
+      if (now - b.at <= MEMORY_MS && (best === undefined || b.rps > best)) best = b.rps;
+    return best;
+  }
+
+  /** Calls per second dispatched over the last second. */
+  private recentRate(now: number): number {
+    const since = now - 1000;
+    let n = 0;
+    for (let i = this.log.length - 1; i >= 0 && (this.log[i]?.at ?? 0) >= since; i--) n++;
+    return Math.max(n, 1);
+  }
+
+  private apply(rate: number, now: number): void {
+    const capped = this.options.maxRps === undefined ? rate : Math.min(rate, this.options.maxRps);
+    const decreased = this.rate === undefined || capped < this.rate;
+    if (!decreased && this.rate !== undefined && capped <= this.rate) return;
+    this.rate = capped;
+    this.step = Math.max(capped * STEP_SHARE, 0.01);
+    this.lastIncreaseAt = now;
+    this.target.setRate(capped);
+    if (decreased) {
+      this.lastDecreaseAt = now;
+      // Concurrency follows, but keeps enough calls in flight to sustain the new rate.
+      const needed = Math.ceil((capped * Math.max(this.latencyMs, 1)) / 1000) + 1;
+      this.setConcurrency(Math.max(needed, Math.floor(this.concurrency * 0.7)));
+    }
+  }
+
+  private maybeIncrease(now: number): void {
+    if (now - this.lastThrottleAt < STEP_MS || now - this.lastIncreaseAt < STEP_MS) return;
+    this.lastIncreaseAt = now;
+    if (this.concurrency < this.options.maxConcurrency) this.setConcurrency(this.concurrency + 1);
+    if (this.rate === undefined) return;
+    const next = this.rate + this.step;
+    this.rate = this.options.maxRps === undefined ? next : Math.min(next, this.options.maxRps);
+    this.target.setRate(this.rate);
+  }
+
+  private setConcurrency(n: number): void {
+    const bounded = Math.min(this.options.maxConcurrency, Math.max(1, n));
+    if (bounded === this.concurrency) return;
+    this.concurrency = bounded;
+    this.target.setConcurrency(bounded);
+  }
+
+  /** Forgets what no measurement can use any more. */
+  private prune(now: number): void {
+    const horizon = now - MEMORY_MS;
+    while (this.throttles.length > 0 && (this.throttles[0] ?? 0) < horizon) this.throttles.shift();
+    while (this.bounds.length > 0 && (this.bounds[0]?.at ?? 0) < horizon) this.bounds.shift();
+    if (this.throttles.length > 256) this.throttles.splice(0, this.throttles.length - 256);
+    let drop = 0;
+    const oldest = Math.min(this.throttles[0] ?? now, horizon);
+    while (
+      drop < this.log.length &&
+      (this.log[drop]?.at ?? 0) < oldest &&
+      this.log[drop]?.outcome !== 'pending'
+    )
+      drop++;
+    if (drop > 1024 || drop === this.log.length) this.log.splice(0, drop);
+  }
+}

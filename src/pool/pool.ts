@@ -1,0 +1,160 @@
+/**
+ * The pool: runs tasks with at most N in flight (p-limit), admitted by rate (RateGate), retried in
+ * this one layer with full-jitter backoff, and slowed down by the adaptive controller on throttles.
+ * A task's outcome is data, success or failure; nothing a task throws escapes the pool.
+ * It knows nothing of Bedrock: the task brings its own attempt and error classification.
+ */
+import pLimit, { type LimitFunction } from 'p-limit';
+import { AdaptiveController } from './adaptive.js';
+import { DEFAULT_RETRY, type RetryPolicy, retryDelayMs } from './backoff.js';
+import { RateGate, type RateLimits } from './rate.js';
+import { sleep } from './sleep.js';
+
+/** What the pool needs to know about a failed attempt. */
+export interface Failure {
+  retryable: boolean;
+  throttle: boolean;
+  retryAfterMs?: number;
+}
+
+export interface Task<T, F extends Failure> {
+  /** Tokens reserved when an attempt starts: estimated input and the most output it may produce. */
+  reserve: { input: number; output: number };
+  attempt(signal: AbortSignal): Promise<T>;
+  /** Tokens the attempt really used, to settle its reservation. */
+  used(value: T): number;
+  classify(error: unknown): F;
+}
+
+export type Outcome<T, F> =
+  | { kind: 'ok'; value: T; attempts: number; latencyMs: number }
+  | { kind: 'failed'; failure: F; attempts: number; latencyMs: number }
+  /** The run was stopping before the task's first attempt: nothing was sent. */
+  | { kind: 'skipped' };
+
+export interface PoolOptions extends RateLimits {
+  /** Most attempts in flight. */
+  concurrency: number;
+  retry?: RetryPolicy;
+  /** Slow down on throttles and speed up again. @default true */
+  adaptive?: boolean;
+  /** Per-attempt timeout; the attempt's signal aborts when it passes. */
+  requestTimeoutMs?: number;
+  /** Aborts waits (backoff, admission) when the run is stopping. */
+  signal?: AbortSignal;
+  random?: () => number;
+  /** Waits between attempts; tests pass one that records the delays. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+export interface PoolStats {
+  attempts: number;
+  throttles: number;
+  retries: number;
+}
+
+/** The error an attempt fails with when it runs past the request timeout. */
+export class AttemptTimeout extends Error {
+  override readonly name = 'TimeoutError';
+}
+
+export class Pool {
+  private readonly limit: LimitFunction;
+  private readonly gate: RateGate;
+  private readonly adaptive: AdaptiveController | undefined;
+  private readonly retry: RetryPolicy;
+  readonly stats: PoolStats = { attempts: 0, throttles: 0, retries: 0 };
+
+  constructor(
+    private readonly options: PoolOptions,
+    largestReservation = 0,
+  ) {
+    this.limit = pLimit(options.concurrency);
+    this.gate = new RateGate(options, largestReservation);
+    this.retry = options.retry ?? DEFAULT_RETRY;
+    if (options.adaptive !== false) {
+      this.adaptive = new AdaptiveController(
+        {
+          setRate: (rps) => this.gate.setAdaptiveRate(rps),
+          setConcurrency: (n) => {
+            this.limit.concurrency = n;
+          },
+        },
+        { maxConcurrency: options.concurrency, ...(options.rpm ? { maxRps: options.rpm / 60 } : {}) },
+      );
+    }
+  }
+
+  /** Tasks waiting for a slot plus those running. */
+  get load(): number {
+    return this.limit.activeCount + this.limit.pendingCount;
+  }
+
+  get concurrency(): number {
+    return this.limit.concurrency;
+  }
+
+  run<T, F extends Failure>(task: Task<T, F>): Promise<Outcome<T, F>> {
+    return this.limit(() => this.attempts(task));
+  }
+
+  private async attempts<T, F extends Failure>(task: Task<T, F>): Promise<Outcome<T, F>> {
+    const reserved = task.reserve.input + task.reserve.output;
+    let last: Outcome<T, F> | undefined;
+    for (let attempt = 1; ; attempt++) {
+      // A retry goes ahead of rows that have not started, so rows finish in roughly input order.
+      if (attempt === 1 && this.options.signal?.aborted) return { kind: 'skipped' };
+      const admitted = await this.gate.acquire(reserved, attempt === 1 ? 5 : 4);
+      if (attempt === 1 && (!admitted || this.options.signal?.aborted)) return { kind: 'skipped' };
+      if (!admitted && last) return last;
+      this.stats.attempts++;
+      if (attempt > 1) this.stats.retries++;
+      const handle = this.adaptive?.dispatched();
+      const started = performance.now();
+      try {
+        const value = await this.withTimeout(task);
+        this.gate.settle(reserved - task.used(value));
+        if (handle) this.adaptive?.done(handle, 'ok');
+        return { kind: 'ok', value, attempts: attempt, latencyMs: performance.now() - started };
+      } catch (error) {
+        const latencyMs = performance.now() - started;
+        const failure = task.classify(error);
+        // A throttled call reserved nothing on the server; any other failure used its input.
+        this.gate.settle(failure.throttle ? reserved : task.reserve.output);
+        if (failure.throttle) this.stats.throttles++;
+        if (handle) this.adaptive?.done(handle, failure.throttle ? 'throttle' : 'other');
+        last = { kind: 'failed', failure, attempts: attempt, latencyMs };
+        const stopping = this.options.signal?.aborted === true;
+        if (!failure.retryable || attempt >= this.retry.maxAttempts || stopping) return last;
+        const delay = retryDelayMs(attempt, this.retry, failure.retryAfterMs, this.options.random);
+        await (this.options.sleep ?? sleep)(delay, this.options.signal);
+        if (this.options.signal?.aborted) return last;
+      }
+    }
+  }
+
+  private async withTimeout<T, F extends Failure>(task: Task<T, F>): Promise<T> {
+    const controller = new AbortController();
+    const timeoutMs = this.options.requestTimeoutMs;
+    let timedOut = false;
+    const timer =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            controller.abort();
+          }, timeoutMs);
+    try {
+      return await task.attempt(controller.signal);
+    } catch (error) {
+      if (timedOut) throw new AttemptTimeout(`no complete response within ${timeoutMs} ms`, { cause: error });
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.gate.stop();
+  }
+}
