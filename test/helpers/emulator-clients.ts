@@ -48,6 +48,7 @@ export interface ProcessResult {
   stderr: string;
 }
 
+/** Runs a client process in `env`, from its HOME (where the AWS CLI writes its outfiles). */
 export function run(
   file: string,
   args: string[],
@@ -55,7 +56,8 @@ export function run(
   input?: string,
 ): Promise<ProcessResult> {
   return new Promise((resolve) => {
-    const child = execFile(file, args, { env, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+    const options = { env, cwd: env.HOME, maxBuffer: 16 * 1024 * 1024 };
+    const child = execFile(file, args, options, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
       resolve({ code, stdout, stderr });
     });
@@ -125,4 +127,15 @@ export function converseBody(
     messages: [{ role: 'user', content: [{ text }] }],
     ...(inferenceConfig ? { inferenceConfig } : {}),
   };
+}
+
+/** The emulator's counters, read the way any client can: GET /__emulator/stats. */
+export async function fetchStats(url: string): Promise<import('../../src/emulator/stats.js').StatsSnapshot> {
+  const response = await fetch(`${url}/__emulator/stats`);
+  return (await response.json()) as import('../../src/emulator/stats.js').StatsSnapshot;
+}
+
+/** POST /__emulator/reset: counters, directive counts, quota buckets and fault sequence start over. */
+export async function resetEmulator(url: string): Promise<void> {
+  await fetch(`${url}/__emulator/reset`, { method: 'POST' });
 }
