@@ -95,28 +95,31 @@ describe('in flight', () => {
     },
   );
 
-  it('counts a client that walks away mid-stream as cancelled, and frees its slot', async () => {
-    const abort = new AbortController();
-    const response = await sdkClient(emulator.url, 'http1').send(
-      new ConverseStreamCommand({ modelId: HAIKU, messages: messages('[[emulator:tokens=200]] long') }),
-      { abortSignal: abort.signal },
-    );
-    let deltas = 0;
-    try {
-      for await (const event of response.stream ?? []) {
-        if (event.contentBlockDelta && ++deltas === 2) abort.abort();
+  it.each<Transport>(['h2', 'http1'])(
+    'counts a client that walks away mid-stream over %s as cancelled, and frees its slot',
+    async (transport) => {
+      const abort = new AbortController();
+      const response = await sdkClient(emulator.url, transport).send(
+        new ConverseStreamCommand({ modelId: HAIKU, messages: messages('[[emulator:tokens=200]] long') }),
+        { abortSignal: abort.signal },
+      );
+      let deltas = 0;
+      try {
+        for await (const event of response.stream ?? []) {
+          if (event.contentBlockDelta && ++deltas === 2) abort.abort();
+        }
+      } catch {
+        // the abort surfaces as an error from the iterator
       }
-    } catch {
-      // the abort surfaces as an error from the iterator
-    }
-    await untilIdle();
-    expect(await fetchStats(emulator.url)).toMatchObject({
-      requests: 1,
-      ok: 0,
-      cancelled: 1,
-      errors: 1,
-      faults: 0,
-      inFlight: 0,
-    });
-  });
+      await untilIdle();
+      expect(await fetchStats(emulator.url)).toMatchObject({
+        requests: 1,
+        ok: 0,
+        cancelled: 1,
+        errors: 1,
+        faults: 0,
+        inFlight: 0,
+      });
+    },
+  );
 });
