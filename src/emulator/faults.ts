@@ -15,28 +15,31 @@ export type Fault =
 
 export type FaultScope = 'plain' | 'stream' | 'count-tokens';
 
+/** A kind of fault, or several that share one kind's probability evenly. */
+type Slot = Fault | Fault[];
+
+const PLAIN: Slot[] = [
+  { kind: 'error', exception: 'InternalServerException' },
+  { kind: 'error', exception: 'ServiceUnavailableException' },
+  { kind: 'error', exception: 'ModelTimeoutException' },
+  { kind: 'drop' },
+];
+
 /** What each scope can meet: only exceptions the operation models, mid-stream ones on streams. */
-const MENU: Record<FaultScope, Fault[]> = {
-  plain: [
-    { kind: 'error', exception: 'InternalServerException' },
-    { kind: 'error', exception: 'ServiceUnavailableException' },
-    { kind: 'error', exception: 'ModelTimeoutException' },
-    { kind: 'drop' },
-  ],
+const MENU: Record<FaultScope, Slot[]> = {
+  plain: PLAIN,
+  // The two mid-stream exceptions share one slot: each of the five kinds is equally likely.
   stream: [
-    { kind: 'error', exception: 'InternalServerException' },
-    { kind: 'error', exception: 'ServiceUnavailableException' },
-    { kind: 'error', exception: 'ModelTimeoutException' },
-    { kind: 'drop' },
-    { kind: 'midstream', exception: 'InternalServerException' },
-    { kind: 'midstream', exception: 'ModelStreamErrorException' },
+    ...PLAIN,
+    [
+      { kind: 'midstream', exception: 'InternalServerException' },
+      { kind: 'midstream', exception: 'ModelStreamErrorException' },
+    ],
   ],
   // CountTokens models neither ModelTimeoutException nor a stream.
-  'count-tokens': [
-    { kind: 'error', exception: 'InternalServerException' },
-    { kind: 'error', exception: 'ServiceUnavailableException' },
-    { kind: 'drop' },
-  ],
+  'count-tokens': PLAIN.filter(
+    (slot) => !('exception' in slot && slot.exception === 'ModelTimeoutException'),
+  ),
 };
 
 export class Faults {
@@ -51,18 +54,16 @@ export class Faults {
 
   /**
    * The fault for the next arrival, if any. Always takes exactly two draws, so what one request
-   * meets never shifts what the next one meets. The two mid-stream kinds share one slot, so each
-   * of the five kinds of fault is equally likely on a stream.
+   * meets never shifts what the next one meets.
    */
   next(scope: FaultScope): Fault | undefined {
     const hit = this.random() < this.rate;
     const pick = this.random();
     if (!hit) return undefined;
-    const menu = MENU[scope];
-    if (scope !== 'stream') return menu[Math.floor(pick * menu.length)];
-    const slot = Math.floor(pick * 5);
-    if (slot < 4) return menu[slot];
-    return menu[pick * 5 - 4 < 0.5 ? 4 : 5];
+    const slots = MENU[scope];
+    const at = pick * slots.length;
+    const slot = slots[Math.floor(at)];
+    return Array.isArray(slot) ? slot[Math.floor((at % 1) * slot.length)] : slot;
   }
 
   /** Starts the sequence over from the seed. */

@@ -250,7 +250,17 @@ describe('InvokeModel content negotiation', () => {
 describe('the /__emulator endpoints', () => {
   it('GET /__emulator/stats counts by model, operation and exception; POST /__emulator/reset clears it', async () => {
     await fetch(`${emulator.url}/__emulator/reset`, { method: 'POST' });
-    await post(HAIKU, '{"messages":[{"role":"user","content":[{"text":"[[emulator:throttle=1]]"}]}]}');
+    const throttled = await post(
+      HAIKU,
+      '{"messages":[{"role":"user","content":[{"text":"[[emulator:throttle=1]]"}]}]}',
+    );
+    expect(throttled.status).toBe(429);
+    expect(JSON.parse(throttled.body)).toEqual({
+      message: 'Too many requests, please wait before trying again.',
+    });
+    // Bedrock sends no retry hint on throttles, and neither does a scripted one.
+    expect(throttled.headers['retry-after']).toBeUndefined();
+    expect(throttled.headers['x-amz-retry-after']).toBeUndefined();
     await post(HAIKU, '{"messages":[{"role":"user","content":[{"text":"[[emulator:throttle=1]]"}]}]}');
     const stats = (await (await fetch(`${emulator.url}/__emulator/stats`)).json()) as StatsSnapshot;
     expect(stats).toMatchObject({

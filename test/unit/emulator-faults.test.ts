@@ -61,6 +61,20 @@ describe('emulator faults', () => {
     expect(Math.abs(seen / 4000 - share)).toBeLessThan(0.03);
   });
 
+  it('gives each of the five kinds a fifth of stream faults, the two mid-stream exceptions a tenth each', () => {
+    const seen = sequence(1, 13, 'stream', 10_000);
+    const share = (kind: string) => seen.filter((f) => f === kind).length / seen.length;
+    for (const kind of [
+      'drop',
+      'error:InternalServerException',
+      'error:ModelTimeoutException',
+      'error:ServiceUnavailableException',
+    ])
+      expect(Math.abs(share(kind) - 0.2), kind).toBeLessThan(0.02);
+    for (const kind of ['midstream:InternalServerException', 'midstream:ModelStreamErrorException'])
+      expect(Math.abs(share(kind) - 0.1), kind).toBeLessThan(0.02);
+  });
+
   it('keeps the sequence of later requests whatever the scope of earlier ones', () => {
     const a = new Faults(0.4, 9);
     const b = new Faults(0.4, 9);
