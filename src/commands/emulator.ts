@@ -1,26 +1,63 @@
 /** `run-batch emulator`: the Bedrock Runtime emulator in the foreground until SIGINT/SIGTERM. */
 
 import type { Options } from 'yargs';
-import { startEmulator } from '../emulator/server.js';
-import { text, wholeNumber } from '../job/values.js';
+import { type EmulatorOptions, startEmulator } from '../emulator/server.js';
+import { decimal, text, wholeNumber } from '../job/values.js';
 import type { CommandIO } from './io.js';
 
 /** The emulator's flags; values stay raw strings, checked below. */
 export const emulatorOptions: Record<string, Options> = {
   port: { type: 'string', describe: 'Port to listen on (0 picks a free one)', default: '4010' },
   host: { type: 'string', describe: 'Address to listen on', default: '127.0.0.1' },
+  rpm: { type: 'string', describe: 'Requests per minute per model (0 = unlimited)', default: '0' },
+  tpm: {
+    type: 'string',
+    describe: 'Tokens per minute per model, input + max tokens reserved on arrival (0 = unlimited)',
+    default: '0',
+  },
+  'burst-seconds': {
+    type: 'string',
+    describe: 'Seconds of quota a full bucket holds (the burst allowed after idling)',
+    default: '10',
+  },
   'latency-ms': { type: 'string', describe: 'Base latency of every call', default: '0' },
-  'ms-per-token': { type: 'string', describe: 'Extra latency per output token', default: '0' },
+  'ms-per-token': {
+    type: 'string',
+    describe: 'Extra latency per output token (streams wait this before each delta)',
+    default: '0',
+  },
+  'fail-rate': {
+    type: 'string',
+    describe: 'Probability (0 to 1) of a random fault: 500, 503, 408, dropped connection, mid-stream',
+    default: '0',
+  },
+  seed: { type: 'string', describe: 'Seed of the random fault sequence', default: '1' },
 };
 
-export async function emulatorCommand(raw: Record<string, unknown>, io: CommandIO): Promise<number> {
-  const emulator = await startEmulator({
+/** Checks the raw flag values once, with messages that quote what was given. */
+export function emulatorSettings(raw: Record<string, unknown>): EmulatorOptions {
+  return {
     port: wholeNumber('port', raw.port ?? '4010', 0, 65535),
     host: text('host', raw.host ?? '127.0.0.1'),
+    rpm: wholeNumber('rpm', raw.rpm ?? '0', 0),
+    tpm: wholeNumber('tpm', raw.tpm ?? '0', 0),
+    burstSeconds: wholeNumber('burst-seconds', raw['burst-seconds'] ?? '10', 1, 3600),
     latencyMs: wholeNumber('latency-ms', raw['latency-ms'] ?? '0', 0),
     msPerToken: wholeNumber('ms-per-token', raw['ms-per-token'] ?? '0', 0),
-  });
+    failRate: decimal('fail-rate', raw['fail-rate'] ?? '0', 0, 1),
+    seed: wholeNumber('seed', raw.seed ?? '1', 0, 0xffff_ffff),
+  };
+}
+
+export async function emulatorCommand(raw: Record<string, unknown>, io: CommandIO): Promise<number> {
+  const settings = emulatorSettings(raw);
+  const emulator = await startEmulator(settings);
+  const limit = (n = 0) => (n > 0 ? String(n) : 'unlimited');
   io.stdout(`Bedrock Runtime emulator listening (HTTP/1.1 and h2c) on ${emulator.url}\n`);
+  io.stdout(
+    `rpm ${limit(settings.rpm)}, tpm ${limit(settings.tpm)} per model; latency ${settings.latencyMs} ms + ` +
+      `${settings.msPerToken} ms/token; fail rate ${settings.failRate} (seed ${settings.seed})\n`,
+  );
   io.stdout(`export AWS_ENDPOINT_URL_BEDROCK_RUNTIME=${emulator.url}\n`);
   await new Promise<void>((resolve) => io.onSignal(() => resolve()));
   await emulator.close();

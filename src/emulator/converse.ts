@@ -28,7 +28,11 @@ const ALTERNATE =
   'A conversation must alternate between user and assistant roles. Make sure the conversation alternates between user and assistant roles and try again.';
 
 export function parseConverse(body: Buffer, model: ModelInfo): Generation {
-  const request = parseJson(body);
+  return converseGeneration(parseJson(body), model);
+}
+
+/** A parsed Converse body (also CountTokens' `input.converse`) validated and reduced. */
+export function converseGeneration(request: unknown, model: ModelInfo): Generation {
   if (!isObject(request)) throw new EmulatedError('ValidationException');
   const v = new Violations();
   const { messages, system, inferenceConfig } = request;
@@ -84,7 +88,8 @@ export function parseConverse(body: Buffer, model: ModelInfo): Generation {
   };
 }
 
-function checkMessages(messages: unknown[], texts: string[]): void {
+/** Converse's conversation rules (shared with Nova's Converse-shaped native body). */
+export function checkMessages(messages: unknown[], texts: string[]): void {
   if (messages.length === 0) throw new EmulatedError('ValidationException', START_WITH_USER);
   let previous: unknown;
   for (const [i, message] of messages.entries()) {
@@ -134,6 +139,7 @@ function checkMessages(messages: unknown[], texts: string[]): void {
   }
 }
 
+/** The Converse response; `latencyMs` is the time the call took, as Bedrock measures it. */
 export function converseBody(planned: Planned, latencyMs: number): Record<string, unknown> {
   const { reply, inputTokens } = planned;
   return {

@@ -41,12 +41,15 @@ export function isExceptionName(name: string): name is ExceptionName {
   return Object.hasOwn(EXCEPTIONS, name);
 }
 
-/** A failure the handlers throw; the server turns it into Bedrock's error response. */
+/**
+ * A failure the handlers throw; the server turns it into Bedrock's error response. `cause` says
+ * how stats count it: a quota or scripted throttle, an injected fault, or (unset) a plain error.
+ */
 export class EmulatedError extends Error {
   constructor(
     readonly exception: ExceptionName,
     message?: string,
-    readonly headers: Record<string, string> = {},
+    readonly counted?: 'throttle' | 'fault',
   ) {
     super(message ?? EXCEPTIONS[exception].message);
   }
@@ -57,3 +60,10 @@ export class EmulatedError extends Error {
 }
 
 export const INVALID_MODEL = 'The provided model identifier is invalid.';
+export const TOO_MANY_REQUESTS = 'Too many requests, please wait before trying again.';
+export const TOO_MANY_TOKENS = 'Too many tokens, please wait before trying again.';
+
+/** The member name of an exception in a stream union: `ThrottlingException` -> `throttlingException`. */
+export function streamExceptionType(name: ExceptionName): string {
+  return name.charAt(0).toLowerCase() + name.slice(1);
+}

@@ -20,6 +20,8 @@ export interface Generation {
 }
 
 export interface Planned {
+  /** The seed of the reply; also seeds the stream padding, so a reply's bytes are reproducible. */
+  seed: number;
   reply: Reply;
   inputTokens: number;
   directives: Directives;
@@ -31,6 +33,7 @@ export function plan(generation: Generation): Planned {
   const natural = directives.tokens ?? naturalLength(seed);
   const inputTokens = generation.texts.reduce((sum, text) => sum + countTokens(text), 0);
   return {
+    seed,
     reply: reply(seed, natural, generation.maxTokens, generation.stopSequences),
     inputTokens,
     directives,
@@ -47,4 +50,9 @@ export function canonicalJson(value: unknown): string {
     return `{${entries.join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
+}
+
+/** The canonical form of a request body without the fields that only cut a reply short. */
+export function canonicalWithout(body: Record<string, unknown>, omit: readonly string[]): string {
+  return canonicalJson(Object.fromEntries(Object.entries(body).filter(([key]) => !omit.includes(key))));
 }

@@ -1,56 +1,90 @@
 /**
- * The Bedrock Runtime emulator's server: one loopback port speaking HTTP/1.1 (curl, boto3, the AWS
- * CLI) and HTTP/2 cleartext (the AWS SDK for JavaScript's default), told apart by the HTTP/2
- * connection preface. Routes on the raw path, as the model id label is URL-encoded.
+ * The Bedrock Runtime emulator's server: options, the port (HTTP/1.1 and h2c on one socket, see
+ * transport.ts), routing on the raw path (the model id label is URL-encoded, so it is decoded only
+ * after splitting), the /__emulator endpoints, and the shared state every request meets.
  */
+
+import { randomUUID } from 'node:crypto';
 import { createServer as createHttp1Server } from 'node:http';
 import { createServer as createHttp2Server } from 'node:http2';
 import { type AddressInfo, createServer as createTcpServer, type Socket } from 'node:net';
-import { Duplex } from 'node:stream';
-import { resolveModel } from './catalogue.js';
-import { converseBody, parseConverse } from './converse.js';
-import { EmulatedError, INVALID_MODEL } from './exceptions.js';
-import { plan } from './generation.js';
+import { Arrivals } from './directives.js';
+import { EmulatedError } from './exceptions.js';
+import { Faults } from './faults.js';
+import { handleModelRequest, type Served } from './handle.js';
 import { type Request, type Response, readBody, sendError, sendJson } from './http.js';
+import type { Operation } from './operations.js';
+import { Quotas } from './quotas.js';
 import { Stats, type StatsSnapshot } from './stats.js';
+import { sniff } from './transport.js';
 
 export interface EmulatorOptions {
   /** @default 4010; 0 picks a free port */
   port?: number;
   /** @default '127.0.0.1' */
   host?: string;
-  /** Base latency of every call. @default 0 */
+  /** Requests per minute per model (profiles and ARNs count against their base model); 0 = unlimited. @default 0 */
+  rpm?: number;
+  /** Tokens per minute per model, input + max_tokens reserved on arrival; 0 = unlimited. @default 0 */
+  tpm?: number;
+  /** Seconds of quota the buckets hold when full, i.e. the burst after idling. @default 10 */
+  burstSeconds?: number;
+  /** Latency before a response (before a stream's first event). @default 0 */
   latencyMs?: number;
-  /** Extra latency per output token. @default 0 */
+  /** Extra latency per output token; streams wait this long before each delta. @default 0 */
   msPerToken?: number;
+  /** Probability (0..1) that a model request meets a random fault. @default 0 */
+  failRate?: number;
+  /** Seed of the fault sequence. @default 1 */
+  seed?: number;
 }
 
 export interface Emulator {
   readonly url: string;
   readonly port: number;
   stats(): StatsSnapshot;
+  /** Clears the counters only. */
   resetStats(): void;
+  /** Clears everything a test could leave behind: counters, directive counts, quota buckets, fault sequence. */
+  reset(): void;
   close(): Promise<void>;
 }
 
-const H2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
 const ROUTE =
   /^\/model\/([^/]+)\/(converse|converse-stream|invoke|invoke-with-response-stream|count-tokens)$/;
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const host = options.host ?? '127.0.0.1';
-  const stats = new Stats();
-  const sockets = new Set<Socket>();
+  const closing = new AbortController();
+  const served: Served = {
+    latencyMs: options.latencyMs ?? 0,
+    msPerToken: options.msPerToken ?? 0,
+    stats: new Stats(),
+    quotas: new Quotas({
+      ...(options.rpm === undefined ? {} : { rpm: options.rpm }),
+      ...(options.tpm === undefined ? {} : { tpm: options.tpm }),
+      ...(options.burstSeconds === undefined ? {} : { burstSeconds: options.burstSeconds }),
+    }),
+    arrivals: new Arrivals(),
+    faults: new Faults(options.failRate ?? 0, options.seed ?? 1),
+    closing: closing.signal,
+  };
+  const reset = () => {
+    served.stats.reset();
+    served.arrivals.reset();
+    served.quotas.reset();
+    served.faults.reset();
+  };
   const handler = (req: Request, res: Response) => {
-    handle(req, res, options, stats).catch((error: unknown) => {
-      if (!res.headersSent) sendError(res, asEmulated(error));
+    route(req, res, served, reset).catch(() => {
+      if (!res.headersSent) sendError(res, new EmulatedError('InternalServerException'), randomUUID());
       else res.destroy();
     });
   };
   const h1 = createHttp1Server(handler);
   h1.keepAliveTimeout = 60_000;
   const h2 = createHttp2Server(handler);
-
+  const sockets = new Set<Socket>();
   const tcp = createTcpServer((socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -65,105 +99,35 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
-    stats: () => stats.snapshot(),
-    resetStats: () => stats.reset(),
+    stats: () => served.stats.snapshot(),
+    resetStats: () => served.stats.reset(),
+    reset,
     close: () =>
       new Promise<void>((resolve) => {
+        closing.abort();
         for (const socket of sockets) socket.destroy();
         tcp.close(() => resolve());
       }),
   };
 }
 
-/**
- * Reads just enough of a new connection to tell HTTP/2 from HTTP/1.1, then hands it on with the
- * bytes read so far put back in front.
- */
-function sniff(socket: Socket, route: (isH2: boolean, stream: Duplex) => void): void {
-  let seen = Buffer.alloc(0);
-  const onData = (chunk: Buffer) => {
-    seen = Buffer.concat([seen, chunk]);
-    const n = Math.min(seen.length, H2_PREFACE.length);
-    const isH2 = seen.subarray(0, n).equals(H2_PREFACE.subarray(0, n));
-    if (isH2 && n < H2_PREFACE.length) return; // could still be h2: wait for the whole preface
-    socket.off('data', onData);
-    socket.pause();
-    if (isH2) {
-      route(true, replaying(socket, seen));
-    } else {
-      // The HTTP/1.1 parser reads the socket's buffered data, so putting the bytes back is enough.
-      socket.unshift(seen);
-      route(false, socket);
-      socket.resume();
-    }
-  };
-  socket.on('data', onData);
-}
-
-/**
- * The HTTP/2 server reads a real socket straight from its handle, past anything unshift put back.
- * Giving it a plain Duplex instead makes it read through JavaScript, preface included.
- */
-function replaying(socket: Socket, head: Buffer): Duplex {
-  const stream = new Duplex({
-    read: () => void socket.resume(),
-    write: (chunk, _encoding, callback) => void socket.write(chunk, callback),
-    final: (callback) => void socket.end(callback),
-    destroy: (error, callback) => {
-      socket.destroy(error ?? undefined);
-      callback(error);
-    },
-  });
-  stream.push(head);
-  socket.on('data', (chunk: Buffer) => {
-    if (!stream.push(chunk)) socket.pause();
-  });
-  socket.on('end', () => stream.push(null));
-  socket.on('close', () => stream.destroy());
-  return stream;
-}
-
-async function handle(req: Request, res: Response, options: EmulatorOptions, stats: Stats): Promise<void> {
+async function route(req: Request, res: Response, served: Served, reset: () => void): Promise<void> {
   const path = (req.url ?? '/').split('?')[0] ?? '/';
-  if (path === '/__emulator/stats' && req.method === 'GET') return sendJson(res, 200, stats.snapshot());
+  if (path === '/__emulator/stats' && req.method === 'GET')
+    return sendJson(res, 200, served.stats.snapshot(), randomUUID());
   if (path === '/__emulator/reset' && req.method === 'POST') {
-    stats.reset();
-    return sendJson(res, 200, { reset: true });
+    await readBody(req).catch(() => undefined);
+    reset();
+    return sendJson(res, 200, { reset: true }, randomUUID());
   }
   const match = ROUTE.exec(path);
   if (!match || req.method !== 'POST') {
     await readBody(req).catch(() => undefined);
-    return sendJson(
-      res,
-      404,
-      { message: `No operation at ${req.method} ${path}` },
-      { 'x-amzn-errortype': 'UnknownOperationException' },
-    );
+    return sendJson(res, 404, { message: `No operation at ${req.method} ${path}` }, randomUUID(), {
+      'x-amzn-errortype': 'UnknownOperationException:http://internal.amazon.com/coral/com.amazon.bedrock/',
+    });
   }
-  const modelId = safeDecode(match[1] ?? '');
-  const operation = match[2] ?? '';
-  const end = stats.begin(modelId, operation);
-  try {
-    const body = await readBody(req);
-    const model = resolveModel(modelId);
-    if (!model) throw new EmulatedError('ValidationException', INVALID_MODEL);
-    if (operation !== 'converse')
-      throw new EmulatedError('ValidationException', `The emulator does not serve ${operation} yet.`);
-    const generation = parseConverse(body, model);
-    const planned = plan(generation);
-    const latencyMs = (options.latencyMs ?? 0) + (options.msPerToken ?? 0) * planned.reply.outputTokens;
-    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
-    sendJson(res, 200, converseBody(planned, latencyMs));
-    end({ kind: 'ok', inputTokens: planned.inputTokens, outputTokens: planned.reply.outputTokens });
-  } catch (error) {
-    const emulated = asEmulated(error);
-    end({ kind: 'error', exception: emulated.exception, throttle: emulated.status === 429, fault: false });
-    throw emulated;
-  }
-}
-
-function asEmulated(error: unknown): EmulatedError {
-  return error instanceof EmulatedError ? error : new EmulatedError('InternalServerException');
+  return handleModelRequest(req, res, match[2] as Operation, safeDecode(match[1] ?? ''), served);
 }
 
 function safeDecode(label: string): string {

@@ -1,16 +1,26 @@
 /**
  * What the emulator saw, for tests and benchmarks: requests, outcomes, and the peak number of
  * requests in flight at once, overall and per model and operation. Served at GET /__emulator/stats.
+ * Tests count retries, throttles and faults here instead of timing anything.
  */
 
 export interface Counters {
+  /** Model requests that arrived (every attempt of every operation). */
   requests: number;
   ok: number;
-  /** Error responses of every kind, throttles and faults included. */
+  /** Requests that did not end ok: validation errors, throttles, faults, drops, cancellations. */
   errors: number;
+  /** ThrottlingException from a quota (--rpm/--tpm) or the throttle directive. */
   throttled: number;
-  /** Injected faults: --fail-rate and the fail/error/midstream directives. */
+  /** Injected failures: --fail-rate and the error/fail/midstream directives. */
   faults: number;
+  /** Faults that dropped the connection without a response (a subset of faults). */
+  dropped: number;
+  /** Faults sent as an exception inside a stream (a subset of faults). */
+  midstream: number;
+  /** Requests the client gave up on before the response ended. */
+  cancelled: number;
+  /** Tokens of requests that ended ok. */
   inputTokens: number;
   outputTokens: number;
 }
@@ -20,15 +30,49 @@ export interface StatsSnapshot extends Counters {
   peakInFlight: number;
   byModel: Record<string, Counters>;
   byOperation: Record<string, Counters>;
+  /** Error responses and in-stream exceptions by exception name. */
   byException: Record<string, number>;
 }
 
 export type Outcome =
   | { kind: 'ok'; inputTokens: number; outputTokens: number }
-  | { kind: 'error'; exception: string; throttle: boolean; fault: boolean };
+  | { kind: 'error'; exception: string; throttle?: boolean; fault?: boolean; midstream?: boolean }
+  | { kind: 'dropped' }
+  | { kind: 'cancelled' };
 
 function zero(): Counters {
-  return { requests: 0, ok: 0, errors: 0, throttled: 0, faults: 0, inputTokens: 0, outputTokens: 0 };
+  return {
+    requests: 0,
+    ok: 0,
+    errors: 0,
+    throttled: 0,
+    faults: 0,
+    dropped: 0,
+    midstream: 0,
+    cancelled: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+  };
+}
+
+function record(c: Counters, outcome: Outcome): void {
+  if (outcome.kind === 'ok') {
+    c.ok++;
+    c.inputTokens += outcome.inputTokens;
+    c.outputTokens += outcome.outputTokens;
+    return;
+  }
+  c.errors++;
+  if (outcome.kind === 'dropped') {
+    c.faults++;
+    c.dropped++;
+  } else if (outcome.kind === 'cancelled') {
+    c.cancelled++;
+  } else {
+    if (outcome.throttle) c.throttled++;
+    if (outcome.fault) c.faults++;
+    if (outcome.midstream) c.midstream++;
+  }
 }
 
 export class Stats {
@@ -39,7 +83,10 @@ export class Stats {
   private byOperation: Record<string, Counters> = {};
   private byException: Record<string, number> = {};
 
-  /** Call when a model request arrives; returns the function to call once with its outcome. */
+  /**
+   * Call when a model request arrives, before its body is read, so peak in-flight covers every
+   * request being served; returns the function to call once with its outcome.
+   */
   begin(model: string, operation: string): (outcome: Outcome) => void {
     this.inFlight++;
     this.peak = Math.max(this.peak, this.inFlight);
@@ -50,17 +97,7 @@ export class Stats {
       if (ended) return;
       ended = true;
       this.inFlight--;
-      for (const c of groups) {
-        if (outcome.kind === 'ok') {
-          c.ok++;
-          c.inputTokens += outcome.inputTokens;
-          c.outputTokens += outcome.outputTokens;
-        } else {
-          c.errors++;
-          if (outcome.throttle) c.throttled++;
-          if (outcome.fault) c.faults++;
-        }
-      }
+      for (const c of groups) record(c, outcome);
       if (outcome.kind === 'error')
         this.byException[outcome.exception] = (this.byException[outcome.exception] ?? 0) + 1;
     };

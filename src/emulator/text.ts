@@ -31,7 +31,7 @@ const WORDS = (
   .filter((w) => w.length > 0 && w.length <= 6);
 
 /** A small deterministic generator (mulberry32) seeded from the request hash. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

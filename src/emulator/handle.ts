@@ -1,0 +1,162 @@
+/**
+ * One model request from arrival to outcome, in the order Bedrock would meet it: validation, the
+ * scripted directives, quota admission (reserve input + max tokens), injected faults, latency, then
+ * the response; the reservation is settled and the outcome counted however the request ends.
+ */
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { resolveModel } from './catalogue.js';
+import { type Arrivals, scripted } from './directives.js';
+import { EmulatedError, INVALID_MODEL, TOO_MANY_REQUESTS, TOO_MANY_TOKENS } from './exceptions.js';
+import type { Faults } from './faults.js';
+import { plan } from './generation.js';
+import {
+  dropConnection,
+  header,
+  type Request,
+  type Response,
+  readBody,
+  sendError,
+  sendJson,
+} from './http.js';
+import { type Call, isStreaming, type Operation, plainResponse, prepare } from './operations.js';
+import type { Admission, Quotas } from './quotas.js';
+import type { Outcome, Stats } from './stats.js';
+import { type Clock, converseEvents, invokeEvents, writeStream } from './streams.js';
+
+export interface Served {
+  latencyMs: number;
+  msPerToken: number;
+  stats: Stats;
+  quotas: Quotas;
+  arrivals: Arrivals;
+  faults: Faults;
+  /** Aborted when the emulator closes, to end pending latencies at once. */
+  closing: AbortSignal;
+}
+
+export async function handleModelRequest(
+  req: Request,
+  res: Response,
+  operation: Operation,
+  label: string,
+  served: Served,
+): Promise<void> {
+  const clock: Clock = { start: performance.now() };
+  const requestId = randomUUID();
+  const model = resolveModel(label);
+  // Profiles and ARNs count against their base model, as Bedrock's quotas do.
+  const end = served.stats.begin(model?.id ?? label, operation);
+  // Drawn on arrival, before any await, so the fault sequence follows the arrival order.
+  const fault = served.faults.next(
+    operation === 'count-tokens' ? 'count-tokens' : isStreaming(operation) ? 'stream' : 'plain',
+  );
+  // Aborted when the client goes away before the response ends, or the emulator closes. (Plain
+  // listeners rather than AbortSignal.any, and no abort after a normal end: both cost more than
+  // the rest of a request.)
+  const cancel = new AbortController();
+  const { signal } = cancel;
+  const stop = () => cancel.abort();
+  served.closing.addEventListener('abort', stop, { once: true });
+  res.once('close', () => {
+    if (!res.writableEnded) stop();
+    served.closing.removeEventListener('abort', stop);
+  });
+  let admission: Extract<Admission, { ok: true }> | undefined;
+  let maxTokens = 0;
+  let outputTokens = 0;
+  try {
+    const body = await readBody(req);
+    if (!model) throw new EmulatedError('ValidationException', INVALID_MODEL);
+    const call = prepare(operation, model, body, (name) => header(req, name));
+    const planned = plan(call.generation);
+    if (operation !== 'count-tokens') {
+      // CountTokens is free: no directives, no quota; only --fail-rate reaches it.
+      const { throttle, fail } = planned.directives;
+      // Only bodies that script a count are remembered, so a long benchmark does not grow a map.
+      const arrival = throttle || fail ? served.arrivals.arrive(operation, model.id, body) : 1;
+      const script = scripted(planned.directives, arrival);
+      if (script?.kind === 'throttle')
+        throw new EmulatedError('ThrottlingException', TOO_MANY_REQUESTS, 'throttle');
+      maxTokens = call.generation.maxTokens;
+      const admitted = served.quotas.admit(model.id, planned.inputTokens + maxTokens);
+      if (!admitted.ok) {
+        const message = admitted.limit === 'rpm' ? TOO_MANY_REQUESTS : TOO_MANY_TOKENS;
+        throw new EmulatedError('ThrottlingException', message, 'throttle');
+      }
+      admission = admitted;
+      if (script?.kind === 'fail') throw new EmulatedError(script.exception, undefined, 'fault');
+    }
+    if (fault?.kind === 'error') throw new EmulatedError(fault.exception, undefined, 'fault');
+    if (fault?.kind === 'drop') {
+      dropConnection(res);
+      return end({ kind: 'dropped' });
+    }
+    const latencyMs = operation === 'count-tokens' ? 0 : (planned.directives.latencyMs ?? served.latencyMs);
+    if (isStreaming(operation)) {
+      const midstream = fault?.kind === 'midstream' ? fault.exception : planned.directives.midstream;
+      const events =
+        operation === 'converse-stream'
+          ? converseEvents(planned, clock)
+          : invokeEvents(call, planned, requestId, clock);
+      const written = await writeStream(res, events, planned.reply.pieces.length > 0, {
+        requestId,
+        headers: streamHeaders(call),
+        latencyMs,
+        msPerToken: served.msPerToken,
+        seed: planned.seed,
+        ...(midstream ? { midstream } : {}),
+        signal,
+        clock,
+      });
+      outputTokens = written.deltas;
+      // Scripted or random, a broken stream is an injected fault.
+      if (written.broken)
+        return end({ kind: 'error', exception: written.broken, fault: true, midstream: true });
+      outputTokens = planned.reply.outputTokens;
+    } else {
+      const total = latencyMs + served.msPerToken * planned.reply.outputTokens;
+      if (total > 0) await sleep(total, undefined, { signal });
+      signal.throwIfAborted();
+      outputTokens = planned.reply.outputTokens;
+      const { body: answer, headers } = plainResponse(call, planned, elapsed(clock), requestId);
+      end(okOutcome(call, planned.inputTokens, outputTokens));
+      sendJson(res, 200, answer, requestId, headers);
+      return;
+    }
+    end(okOutcome(call, planned.inputTokens, outputTokens));
+  } catch (error) {
+    if (signal.aborted) {
+      if (!res.headersSent) res.destroy();
+      return end({ kind: 'cancelled' });
+    }
+    const emulated = error instanceof EmulatedError ? error : new EmulatedError('InternalServerException');
+    end({
+      kind: 'error',
+      exception: emulated.exception,
+      throttle: emulated.counted === 'throttle',
+      fault: emulated.counted === 'fault',
+    });
+    if (!res.headersSent) sendError(res, emulated, requestId);
+    else res.destroy();
+  } finally {
+    // Settle the reservation to what was really generated.
+    admission?.release(maxTokens - outputTokens);
+  }
+}
+
+function okOutcome(call: Call, inputTokens: number, outputTokens: number): Outcome {
+  // CountTokens is free: its tokens are not usage.
+  if (call.operation === 'count-tokens') return { kind: 'ok', inputTokens: 0, outputTokens: 0 };
+  return { kind: 'ok', inputTokens, outputTokens };
+}
+
+function streamHeaders(call: Call): Record<string, string> {
+  return call.operation === 'invoke-with-response-stream'
+    ? { 'x-amzn-bedrock-content-type': 'application/json' }
+    : {};
+}
+
+function elapsed(clock: Clock): number {
+  return Math.round(performance.now() - clock.start);
+}

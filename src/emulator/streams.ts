@@ -1,0 +1,118 @@
+/**
+ * The two streaming operations' responses: ConverseStream's events and InvokeModelWithResponseStream's
+ * `chunk` events (each family's native JSON, base64 in `bytes`, invocation metrics on the last),
+ * written as event-stream frames, paced, with the `p` padding Bedrock adds, and optionally broken
+ * after the first delta by an in-stream exception.
+ */
+import type { Writable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { eventMessage, exceptionMessage, padding } from './eventstream.js';
+import { EXCEPTIONS, type ExceptionName, streamExceptionType } from './exceptions.js';
+import type { Planned } from './generation.js';
+import { openEventStream, type Response } from './http.js';
+import type { Call } from './operations.js';
+import { prng } from './text.js';
+
+export interface StreamEvent {
+  type: string;
+  payload: Record<string, unknown>;
+  /** Carries reply text: paced by msPerToken, and what a mid-stream break waits for. */
+  delta: boolean;
+}
+
+/** When the call arrived and when its first event left, for the latency fields. */
+export interface Clock {
+  start: number;
+  firstByte?: number;
+}
+
+const elapsed = (clock: Clock, at = performance.now()) => Math.round(at - clock.start);
+
+/** ConverseStream: messageStart, a delta per token, contentBlockStop, messageStop, metadata. */
+export function* converseEvents(planned: Planned, clock: Clock): Generator<StreamEvent> {
+  const { reply, inputTokens } = planned;
+  yield { type: 'messageStart', payload: { role: 'assistant' }, delta: false };
+  for (const text of reply.pieces)
+    yield { type: 'contentBlockDelta', payload: { contentBlockIndex: 0, delta: { text } }, delta: true };
+  if (reply.pieces.length > 0)
+    yield { type: 'contentBlockStop', payload: { contentBlockIndex: 0 }, delta: false };
+  yield { type: 'messageStop', payload: { stopReason: reply.stopReason }, delta: false };
+  // A generator, so this runs when the event is sent and the latency is the real one.
+  const outputTokens = reply.outputTokens;
+  yield {
+    type: 'metadata',
+    payload: {
+      usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens },
+      metrics: { latencyMs: elapsed(clock) },
+    },
+    delta: false,
+  };
+}
+
+/** InvokeModelWithResponseStream: the family's native events as `chunk`s. */
+export function* invokeEvents(
+  call: Call,
+  planned: Planned,
+  requestId: string,
+  clock: Clock,
+): Generator<StreamEvent> {
+  const chunks = call.family?.stream(planned, { model: call.model, requestId }) ?? [];
+  for (const [i, chunk] of chunks.entries()) {
+    let body = chunk.body;
+    if (i === chunks.length - 1) {
+      body = {
+        ...body,
+        'amazon-bedrock-invocationMetrics': {
+          inputTokenCount: planned.inputTokens,
+          outputTokenCount: planned.reply.outputTokens,
+          invocationLatency: elapsed(clock),
+          firstByteLatency: elapsed(clock, clock.firstByte),
+        },
+      };
+    }
+    const bytes = Buffer.from(JSON.stringify(body)).toString('base64');
+    yield { type: 'chunk', payload: { bytes }, delta: chunk.delta };
+  }
+}
+
+export interface StreamPlan {
+  requestId: string;
+  headers: Record<string, string>;
+  latencyMs: number;
+  msPerToken: number;
+  /** Seeds the padding, so the same reply is the same bytes. */
+  seed: number;
+  /** Break the stream with this exception after the first delta (or the first event if none). */
+  midstream?: ExceptionName;
+  signal: AbortSignal;
+  clock: Clock;
+}
+
+/** Writes the stream; returns the deltas sent, and the exception if it was broken on purpose. */
+export async function writeStream(
+  res: Response,
+  events: Iterable<StreamEvent>,
+  hasDeltas: boolean,
+  plan: StreamPlan,
+): Promise<{ deltas: number; broken?: ExceptionName }> {
+  const { signal } = plan;
+  const random = prng(plan.seed);
+  if (plan.latencyMs > 0) await sleep(plan.latencyMs, undefined, { signal });
+  signal.throwIfAborted();
+  openEventStream(res, plan.requestId, plan.headers);
+  let deltas = 0;
+  for (const event of events) {
+    if (event.delta && plan.msPerToken > 0) await sleep(plan.msPerToken, undefined, { signal });
+    signal.throwIfAborted();
+    (res as Writable).write(eventMessage(event.type, { ...event.payload, p: padding(random()) }));
+    plan.clock.firstByte ??= performance.now();
+    if (event.delta) deltas++;
+    if (plan.midstream && (event.delta || !hasDeltas)) {
+      const name = plan.midstream;
+      res.end(exceptionMessage(streamExceptionType(name), { message: EXCEPTIONS[name].message }));
+      return { deltas, broken: name };
+    }
+  }
+  res.end();
+  return { deltas };
+}
