@@ -36,4 +36,6 @@ export interface JobSpec {
   emulate: boolean;
   /** Most calls in flight. @default 8 */
   concurrency: number;
+  /** Absolute path of a pricing file laid over the shipped table (`--pricing`). */
+  pricing?: string;
 }
