@@ -136,7 +136,14 @@ describe('cost of a call, by hand', () => {
   });
 
   it('sums without float drift: 0.1 + 0.2 of a dollar is 0.3', () => {
-    const price = { ...table.models['amazon.nova-pro-v1:0']!, input: 0.1, output: 0.2 };
+    const price = {
+      input: 0.1,
+      output: 0.2,
+      cacheRead: null,
+      cacheWrite: null,
+      batchInput: null,
+      batchOutput: null,
+    };
     const result = usageCost(price, usage(1000, 1000));
     expect('pico' in result && exactUsd(result.pico)).toBe('0.3');
   });
