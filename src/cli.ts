@@ -75,6 +75,19 @@ async function main(): Promise<void> {
         })(),
     )
     .command(
+      'report <files..>',
+      'Usage and cost totals over results files (CSV, JSONL, globs)',
+      async (y) =>
+        y
+          .positional('files', { describe: 'Results files or quoted globs', type: 'string', array: true })
+          .options((await import('./commands/report.js')).reportOptions),
+      (argv) =>
+        run(async () => {
+          const { reportCommand } = await import('./commands/report.js');
+          return reportCommand(argv as Record<string, unknown>, io);
+        })(),
+    )
+    .command(
       'emulator',
       'Run the Bedrock Runtime emulator in the foreground',
       async (y) => y.options((await import('./commands/emulator.js')).emulatorOptions),
