@@ -27,14 +27,14 @@ export async function reportCommand(raw: Record<string, unknown>, io: CommandIO)
     throw new RunBatchError('USAGE', 'no results files given: run-batch report <files...>');
   const by = oneOf('by', raw.by ?? 'model', GROUP_BY);
   const format = oneOf('format', raw.format ?? 'table', FORMATS);
-  const text_ = renderReport(await buildReport(files, by, io.cwd), format);
+  const rendered = renderReport(await buildReport(files, by, io.cwd), format);
   if (raw.output === undefined) {
-    io.stdout(text_);
+    io.stdout(rendered);
     return 0;
   }
   const output = resolve(io.cwd, text('output', raw.output));
   try {
-    writeFileSync(output, text_);
+    writeFileSync(output, rendered);
   } catch (error) {
     throw new RunBatchError('OUTPUT', `--output ${output}: cannot write: ${(error as Error).message}`, {
       cause: error,

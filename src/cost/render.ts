@@ -118,8 +118,8 @@ export function renderJson(report: Report): string {
 }
 
 export function renderMarkdown(report: Report): string {
-  const escape = (text: string) => text.replace(/\|/g, '\\|');
-  const row = (cells: string[]) => `| ${cells.map(escape).join(' | ')} |`;
+  const cell = (text: string) => text.replace(/\|/g, '\\|');
+  const row = (cells: string[]) => `| ${cells.map(cell).join(' | ')} |`;
   const lines = [
     `# run-batch report by ${report.by}`,
     '',
