@@ -75,6 +75,20 @@ async function main(): Promise<void> {
         })(),
     )
     .command(
+      'estimate <input>',
+      'Validate every row, count tokens, predict cost and duration; calls no model',
+      async (y) =>
+        y
+          .positional('input', { describe: 'CSV or JSONL file of prompts', type: 'string' })
+          .options(runOptions())
+          .options((await import('./commands/estimate.js')).estimateOptions),
+      (argv) =>
+        run(async () => {
+          const { estimateCommand } = await import('./commands/estimate.js');
+          return estimateCommand(argv as Record<string, unknown>, io);
+        })(),
+    )
+    .command(
       'report <files..>',
       'Usage and cost totals over results files (CSV, JSONL, globs)',
       async (y) =>
