@@ -5,7 +5,7 @@
  */
 import { type GroupTotals, groupCost, type Report } from './aggregate.js';
 import { dollars, exactUsd } from './money.js';
-import { displayCells, num, unpricedNote } from './render.js';
+import { displayCells, HEADINGS, num, unpricedNote } from './render.js';
 
 const WIDTH = 820;
 const LABEL_WIDTH = 300;
@@ -97,7 +97,7 @@ function costChart(report: Report): string {
       const y = TOP + i * (BAR + GAP);
       const cost = costs[i] ?? null;
       if (cost === null)
-        return `${label(g.key, y)}<text class="value muted" x="${LABEL_WIDTH}" y="${y + BAR / 2}" dominant-baseline="central">unpriced (${num(g.unpriced)} rows)</text>`;
+        return `${label(g.key, y)}<text class="value muted" x="${LABEL_WIDTH}" y="${y + BAR / 2}" dominant-baseline="central">unpriced (${num(g.unpriced)} ${g.unpriced === 1 ? 'row' : 'rows'})</text>`;
       // A cost too small to see still gets a sliver; a zero cost gets none.
       const w = cost > 0n && max > 0 ? Math.max(1, (Number(cost) / max) * span) : 0;
       return `${label(g.key, y)}<rect class="bar" data-key="${esc(g.key)}" x="${LABEL_WIDTH}" y="${y}" width="${w.toFixed(1)}" height="${BAR}" rx="3" fill="#2563eb"><title>${esc(g.key)}: $${exactUsd(cost)}</title></rect><text class="value" x="${(LABEL_WIDTH + w + 8).toFixed(1)}" y="${y + BAR / 2}" dominant-baseline="central">${esc(dollars(cost))}</text>`;
@@ -131,17 +131,7 @@ function tokenChart(report: Report): string {
 }
 
 function table(report: Report): string {
-  const head = [
-    report.by,
-    'rows',
-    'ok',
-    'error',
-    'input tokens',
-    'output tokens',
-    'cache read',
-    'cache write',
-    'cost',
-  ];
+  const head = [report.by, ...HEADINGS];
   const row = (cells: string[], tag = 'td') =>
     `<tr>${cells.map((c, i) => `<${i === 0 ? 'th' : tag}>${esc(c)}</${i === 0 ? 'th' : tag}>`).join('')}</tr>`;
   return `<div class="scroll"><table id="totals"><thead>${row(head, 'th')}</thead><tbody>${report.groups
@@ -156,7 +146,7 @@ function esc(text: string): string {
 const CSS = `
 *{box-sizing:border-box}
 body{margin:0;background:#f8fafc;color:#0f172a;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
-main{max-width:980px;margin:0 auto;padding:28px 24px 40px}
+main{max-width:1060px;margin:0 auto;padding:28px 24px 40px}
 h1{font-size:22px;margin:0 0 4px}h1 span{color:#64748b;font-weight:500}
 h2{font-size:15px;margin:28px 0 10px;color:#334155}
 .files{color:#64748b;margin:0 0 18px}code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;background:#e2e8f0;border-radius:4px;padding:1px 4px}
@@ -169,7 +159,7 @@ h2{font-size:15px;margin:28px 0 10px;color:#334155}
 .chart text{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;fill:#0f172a}
 .chart text.muted{fill:#94a3b8}.chart text.legend{fill:#475569}
 table{width:100%;border-collapse:collapse;background:#fff;border:1px solid #e2e8f0;border-radius:10px;overflow:hidden;font-variant-numeric:tabular-nums}
-th,td{padding:6px 9px;font-size:13px;border-bottom:1px solid #f1f5f9;text-align:right;white-space:nowrap}
+th,td{padding:6px 8px;font-size:12.5px;border-bottom:1px solid #f1f5f9;text-align:right;white-space:nowrap}
 tbody th,tfoot th,thead th:first-child{text-align:left;font-weight:500}
 thead th{background:#f1f5f9;color:#475569;font-size:12px}
 tfoot th,tfoot td{font-weight:650;border-top:2px solid #cbd5e1}

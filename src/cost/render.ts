@@ -10,7 +10,7 @@ import { dollars, exactUsd } from './money.js';
 export const FORMATS = ['table', 'csv', 'json', 'md', 'html'] as const;
 export type ReportFormat = (typeof FORMATS)[number];
 
-const HEADINGS = [
+export const HEADINGS = [
   'rows',
   'ok',
   'error',
@@ -19,12 +19,12 @@ const HEADINGS = [
   'cache read',
   'cache write',
   'cost',
+  'unpriced',
 ];
 
-/** The cells people read, in HEADINGS order after the key. */
+/** The cells people read, in HEADINGS order after the key. A group with nothing priced shows no cost. */
 export function displayCells(group: GroupTotals): string[] {
   const cost = groupCost(group);
-  const costText = cost === null ? 'unpriced' : dollars(cost);
   return [
     num(group.rows),
     num(group.ok),
@@ -33,7 +33,8 @@ export function displayCells(group: GroupTotals): string[] {
     num(group.outputTokens),
     num(group.cacheReadTokens),
     num(group.cacheWriteTokens),
-    group.unpriced > 0 && cost !== null ? `${costText} + ${num(group.unpriced)} unpriced` : costText,
+    cost === null ? 'unpriced' : dollars(cost),
+    num(group.unpriced),
   ];
 }
 
@@ -45,7 +46,9 @@ export function num(n: number): string {
 export function unpricedNote(report: Report): string | undefined {
   const n = report.total.unpriced;
   if (n === 0) return undefined;
-  return `${num(n)} ok ${n === 1 ? 'row has' : 'rows have'} no cost_usd (no price for its model when it ran); they are left out of the cost, not counted as $0.`;
+  return n === 1
+    ? '1 ok row has no cost_usd (no price for its model when it ran): it is left out of the cost, not counted as $0.'
+    : `${num(n)} ok rows have no cost_usd (no price for their model when they ran): they are left out of the cost, not counted as $0.`;
 }
 
 export function renderTable(report: Report): string {
