@@ -5,14 +5,13 @@
  * Nothing here calls a model.
  */
 import { relative } from 'node:path';
-import pLimit from 'p-limit';
-import { RunBatchError } from '../errors.js';
 import { requestBuilder } from '../input/request.js';
-import { openSource, type RowSource } from '../input/source.js';
+import { openSource } from '../input/source.js';
 import { estimateRequestTokens } from '../input/tokens.js';
 import type { JobSpec } from '../job/spec.js';
 import type { PromptRequest } from '../types.js';
 import { bestCaseCost, worstCaseCost } from './cost.js';
+import { checkRows, countAll } from './estimate-rows.js';
 import type { Pico } from './money.js';
 import type { PriceTable } from './table.js';
 
@@ -61,9 +60,6 @@ export interface Estimate {
     tpm: number | null;
   };
 }
-
-/** At most this many bad rows are listed; the count says how many more there are. */
-const MAX_LISTED = 20;
 
 export async function estimateJob(
   spec: JobSpec,
@@ -169,83 +165,6 @@ export function durationBound(
     rpm: options.rpm ?? null,
     tpm: options.tpm ?? null,
   };
-}
-
-/** Builds every row; collects the bad ones (same messages as a run) and throws them all together. */
-async function checkRows(
-  source: RowSource,
-  build: ReturnType<typeof requestBuilder>,
-  label: string,
-  onRequest?: (request: PromptRequest) => void,
-): Promise<number> {
-  const problems: string[] = [];
-  const firstLine = new Map<string, number>();
-  let rows = 0;
-  let headerError: RunBatchError | undefined;
-  try {
-    for await (const row of source.rows()) {
-      rows++;
-      let request: PromptRequest;
-      try {
-        request = build(row, source.columns());
-      } catch (error) {
-        if (!(error instanceof RunBatchError)) throw error;
-        // A header problem (no prompt column, unknown template variable) is the same for every row.
-        if (problems.at(-1) === error.message) {
-          headerError = error;
-          break;
-        }
-        problems.push(error.message);
-        continue;
-      }
-      const first = firstLine.get(request.id);
-      if (first !== undefined)
-        problems.push(`${label}:${row.line}: duplicate id "${request.id}" (first on line ${first})`);
-      else firstLine.set(request.id, row.line);
-      onRequest?.(request);
-    }
-  } catch (error) {
-    // The reader stops at a line it cannot parse: report it after the rows already found bad.
-    if (!(error instanceof RunBatchError) || problems.length === 0) throw error;
-    problems.push(error.message);
-  }
-  if (headerError) throw headerError;
-  if (problems.length === 0) return rows;
-  const listed = problems.slice(0, MAX_LISTED);
-  const more = problems.length - listed.length;
-  throw new RunBatchError(
-    'INPUT',
-    [
-      ...listed,
-      `${label}: ${problems.length} bad ${problems.length === 1 ? 'row' : 'rows'}${more > 0 ? ` (${more} more not listed)` : ''}; nothing was estimated`,
-    ].join('\n'),
-  );
-}
-
-async function countAll(
-  source: RowSource,
-  build: ReturnType<typeof requestBuilder>,
-  concurrency: number,
-  counter: TokenCounter,
-  tally: (request: PromptRequest, inputTokens: number) => void,
-): Promise<void> {
-  const limit = pLimit(concurrency);
-  const running = new Set<Promise<void>>();
-  let failure: unknown;
-  for await (const row of source.rows()) {
-    if (failure !== undefined) break;
-    const request = build(row, source.columns());
-    while (running.size >= concurrency * 2) await Promise.race(running);
-    const task = limit(() => counter(request))
-      .then((tokens) => tally(request, tokens))
-      .catch((error: unknown) => {
-        failure ??= error;
-      });
-    running.add(task);
-    void task.finally(() => running.delete(task));
-  }
-  await Promise.all(running);
-  if (failure !== undefined) throw failure;
 }
 
 export function displayPath(path: string, cwd: string): string {

@@ -9,8 +9,6 @@
 /** Picodollars: 1 USD = 1e12. */
 export type Pico = bigint;
 
-const PICO_PER_USD = 1_000_000_000_000n;
-
 /** A price in USD per 1,000 tokens, as picodollars per token (rounded to the picodollar). */
 export function perTokenPico(pricePer1k: number): Pico {
   return BigInt(Math.round(pricePer1k * 1e9));
@@ -62,11 +60,3 @@ export function exactUsd(pico: Pico): string {
 export function dollars(pico: Pico, decimals = 4): string {
   return `$${formatUsd(pico, decimals)}`;
 }
-
-export function sumPico(values: Iterable<Pico>): Pico {
-  let total = 0n;
-  for (const value of values) total += value;
-  return total;
-}
-
-export { PICO_PER_USD };
