@@ -116,6 +116,8 @@ describe('cost of a call, by hand', () => {
     ['global.anthropic.claude-opus-4-20250514-v1:0', usage(1, 1, 0, 1), '0.00010875'],
     // Llama 3.3 70B: 1,234 x 0.00072 + 567 x 0.00072 = 1,801 x 0.00000072
     ['us.meta.llama3-3-70b-instruct-v1:0', usage(1234, 567), '0.00129672'],
+    // Llama 4 Maverick through a profile: 1,000 x 0.00024 + 1,000 x 0.00097 (per 1,000)
+    ['us.meta.llama4-maverick-17b-instruct-v1:0', usage(1000, 1000), '0.00121'],
     // Mistral Large 2402: 10 x 0.004 + 10 x 0.012 (per 1,000)
     ['mistral.mistral-large-2402-v1:0', usage(10, 10), '0.00016'],
   ])('%s %j costs $%s', (model, u, expected) => {
