@@ -138,7 +138,11 @@ describe('run-batch estimate', () => {
     expect(estimate.code, estimate.stderr).toBe(0);
     const e = JSON.parse(estimate.stdout);
     expect(e.counted).toBe('api');
-    expect(emulator.stats().ok).toBe(0);
+    // One CountTokens call per row and no model call (the emulator with CountTokens counts by operation).
+    const byOperation = (emulator.stats() as { byOperation?: Record<string, { requests: number }> })
+      .byOperation;
+    expect(byOperation?.['count-tokens']?.requests).toBe(25);
+    expect(byOperation?.converse?.requests ?? 0).toBe(0);
 
     const run = await runCli(['prompts.csv', '-o', 'out.csv'], { cwd: dir, env: env() });
     expect(run.code).toBe(0);
