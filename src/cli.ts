@@ -75,6 +75,33 @@ async function main(): Promise<void> {
         })(),
     )
     .command(
+      'estimate <input>',
+      'Validate every row, count tokens, predict cost and duration; calls no model',
+      async (y) =>
+        y
+          .positional('input', { describe: 'CSV or JSONL file of prompts', type: 'string' })
+          .options(runOptions())
+          .options((await import('./commands/estimate.js')).estimateOptions),
+      (argv) =>
+        run(async () => {
+          const { estimateCommand } = await import('./commands/estimate.js');
+          return estimateCommand(argv as Record<string, unknown>, io);
+        })(),
+    )
+    .command(
+      'report <files..>',
+      'Usage and cost totals over results files (CSV, JSONL, globs)',
+      async (y) =>
+        y
+          .positional('files', { describe: 'Results files or quoted globs', type: 'string', array: true })
+          .options((await import('./commands/report.js')).reportOptions),
+      (argv) =>
+        run(async () => {
+          const { reportCommand } = await import('./commands/report.js');
+          return reportCommand(argv as Record<string, unknown>, io);
+        })(),
+    )
+    .command(
       'emulator',
       'Run the Bedrock Runtime emulator in the foreground',
       async (y) => y.options((await import('./commands/emulator.js')).emulatorOptions),

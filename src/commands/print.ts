@@ -1,5 +1,6 @@
 /** The human-readable run summary. */
 import { relative } from 'node:path';
+import { costLines } from '../cost/summary-lines.js';
 import type { RunSummary } from '../run/summary.js';
 
 export function formatSummary(summary: RunSummary, cwd: string): string {
@@ -12,7 +13,7 @@ export function formatSummary(summary: RunSummary, cwd: string): string {
       (tokens.cacheRead + tokens.cacheWrite > 0
         ? `, ${fmt(tokens.cacheRead)} cache read, ${fmt(tokens.cacheWrite)} cache write`
         : ''),
-    `cost      ${summary.costUsd === null ? 'unknown' : `$${summary.costUsd.toFixed(4)}`}`,
+    ...costLines(summary),
     `time      ${seconds}s, ${summary.rowsPerSecond} rows/s, ${summary.attempts} calls, ${summary.throttles} throttled`,
   ];
   for (const [code, count] of Object.entries(summary.errorsByCode)) lines.push(`errors    ${count} ${code}`);

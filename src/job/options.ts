@@ -182,4 +182,12 @@ export const RUN_OPTIONS: readonly OptionDef[] = [
     describe: 'Results format',
     defaultDescription: 'from the extension',
   },
+  {
+    flag: 'pricing',
+    type: 'string',
+    group: 'Output',
+    describe:
+      'Pricing file (JSON or YAML, same shape as the shipped table) whose models replace or add prices',
+    defaultDescription: 'the shipped table',
+  },
 ];

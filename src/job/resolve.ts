@@ -112,6 +112,7 @@ export function resolveSpec(raw: RawOptions, ctx: ResolveContext): JobSpec {
   if (given(raw, 'top-p')) spec.topP = decimal('top-p', raw['top-p'], 0, 1);
   if (given(raw, 'top-k')) spec.topK = wholeNumber('top-k', raw['top-k'], 0, 1_000_000);
   if (given(raw, 'profile')) spec.profile = text('profile', raw.profile);
+  if (given(raw, 'pricing')) spec.pricing = resolve(ctx.cwd, text('pricing', raw.pricing));
   if (given(raw, 'endpoint')) spec.endpoint = endpointUrl(raw.endpoint);
   else if (ctx.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME)
     spec.endpoint = endpointUrl(ctx.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME);

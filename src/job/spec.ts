@@ -56,4 +56,6 @@ export interface JobSpec {
   requestTimeoutMs: number;
   /** Stop once this many rows failed. */
   maxErrors?: number;
+  /** Absolute path of a pricing file laid over the shipped table (`--pricing`). */
+  pricing?: string;
 }

@@ -6,6 +6,8 @@
 import { relative } from 'node:path';
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { checkCredentials, createClient } from '../bedrock/client.js';
+import { Pricer } from '../cost/cost.js';
+import { loadPriceTable } from '../cost/load.js';
 import { ExitCode } from '../errors.js';
 import { requestBuilder } from '../input/request.js';
 import { openSource } from '../input/source.js';
@@ -49,6 +51,9 @@ export async function runBatch(spec: JobSpec, deps: RunDeps = {}): Promise<RunSu
   const startedAt = new Date();
   const env = deps.env ?? process.env;
   const label = displayPath(spec.input, deps.cwd ?? process.cwd());
+  const pricing =
+    spec.pricing === undefined ? undefined : displayPath(spec.pricing, deps.cwd ?? process.cwd());
+  const pricer = new Pricer(loadPriceTable(spec.pricing, pricing), deps.onWarning);
   const source = openSource(spec.input, spec.inputFormat, label);
   const build = requestBuilder({
     label,
@@ -108,6 +113,7 @@ export async function runBatch(spec: JobSpec, deps: RunDeps = {}): Promise<RunSu
   const callOptions = { api: spec.api, stream: spec.stream };
 
   const finishRow = (request: PromptRequest, record: ResultRecord) => {
+    record.cost_usd = pricer.recordCost(record);
     // On disk first; only then counted.
     journal.append(request.index, recordText(layout, record, request.row));
     tally.add(record);

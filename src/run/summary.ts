@@ -1,6 +1,7 @@
 /**
  * Tallies finished rows into the run summary (printed, and written as <output>.summary.json).
  */
+import { picoFromUsd, usdNumber } from '../cost/money.js';
 import type { ResultRecord } from '../types.js';
 
 export interface ModelTotals {
@@ -9,7 +10,10 @@ export interface ModelTotals {
   outputTokens: number;
   cacheReadTokens: number;
   cacheWriteTokens: number;
+  /** Cost of the priced rows; null when none of this model's rows could be priced. */
   costUsd: number | null;
+  /** Ok rows with no cost: the model (or a cache price it needed) is not in the pricing table. */
+  unpricedRows: number;
 }
 
 export interface RunSummary {
@@ -28,7 +32,10 @@ export interface RunSummary {
     notRun: number;
   };
   tokens: { input: number; output: number; total: number; cacheRead: number; cacheWrite: number };
+  /** Cost of the priced rows; null when rows ran but none could be priced (never a silent 0). */
   costUsd: number | null;
+  /** Ok rows without a price: costUsd leaves them out. */
+  unpricedRows: number;
   costByModel: Record<string, ModelTotals>;
   /** Calls made this run, retries included. */
   attempts: number;
@@ -69,13 +76,16 @@ export class Tally {
       cacheReadTokens: 0,
       cacheWriteTokens: 0,
       costUsd: null,
+      unpricedRows: 0,
     });
     model.rows++;
     model.inputTokens += record.input_tokens ?? 0;
     model.outputTokens += record.output_tokens ?? 0;
     model.cacheReadTokens += record.cache_read_tokens ?? 0;
     model.cacheWriteTokens += record.cache_write_tokens ?? 0;
-    if (record.cost_usd !== null) model.costUsd = (model.costUsd ?? 0) + record.cost_usd;
+    // Summed in picodollars, so the total is exact and equals the sum over the results file.
+    if (record.cost_usd === null) model.unpricedRows++;
+    else model.costUsd = usdNumber(picoFromUsd(model.costUsd ?? 0) + picoFromUsd(record.cost_usd));
   }
 
   get done(): number {
@@ -92,7 +102,9 @@ export class Tally {
     stopReason?: string;
   }): RunSummary {
     const wallMs = base.finishedAt.getTime() - base.startedAt.getTime();
-    const costs = Object.values(this.byModel).map((m) => m.costUsd);
+    const models = Object.values(this.byModel);
+    const priced = models.filter((m) => m.costUsd !== null);
+    const unpricedRows = models.reduce((sum, m) => sum + m.unpricedRows, 0);
     const summary: RunSummary = {
       input: base.input,
       output: base.output,
@@ -108,9 +120,10 @@ export class Tally {
       },
       tokens: { ...this.tokens },
       costUsd:
-        costs.length > 0 && costs.every((c) => c !== null)
-          ? costs.reduce((a, b) => (a ?? 0) + (b ?? 0), 0)
-          : null,
+        unpricedRows > 0 && priced.length === 0
+          ? null
+          : usdNumber(priced.reduce((sum, m) => sum + picoFromUsd(m.costUsd ?? 0), 0n)),
+      unpricedRows,
       costByModel: this.byModel,
       attempts: this.attempts,
       throttles: this.throttles,

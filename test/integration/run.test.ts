@@ -67,7 +67,9 @@ describe('run-batch --emulate', () => {
       expect(row.model).toBe('anthropic.claude-3-haiku-20240307-v1:0');
       expect(row.input_id).toBe(input[i]?.id);
       expect(row.prompt).toBe(input[i]?.prompt);
-      expect(row.cost_usd).toBe('');
+      // Claude 3 Haiku: $0.00025 in, $0.00125 out per 1,000 tokens, counted in picodollars.
+      const pico = Number(row.input_tokens) * 250_000 + Number(row.output_tokens) * 1_250_000;
+      expect(Math.round(Number(row.cost_usd) * 1e12)).toBe(pico);
     });
   });
 

@@ -1,0 +1,70 @@
+/** How `estimate` prints: lines for people, or JSON with exact figures for scripts. */
+import type { Estimate } from './estimate.js';
+import { dollars, exactUsd } from './money.js';
+
+const n = (value: number) => value.toLocaleString('en-US');
+
+export function estimateText(e: Estimate): string {
+  const lines = [
+    `rows      ${n(e.rows)}, all valid (${e.input})`,
+    `input     ${n(e.inputTokens)} tokens (${e.counted === 'api' ? 'counted by Bedrock CountTokens' : 'local estimate, 4 characters per token'})`,
+    `output    0 to ${n(e.maxOutputTokens)} tokens (max_tokens of every row)`,
+    `cost      ${dollars(e.minCost)} to ${dollars(e.maxCost)}${e.unpricedRows > 0 ? ` for the priced rows, ${n(e.unpricedRows)} rows unpriced` : ''} (prices as of ${e.pricesAsOf})`,
+  ];
+  if (e.byModel.length > 1 || e.unpricedRows > 0) {
+    for (const m of e.byModel) {
+      const cost =
+        m.minCost === null || m.maxCost === null
+          ? 'unpriced'
+          : `${dollars(m.minCost)} to ${dollars(m.maxCost)}`;
+      lines.push(`          ${cost}  ${m.model} (${n(m.rows)} rows)`);
+    }
+  }
+  const d = e.duration;
+  const terms = {
+    concurrency: `${n(e.rows)} rows x ${n(d.latencyMs)} ms a call / ${n(d.concurrency)} at once = ${time(d.concurrencySeconds)}`,
+    rpm:
+      d.rpmSeconds === null
+        ? 'no --rpm given'
+        : `${n(e.rows)} rows / ${n(d.rpm ?? 0)} a minute = ${time(d.rpmSeconds)}`,
+    tpm:
+      d.tpmSeconds === null
+        ? 'no --tpm given'
+        : `${n(e.inputTokens + e.maxOutputTokens)} tokens reserved (input + max_tokens) / ${n(d.tpm ?? 0)} a minute = ${time(d.tpmSeconds)}`,
+  };
+  lines.push(`duration  at least ${time(d.seconds)}, bound by ${d.bound}: ${terms[d.bound]}`);
+  for (const key of ['rpm', 'tpm', 'concurrency'] as const) {
+    if (key !== d.bound) lines.push(`          ${key}: ${terms[key]}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function estimateJson(e: Estimate): string {
+  const usd = (pico: bigint | null) => (pico === null ? null : Number(exactUsd(pico)));
+  return `${JSON.stringify(
+    {
+      ...e,
+      byModel: e.byModel.map((m) => ({
+        ...m,
+        minCost: undefined,
+        maxCost: undefined,
+        minCostUsd: usd(m.minCost),
+        maxCostUsd: usd(m.maxCost),
+      })),
+      minCost: undefined,
+      maxCost: undefined,
+      minCostUsd: usd(e.minCost),
+      maxCostUsd: usd(e.maxCost),
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+/** 3.1s, 12m 5s, 3h 12m. */
+export function time(seconds: number): string {
+  if (seconds < 60) return `${seconds.toFixed(1)}s`;
+  const s = Math.round(seconds);
+  if (s < 3600) return `${Math.floor(s / 60)}m ${s % 60}s`;
+  return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
+}

@@ -1,0 +1,139 @@
+/**
+ * A report as text: an aligned table for a terminal, CSV, JSON or Markdown (HTML is in html.ts).
+ * Every format has the same groups and the same total row. People read dollars to 4 places;
+ * CSV and JSON carry the exact sum, so all of them agree to the cent (and to the 1/100th of one).
+ */
+import { stringify } from 'csv-stringify/sync';
+import { type GroupTotals, groupCost, type Report } from './aggregate.js';
+import { dollars, exactUsd } from './money.js';
+
+export const FORMATS = ['table', 'csv', 'json', 'md', 'html'] as const;
+export type ReportFormat = (typeof FORMATS)[number];
+
+export const HEADINGS = [
+  'rows',
+  'ok',
+  'error',
+  'input tokens',
+  'output tokens',
+  'cache read',
+  'cache write',
+  'cost',
+  'unpriced',
+];
+
+/** The cells people read, in HEADINGS order after the key. A group with nothing priced shows no cost. */
+export function displayCells(group: GroupTotals): string[] {
+  const cost = groupCost(group);
+  return [
+    num(group.rows),
+    num(group.ok),
+    num(group.error),
+    num(group.inputTokens),
+    num(group.outputTokens),
+    num(group.cacheReadTokens),
+    num(group.cacheWriteTokens),
+    cost === null ? 'unpriced' : dollars(cost),
+    num(group.unpriced),
+  ];
+}
+
+export function num(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** What an unpriced row is, for the foot of the human formats. */
+export function unpricedNote(report: Report): string | undefined {
+  const n = report.total.unpriced;
+  if (n === 0) return undefined;
+  return n === 1
+    ? '1 ok row has no cost_usd (no price for its model when it ran): it is left out of the cost, not counted as $0.'
+    : `${num(n)} ok rows have no cost_usd (no price for their model when they ran): they are left out of the cost, not counted as $0.`;
+}
+
+export function renderTable(report: Report): string {
+  const header = [report.by, ...HEADINGS];
+  const body = report.groups.map((g) => [g.key, ...displayCells(g)]);
+  const total = ['total', ...displayCells(report.total)];
+  const widths = header.map((h, i) =>
+    Math.max(h.length, ...[...body, total].map((row) => row[i]?.length ?? 0)),
+  );
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  const rule = widths.map((w) => '─'.repeat(w)).join('  ');
+  const lines = [line(header), rule, ...body.map(line), rule, line(total)];
+  const note = unpricedNote(report);
+  if (note) lines.push('', note);
+  return `${lines.join('\n')}\n`;
+}
+
+const MACHINE_FIELDS = [
+  'rows',
+  'ok',
+  'error',
+  'unpriced_rows',
+  'input_tokens',
+  'output_tokens',
+  'cache_read_tokens',
+  'cache_write_tokens',
+  'cost_usd',
+] as const;
+
+/** Exact figures for machines: cost_usd is the exact sum as a decimal, or empty/null when unpriced. */
+function machineRecord(group: GroupTotals): Record<(typeof MACHINE_FIELDS)[number], number | string | null> {
+  const cost = groupCost(group);
+  return {
+    rows: group.rows,
+    ok: group.ok,
+    error: group.error,
+    unpriced_rows: group.unpriced,
+    input_tokens: group.inputTokens,
+    output_tokens: group.outputTokens,
+    cache_read_tokens: group.cacheReadTokens,
+    cache_write_tokens: group.cacheWriteTokens,
+    cost_usd: cost === null ? null : exactUsd(cost),
+  };
+}
+
+export function renderCsv(report: Report): string {
+  const rows = [...report.groups, report.total].map((g) => {
+    const record = machineRecord(g);
+    return [g === report.total ? 'total' : g.key, ...MACHINE_FIELDS.map((f) => record[f] ?? '')];
+  });
+  return stringify([[report.by, ...MACHINE_FIELDS], ...rows], { record_delimiter: 'unix' });
+}
+
+export function renderJson(report: Report): string {
+  const json = (g: GroupTotals) => {
+    const record = machineRecord(g);
+    return { ...record, cost_usd: record.cost_usd === null ? null : Number(record.cost_usd) };
+  };
+  const out = {
+    by: report.by,
+    files: report.files,
+    groups: report.groups.map((g) => ({ [report.by]: g.key, ...json(g) })),
+    total: json(report.total),
+  };
+  return `${JSON.stringify(out, null, 2)}\n`;
+}
+
+export function renderMarkdown(report: Report): string {
+  const cell = (text: string) => text.replace(/\|/g, '\\|');
+  const row = (cells: string[]) => `| ${cells.map(cell).join(' | ')} |`;
+  const lines = [
+    `# run-batch report by ${report.by}`,
+    '',
+    `${num(report.total.rows)} rows from ${report.files.map((f) => `\`${f}\``).join(', ')}`,
+    '',
+    row([report.by, ...HEADINGS]),
+    `| --- |${' ---: |'.repeat(HEADINGS.length)}`,
+    ...report.groups.map((g) => row([g.key, ...displayCells(g)])),
+    row(['**total**', ...displayCells(report.total).map((c) => `**${c}**`)]),
+  ];
+  const note = unpricedNote(report);
+  if (note) lines.push('', note);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,126 @@
+/**
+ * Reads results files for `report`: names and globs expanded (quoted globs work, since Node 20
+ * has no fs.glob), each file streamed with the input readers (CSV or JSONL, by extension), and each
+ * record turned into the few fields a report needs. A file that is not a results file, or a bad
+ * number in one, is an input error naming file and line.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { glob, isDynamicPattern } from 'tinyglobby';
+import { RunBatchError } from '../errors.js';
+import { openSource } from '../input/source.js';
+import { formatFromPath } from '../job/resolve.js';
+import type { Format } from '../job/spec.js';
+import { type Pico, parseCostCell } from './money.js';
+
+export interface ResultsFile {
+  path: string;
+  /** How it is named in messages and in `--by job`: relative to where the command ran, when shorter. */
+  label: string;
+  format: Format;
+}
+
+/** One results record, as much of it as a report uses. */
+export interface ReportRow {
+  job: string;
+  model: string;
+  status: string;
+  /** UTC date (YYYY-MM-DD) of finished_at, or '' when it has none. */
+  day: string;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  /** Null: no cost recorded (a failed row, or a model without a price). */
+  cost: Pico | null;
+}
+
+const REQUIRED = ['status', 'model', 'input_tokens', 'output_tokens', 'cost_usd'] as const;
+
+/** Files named, and files matched by glob patterns (only .csv, .jsonl and .ndjson), in order, once each. */
+export async function expandFiles(patterns: readonly string[], cwd: string): Promise<ResultsFile[]> {
+  const paths: string[] = [];
+  for (const pattern of patterns) {
+    if (isDynamicPattern(pattern)) {
+      const matches = (await glob([pattern], { cwd, absolute: true, onlyFiles: true }))
+        .filter((path) => formatFromPath(path) !== undefined)
+        .sort();
+      if (matches.length === 0)
+        throw new RunBatchError(
+          'USAGE',
+          `no .csv, .jsonl or .ndjson file matches ${JSON.stringify(pattern)}`,
+        );
+      paths.push(...matches);
+    } else {
+      const path = resolve(cwd, pattern);
+      if (!existsSync(path)) throw new RunBatchError('INPUT', `${pattern}: no such file`);
+      if (statSync(path).isDirectory())
+        throw new RunBatchError(
+          'INPUT',
+          `${pattern}: is a directory; name the results files, or a glob like '${pattern}/*.csv'`,
+        );
+      if (formatFromPath(path) === undefined)
+        throw new RunBatchError('USAGE', `${pattern}: not a results file: expected .csv, .jsonl or .ndjson`);
+      paths.push(path);
+    }
+  }
+  return [...new Set(paths)].map((path) => {
+    const rel = relative(cwd, path);
+    return {
+      path,
+      label: rel.startsWith('..') || rel === '' ? path : rel,
+      format: formatFromPath(path) as Format,
+    };
+  });
+}
+
+export async function* readResults(file: ResultsFile): AsyncIterable<ReportRow> {
+  const source = openSource(file.path, file.format, file.label);
+  for await (const row of source.rows()) {
+    const at = `${file.label}:${row.line}`;
+    const data = row.data;
+    for (const field of REQUIRED) {
+      if (!(field in data)) {
+        throw new RunBatchError(
+          'INPUT',
+          `${at}: not a results file: no "${field}" ${file.format === 'csv' ? 'column' : 'field'} (run-batch writes it)`,
+        );
+      }
+    }
+    const cost = parseCostCell(data.cost_usd);
+    if (cost === undefined) throw badValue(at, 'cost_usd', 'a number from 0 up, or empty', data.cost_usd);
+    yield {
+      job: file.label,
+      model: text(data.model),
+      status: text(data.status),
+      day: utcDay(data.finished_at),
+      inputTokens: count(at, 'input_tokens', data.input_tokens),
+      outputTokens: count(at, 'output_tokens', data.output_tokens),
+      cacheReadTokens: count(at, 'cache_read_tokens', data.cache_read_tokens),
+      cacheWriteTokens: count(at, 'cache_write_tokens', data.cache_write_tokens),
+      cost,
+    };
+  }
+}
+
+function text(value: unknown): string {
+  return value === null || value === undefined ? '' : String(value);
+}
+
+/** A token count: empty (a failed row) is 0, anything else a whole number from 0 up. */
+function count(at: string, field: string, value: unknown): number {
+  if (value === undefined || value === null || value === '') return 0;
+  const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : Number.NaN;
+  if (!Number.isInteger(n) || n < 0) throw badValue(at, field, 'a whole number from 0 up, or empty', value);
+  return n;
+}
+
+function utcDay(value: unknown): string {
+  if (typeof value !== 'string' || value === '') return '';
+  const time = Date.parse(value);
+  return Number.isNaN(time) ? '' : new Date(time).toISOString().slice(0, 10);
+}
+
+function badValue(at: string, field: string, expected: string, value: unknown): RunBatchError {
+  return new RunBatchError('INPUT', `${at}: "${field}" must be ${expected}, got ${JSON.stringify(value)}`);
+}
