@@ -4,6 +4,8 @@
  * Each code maps to an exit code from PRODUCT.md, so only the CLI entry point decides how to exit.
  */
 
+import { relative } from 'node:path';
+
 export const ExitCode = {
   Ok: 0,
   RowsFailed: 1,
@@ -42,6 +44,12 @@ export class RunBatchError extends Error {
   get exitCode(): ExitCode {
     return exitCodes[this.code];
   }
+}
+
+/** How a file is named in messages: relative to where the user ran the command, when that is shorter. */
+export function displayPath(path: string, cwd: string): string {
+  const rel = relative(cwd, path);
+  return rel.startsWith('..') || rel === '' ? path : rel;
 }
 
 export function isRunBatchError(error: unknown): error is RunBatchError {

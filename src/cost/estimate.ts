@@ -4,8 +4,8 @@
  * such as Bedrock's CountTokens), and work out the cost range and the shortest possible duration.
  * Nothing here calls a model.
  */
-import { relative } from 'node:path';
-import { requestBuilder } from '../input/request.js';
+import { displayPath } from '../errors.js';
+import { requestBuilder, requestDefaults } from '../input/request.js';
 import { openSource } from '../input/source.js';
 import { estimateRequestTokens } from '../input/tokens.js';
 import type { JobSpec } from '../job/spec.js';
@@ -69,22 +69,7 @@ export async function estimateJob(
 ): Promise<Estimate> {
   const label = displayPath(spec.input, deps.cwd);
   const source = openSource(spec.input, spec.inputFormat, label);
-  const build = requestBuilder({
-    label,
-    format: spec.inputFormat,
-    promptColumn: spec.promptColumn,
-    model: spec.model,
-    inference: {
-      maxTokens: spec.maxTokens,
-      stopSequences: spec.stop,
-      ...(spec.temperature === undefined ? {} : { temperature: spec.temperature }),
-      ...(spec.topP === undefined ? {} : { topP: spec.topP }),
-      ...(spec.topK === undefined ? {} : { topK: spec.topK }),
-    },
-    ...(spec.template === undefined ? {} : { template: spec.template }),
-    ...(spec.system === undefined ? {} : { system: spec.system }),
-    ...(spec.idColumn === undefined ? {} : { idColumn: spec.idColumn }),
-  });
+  const build = requestBuilder(requestDefaults(spec, label));
   const byModel = new Map<string, ModelEstimate>();
   const tally = (request: PromptRequest, inputTokens: number) => {
     let m = byModel.get(request.model);
@@ -165,9 +150,4 @@ export function durationBound(
     rpm: options.rpm ?? null,
     tpm: options.tpm ?? null,
   };
-}
-
-export function displayPath(path: string, cwd: string): string {
-  const rel = relative(cwd, path);
-  return rel.startsWith('..') || rel === '' ? path : rel;
 }

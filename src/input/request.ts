@@ -5,7 +5,7 @@
  * error naming file, line and column, raised before anything is sent.
  */
 import { RunBatchError } from '../errors.js';
-import type { Format } from '../job/spec.js';
+import type { Format, JobSpec } from '../job/spec.js';
 import type { ChatMessage, InferenceSettings, PromptRequest } from '../types.js';
 import type { InputRow } from './source.js';
 import { compileTemplate, lookup, type Template } from './template.js';
@@ -21,6 +21,26 @@ export interface RequestDefaults {
   idColumn?: string;
   model: string;
   inference: InferenceSettings;
+}
+
+/** The job-wide defaults every row starts from. */
+export function requestDefaults(spec: JobSpec, label: string): RequestDefaults {
+  return {
+    label,
+    format: spec.inputFormat,
+    promptColumn: spec.promptColumn,
+    model: spec.model,
+    inference: {
+      maxTokens: spec.maxTokens,
+      stopSequences: spec.stop,
+      ...(spec.temperature === undefined ? {} : { temperature: spec.temperature }),
+      ...(spec.topP === undefined ? {} : { topP: spec.topP }),
+      ...(spec.topK === undefined ? {} : { topK: spec.topK }),
+    },
+    ...(spec.template === undefined ? {} : { template: spec.template }),
+    ...(spec.system === undefined ? {} : { system: spec.system }),
+    ...(spec.idColumn === undefined ? {} : { idColumn: spec.idColumn }),
+  };
 }
 
 export type RequestBuilder = (row: InputRow, columns: readonly string[]) => PromptRequest;

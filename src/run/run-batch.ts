@@ -3,13 +3,12 @@
  * stream the rows through the pool, write each finished row to the results file the moment it
  * completes, and return the summary. The CLI prints it; tests call this directly.
  */
-import { relative } from 'node:path';
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { checkCredentials, createClient } from '../bedrock/client.js';
 import { Pricer } from '../cost/cost.js';
 import { loadPriceTable } from '../cost/load.js';
-import { ExitCode } from '../errors.js';
-import { requestBuilder } from '../input/request.js';
+import { displayPath, ExitCode } from '../errors.js';
+import { requestBuilder, requestDefaults } from '../input/request.js';
 import { openSource } from '../input/source.js';
 import type { JobSpec } from '../job/spec.js';
 import { Journal } from '../output/journal.js';
@@ -55,22 +54,7 @@ export async function runBatch(spec: JobSpec, deps: RunDeps = {}): Promise<RunSu
     spec.pricing === undefined ? undefined : displayPath(spec.pricing, deps.cwd ?? process.cwd());
   const pricer = new Pricer(loadPriceTable(spec.pricing, pricing), deps.onWarning);
   const source = openSource(spec.input, spec.inputFormat, label);
-  const build = requestBuilder({
-    label,
-    format: spec.inputFormat,
-    promptColumn: spec.promptColumn,
-    model: spec.model,
-    inference: {
-      maxTokens: spec.maxTokens,
-      stopSequences: spec.stop,
-      ...(spec.temperature === undefined ? {} : { temperature: spec.temperature }),
-      ...(spec.topP === undefined ? {} : { topP: spec.topP }),
-      ...(spec.topK === undefined ? {} : { topK: spec.topK }),
-    },
-    ...(spec.template === undefined ? {} : { template: spec.template }),
-    ...(spec.system === undefined ? {} : { system: spec.system }),
-    ...(spec.idColumn === undefined ? {} : { idColumn: spec.idColumn }),
-  });
+  const build = requestBuilder(requestDefaults(spec, label));
   // Only the counts are kept: the id index (the scan's one per-row structure) is let go before the
   // run, so memory does not grow with the input.
   const { rowCount, columns, largestReservation } = await scanInput(
@@ -195,10 +179,4 @@ function clientOptions(spec: JobSpec) {
     ...(spec.profile === undefined ? {} : { profile: spec.profile }),
     ...(spec.endpoint === undefined ? {} : { endpoint: spec.endpoint }),
   };
-}
-
-/** Paths in messages are relative to where the user ran the command, when that is shorter. */
-function displayPath(path: string, cwd: string): string {
-  const rel = relative(cwd, path);
-  return rel.startsWith('..') || rel === '' ? path : rel;
 }

@@ -1,0 +1,41 @@
+/**
+ * The Bedrock client a command talks through: the built-in emulator (started in this process on a
+ * free port) with --emulate, otherwise AWS or --endpoint with the standard credential chain.
+ */
+import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { checkCredentials, createClient } from '../bedrock/client.js';
+import { type Emulator, startEmulator } from '../emulator/server.js';
+import type { JobSpec } from '../job/spec.js';
+
+/** Any credentials do for the emulator; these keep the real ones out of its way. */
+const EMULATOR_CREDENTIALS = { accessKeyId: 'AKIDEMULATOR', secretAccessKey: 'emulator' };
+
+export interface OpenClient {
+  client: BedrockRuntimeClient;
+  close(): Promise<void>;
+}
+
+export async function openClient(spec: JobSpec, env: NodeJS.ProcessEnv): Promise<OpenClient> {
+  let emulator: Emulator | undefined;
+  if (spec.emulate) emulator = await startEmulator({ port: 0 });
+  const client = createClient({
+    region: spec.region,
+    maxSockets: spec.concurrency,
+    ...(spec.profile === undefined ? {} : { profile: spec.profile }),
+    ...(emulator ? { endpoint: emulator.url, credentials: EMULATOR_CREDENTIALS } : {}),
+    ...(!emulator && spec.endpoint !== undefined ? { endpoint: spec.endpoint } : {}),
+  });
+  try {
+    if (!emulator) await checkCredentials(client, env);
+  } catch (error) {
+    client.destroy();
+    throw error;
+  }
+  return {
+    client,
+    close: async () => {
+      client.destroy();
+      await emulator?.close();
+    },
+  };
+}
