@@ -167,6 +167,20 @@ export const RUN_OPTIONS: readonly OptionDef[] = [
     describe: 'Stop (exit 3) once this many rows have failed',
   },
   {
+    flag: 'max-cost',
+    type: 'number',
+    group: 'Scheduling',
+    describe: 'Budget in USD: stop admitting rows (exit 3) before the projected spend would pass it',
+  },
+  {
+    flag: 'grace-period',
+    type: 'number',
+    group: 'Scheduling',
+    describe:
+      'Seconds calls in flight may take to finish after SIGINT/SIGTERM (a second SIGINT stops at once)',
+    defaultDescription: '30',
+  },
+  {
     flag: 'output',
     alias: 'o',
     type: 'string',
@@ -181,6 +195,12 @@ export const RUN_OPTIONS: readonly OptionDef[] = [
     group: 'Output',
     describe: 'Results format',
     defaultDescription: 'from the extension',
+  },
+  {
+    flag: 'fresh',
+    type: 'boolean',
+    group: 'Output',
+    describe: 'Start over: replace an existing results file instead of resuming from it',
   },
   {
     flag: 'pricing',

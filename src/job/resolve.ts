@@ -101,6 +101,9 @@ export function resolveSpec(raw: RawOptions, ctx: ResolveContext): JobSpec {
       (given(raw, 'request-timeout')
         ? decimal('request-timeout', raw['request-timeout'], 0.001, 86_400)
         : 300),
+    fresh: raw.fresh === true,
+    graceMs:
+      1000 * (given(raw, 'grace-period') ? decimal('grace-period', raw['grace-period'], 0, 86_400) : 30),
   };
   if (given(raw, 'rpm')) spec.rpm = wholeNumber('rpm', raw.rpm, 1, 100_000_000);
   if (given(raw, 'tpm')) spec.tpm = wholeNumber('tpm', raw.tpm, 1, 10_000_000_000);
@@ -112,6 +115,7 @@ export function resolveSpec(raw: RawOptions, ctx: ResolveContext): JobSpec {
   if (given(raw, 'top-p')) spec.topP = decimal('top-p', raw['top-p'], 0, 1);
   if (given(raw, 'top-k')) spec.topK = wholeNumber('top-k', raw['top-k'], 0, 1_000_000);
   if (given(raw, 'profile')) spec.profile = text('profile', raw.profile);
+  if (given(raw, 'max-cost')) spec.maxCost = decimal('max-cost', raw['max-cost'], 0, 1e12);
   if (given(raw, 'pricing')) spec.pricing = resolve(ctx.cwd, text('pricing', raw.pricing));
   if (given(raw, 'endpoint')) spec.endpoint = endpointUrl(raw.endpoint);
   else if (ctx.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME)

@@ -56,6 +56,12 @@ export interface JobSpec {
   requestTimeoutMs: number;
   /** Stop once this many rows failed. */
   maxErrors?: number;
+  /** Replace an existing results file instead of resuming from it. */
+  fresh: boolean;
+  /** Budget in USD: no row is admitted whose worst case would take the spend past it. */
+  maxCost?: number;
+  /** How long calls in flight may take to finish after a stop signal. @default 30000 */
+  graceMs: number;
   /** Absolute path of a pricing file laid over the shipped table (`--pricing`). */
   pricing?: string;
 }

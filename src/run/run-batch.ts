@@ -44,6 +44,8 @@ export interface Progress {
   throttles: number;
   inputTokens: number;
   outputTokens: number;
+  /** Spend so far, null until a priced row finished. */
+  costUsd: number | null;
 }
 
 export async function runBatch(spec: JobSpec, deps: RunDeps = {}): Promise<RunSummary> {
@@ -113,6 +115,7 @@ export async function runBatch(spec: JobSpec, deps: RunDeps = {}): Promise<RunSu
       throttles: pool.stats.throttles,
       inputTokens: tally.tokens.input,
       outputTokens: tally.tokens.output,
+      costUsd: tally.spentUsd,
     });
   };
 

@@ -55,6 +55,12 @@ export class Tally {
   readonly tokens = { input: 0, output: 0, total: 0, cacheRead: 0, cacheWrite: 0 };
   readonly byModel: Record<string, ModelTotals> = {};
   readonly errorsByCode: Record<string, number> = {};
+  private spent: bigint | null = null;
+
+  /** What this run's finished rows cost so far; null until a priced row finished. */
+  get spentUsd(): number | null {
+    return this.spent === null ? null : usdNumber(this.spent);
+  }
 
   /** Counts a row finished in this run (attempts and throttles come from the pool). */
   add(record: ResultRecord): void {
@@ -85,7 +91,9 @@ export class Tally {
     model.cacheWriteTokens += record.cache_write_tokens ?? 0;
     // Summed in picodollars, so the total is exact and equals the sum over the results file.
     if (record.cost_usd === null) model.unpricedRows++;
-    else model.costUsd = usdNumber(picoFromUsd(model.costUsd ?? 0) + picoFromUsd(record.cost_usd));
+    else this.spent = (this.spent ?? 0n) + picoFromUsd(record.cost_usd);
+    if (record.cost_usd !== null)
+      model.costUsd = usdNumber(picoFromUsd(model.costUsd ?? 0) + picoFromUsd(record.cost_usd));
   }
 
   get done(): number {
