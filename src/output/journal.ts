@@ -14,6 +14,7 @@ import {
   readSync,
   renameSync,
   rmSync,
+  writeFileSync,
   writeSync,
 } from 'node:fs';
 import { RunBatchError } from '../errors.js';
@@ -28,6 +29,20 @@ export function emptySlots(rowCount: number): Slots {
   return { offsets: new Float64Array(rowCount), lengths: new Uint32Array(rowCount) };
 }
 
+export interface JournalOptions {
+  /** A file already holding rows (a resumed run): its size and slots. */
+  existing?: { size: number; slots: Slots; ordered: boolean };
+  /**
+   * Bytes set aside in `<path>.reserve` at the start and given up when the disk fills, so the rows
+   * still in flight can be written after the first write fails. @default 0 (none)
+   */
+  reserveBytes?: number;
+  /** Told once when the disk filled and the reserve was given up: stop admitting rows. */
+  onDiskFull?: (message: string) => void;
+  /** Tests pass a writer that fails. */
+  writeSync?: typeof writeSync;
+}
+
 /** Out-of-order records are read back through a window this big, not one read per record. */
 const WINDOW = 4 << 20;
 
@@ -39,17 +54,24 @@ export class Journal {
   private lastIndex = -1;
   private syncTimer: NodeJS.Timeout | undefined;
 
+  private readonly reservePath: string;
+  private reserved: boolean;
+  private readonly writer: typeof writeSync;
+
   /**
    * @param path the results file
    * @param header written first when the file is new (the CSV header; '' for JSONL)
-   * @param existing a file already holding rows (a resumed run): its size and slots
    */
   constructor(
     readonly path: string,
     private readonly header: string,
     rowCount: number,
-    existing?: { size: number; slots: Slots; ordered: boolean },
+    private readonly options: JournalOptions = {},
   ) {
+    const existing = options.existing;
+    this.writer = options.writeSync ?? writeSync;
+    this.reservePath = `${path}.reserve`;
+    this.reserved = reserve(this.reservePath, options.reserveBytes ?? 0);
     this.slots = existing?.slots ?? emptySlots(rowCount);
     this.ordered = existing?.ordered ?? true;
     try {
@@ -78,27 +100,53 @@ export class Journal {
   }
 
   private write(bytes: Buffer): void {
-    let done = 0;
     try {
-      while (done < bytes.length)
-        done += writeSync(this.fd, bytes, done, bytes.length - done, this.size + done);
-      this.size += bytes.length;
+      this.writeAt(bytes);
     } catch (error) {
-      // Never leave half a record behind: cut the file back to the last whole one.
-      try {
-        ftruncateSync(this.fd, this.size);
-      } catch {
-        // the original error is the one worth reporting
+      this.truncateBack();
+      // Out of space: give up the reserve, tell the run to stop admitting rows, write this row.
+      const code = (error as NodeJS.ErrnoException).code;
+      if ((code === 'ENOSPC' || code === 'EDQUOT') && this.reserved) {
+        this.releaseReserve();
+        this.options.onDiskFull?.(`the disk is full (${code}) writing ${this.path}`);
+        try {
+          this.writeAt(bytes);
+          return;
+        } catch (retry) {
+          this.truncateBack();
+          throw writeFailed(this.path, retry);
+        }
       }
-      throw new RunBatchError('OUTPUT', `${this.path}: write failed: ${(error as Error).message}`, {
-        cause: error,
-      });
+      throw writeFailed(this.path, error);
     }
+  }
+
+  private writeAt(bytes: Buffer): void {
+    let done = 0;
+    while (done < bytes.length)
+      done += this.writer(this.fd, bytes, done, bytes.length - done, this.size + done);
+    this.size += bytes.length;
+  }
+
+  /** Never leave half a record behind: cut the file back to the last whole one. */
+  private truncateBack(): void {
+    try {
+      ftruncateSync(this.fd, this.size);
+    } catch {
+      // the write's own error is the one worth reporting
+    }
+  }
+
+  private releaseReserve(): void {
+    if (!this.reserved) return;
+    this.reserved = false;
+    rmSync(this.reservePath, { force: true });
   }
 
   /** Rewrites the file in input order (unless it already is) and closes it. */
   finish(): void {
     this.stopTimer();
+    this.releaseReserve();
     try {
       fsyncSync(this.fd);
       if (!this.ordered) this.rewriteInOrder();
@@ -140,6 +188,7 @@ export class Journal {
   /** Closes without reordering (an immediate stop leaves the journal as it is). */
   close(): void {
     this.stopTimer();
+    this.releaseReserve();
     try {
       fsyncSync(this.fd);
     } finally {
@@ -150,6 +199,22 @@ export class Journal {
   private stopTimer(): void {
     if (this.syncTimer) clearInterval(this.syncTimer);
     this.syncTimer = undefined;
+  }
+}
+
+function writeFailed(path: string, error: unknown): RunBatchError {
+  return new RunBatchError('OUTPUT', `${path}: write failed: ${(error as Error).message}`, { cause: error });
+}
+
+/** Sets space aside; false when there is none to set aside (the disk is already full). */
+function reserve(path: string, bytes: number): boolean {
+  if (bytes <= 0) return false;
+  try {
+    writeFileSync(path, Buffer.alloc(bytes));
+    return true;
+  } catch {
+    rmSync(path, { force: true });
+    return false;
   }
 }
 

@@ -40,8 +40,10 @@ export interface PoolOptions extends RateLimits {
   adaptive?: boolean;
   /** Per-attempt timeout; the attempt's signal aborts when it passes. */
   requestTimeoutMs?: number;
-  /** Aborts waits (backoff, admission) when the run is stopping. */
+  /** Aborts waits (backoff, admission) when the run is stopping; calls in flight go on. */
   signal?: AbortSignal;
+  /** Cuts calls in flight off: their tasks end as `skipped`, as nothing finished. */
+  abortSignal?: AbortSignal;
   random?: () => number;
   /** Waits between attempts; tests pass one that records the delays. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -117,6 +119,7 @@ export class Pool {
         if (handle) this.adaptive?.done(handle, 'ok');
         return { kind: 'ok', value, attempts: attempt, latencyMs: performance.now() - started };
       } catch (error) {
+        if (this.options.abortSignal?.aborted) return { kind: 'skipped' };
         const latencyMs = performance.now() - started;
         const failure = task.classify(error);
         // A throttled call reserved nothing on the server; any other failure used its input.
@@ -135,6 +138,10 @@ export class Pool {
 
   private async withTimeout<T, F extends Failure>(task: Task<T, F>): Promise<T> {
     const controller = new AbortController();
+    const hard = this.options.abortSignal;
+    const cut = () => controller.abort(hard?.reason);
+    if (hard?.aborted) cut();
+    hard?.addEventListener('abort', cut, { once: true });
     const timeoutMs = this.options.requestTimeoutMs;
     let timedOut = false;
     const timer =
@@ -151,6 +158,7 @@ export class Pool {
       throw error;
     } finally {
       clearTimeout(timer);
+      hard?.removeEventListener('abort', cut);
     }
   }
 

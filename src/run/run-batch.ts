@@ -1,25 +1,30 @@
 /**
- * runBatch: the whole job as a function. Scan the input (nothing is sent if any row is bad), then
- * stream the rows through the pool, write each finished row to the results file the moment it
- * completes, and return the summary. The CLI prints it; tests call this directly.
+ * runBatch: the whole job as a function. Prepare (check every row, take the lock, pick up an
+ * existing results file), stream the rows through the pool, write each finished row to the results
+ * file the moment it completes, and return the summary, also written to `<output>.summary.json`.
+ * The CLI prints it; tests call this directly.
  */
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { checkCredentials, createClient } from '../bedrock/client.js';
 import { Pricer } from '../cost/cost.js';
 import { loadPriceTable } from '../cost/load.js';
-import { displayPath, ExitCode } from '../errors.js';
+import { priceOf } from '../cost/table.js';
+import { displayPath, ExitCode, RunBatchError } from '../errors.js';
 import { requestBuilder, requestDefaults } from '../input/request.js';
 import { openSource } from '../input/source.js';
 import type { JobSpec } from '../job/spec.js';
-import { Journal } from '../output/journal.js';
-import { headerText, makeLayout, recordText } from '../output/layout.js';
+import { recordText } from '../output/layout.js';
 import { Pool } from '../pool/pool.js';
 import type { PromptRequest, ResultRecord } from '../types.js';
+import { Budget } from './budget.js';
 import { FailureGuard } from './guard.js';
+import { prepare } from './prepare.js';
 import { errorRecord, okRecord } from './records.js';
 import { invokeProblem, rowTask } from './row-task.js';
-import { scanInput } from './scan.js';
+import type { RequestCheck } from './scan.js';
+import { Stopper } from './stopper.js';
 import { type RunSummary, Tally } from './summary.js';
+import { writeSummaryFile } from './summary-file.js';
 
 export interface RunDeps {
   /** A ready client (tests, --emulate); otherwise one is built from the spec. */
@@ -30,8 +35,10 @@ export interface RunDeps {
   onProgress?: (progress: Progress) => void;
   /** Something the user should know that does not stop the run (an unpriced model, a stale lock). */
   onWarning?: (message: string) => void;
-  /** Aborting it stops admitting rows; calls in flight finish and are recorded. */
+  /** Aborting it stops admitting rows; calls in flight get the grace period to finish. */
   signal?: AbortSignal;
+  /** Aborting it cuts calls in flight off at once (what finished is still written). */
+  abortSignal?: AbortSignal;
 }
 
 export interface Progress {
@@ -50,120 +57,160 @@ export interface Progress {
 
 export async function runBatch(spec: JobSpec, deps: RunDeps = {}): Promise<RunSummary> {
   const startedAt = new Date();
-  const env = deps.env ?? process.env;
-  const label = displayPath(spec.input, deps.cwd ?? process.cwd());
-  const pricing =
-    spec.pricing === undefined ? undefined : displayPath(spec.pricing, deps.cwd ?? process.cwd());
-  const pricer = new Pricer(loadPriceTable(spec.pricing, pricing), deps.onWarning);
+  try {
+    const summary = await run(spec, deps, startedAt);
+    writeSummaryFile(spec.output, summary);
+    return summary;
+  } catch (error) {
+    // The summary is written on every exit path, except when another run holds the lock: then
+    // the summary file is that run's.
+    if (!(error instanceof RunBatchError && error.code === 'LOCKED')) {
+      const exitCode = error instanceof RunBatchError ? error.exitCode : 70;
+      const failed = new Tally().summarize({
+        input: spec.input,
+        output: spec.output,
+        total: 0,
+        startedAt,
+        finishedAt: new Date(),
+        exitCode,
+      });
+      try {
+        writeSummaryFile(spec.output, { ...failed, error: (error as Error).message });
+      } catch {
+        // the original error is the one to report
+      }
+    }
+    throw error;
+  }
+}
+
+async function run(spec: JobSpec, deps: RunDeps, startedAt: Date): Promise<RunSummary> {
+  const cwd = deps.cwd ?? process.cwd();
+  const label = displayPath(spec.input, cwd);
+  const prices = loadPriceTable(
+    spec.pricing,
+    spec.pricing === undefined ? undefined : displayPath(spec.pricing, cwd),
+  );
+  const pricer = new Pricer(prices, deps.onWarning);
   const source = openSource(spec.input, spec.inputFormat, label);
   const build = requestBuilder(requestDefaults(spec, label));
-  // Only the counts are kept: the id index (the scan's one per-row structure) is let go before the
-  // run, so memory does not grow with the input.
-  const { rowCount, columns, largestReservation } = await scanInput(
-    source,
-    build,
+  const stopper = new Stopper(spec.graceMs);
+  const prepared = await prepare(spec, source, build, {
     label,
-    spec.api === 'invoke' ? invokeProblem : undefined,
-  );
-
-  const client = deps.client ?? createClient(clientOptions(spec));
-  if (!deps.client) await checkCredentials(client, env);
-
-  // Stopping early (fail-fast, --max-errors, the caller's signal) stops admitting rows.
-  const stop = new AbortController();
-  let stopReason: string | undefined;
-  const stopWith = (reason: string) => {
-    stopReason ??= reason;
-    stop.abort();
-  };
-  const onAbort = () => stopWith(String(deps.signal?.reason ?? 'interrupted'));
-  if (deps.signal?.aborted) onAbort();
-  deps.signal?.addEventListener('abort', onAbort, { once: true });
-
-  const pool = new Pool(
-    {
-      concurrency: spec.concurrency,
-      adaptive: spec.adaptive,
-      retry: { maxAttempts: spec.maxAttempts, baseMs: spec.backoffBaseMs, capMs: spec.backoffCapMs },
-      requestTimeoutMs: spec.requestTimeoutMs,
-      signal: stop.signal,
-      ...(spec.rpm === undefined ? {} : { rpm: spec.rpm }),
-      ...(spec.tpm === undefined ? {} : { tpm: spec.tpm }),
-    },
-    largestReservation,
-  );
-  const layout = makeLayout(spec.outputFormat, columns, spec.stream);
-  const journal = new Journal(spec.output, headerText(layout), rowCount);
+    cwd,
+    check: requestCheck(spec, prices),
+    onDiskFull: (message) =>
+      stopper.stop(`${message}: stopped admitting rows; free some space and run again`),
+    ...warn(deps),
+  });
+  const { rowCount, layout, journal, done } = prepared;
   const tally = new Tally();
-  const guard = new FailureGuard(spec.maxErrors);
-  const callOptions = { api: spec.api, stream: spec.stream };
-
-  const finishRow = (request: PromptRequest, record: ResultRecord) => {
-    record.cost_usd = pricer.recordCost(record);
-    // On disk first; only then counted.
-    journal.append(request.index, recordText(layout, record, request.row));
-    tally.add(record);
-    const reason = guard.check(record);
-    if (reason !== undefined) stopWith(reason);
-    deps.onProgress?.({
-      total: rowCount,
-      done: tally.done,
-      ok: tally.ok,
-      error: tally.error,
-      skipped: tally.skipped,
-      attempts: pool.stats.attempts,
-      throttles: pool.stats.throttles,
-      inputTokens: tally.tokens.input,
-      outputTokens: tally.tokens.output,
-      costUsd: tally.spentUsd,
-    });
-  };
-
+  tally.skipped = prepared.kept;
+  let pool: Pool | undefined;
   const running = new Set<Promise<void>>();
-  let wake: (() => void) | undefined;
-  const schedule = (request: PromptRequest) => {
-    const task = pool.run(rowTask(client, request, callOptions)).then((outcome) => {
-      if (outcome.kind === 'skipped') return;
-      const meta = { attempts: outcome.attempts, latencyMs: outcome.latencyMs, finishedAt: new Date() };
-      finishRow(
-        request,
-        outcome.kind === 'ok'
-          ? okRecord(request, outcome.value, meta, spec.stream)
-          : errorRecord(request, outcome.failure, meta, spec.stream),
-      );
-    });
-    running.add(task);
-    void task.finally(() => {
-      running.delete(task);
-      wake?.();
-    });
-  };
-
+  const onSoft = () => stopper.stop(String(deps.signal?.reason ?? 'interrupted'));
+  const onHard = () => stopper.abortNow(String(deps.abortSignal?.reason ?? 'interrupted'));
   try {
+    const client = deps.client ?? createClient(clientOptions(spec));
+    if (!deps.client) await checkCredentials(client, deps.env ?? process.env);
+    if (deps.signal?.aborted) onSoft();
+    deps.signal?.addEventListener('abort', onSoft, { once: true });
+    if (deps.abortSignal?.aborted) onHard();
+    deps.abortSignal?.addEventListener('abort', onHard, { once: true });
+
+    pool = new Pool(
+      {
+        concurrency: spec.concurrency,
+        adaptive: spec.adaptive,
+        retry: { maxAttempts: spec.maxAttempts, baseMs: spec.backoffBaseMs, capMs: spec.backoffCapMs },
+        requestTimeoutMs: spec.requestTimeoutMs,
+        signal: stopper.soft,
+        abortSignal: stopper.hard,
+        ...(spec.rpm === undefined ? {} : { rpm: spec.rpm }),
+        ...(spec.tpm === undefined ? {} : { tpm: spec.tpm }),
+      },
+      prepared.largestReservation,
+    );
+    const guard = new FailureGuard(spec.maxErrors);
+    const budget = spec.maxCost === undefined ? undefined : new Budget(spec.maxCost, prices);
+    const callOptions = { api: spec.api, stream: spec.stream };
+    const activePool = pool;
+
+    const finishRow = (request: PromptRequest, record: ResultRecord) => {
+      record.cost_usd = pricer.recordCost(record);
+      // On disk first; only then counted.
+      journal.append(request.index, recordText(layout, record, request.row));
+      tally.add(record);
+      const reason = guard.check(record);
+      if (reason !== undefined) stopper.stop(reason);
+      deps.onProgress?.({
+        total: rowCount,
+        done: tally.done,
+        ok: tally.ok,
+        error: tally.error,
+        skipped: tally.skipped,
+        attempts: activePool.stats.attempts,
+        throttles: activePool.stats.throttles,
+        inputTokens: tally.tokens.input,
+        outputTokens: tally.tokens.output,
+        costUsd: tally.spentUsd,
+      });
+    };
+
+    let wake: (() => void) | undefined;
+    const schedule = (request: PromptRequest, hold: bigint) => {
+      const task = activePool.run(rowTask(client, request, callOptions)).then((outcome) => {
+        if (outcome.kind === 'skipped') return budget?.settle(hold, null);
+        const meta = { attempts: outcome.attempts, latencyMs: outcome.latencyMs, finishedAt: new Date() };
+        const record =
+          outcome.kind === 'ok'
+            ? okRecord(request, outcome.value, meta, spec.stream)
+            : errorRecord(request, outcome.failure, meta, spec.stream);
+        finishRow(request, record);
+        budget?.settle(hold, record.cost_usd);
+      });
+      running.add(task);
+      void task.finally(() => {
+        running.delete(task);
+        wake?.();
+      });
+    };
+
     for await (const row of source.rows()) {
-      if (stop.signal.aborted) break;
+      if (stopper.stopped) break;
+      if (done?.[row.index] === 1) continue;
       // Backpressure: never read further ahead than the pool can use.
-      while (pool.load >= pool.concurrency * 2) await new Promise<void>((resolve) => (wake = resolve));
-      if (stop.signal.aborted) break;
-      schedule(build(row, source.columns()));
+      while (activePool.load >= activePool.concurrency * 2)
+        await new Promise<void>((resolve) => (wake = resolve));
+      if (stopper.stopped) break;
+      const request = build(row, source.columns());
+      const admission = budget?.admit(request) ?? { ok: true as const, hold: 0n };
+      if (!admission.ok) {
+        stopper.stop(admission.reason);
+        break;
+      }
+      schedule(request, admission.hold);
     }
     await Promise.all(running);
-    // Even a stopped run leaves its rows in input order; the next run adds the rest.
-    journal.finish();
+    // A stopped run also leaves its rows in input order; only a hard stop skips the rewrite.
+    if (stopper.hard.aborted) journal.close();
+    else finishJournal(journal, deps);
   } catch (error) {
-    stop.abort();
+    stopper.abortNow('error');
     await Promise.allSettled(running);
     journal.close();
     throw error;
   } finally {
-    deps.signal?.removeEventListener('abort', onAbort);
-    await pool.close();
+    stopper.dispose();
+    deps.signal?.removeEventListener('abort', onSoft);
+    deps.abortSignal?.removeEventListener('abort', onHard);
+    await pool?.close();
+    prepared.lock.release();
   }
 
-  tally.throttles = pool.stats.throttles;
-  tally.attempts = pool.stats.attempts;
-  const exitCode =
-    stopReason !== undefined ? ExitCode.Stopped : tally.error > 0 ? ExitCode.RowsFailed : ExitCode.Ok;
+  tally.throttles = pool?.stats.throttles ?? 0;
+  tally.attempts = pool?.stats.attempts ?? 0;
+  const exitCode = stopper.stopped ? ExitCode.Stopped : tally.error > 0 ? ExitCode.RowsFailed : ExitCode.Ok;
   return tally.summarize({
     input: spec.input,
     output: spec.output,
@@ -171,8 +218,39 @@ export async function runBatch(spec: JobSpec, deps: RunDeps = {}): Promise<RunSu
     startedAt,
     finishedAt: new Date(),
     exitCode,
-    ...(stopReason === undefined ? {} : { stopReason }),
+    ...(stopper.reason === undefined ? {} : { stopReason: stopper.reason }),
   });
+}
+
+/** Reordering needs room for a second copy; without it the rows stay, in completion order. */
+function finishJournal(journal: { finish(): void }, deps: RunDeps): void {
+  try {
+    journal.finish();
+  } catch (error) {
+    deps.onWarning?.(
+      `${(error as Error).message}; every finished row is in the file, in the order it finished`,
+    );
+  }
+}
+
+/** Checks every row must pass before anything is sent, beyond the input's own. */
+function requestCheck(spec: JobSpec, prices: ReturnType<typeof loadPriceTable>): RequestCheck | undefined {
+  const checks: RequestCheck[] = [];
+  if (spec.api === 'invoke') checks.push(invokeProblem);
+  if (spec.maxCost !== undefined) {
+    checks.push((request) =>
+      priceOf(prices, request.model)
+        ? undefined
+        : `--max-cost needs a price for every model, and "${request.model}" has none (add it with --pricing FILE)`,
+    );
+  }
+  return checks.length === 0
+    ? undefined
+    : (request) => checks.map((check) => check(request)).find((p) => p !== undefined);
+}
+
+function warn(deps: RunDeps): { onWarning?: (message: string) => void } {
+  return deps.onWarning ? { onWarning: deps.onWarning } : {};
 }
 
 function clientOptions(spec: JobSpec) {

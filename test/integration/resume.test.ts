@@ -1,0 +1,251 @@
+/**
+ * Cron-grade behaviour of the real CLI against the emulator: resume, crash safety under kill -9,
+ * the lock, signals, exit codes and summary.json on every path. Checked by counting rows and the
+ * emulator's calls, never by timing.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type Emulator, startEmulator } from '../../src/emulator/server.js';
+import { BIN, FAKE_AWS_ENV, readJsonl, runCli, workdir } from '../helpers/cli.js';
+
+let emulator: Emulator;
+beforeAll(async () => {
+  emulator = await startEmulator({ port: 0, latencyMs: 100 });
+});
+afterAll(() => emulator.close());
+beforeEach(() => emulator.reset());
+
+const env = () => ({ ...FAKE_AWS_ENV, AWS_ENDPOINT_URL_BEDROCK_RUNTIME: emulator.url });
+
+function makeInput(dir: string, rows: number, extra = ''): string {
+  const lines = Array.from({ length: rows }, (_, i) =>
+    JSON.stringify({ id: `row-${i + 1}`, prompt: `Question ${i + 1} ${extra}` }),
+  );
+  writeFileSync(join(dir, 'in.jsonl'), `${lines.join('\n')}\n`);
+  return 'in.jsonl';
+}
+
+function ids(rows: number): string[] {
+  return Array.from({ length: rows }, (_, i) => `row-${i + 1}`);
+}
+
+function lineCount(path: string): number {
+  return existsSync(path) ? readFileSync(path, 'utf8').split('\n').length - 1 : 0;
+}
+
+function start(dir: string, args: string[]): ChildProcess {
+  return spawn(process.execPath, [BIN, ...args], {
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? '', HOME: dir, ...env() },
+    stdio: 'pipe',
+  });
+}
+
+async function waitFor(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+function exited(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
+const summary = (dir: string, name = 'in.results.jsonl') =>
+  JSON.parse(readFileSync(join(dir, `${name}.summary.json`), 'utf8')) as Record<string, unknown> & {
+    exitCode: number;
+    rows: Record<string, number>;
+  };
+
+describe('crash safety', () => {
+  it('loses and duplicates nothing when killed with SIGKILL at several points', async () => {
+    const rows = 240;
+    const concurrency = 8;
+    const dir = workdir();
+    const input = makeInput(dir, rows);
+    const results = join(dir, 'in.results.jsonl');
+    const kills = [15, 90, 170];
+    for (const target of kills) {
+      const child = start(dir, [input, '-c', String(concurrency)]);
+      await waitFor(() => lineCount(results) >= target);
+      child.kill('SIGKILL');
+      await exited(child);
+      // The killed run leaves its lock behind; its rows are all whole lines of JSON.
+      expect(existsSync(`${results}.lock`)).toBe(true);
+      for (const row of readJsonl(results)) expect(row.status).toBe('ok');
+    }
+    const last = await runCli([input, '-c', String(concurrency)], { cwd: dir, env: env() });
+    expect(last.code).toBe(0);
+    expect(last.stderr).toMatch(/took over the lock of a run that is gone/);
+
+    const final = readJsonl(results);
+    expect(final.map((r) => r.id)).toEqual(ids(rows));
+    expect(final.every((r) => r.status === 'ok')).toBe(true);
+    // Paid twice at most: the calls in flight at each kill.
+    const stats = emulator.stats();
+    expect(stats.ok).toBeGreaterThanOrEqual(rows);
+    expect(stats.ok - rows).toBeLessThanOrEqual(kills.length * concurrency);
+    expect(existsSync(`${results}.lock`)).toBe(false);
+  });
+
+  it('cuts off a half-written last row left by a crash, and reruns that row', async () => {
+    const dir = workdir();
+    const input = makeInput(dir, 20);
+    const results = join(dir, 'in.results.jsonl');
+    expect((await runCli([input, '-c', '4'], { cwd: dir, env: env() })).code).toBe(0);
+    // Keep 12 rows and half of the 13th, as a crash in the middle of a write would.
+    const lines = readFileSync(results, 'utf8').split('\n');
+    writeFileSync(results, `${lines.slice(0, 12).join('\n')}\n${lines[12]?.slice(0, 40)}`);
+    emulator.reset();
+    const again = await runCli([input, '-c', '4'], { cwd: dir, env: env() });
+    expect(again.code).toBe(0);
+    expect(again.stderr).toMatch(/cut off a half-written last row \(40 bytes\)/);
+    expect(readJsonl(results).map((r) => r.id)).toEqual(ids(20));
+    expect(emulator.stats().requests).toBe(8);
+  });
+});
+
+describe('resume', () => {
+  it('makes zero calls when the same command runs again', async () => {
+    const dir = workdir();
+    const input = makeInput(dir, 30);
+    expect((await runCli([input], { cwd: dir, env: env() })).code).toBe(0);
+    expect(emulator.stats().requests).toBe(30);
+    emulator.resetStats();
+    const again = await runCli([input], { cwd: dir, env: env() });
+    expect(again.code).toBe(0);
+    expect(again.stderr).toMatch(/30 total: 30 ok, 0 error, 30 skipped/);
+    expect(emulator.stats().requests).toBe(0);
+    expect(summary(dir).rows).toMatchObject({ total: 30, ok: 30, skipped: 30, error: 0 });
+  });
+
+  it('runs failed and missing rows again, keeps ok ones, and --fresh starts over', async () => {
+    const dir = workdir();
+    const rows = ['fine', 'broken [[emulator:error=ServiceUnavailableException]]', 'fine too'];
+    writeFileSync(
+      join(dir, 'in.jsonl'),
+      rows.map((p, i) => JSON.stringify({ id: `r${i}`, prompt: p })).join('\n'),
+    );
+    const first = await runCli(['in.jsonl', '--max-attempts', '1'], { cwd: dir, env: env() });
+    expect(first.code).toBe(1);
+    emulator.resetStats();
+    const second = await runCli(['in.jsonl', '--max-attempts', '1'], { cwd: dir, env: env() });
+    expect(second.code).toBe(1);
+    expect(emulator.stats().requests).toBe(1);
+    const results = readJsonl(join(dir, 'in.results.jsonl'));
+    expect(results.map((r) => [r.id, r.status])).toEqual([
+      ['r0', 'ok'],
+      ['r1', 'error'],
+      ['r2', 'ok'],
+    ]);
+    emulator.resetStats();
+    await runCli(['in.jsonl', '--max-attempts', '1', '--fresh'], { cwd: dir, env: env() });
+    expect(emulator.stats().requests).toBe(3);
+    expect(readJsonl(join(dir, 'in.results.jsonl'))).toHaveLength(3);
+  });
+
+  it('refuses a results file written for another input, naming it', async () => {
+    const dir = workdir();
+    writeFileSync(join(dir, 'in.results.jsonl'), `${JSON.stringify({ id: 'elsewhere', status: 'ok' })}\n`);
+    const result = await runCli([makeInput(dir, 3)], { cwd: dir, env: env() });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /in\.results\.jsonl:1: has a row with id "elsewhere", which is not in the input/,
+    );
+    expect(emulator.stats().requests).toBe(0);
+  });
+});
+
+describe('the lock', () => {
+  it('exits 4 naming the holder while another run is alive, and leaves its files alone', async () => {
+    const dir = workdir();
+    const input = makeInput(dir, 3);
+    const holder = { pid: process.pid, host: hostname(), startedAt: '2026-11-26T01:02:03.000Z' };
+    writeFileSync(join(dir, 'in.results.jsonl.lock'), JSON.stringify(holder));
+    const result = await runCli([input], { cwd: dir, env: env() });
+    expect(result.code).toBe(4);
+    expect(result.stderr).toContain(`pid ${process.pid} on ${hostname()}, started 2026-11-26T01:02:03.000Z`);
+    expect(emulator.stats().requests).toBe(0);
+    expect(existsSync(join(dir, 'in.results.jsonl.summary.json'))).toBe(false);
+    expect(JSON.parse(readFileSync(join(dir, 'in.results.jsonl.lock'), 'utf8'))).toEqual(holder);
+  });
+
+  it('takes over a lock left by a process that is gone, with a warning', async () => {
+    const dir = workdir();
+    const input = makeInput(dir, 3);
+    const gone = spawn(process.execPath, ['-e', '']);
+    await exited(gone);
+    writeFileSync(
+      join(dir, 'in.results.jsonl.lock'),
+      JSON.stringify({ pid: gone.pid, host: hostname(), startedAt: 'earlier' }),
+    );
+    const result = await runCli([input], { cwd: dir, env: env() });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(new RegExp(`took over the lock of a run that is gone \\(pid ${gone.pid}`));
+    expect(existsSync(join(dir, 'in.results.jsonl.lock'))).toBe(false);
+  });
+});
+
+describe('signals', () => {
+  it('SIGTERM finishes the calls in flight, exits 3, and a second run completes the rest', async () => {
+    const dir = workdir();
+    const input = makeInput(dir, 200);
+    const results = join(dir, 'in.results.jsonl');
+    const child = start(dir, [input, '-c', '5']);
+    let stderr = '';
+    child.stderr?.on('data', (chunk) => (stderr += chunk));
+    await waitFor(() => lineCount(results) >= 20);
+    child.kill('SIGTERM');
+    expect(await exited(child)).toBe(3);
+    expect(stderr).toMatch(/stopped +interrupted by SIGTERM/);
+    expect(existsSync(`${results}.lock`)).toBe(false);
+    const done = readJsonl(results);
+    // Every call that was in flight finished and was written: nothing paid for is missing.
+    expect(done.length).toBe(emulator.stats().ok);
+    expect(summary(dir)).toMatchObject({ exitCode: 3, stopReason: 'interrupted by SIGTERM' });
+
+    const rest = await runCli([input, '-c', '5'], { cwd: dir, env: env() });
+    expect(rest.code).toBe(0);
+    expect(readJsonl(results).map((r) => r.id)).toEqual(ids(200));
+    expect(emulator.stats().ok).toBe(200);
+  });
+
+  it('a second SIGINT cuts the calls in flight off, still writing what finished', async () => {
+    const dir = workdir();
+    const input = makeInput(dir, 100, '[[emulator:latency=3000]]');
+    const child = start(dir, [input, '-c', '4']);
+    await waitFor(() => emulator.stats().inFlight === 4);
+    child.kill('SIGINT');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    child.kill('SIGINT');
+    expect(await exited(child)).toBe(3);
+    expect(emulator.stats().ok).toBe(0);
+    expect(lineCount(join(dir, 'in.results.jsonl'))).toBe(0);
+    expect(summary(dir)).toMatchObject({ exitCode: 3, stopReason: 'interrupted by SIGINT' });
+  });
+});
+
+describe('exit codes and summary.json', () => {
+  it.each([
+    ['every row ok: exit 0', 'fine', [], 0],
+    ['some rows failed: exit 1', 'x [[emulator:error=ValidationException]]', [], 1],
+    ['an input error: exit 2', '', ['--template', '{{missing}}'], 2],
+    ['a budget stop: exit 3', 'fine', ['--max-cost', '0.00001', '-c', '1'], 3],
+  ])('%s', async (_name, prompt, args, code) => {
+    const dir = workdir();
+    writeFileSync(
+      join(dir, 'in.jsonl'),
+      `${JSON.stringify({ id: 'a', prompt: 'fine' })}\n${JSON.stringify({ id: 'b', prompt: prompt || 'fine' })}\n`,
+    );
+    const result = await runCli(['in.jsonl', ...(args as string[])], { cwd: dir, env: env() });
+    expect(result.code).toBe(code);
+    const written = summary(dir);
+    expect(written.exitCode).toBe(code);
+    if (code === 2) expect(written.error).toMatch(/template variable "missing"/);
+    if (code === 3) {
+      expect(written.stopReason).toMatch(/^budget: /);
+      expect(Number(written.costUsd)).toBeLessThanOrEqual(0.00001);
+    }
+  });
+});

@@ -1,0 +1,118 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RunBatchError } from '../../src/errors.js';
+import { Journal } from '../../src/output/journal.js';
+import { readExisting } from '../../src/output/resume.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'journal-'));
+let n = 0;
+const file = (ext = 'csv') => join(dir, `r${n++}.${ext}`);
+const HEADER = 'id,status,response\n';
+const line = (id: string, status = 'ok', response = `answer ${id}`) => `${id},${status},"${response}"\n`;
+
+describe('journal', () => {
+  it('appends in completion order and rewrites in input order, latest record per row', () => {
+    const path = file();
+    const journal = new Journal(path, HEADER, 4);
+    journal.append(2, line('c'));
+    journal.append(0, line('a', 'error'));
+    journal.append(1, line('b'));
+    journal.append(0, line('a'));
+    expect(readFileSync(path, 'utf8')).toBe(HEADER + line('c') + line('a', 'error') + line('b') + line('a'));
+    journal.finish();
+    expect(readFileSync(path, 'utf8')).toBe(HEADER + line('a') + line('b') + line('c'));
+  });
+
+  it('keeps writing after the disk fills, from space it set aside, and says so once', () => {
+    const path = file();
+    const told: string[] = [];
+    let failNext = false;
+    const writer = ((fd: number, buffer: Buffer, offset: number, length: number, position: number) => {
+      if (failNext) {
+        failNext = false;
+        // A partial write, then the error: half a record must not stay behind.
+        writeSync(fd, buffer, offset, Math.floor(length / 2), position);
+        throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+      }
+      return writeSync(fd, buffer, offset, length, position);
+    }) as typeof writeSync;
+    const journal = new Journal(path, HEADER, 3, {
+      reserveBytes: 4096,
+      onDiskFull: (m) => told.push(m),
+      writeSync: writer,
+    });
+    expect(existsSync(`${path}.reserve`)).toBe(true);
+    journal.append(0, line('a'));
+    failNext = true;
+    journal.append(1, line('b'));
+    journal.append(2, line('c'));
+    expect(told).toEqual([`the disk is full (ENOSPC) writing ${path}`]);
+    expect(existsSync(`${path}.reserve`)).toBe(false);
+    journal.finish();
+    expect(readFileSync(path, 'utf8')).toBe(HEADER + line('a') + line('b') + line('c'));
+  });
+
+  it('without a reserve left, a failed write leaves no half record and is an error', () => {
+    const path = file();
+    let calls = 0;
+    const writer = ((fd: number, buffer: Buffer, offset: number, length: number, position: number) => {
+      calls++;
+      if (calls === 3) {
+        writeSync(fd, buffer, offset, 3, position);
+        throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+      }
+      return writeSync(fd, buffer, offset, length, position);
+    }) as typeof writeSync;
+    const journal = new Journal(path, HEADER, 3, { writeSync: writer });
+    journal.append(0, line('a'));
+    expect(() => journal.append(1, line('b'))).toThrow(RunBatchError);
+    journal.close();
+    expect(readFileSync(path, 'utf8')).toBe(HEADER + line('a'));
+  });
+});
+
+describe('reading an existing results file', () => {
+  const index = (id: string) => ({ a: 0, b: 1, c: 2 })[id];
+
+  it.each([
+    ['whole', line('a') + line('b', 'error'), 0, [1, 0, 0]],
+    ['cut in an unquoted field', `${line('a')}b,o`, 3, [1, 0, 0]],
+    ['cut inside a quoted field, after a newline in it', `${line('a')}b,ok,"first line\n`, 17, [1, 0, 0]],
+    ['cut right after a closing quote', `${line('a')}b,ok,"x"`, 8, [1, 0, 0]],
+  ])('CSV %s: keeps whole records and cuts the rest', async (_name, body, cut, done) => {
+    const path = file();
+    writeFileSync(path, HEADER + body);
+    const existing = await readExisting(path, 'csv', HEADER, 3, index);
+    expect(existing?.repairedBytes).toBe(cut);
+    expect([...(existing?.done ?? [])]).toEqual(done);
+    expect(readFileSync(path, 'utf8')).toBe(HEADER + body.slice(0, body.length - cut));
+  });
+
+  it('refuses a CSV written with other columns', async () => {
+    const path = file();
+    writeFileSync(path, `id,status\n${'a,ok\n'}`);
+    await expect(readExisting(path, 'csv', HEADER, 3, index)).rejects.toThrow(
+      /its columns differ from what this run writes/,
+    );
+  });
+
+  it('JSONL: the latest record of a row wins, an ok one is final, a line without newline is cut', async () => {
+    const path = file('jsonl');
+    const rec = (id: string, status: string) => `${JSON.stringify({ id, status })}\n`;
+    writeFileSync(
+      path,
+      rec('b', 'error') + rec('a', 'ok') + rec('b', 'ok') + rec('b', 'error') + '{"id":"c","sta',
+    );
+    const existing = await readExisting(path, 'jsonl', '', 3, index);
+    expect([...(existing?.done ?? [])]).toEqual([1, 1, 0]);
+    expect(existing).toMatchObject({ ok: 2, errors: 0, ordered: false, repairedBytes: 14 });
+  });
+
+  it('refuses, rather than cuts, a damaged file', async () => {
+    const path = file('jsonl');
+    writeFileSync(path, `{"id":"a","status":"ok"}\nnot json\n{"id":"b","status":"ok"}\n`);
+    await expect(readExisting(path, 'jsonl', '', 3, index)).rejects.toThrow(/:2: is not a results record/);
+  });
+});
