@@ -33,7 +33,11 @@ export function startEmulator(flags = []) {
           url,
           stats: async () => (await fetch(`${url}/__emulator/stats`)).json(),
           reset: async () => fetch(`${url}/__emulator/reset`, { method: 'POST' }),
-          stop: () => new Promise((done) => (child.once('exit', done), child.kill('SIGTERM'))),
+          stop: () =>
+            new Promise((done) => {
+              child.once('exit', done);
+              child.kill('SIGTERM');
+            }),
         });
       }
     });

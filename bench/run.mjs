@@ -76,7 +76,76 @@ async function memory() {
   report('memory (zero latency, concurrency 50)', figures);
 }
 
-const scenarios = { latency: latencyBound, overhead, memory };
+// A per-minute quota on the emulator, with a bucket of one second's worth: the quota's pace is then
+// a clear line (rows / rate) that no initial burst can hide behind.
+const QUOTA = { rpm: 3000, tpm: 2_000_000, rows: 1500, concurrency: 50, latency: 100 };
+const quotaFlags = [
+  '--rpm',
+  String(QUOTA.rpm),
+  '--tpm',
+  String(QUOTA.tpm),
+  '--burst-seconds',
+  '1',
+  '--latency-ms',
+  String(QUOTA.latency),
+];
+
+async function quotaRun(emulator, fn) {
+  await emulator.reset();
+  const run = await fn();
+  const stats = await emulator.stats();
+  return { ...run, requests: stats.requests, throttled: stats.throttled, ok: stats.ok };
+}
+
+async function quotaGiven() {
+  const input = makeRows(QUOTA.rows);
+  const emulator = await startEmulator(quotaFlags);
+  const env = { ...FAKE_ENV, AWS_ENDPOINT_URL_BEDROCK_RUNTIME: emulator.url };
+  const told = await quotaRun(emulator, () =>
+    runBatch(
+      input,
+      ['-c', String(QUOTA.concurrency), '--rpm', String(QUOTA.rpm), '--tpm', String(QUOTA.tpm)],
+      env,
+    ),
+  );
+  await emulator.stop();
+  const ideal = (QUOTA.rows / QUOTA.rpm) * 60_000;
+  report(`quota given (${QUOTA.rows} rows, emulator and run-batch at ${QUOTA.rpm} rpm / ${QUOTA.tpm} tpm)`, {
+    'run-batch wall s': sec(told.ms),
+    "quota's pace s (rows / rpm)": sec(ideal),
+    'achieved pace / quota pace': ideal / told.ms,
+    'calls throttled (share)': told.throttled / told.requests,
+    'rows ok': told.ok,
+  });
+}
+
+async function adaptive() {
+  const input = makeRows(QUOTA.rows);
+  const emulator = await startEmulator(quotaFlags);
+  const env = { ...FAKE_ENV, AWS_ENDPOINT_URL_BEDROCK_RUNTIME: emulator.url };
+  const rb = await quotaRun(emulator, () => runBatch(input, ['-c', String(QUOTA.concurrency)], env));
+  const sdkAdaptive = await quotaRun(emulator, () => bareLoop(input, QUOTA.concurrency, 'adaptive', env));
+  const sdkStandard = await quotaRun(emulator, () => bareLoop(input, QUOTA.concurrency, 'standard', env));
+  await emulator.stop();
+  const ideal = (QUOTA.rows / QUOTA.rpm) * 60_000;
+  const okRows = (run) => (run.ok === undefined ? 0 : run.ok);
+  report(`adaptive (same quota, not told to run-batch; ${QUOTA.concurrency} concurrency)`, {
+    'run-batch wall s': sec(rb.ms),
+    'SDK adaptive loop wall s': sec(sdkAdaptive.ms),
+    'SDK standard loop wall s': sec(sdkStandard.ms),
+    'run-batch / SDK adaptive (wall)': rb.ms / sdkAdaptive.ms,
+    'run-batch pace / quota pace': ideal / rb.ms,
+    'SDK adaptive pace / quota pace': ideal / sdkAdaptive.ms,
+    'run-batch throttled share': rb.throttled / rb.requests,
+    'SDK adaptive throttled share': sdkAdaptive.throttled / sdkAdaptive.requests,
+    'SDK standard throttled share': sdkStandard.throttled / sdkStandard.requests,
+    'run-batch rows ok': okRows(rb),
+    'SDK adaptive rows ok': sdkAdaptive.ok,
+    'SDK standard rows ok': sdkStandard.ok,
+  });
+}
+
+const scenarios = { latency: latencyBound, overhead, quota: quotaGiven, adaptive, memory };
 for (const [name, fn] of Object.entries(scenarios)) {
   if (only && only !== name) continue;
   await fn();

@@ -38,8 +38,13 @@ const MEMORY_MS = 30_000;
 /** At most one blind decrease per this interval: throttles of calls already in flight say nothing new. */
 const COOLDOWN_MS = 250;
 /** Additive increase: this share of the measured quota, every STEP_MS without throttles. */
-const STEP_SHARE = 0.005;
+const STEP_SHARE = 0.0025;
 const STEP_MS = 250;
+/** Climbing back after a blind cut: this factor every STEP_MS, once RECOVERY_QUIET_MS passed without throttles. */
+const RECOVERY = 1.1;
+const RECOVERY_QUIET_MS = 2000;
+/** A throttle with no other within this span is a lone one, not an overload. */
+const LONE_MS = 1000;
 
 interface Dispatch {
   at: number;
@@ -60,6 +65,8 @@ export class AdaptiveController {
   private readonly bounds: Array<{ at: number; rps: number }> = [];
   private readonly log: Dispatch[] = [];
   private latencyMs = 0;
+  /** The rate before the last blind cut, to climb back to quickly if no overload follows. */
+  private recoverTo: number | undefined;
 
   constructor(
     private readonly target: AdaptiveTarget,
@@ -101,18 +108,29 @@ export class AdaptiveController {
     this.lastThrottleAt = Math.max(this.lastThrottleAt, at);
     this.throttles.push(at);
     this.throttles.sort((x, y) => x - y);
-    const bound = this.measure(at);
+    const bound = this.measure(at, MIN_SPAN_MS);
     if (bound !== undefined) this.bounds.push({ at: now, rps: bound });
-    const best = this.bestBound(now);
+    // Until a long span has been measured, a short one gives a first, rougher figure to use.
+    const best = this.bestBound(now) ?? this.measure(at, FIRST_SPAN_MS);
     if (best !== undefined) {
+      // A measured quota is the ceiling to creep up to, not a rate to jump back to.
+      this.recoverTo = undefined;
       this.apply(Math.max(best * HEADROOM, 0.1), now);
-    } else if (now - this.lastDecreaseAt >= COOLDOWN_MS) {
+    } else if (now - this.lastDecreaseAt >= COOLDOWN_MS && this.throttlesSince(at - LONE_MS) >= 2) {
       // No measurement yet: cut by the share of recent calls the server accepted (it accepts about
-      // quota / offered rate), at least halving, so a 10x overload is not undone one halving at a time.
+      // quota / offered rate), at least halving, so a 10x overload is not undone one halving at a
+      // time. A lone throttle is not an overload: it changes nothing.
       const current = Math.min(this.rate ?? Number.POSITIVE_INFINITY, this.recentRate(now));
       const factor = Math.max(MIN_FACTOR, Math.min(BACKOFF, this.acceptance(now)));
+      this.recoverTo = Math.max(this.recoverTo ?? 0, current);
       this.apply(Math.max(current * factor, 0.1), now);
     }
+  }
+
+  private throttlesSince(from: number): number {
+    let n = 0;
+    for (let i = this.throttles.length - 1; i >= 0 && (this.throttles[i] ?? 0) >= from; i--) n++;
+    return n;
   }
 
   /** Share of the calls dispatched in the last half second, and finished, that were not throttled. */
@@ -129,31 +147,38 @@ export class AdaptiveController {
   }
 
   /**
-   * A lower bound on the quota from the longest usable span ending at this throttle: successes
-   * dispatched between an earlier throttle and this one, once all of them have finished.
+   * A lower bound on the quota: over a span that starts at a throttle (the bucket was empty then),
+   * the calls the server let through cannot exceed what it refilled. The span ends at this
+   * throttle, or earlier at the first call still in flight (its outcome is not known yet). The
+   * tightest (largest) bound of the usable spans is taken.
    */
-  private measure(to: number): number | undefined {
-    const minSpan = this.bounds.length === 0 ? FIRST_SPAN_MS : MIN_SPAN_MS;
+  private measure(to: number, minSpan: number): number | undefined {
+    const end = Math.min(to, this.firstPending());
     let best: number | undefined;
     for (const from of this.throttles) {
-      if (to - from < minSpan) break;
-      const ok = this.successesBetween(from, to);
-      if (ok === undefined) continue;
-      const rps = (ok * 1000) / (to - from);
+      if (end - from < minSpan) break;
+      // One call less: the bucket may have held part of a token when the span began.
+      const ok = this.successesBetween(from, end) - 1;
+      if (ok <= 0) continue;
+      const rps = (ok * 1000) / (end - from);
       if (best === undefined || rps > best) best = rps;
     }
     return best;
   }
 
-  private successesBetween(from: number, to: number): number | undefined {
+  private firstPending(): number {
+    for (const d of this.log) if (d.outcome === 'pending') return d.at;
+    return Number.POSITIVE_INFINITY;
+  }
+
+  private successesBetween(from: number, to: number): number {
     let ok = 0;
     for (const d of this.log) {
       if (d.at < from) continue;
       if (d.at >= to) break;
-      if (d.outcome === 'pending') return undefined;
       if (d.outcome === 'ok') ok++;
     }
-    return ok > 0 ? ok : undefined;
+    return ok;
   }
 
   private bestBound(now: number): number | undefined {
@@ -192,7 +217,13 @@ export class AdaptiveController {
     this.lastIncreaseAt = now;
     if (this.concurrency < this.options.maxConcurrency) this.setConcurrency(this.concurrency + 1);
     if (this.rate === undefined) return;
-    const next = this.rate + this.step;
+    // After a blind cut, climb back quickly (multiplicatively) to where the rate was; beyond that,
+    // or after a measured cut, creep up additively.
+    const recovering =
+      this.recoverTo !== undefined &&
+      this.rate < this.recoverTo &&
+      now - this.lastThrottleAt >= RECOVERY_QUIET_MS;
+    const next = recovering ? Math.min(this.recoverTo ?? 0, this.rate * RECOVERY) : this.rate + this.step;
     this.rate = this.options.maxRps === undefined ? next : Math.min(next, this.options.maxRps);
     this.target.setRate(this.rate);
   }

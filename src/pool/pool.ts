@@ -73,6 +73,8 @@ export class Pool {
   ) {
     this.limit = pLimit(options.concurrency);
     this.gate = new RateGate(options, largestReservation);
+    // Stopping lets every row still waiting for admission go: it has sent nothing.
+    options.signal?.addEventListener('abort', () => void this.gate.stop(), { once: true });
     this.retry = options.retry ?? DEFAULT_RETRY;
     if (options.adaptive !== false) {
       this.adaptive = new AdaptiveController(

@@ -1,12 +1,15 @@
 /**
- * Admission by rate, on bottleneck: requests per minute as an even spacing between call starts
- * (`minTime`), tokens per minute as a bucket refilled every 100 ms (`reservoirIncrease*`).
- * A per-minute quota also throttles bursts, so calls are spread across the minute instead of
- * spending a minute's budget at once; the token bucket holds at most one second's worth, or one
- * call's worth if that is larger.
+ * Admission by rate, on bottleneck: tokens per minute as a bucket refilled every 250 ms, and
+ * requests per minute (and the adaptive controller's rate) as an even spacing between call starts
+ * (`minTime`). A per-minute quota also throttles bursts, so calls are spread across the minute
+ * instead of spending a minute's budget at once; the token bucket holds at most one second's
+ * worth, or one call's worth if that is larger.
  *
  * Tokens are reserved the way Bedrock's quota counts them: estimated input plus max_tokens when a
  * call starts, settled to the real usage when it ends (`settle`).
+ *
+ * Two limiters, because bottleneck's `updateSettings` stops a limiter's reservoir heartbeat for
+ * good: the token bucket is never updated, the spacing limiter is, freely.
  */
 import Bottleneck from 'bottleneck';
 
@@ -17,13 +20,18 @@ export interface RateLimits {
   tpm?: number;
 }
 
-const REFILL_MS = 100;
+/** Bottleneck's heartbeat runs every 250 ms: refilling more often than that is not possible. */
+const REFILL_MS = 250;
 
 export class RateGate {
-  private readonly limiter: Bottleneck | undefined;
+  private readonly tokens: Bottleneck | undefined;
+  private pace: Bottleneck | undefined;
   private readonly configuredMinTime: number;
-  private adaptiveRps: number | undefined;
   private readonly tokenCapacity: number;
+  private adaptiveRps: number | undefined;
+  private stopped = false;
+  private waiting = 0;
+  private keepAlive: NodeJS.Timeout | undefined;
 
   /**
    * @param limits the caps the user gave
@@ -35,26 +43,15 @@ export class RateGate {
   ) {
     this.configuredMinTime = limits.rpm ? 60_000 / limits.rpm : 0;
     this.tokenCapacity = limits.tpm ? Math.max(Math.ceil(limits.tpm / 60), largestCall) : 0;
-    this.limiter = this.needsLimiter() ? this.createLimiter() : undefined;
-  }
-
-  private needsLimiter(): boolean {
-    return this.limits.rpm !== undefined || this.limits.tpm !== undefined;
-  }
-
-  private createLimiter(): Bottleneck {
-    const tpm = this.limits.tpm;
-    return new Bottleneck({
-      minTime: this.configuredMinTime,
-      ...(tpm
-        ? {
-            reservoir: this.tokenCapacity,
-            reservoirIncreaseInterval: REFILL_MS,
-            reservoirIncreaseAmount: Math.max(1, Math.round((tpm * REFILL_MS) / 60_000)),
-            reservoirIncreaseMaximum: this.tokenCapacity,
-          }
-        : {}),
-    });
+    if (limits.tpm) {
+      this.tokens = new Bottleneck({
+        reservoir: this.tokenCapacity,
+        reservoirIncreaseInterval: REFILL_MS,
+        reservoirIncreaseAmount: Math.max(1, Math.round((limits.tpm * REFILL_MS) / 60_000)),
+        reservoirIncreaseMaximum: this.tokenCapacity,
+      });
+    }
+    if (this.configuredMinTime > 0) this.pace = new Bottleneck({ minTime: this.configuredMinTime });
   }
 
   /**
@@ -62,54 +59,56 @@ export class RateGate {
    * Retries pass a higher priority (a lower number).
    */
   async acquire(tokens: number, priority = 5): Promise<boolean> {
-    const limiter = this.limiter ?? this.adaptiveLimiter;
-    if (!limiter) return true;
-    const weight = this.limits.tpm ? Math.min(Math.max(0, Math.round(tokens)), this.tokenCapacity) : 0;
+    if (this.stopped) return false;
+    if (!this.tokens && !this.pace) return true;
+    // Bottleneck's timers do not keep the process alive; when every row waits for the bucket to
+    // refill, nothing else would, and Node would exit mid-run. Hold a timer while anyone waits.
+    if (this.waiting++ === 0) this.keepAlive = setInterval(() => {}, 60_000);
     try {
-      await limiter.schedule({ priority, weight }, async () => undefined);
-      return true;
+      if (this.tokens) {
+        const weight = Math.min(Math.max(0, Math.round(tokens)), this.tokenCapacity);
+        await this.tokens.schedule({ priority, weight }, async () => undefined);
+      }
+      if (this.pace) await this.pace.schedule({ priority }, async () => undefined);
+      return !this.stopped;
     } catch {
       return false;
+    } finally {
+      if (--this.waiting === 0) clearInterval(this.keepAlive);
     }
   }
 
   /** Corrects a reservation once the real usage is known: positive gives tokens back. */
   settle(refund: number): void {
-    if (!this.limiter || !this.limits.tpm || refund === 0) return;
-    const limiter = this.limiter;
-    void limiter.incrementReservoir(Math.round(refund)).then(async (now) => {
-      if (now !== undefined && now !== null && now > this.tokenCapacity) {
-        await limiter.updateSettings({ reservoir: this.tokenCapacity });
-      }
-    });
+    const limiter = this.tokens;
+    if (!limiter || this.stopped || Math.round(refund) === 0) return;
+    void limiter
+      .currentReservoir()
+      .then((now) => {
+        // Never refill past the bucket's size: refunds must not turn into a burst.
+        const add = Math.min(Math.round(refund), this.tokenCapacity - (now ?? 0));
+        return add === 0 ? undefined : limiter.incrementReservoir(add);
+      })
+      .catch(() => undefined);
   }
 
-  /**
-   * The adaptive controller's request rate (calls per second), on top of the configured caps;
-   * undefined lifts it.
-   */
+  /** The adaptive controller's request rate (calls per second), under the configured caps; undefined lifts it. */
   setAdaptiveRate(rps: number | undefined): void {
     this.adaptiveRps = rps;
     const minTime = Math.max(this.configuredMinTime, rps ? 1000 / rps : 0);
-    if (this.limiter) {
-      void this.limiter.updateSettings({ minTime });
-    } else if (rps !== undefined) {
-      this.adaptiveLimiter ??= new Bottleneck({ minTime });
-      void this.adaptiveLimiter.updateSettings({ minTime });
-    } else if (this.adaptiveLimiter) {
-      void this.adaptiveLimiter.updateSettings({ minTime: 0 });
-    }
+    if (this.pace) void this.pace.updateSettings({ minTime });
+    else if (minTime > 0) this.pace = new Bottleneck({ minTime });
   }
 
   get adaptiveRate(): number | undefined {
     return this.adaptiveRps;
   }
 
-  /** Only created once the adaptive controller first slows down a run that has no rpm/tpm caps. */
-  private adaptiveLimiter: Bottleneck | undefined;
-
+  /** Lets every waiting call go (as not admitted) and admits no more. */
   async stop(): Promise<void> {
-    for (const limiter of [this.limiter, this.adaptiveLimiter]) {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const limiter of [this.tokens, this.pace]) {
       if (limiter) await limiter.stop({ dropWaitingJobs: true }).catch(() => undefined);
     }
   }
