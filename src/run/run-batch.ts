@@ -92,7 +92,7 @@ export async function runBatch(spec: JobSpec, deps: RunDeps = {}): Promise<RunSu
     },
     largestReservation,
   );
-  const layout = makeLayout(spec.outputFormat, columns, spec.stream);
+  const layout = makeLayout(spec.outputFormat, columns, spec.stream, spec.csvSafe);
   const journal = new Journal(spec.output, headerText(layout), rowCount);
   const tally = new Tally();
   const guard = new FailureGuard(spec.maxErrors);
