@@ -78,12 +78,12 @@ async function main(): Promise<void> {
       (y) =>
         y
           .positional('input', { describe: 'CSV or JSONL file of prompts', type: 'string' })
-          .options(runOptions())
           .option('job', {
             describe: 'Job file (YAML or JSON): every option as a key, paths relative to it; flags override',
             group: 'Job:',
             type: 'string',
-          }),
+          })
+          .options(runOptions()),
       (argv) =>
         run(async () => {
           const { runCommand } = await import('./commands/run.js');
