@@ -7,7 +7,6 @@
  *   run did not end with exit 0 (failed rows, stopped early): for cron, silence means success.
  * It writes only through the `write` it is given; the CLI redacts that and owns the console.
  */
-import { formatSummary } from '../commands/print.js';
 import type { LogOptions } from '../job/resolve.js';
 import type { Progress } from '../run/run-batch.js';
 import type { RunSummary } from '../run/summary.js';
@@ -22,8 +21,8 @@ export interface ReporterOptions extends LogOptions {
   /** Whether stderr is a terminal: the live bar, in the text format. */
   isTTY: boolean;
   write: (text: string) => void;
-  /** Paths in the summary are shown relative to it. */
-  cwd: string;
+  /** The summary as text (the run command's wording), for the text format. */
+  summaryText: (summary: RunSummary) => string;
   /** Width of the terminal, for the bar. */
   columns?: () => number | undefined;
   /** @default Date.now */
@@ -93,7 +92,7 @@ export function createReporter(options: ReporterOptions): Reporter {
     finish(summary) {
       close();
       if (quiet && summary.exitCode === 0) return;
-      write(format === 'json' ? jsonLine('summary', now(), summary) : formatSummary(summary, options.cwd));
+      write(format === 'json' ? jsonLine('summary', now(), summary) : options.summaryText(summary));
     },
     close,
   };

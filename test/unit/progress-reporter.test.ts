@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { formatSummary } from '../../src/commands/print.js';
 import { createReporter, PLAIN_INTERVAL_MS, type ReporterOptions } from '../../src/progress/reporter.js';
 import type { Progress } from '../../src/run/run-batch.js';
 import type { RunSummary } from '../../src/run/summary.js';
@@ -45,7 +46,14 @@ const lines = () =>
     .filter((line) => line !== '');
 
 function reporter(options: Partial<ReporterOptions>) {
-  return createReporter({ format: 'text', quiet: false, isTTY: false, write, cwd: '/w', ...options });
+  return createReporter({
+    format: 'text',
+    quiet: false,
+    isTTY: false,
+    write,
+    summaryText: (summary) => formatSummary(summary, '/w'),
+    ...options,
+  });
 }
 
 beforeEach(() => {
