@@ -10,6 +10,8 @@ import { hideBin } from 'yargs/helpers';
 import type { CommandIO } from './commands/io.js';
 import { ExitCode, RunBatchError } from './errors.js';
 import { RUN_OPTIONS } from './job/options.js';
+import { errorText, logFormatFromArgs } from './progress/events.js';
+import { redactor } from './redact.js';
 
 // The AWS SDK warns that its versions published after January 2027 need Node 22. The lockfile pins
 // one that supports Node 20, so the warning tells a user of this tool nothing; the SDK's own switch
@@ -20,12 +22,21 @@ const version = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
 
+// Every line printed goes through this: no credential from the environment is ever shown.
+const redact = redactor(process.env);
+// JSON error lines from the start when the command line asks for them; a job file can too (below).
+let logFormat = logFormatFromArgs(hideBin(process.argv));
+
 const io: CommandIO = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
+  stdout: (text) => process.stdout.write(redact(text)),
+  stderr: (text) => process.stderr.write(redact(text)),
   env: process.env,
   cwd: process.cwd(),
   isTTY: process.stderr.isTTY === true,
+  columns: () => process.stderr.columns,
+  setLogFormat: (format) => {
+    logFormat = format;
+  },
   onSignal: (listener) => {
     process.on('SIGINT', listener);
     process.on('SIGTERM', listener);
@@ -62,11 +73,16 @@ async function main(): Promise<void> {
     .usage('$0 <input> [options]\n\nRun every row of a CSV or JSONL file of prompts through Amazon Bedrock.')
     .parserConfiguration({ 'camel-case-expansion': false, 'boolean-negation': true })
     .command(
-      ['$0 <input>', 'run [input]'],
+      ['$0 [input]', 'run [input]'],
       'Run a file of prompts (the default command)',
       (y) =>
         y
           .positional('input', { describe: 'CSV or JSONL file of prompts', type: 'string' })
+          .option('job', {
+            describe: 'Job file (YAML or JSON): every option as a key, paths relative to it; flags override',
+            group: 'Job:',
+            type: 'string',
+          })
           .options(runOptions()),
       (argv) =>
         run(async () => {
@@ -126,12 +142,10 @@ async function main(): Promise<void> {
 try {
   await main();
 } catch (error) {
-  if (error instanceof RunBatchError) {
-    process.stderr.write(`run-batch: ${error.message}\n`);
-    exitCode = error.exitCode;
-  } else {
-    process.stderr.write(`run-batch: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
-    exitCode = 70;
-  }
+  const internal = !(error instanceof RunBatchError);
+  exitCode = internal ? 70 : error.exitCode;
+  const message = internal ? `internal error: ${(error as Error)?.stack ?? String(error)}` : error.message;
+  const code = internal ? 'INTERNAL' : error.code;
+  process.stderr.write(redact(errorText({ message, code, exitCode }, logFormat, Date.now())));
 }
 process.exitCode = exitCode;

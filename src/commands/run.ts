@@ -1,12 +1,16 @@
 /** `run-batch <input>`: resolve the options, open the client (or the emulator), run, print the summary. */
-import { type RawOptions, resolveSpec } from '../job/resolve.js';
+import { loadJob } from '../job/file.js';
+import { type LogOptions, type RawOptions, resolveLogOptions, resolveSpec } from '../job/resolve.js';
+import type { JobSpec } from '../job/spec.js';
+import { createReporter, PLAIN_INTERVAL_MS, type Reporter } from '../progress/reporter.js';
 import { runBatch } from '../run/run-batch.js';
 import { openClient } from './client.js';
 import type { CommandIO } from './io.js';
 import { formatSummary } from './print.js';
 
 export async function runCommand(raw: RawOptions, io: CommandIO): Promise<number> {
-  const spec = resolveSpec(raw, { cwd: io.cwd, env: io.env });
+  const { spec, log } = resolveRun(raw, io);
+  const reporter = runReporter(log, io);
   // First SIGINT/SIGTERM: stop admitting rows, let calls in flight finish (--grace-period).
   // A second SIGINT: cut them off now. Either way what finished is written and the lock released.
   const stop = new AbortController();
@@ -14,7 +18,9 @@ export async function runCommand(raw: RawOptions, io: CommandIO): Promise<number
   const unsubscribe = io.onSignal((signal) => {
     if (!stop.signal.aborted) {
       stop.abort(`interrupted by ${signal}`);
-      io.stderr(`run-batch: ${signal}: finishing the calls in flight (again to stop at once)\n`);
+      reporter.warning(
+        `${signal}: finishing the calls in flight (${signal === 'SIGINT' ? 'Ctrl-C' : 'SIGINT'} again to stop at once)`,
+      );
     } else if (signal === 'SIGINT') {
       abort.abort(`interrupted by ${signal} twice`);
     }
@@ -28,14 +34,41 @@ export async function runCommand(raw: RawOptions, io: CommandIO): Promise<number
         cwd: io.cwd,
         signal: stop.signal,
         abortSignal: abort.signal,
-        onWarning: (message) => io.stderr(`run-batch: warning: ${message}\n`),
+        onProgress: reporter.progress,
+        onWarning: reporter.warning,
       });
-      io.stderr(formatSummary(summary, io.cwd));
+      reporter.finish(summary);
       return summary.exitCode;
     } finally {
       await close();
     }
   } finally {
     unsubscribe();
+    reporter.close();
   }
+}
+
+/**
+ * The flags over the --job file's keys, resolved; a bad value from the file is named by file and
+ * key. The log format is settled first, so the CLI writes any later error in it.
+ */
+function resolveRun(raw: RawOptions, io: CommandIO): { spec: JobSpec; log: LogOptions } {
+  const job = loadJob(raw, io.cwd);
+  const log = job.check(() => resolveLogOptions(job.raw));
+  io.setLogFormat?.(log.format);
+  return { spec: job.check(() => resolveSpec(job.raw, { cwd: io.cwd, env: io.env })), log };
+}
+
+/** Progress, warnings and the summary on stderr: a bar, plain lines, JSON lines, or errors only. */
+function runReporter(log: LogOptions, io: CommandIO): Reporter {
+  // RUN_BATCH_PROGRESS_INTERVAL_MS shortens the plain-line interval (for tests, and the impatient).
+  const ms = Number(io.env.RUN_BATCH_PROGRESS_INTERVAL_MS);
+  return createReporter({
+    ...log,
+    isTTY: io.isTTY,
+    write: io.stderr,
+    summaryText: (summary) => formatSummary(summary, io.cwd),
+    intervalMs: Number.isInteger(ms) && ms >= 50 ? ms : PLAIN_INTERVAL_MS,
+    ...(io.columns ? { columns: io.columns } : {}),
+  });
 }

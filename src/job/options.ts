@@ -16,7 +16,7 @@ export interface OptionDef {
   /** Shown in --help; the real default is applied by resolveSpec. */
   readonly defaultDescription?: string;
   readonly choices?: readonly string[];
-  readonly group: 'Input' | 'Model' | 'AWS' | 'Scheduling' | 'Output';
+  readonly group: 'Input' | 'Model' | 'AWS' | 'Scheduling' | 'Output' | 'Progress and logs';
 }
 
 export const DEFAULT_MODEL = 'anthropic.claude-3-haiku-20240307-v1:0';
@@ -209,5 +209,29 @@ export const RUN_OPTIONS: readonly OptionDef[] = [
     describe:
       'Pricing file (JSON or YAML, same shape as the shipped table) whose models replace or add prices',
     defaultDescription: 'the shipped table',
+  },
+  {
+    flag: 'csv-safe',
+    type: 'boolean',
+    group: 'Output',
+    describe:
+      "CSV results: a cell that would start a spreadsheet formula (=, +, -, @, tab, CR) gets a leading ' (--no-csv-safe to turn off)",
+    defaultDescription: 'on',
+  },
+  {
+    flag: 'log-format',
+    type: 'string',
+    choices: ['text', 'json'],
+    group: 'Progress and logs',
+    describe:
+      'text: a progress bar on a terminal, else a plain line every few seconds; json: one object per line',
+    defaultDescription: 'text',
+  },
+  {
+    flag: 'quiet',
+    alias: 'q',
+    type: 'boolean',
+    group: 'Progress and logs',
+    describe: 'Print errors only: no progress, no warnings, and the summary only when the exit code is not 0',
   },
 ];

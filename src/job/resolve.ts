@@ -7,7 +7,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { RunBatchError } from '../errors.js';
 import { DEFAULT_MODEL } from './options.js';
 import type { Format, JobSpec } from './spec.js';
-import { decimal, oneOf, text, textList, textOrFile, wholeNumber } from './values.js';
+import { decimal, fail, oneOf, text, textList, textOrFile, wholeNumber } from './values.js';
 
 export type RawOptions = Record<string, unknown>;
 
@@ -41,7 +41,10 @@ function given(raw: RawOptions, key: string): boolean {
 
 export function resolveSpec(raw: RawOptions, ctx: ResolveContext): JobSpec {
   if (!given(raw, 'input'))
-    throw new RunBatchError('USAGE', 'no input file given: run-batch <input.csv|input.jsonl>');
+    throw new RunBatchError(
+      'USAGE',
+      'no input file given: run-batch <input.csv|input.jsonl>, or an input key in the --job file',
+    );
   const input = resolve(ctx.cwd, text('input', raw.input));
   if (!existsSync(input)) throw new RunBatchError('INPUT', `${input}: no such file`);
   if (statSync(input).isDirectory()) throw new RunBatchError('INPUT', `${input}: is a directory, not a file`);
@@ -104,6 +107,7 @@ export function resolveSpec(raw: RawOptions, ctx: ResolveContext): JobSpec {
     fresh: raw.fresh === true,
     graceMs:
       1000 * (given(raw, 'grace-period') ? decimal('grace-period', raw['grace-period'], 0, 86_400) : 30),
+    csvSafe: raw['csv-safe'] !== false,
   };
   if (given(raw, 'rpm')) spec.rpm = wholeNumber('rpm', raw.rpm, 1, 100_000_000);
   if (given(raw, 'tpm')) spec.tpm = wholeNumber('tpm', raw.tpm, 1, 10_000_000_000);
@@ -131,8 +135,20 @@ function endpointUrl(value: unknown): string {
   } catch {
     // fall through to the error below
   }
-  throw new RunBatchError(
-    'USAGE',
-    `--endpoint must be an http:// or https:// URL, got ${JSON.stringify(raw)}`,
-  );
+  return fail('endpoint', 'an http:// or https:// URL', raw);
+}
+
+/** How a run reports progress and logs (`--log-format`, `--quiet`): the CLI's concern, not runBatch's. */
+export interface LogOptions {
+  format: 'text' | 'json';
+  quiet: boolean;
+}
+
+export function resolveLogOptions(raw: RawOptions): LogOptions {
+  return {
+    format: given(raw, 'log-format')
+      ? oneOf('log-format', raw['log-format'], ['text', 'json'] as const)
+      : 'text',
+    quiet: raw.quiet === true,
+  };
 }

@@ -64,4 +64,6 @@ export interface JobSpec {
   graceMs: number;
   /** Absolute path of a pricing file laid over the shipped table (`--pricing`). */
   pricing?: string;
+  /** CSV output: prefix `'` to cells that would start a formula (`--no-csv-safe` turns it off). @default true */
+  csvSafe: boolean;
 }

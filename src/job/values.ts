@@ -1,17 +1,32 @@
 /**
  * Small checkers for option values. Each takes the flag name and the raw value, and throws a
  * USAGE error that quotes both, e.g. `--concurrency must be a whole number from 1 up, got "0"`.
+ * The error keeps the option and the problem apart, so a value from a job file can be named by the
+ * file and key instead (`jobs/nightly.yaml: concurrency must be ...`) with the same checks.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { RunBatchError } from '../errors.js';
 
-function quote(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+/** A bad option value: `--${option} ${problem}`. */
+export class OptionValueError extends RunBatchError {
+  constructor(
+    readonly option: string,
+    readonly problem: string,
+    options?: { cause?: unknown },
+  ) {
+    super('USAGE', `--${option} ${problem}`, options);
+  }
 }
 
-function fail(flag: string, expected: string, value: unknown): never {
-  throw new RunBatchError('USAGE', `--${flag} must be ${expected}, got ${quote(value)}`);
+function quote(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  // Job files can hold lists and mappings where a scalar belongs: show them as written.
+  return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+}
+
+export function fail(flag: string, expected: string, value: unknown): never {
+  throw new OptionValueError(flag, `must be ${expected}, got ${quote(value)}`);
 }
 
 function toNumber(value: unknown): number {
@@ -56,6 +71,12 @@ export function oneOf<T extends string>(flag: string, value: unknown, choices: r
   return value as T;
 }
 
+/** Flags arrive as booleans from the parser; job files can hold anything. */
+export function boolean(flag: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') fail(flag, 'true or false', value);
+  return value;
+}
+
 /** A list flag arrives as one string or, when repeated, an array of them. */
 export function textList(flag: string, value: unknown): string[] {
   const items = Array.isArray(value) ? value : [value];
@@ -72,6 +93,6 @@ export function textOrFile(flag: string, value: unknown, baseDir: string): strin
   } catch (error) {
     const reason =
       (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-    throw new RunBatchError('USAGE', `--${flag} ${raw}: cannot read ${path}: ${reason}`, { cause: error });
+    throw new OptionValueError(flag, `${raw}: cannot read ${path}: ${reason}`, { cause: error });
   }
 }

@@ -2,6 +2,7 @@
  * How a ResultRecord becomes a line of the results file.
  * CSV: the input's columns first (a name that clashes with a result field becomes `input_<name>`),
  * then the result fields. JSONL: the result fields plus `input` holding the original row.
+ * CSV cells a spreadsheet would run as a formula are neutralized (see `safeCell`) unless turned off.
  */
 import { stringify } from 'csv-stringify/sync';
 import type { Format } from '../job/spec.js';
@@ -15,9 +16,16 @@ export interface Layout {
   inputColumns: readonly string[];
   /** The original input column behind each header name in `inputColumns`. */
   sourceColumns: readonly string[];
+  /** CSV only: neutralize cells that would start a formula (`--csv-safe`, on by default). */
+  csvSafe: boolean;
 }
 
-export function makeLayout(format: Format, inputColumns: readonly string[], streaming: boolean): Layout {
+export function makeLayout(
+  format: Format,
+  inputColumns: readonly string[],
+  streaming: boolean,
+  csvSafe = true,
+): Layout {
   const fields: string[] = [...RESULT_FIELDS];
   if (streaming) fields.push('first_token_ms');
   const taken = new Set(fields);
@@ -27,12 +35,13 @@ export function makeLayout(format: Format, inputColumns: readonly string[], stre
     fields,
     inputColumns: format === 'csv' ? headerNames : [],
     sourceColumns: format === 'csv' ? inputColumns : [],
+    csvSafe,
   };
 }
 
 /** The header line, or nothing for JSONL. */
 export function headerText(layout: Layout): string {
-  return layout.format === 'csv' ? csvLine([...layout.inputColumns, ...layout.fields]) : '';
+  return layout.format === 'csv' ? csvLine(layout, [...layout.inputColumns, ...layout.fields]) : '';
 }
 
 export function recordText(layout: Layout, record: ResultRecord, row: Record<string, unknown>): string {
@@ -45,7 +54,7 @@ export function recordText(layout: Layout, record: ResultRecord, row: Record<str
   }
   const cells = layout.sourceColumns.map((name) => cellText(row[name]));
   for (const field of layout.fields) cells.push(cellText(values[field]));
-  return csvLine(cells);
+  return csvLine(layout, cells);
 }
 
 function cellText(value: unknown): string {
@@ -55,6 +64,26 @@ function cellText(value: unknown): string {
   return JSON.stringify(value);
 }
 
-function csvLine(cells: string[]): string {
-  return stringify([cells], { record_delimiter: 'unix' });
+function csvLine(layout: Layout, cells: string[]): string {
+  return stringify([layout.csvSafe ? cells.map(safeCell) : cells], { record_delimiter: 'unix' });
+}
+
+// A spreadsheet runs a cell starting with one of these as a formula (tab and CR too, for the
+// DDE variants): OWASP's CSV-injection advice is a leading apostrophe, which makes it text.
+const FORMULA_START = /^'*[=+\-@\t\r]/;
+// Numbers are data, not formulas: -5, +3.2, -1e5 stay as they are.
+const PLAIN_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/**
+ * A CSV cell made safe to open in a spreadsheet: `=1+1` -> `'=1+1`, `@SUM(A1)` -> `'@SUM(A1)`.
+ * A cell already starting with apostrophes before such a character gets one more, so `restoreCell`
+ * gives every value back exactly (resume and report read results files back).
+ */
+export function safeCell(text: string): string {
+  return FORMULA_START.test(text) && !PLAIN_NUMBER.test(text) ? `'${text}` : text;
+}
+
+/** The value `safeCell` was given: for a reader of a results file written with --csv-safe. */
+export function restoreCell(text: string): string {
+  return FORMULA_START.test(text) && text.startsWith("'") ? text.slice(1) : text;
 }

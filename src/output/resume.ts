@@ -7,6 +7,7 @@
 import { closeSync, createReadStream, ftruncateSync, openSync, readSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parse } from 'csv-parse';
+import { parse as parseSync } from 'csv-parse/sync';
 import { RunBatchError } from '../errors.js';
 import type { Format } from '../job/spec.js';
 import { emptySlots, type Slots } from './journal.js';
@@ -38,6 +39,7 @@ interface Found {
 /**
  * @param header the header this run writes (CSV), which the file's must match
  * @param indexOf the input row index of an id, undefined for an id not in the input
+ * @param restore undoes the spreadsheet-safety prefix on an id cell read from a CSV
  */
 export async function readExisting(
   path: string,
@@ -46,6 +48,7 @@ export async function readExisting(
   rowCount: number,
   indexOf: (id: string) => number | undefined,
   label = path,
+  restore: (cell: string) => string = (cell) => cell,
 ): Promise<ExistingResults | undefined> {
   const fileSize = statSync(path).size;
   if (fileSize === 0) return undefined;
@@ -91,7 +94,7 @@ export async function readExisting(
     truncate(path, 0, label);
     return undefined;
   }
-  if (format === 'csv') await readCsv(path, header, label, take, (end) => (state.end = end));
+  if (format === 'csv') await readCsv(path, header, label, take, (end) => (state.end = end), restore);
   else await readJsonl(path, label, take);
   const size = state.end;
   if (size < fileSize) {
@@ -136,14 +139,15 @@ async function readCsv(
   label: string,
   take: (found: Found, line: number) => void,
   headerEnd: (end: number) => void,
+  restore: (cell: string) => string,
 ): Promise<void> {
-  const expected = header.replace(/\n$/, '');
+  // The names as they read back from the header this run writes (quoting and --csv-safe included).
+  const expected = JSON.stringify(parseSync(header)[0] ?? []);
   let line = 1;
   let pending: { found: Found; line: number } | undefined;
   const parser = parse({
     columns: (names: string[]) => {
-      const got = names.join(',');
-      if (got !== expected) {
+      if (JSON.stringify(names) !== expected) {
         throw new RunBatchError(
           'OUTPUT',
           `${label}: its columns differ from what this run writes (the input's columns or --stream changed?); ` +
@@ -158,7 +162,10 @@ async function readCsv(
       // A record is taken once the next one starts: the last may be half-written.
       if (pending) take(pending.found, pending.line);
       line++;
-      pending = { found: { id: record.id ?? '', status: record.status ?? '', end: context.bytes }, line };
+      pending = {
+        found: { id: restore(record.id ?? ''), status: record.status ?? '', end: context.bytes },
+        line,
+      };
       return null;
     },
   });

@@ -9,7 +9,7 @@ import type { RequestBuilder } from '../input/request.js';
 import type { RowSource } from '../input/source.js';
 import type { JobSpec } from '../job/spec.js';
 import { Journal } from '../output/journal.js';
-import { headerText, type Layout, makeLayout } from '../output/layout.js';
+import { headerText, type Layout, makeLayout, restoreCell } from '../output/layout.js';
 import { acquireLock, type Lock } from '../output/lock.js';
 import { readExisting } from '../output/resume.js';
 import { type RequestCheck, scanInput } from './scan.js';
@@ -39,7 +39,7 @@ export async function prepare(
   },
 ): Promise<Prepared> {
   const scan = await scanInput(source, build, context.label, context.check);
-  const layout = makeLayout(spec.outputFormat, scan.columns, spec.stream);
+  const layout = makeLayout(spec.outputFormat, scan.columns, spec.stream, spec.csvSafe);
   const header = headerText(layout);
   const outputLabel = displayPath(spec.output, context.cwd);
   const lock = acquireLock(spec.output, outputLabel, context.onWarning);
@@ -53,6 +53,7 @@ export async function prepare(
             scan.rowCount,
             (id) => scan.indexById.get(id),
             outputLabel,
+            spec.csvSafe ? restoreCell : undefined,
           )
         : undefined;
     if (existing && existing.repairedBytes > 0) {

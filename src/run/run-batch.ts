@@ -15,6 +15,7 @@ import { openSource } from '../input/source.js';
 import type { JobSpec } from '../job/spec.js';
 import { recordText } from '../output/layout.js';
 import { Pool } from '../pool/pool.js';
+import { redactor } from '../redact.js';
 import type { PromptRequest, ResultRecord } from '../types.js';
 import { Budget } from './budget.js';
 import { FailureGuard } from './guard.js';
@@ -57,9 +58,10 @@ export interface Progress {
 
 export async function runBatch(spec: JobSpec, deps: RunDeps = {}): Promise<RunSummary> {
   const startedAt = new Date();
+  const redact = redactor(deps.env ?? process.env);
   try {
-    const summary = await run(spec, deps, startedAt);
-    writeSummaryFile(spec.output, summary);
+    const summary = await run(spec, deps, startedAt, redact);
+    writeSummaryFile(spec.output, summary, redact);
     return summary;
   } catch (error) {
     // The summary is written on every exit path, except when another run holds the lock: then
@@ -75,7 +77,7 @@ export async function runBatch(spec: JobSpec, deps: RunDeps = {}): Promise<RunSu
         exitCode,
       });
       try {
-        writeSummaryFile(spec.output, { ...failed, error: (error as Error).message });
+        writeSummaryFile(spec.output, { ...failed, error: (error as Error).message }, redact);
       } catch {
         // the original error is the one to report
       }
@@ -84,7 +86,12 @@ export async function runBatch(spec: JobSpec, deps: RunDeps = {}): Promise<RunSu
   }
 }
 
-async function run(spec: JobSpec, deps: RunDeps, startedAt: Date): Promise<RunSummary> {
+async function run(
+  spec: JobSpec,
+  deps: RunDeps,
+  startedAt: Date,
+  redact: (text: string) => string,
+): Promise<RunSummary> {
   const cwd = deps.cwd ?? process.cwd();
   const label = displayPath(spec.input, cwd);
   const prices = loadPriceTable(
@@ -138,6 +145,8 @@ async function run(spec: JobSpec, deps: RunDeps, startedAt: Date): Promise<RunSu
 
     const finishRow = (request: PromptRequest, record: ResultRecord) => {
       record.cost_usd = pricer.recordCost(record);
+      // An error message could echo a credential; it must not reach the results file.
+      if (record.error_message !== '') record.error_message = redact(record.error_message);
       // On disk first; only then counted.
       journal.append(request.index, recordText(layout, record, request.row));
       tally.add(record);

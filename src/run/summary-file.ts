@@ -5,9 +5,10 @@ export function summaryPath(output: string): string {
   return `${output}.summary.json`;
 }
 
-export function writeSummaryFile(output: string, summary: object): void {
+/** @param redact keeps credentials an error message might echo out of the file */
+export function writeSummaryFile(output: string, summary: object, redact: (text: string) => string): void {
   const path = summaryPath(output);
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(summary, null, 2)}\n`);
+  writeFileSync(tmp, `${redact(JSON.stringify(summary, null, 2))}\n`);
   renameSync(tmp, path);
 }
