@@ -63,8 +63,11 @@ export function makeRows(n, name = `rows-${n}.csv`) {
 export function timed(args, env) {
   const rssFile = join(OUT, `rss-${process.pid}-${Math.random().toString(36).slice(2)}`);
   const started = performance.now();
-  const child = spawn(process.execPath, ['--require', HOOK, ...args], {
-    env: { ...env, BENCH_RSS_FILE: rssFile },
+  // run-batch is started as a user starts it, through its bin's shebang (and its node flags);
+  // the RSS hook rides in through NODE_OPTIONS.
+  const [command, ...rest] = args[0] === BIN ? args : [process.execPath, ...args];
+  const child = spawn(command, rest, {
+    env: { ...env, BENCH_RSS_FILE: rssFile, NODE_OPTIONS: `--require ${HOOK}` },
     stdio: ['ignore', 'pipe', 'pipe'],
     cwd: ROOT,
   });

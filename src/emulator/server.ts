@@ -5,6 +5,7 @@
  */
 
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { createServer as createHttp1Server } from 'node:http';
 import { createServer as createHttp2Server } from 'node:http2';
 import { type AddressInfo, createServer as createTcpServer, type Socket } from 'node:net';
@@ -56,6 +57,8 @@ const ROUTE =
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const host = options.host ?? '127.0.0.1';
   const closing = new AbortController();
+  // Every request in flight listens for the emulator closing: as many listeners as requests.
+  setMaxListeners(0, closing.signal);
   const served: Served = {
     latencyMs: options.latencyMs ?? 0,
     msPerToken: options.msPerToken ?? 0,

@@ -29,8 +29,13 @@ const HEADROOM = 0.95;
 /** Decrease when no measurement is possible yet: at least this, at most MIN_FACTOR. */
 const BACKOFF = 0.5;
 const MIN_FACTOR = 0.1;
+/** The accepted share is only trusted over at least this many recent calls. */
+const MIN_SAMPLE = 10;
 /** Spans shorter than this between throttles are too noisy to measure a quota from. */
 const MIN_SPAN_MS = 1000;
+/** A measurement needs this many calls let through: fewer say too little to hold the rate down. */
+const MIN_CALLS = 20;
+const FIRST_CALLS = 5;
 /** Before any full measurement, a first rough one may come from a span this short. */
 const FIRST_SPAN_MS = 200;
 /** Measurements older than this are forgotten (the quota may be shared and change). */
@@ -108,10 +113,10 @@ export class AdaptiveController {
     this.lastThrottleAt = Math.max(this.lastThrottleAt, at);
     this.throttles.push(at);
     this.throttles.sort((x, y) => x - y);
-    const bound = this.measure(at, MIN_SPAN_MS);
+    const bound = this.measure(at, MIN_SPAN_MS, MIN_CALLS);
     if (bound !== undefined) this.bounds.push({ at: now, rps: bound });
     // Until a long span has been measured, a short one gives a first, rougher figure to use.
-    const best = this.bestBound(now) ?? this.measure(at, FIRST_SPAN_MS);
+    const best = this.bestBound(now) ?? this.measure(at, FIRST_SPAN_MS, FIRST_CALLS);
     if (best !== undefined) {
       // A measured quota is the ceiling to creep up to, not a rate to jump back to.
       this.recoverTo = undefined;
@@ -143,23 +148,26 @@ export class AdaptiveController {
       if (d.outcome === 'ok') ok++;
       else if (d.outcome === 'throttle') throttled++;
     }
-    return ok + throttled === 0 ? 1 : ok / (ok + throttled);
+    // Too few calls say nothing about the overload: then just halve.
+    return ok + throttled < MIN_SAMPLE ? 1 : ok / (ok + throttled);
   }
 
   /**
    * A lower bound on the quota: over a span that starts at a throttle (the bucket was empty then),
    * the calls the server let through cannot exceed what it refilled. The span ends at this
    * throttle, or earlier at the first call still in flight (its outcome is not known yet). The
-   * tightest (largest) bound of the usable spans is taken.
+   * tightest (largest) bound is taken. A span with few calls let through is not used: when this
+   * run was held back (by its own caps, or a slow stretch) the bound is loose, and a loose bound
+   * would hold the run far below the quota.
    */
-  private measure(to: number, minSpan: number): number | undefined {
+  private measure(to: number, minSpan: number, minCalls: number): number | undefined {
     const end = Math.min(to, this.firstPending());
     let best: number | undefined;
     for (const from of this.throttles) {
       if (end - from < minSpan) break;
       // One call less: the bucket may have held part of a token when the span began.
       const ok = this.successesBetween(from, end) - 1;
-      if (ok <= 0) continue;
+      if (ok < minCalls) continue;
       const rps = (ok * 1000) / (end - from);
       if (best === undefined || rps > best) best = rps;
     }
@@ -212,18 +220,26 @@ export class AdaptiveController {
     }
   }
 
+  /**
+   * Raises rate and concurrency for the time passed without throttles: one step per STEP_MS, so a
+   * slow run (few successes to trigger this) climbs as fast in time as a quick one.
+   */
   private maybeIncrease(now: number): void {
     if (now - this.lastThrottleAt < STEP_MS || now - this.lastIncreaseAt < STEP_MS) return;
+    const steps = Math.min(40, Math.floor((now - this.lastIncreaseAt) / STEP_MS));
     this.lastIncreaseAt = now;
-    if (this.concurrency < this.options.maxConcurrency) this.setConcurrency(this.concurrency + 1);
+    if (this.concurrency < this.options.maxConcurrency) this.setConcurrency(this.concurrency + steps);
     if (this.rate === undefined) return;
-    // After a blind cut, climb back quickly (multiplicatively) to where the rate was; beyond that,
-    // or after a measured cut, creep up additively.
-    const recovering =
-      this.recoverTo !== undefined &&
-      this.rate < this.recoverTo &&
-      now - this.lastThrottleAt >= RECOVERY_QUIET_MS;
-    const next = recovering ? Math.min(this.recoverTo ?? 0, this.rate * RECOVERY) : this.rate + this.step;
+    let next = this.rate;
+    for (let i = 0; i < steps; i++) {
+      // After a blind cut, climb back quickly (multiplicatively) to where the rate was; beyond
+      // that, or after a measured cut, creep up additively.
+      const recovering =
+        this.recoverTo !== undefined &&
+        next < this.recoverTo &&
+        now - this.lastThrottleAt >= RECOVERY_QUIET_MS;
+      next = recovering ? Math.min(this.recoverTo ?? 0, next * RECOVERY) : next + this.step;
+    }
     this.rate = this.options.maxRps === undefined ? next : Math.min(next, this.options.maxRps);
     this.target.setRate(this.rate);
   }

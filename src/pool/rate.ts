@@ -44,14 +44,18 @@ export class RateGate {
     this.configuredMinTime = limits.rpm ? 60_000 / limits.rpm : 0;
     this.tokenCapacity = limits.tpm ? Math.max(Math.ceil(limits.tpm / 60), largestCall) : 0;
     if (limits.tpm) {
+      const refill = Math.max(1, Math.round((limits.tpm * REFILL_MS) / 60_000));
       this.tokens = new Bottleneck({
-        reservoir: this.tokenCapacity,
+        // One refill short of full: the refills come in steps, and the first may land just after
+        // the start, while Bedrock's bucket refills smoothly. Starting lower by a step means this
+        // bucket never holds more than Bedrock's.
+        reservoir: Math.max(0, this.tokenCapacity - refill),
         reservoirIncreaseInterval: REFILL_MS,
-        reservoirIncreaseAmount: Math.max(1, Math.round((limits.tpm * REFILL_MS) / 60_000)),
+        reservoirIncreaseAmount: refill,
         reservoirIncreaseMaximum: this.tokenCapacity,
       });
     }
-    if (this.configuredMinTime > 0) this.pace = new Bottleneck({ minTime: this.configuredMinTime });
+    if (this.configuredMinTime > 0) this.pace = pacer(this.configuredMinTime);
   }
 
   /**
@@ -65,11 +69,13 @@ export class RateGate {
     // refill, nothing else would, and Node would exit mid-run. Hold a timer while anyone waits.
     if (this.waiting++ === 0) this.keepAlive = setInterval(() => {}, 60_000);
     try {
+      // Spacing first, tokens last: a call holding tokens while it waits for its turn would keep
+      // them from the calls that could start now.
+      if (this.pace) await this.pace.schedule({ priority }, async () => undefined);
       if (this.tokens) {
         const weight = Math.min(Math.max(0, Math.round(tokens)), this.tokenCapacity);
         await this.tokens.schedule({ priority, weight }, async () => undefined);
       }
-      if (this.pace) await this.pace.schedule({ priority }, async () => undefined);
       return !this.stopped;
     } catch {
       return false;
@@ -97,7 +103,7 @@ export class RateGate {
     this.adaptiveRps = rps;
     const minTime = Math.max(this.configuredMinTime, rps ? 1000 / rps : 0);
     if (this.pace) void this.pace.updateSettings({ minTime });
-    else if (minTime > 0) this.pace = new Bottleneck({ minTime });
+    else if (minTime > 0) this.pace = pacer(minTime);
   }
 
   get adaptiveRate(): number | undefined {
@@ -112,4 +118,13 @@ export class RateGate {
       if (limiter) await limiter.stop({ dropWaitingJobs: true }).catch(() => undefined);
     }
   }
+}
+
+/**
+ * Spaces call starts `minTime` apart. One call at a time passes through it: bottleneck fixes a
+ * call's start time when it takes the call in, so taking in one at a time means a new rate from
+ * the adaptive controller applies to every call still waiting, not only to calls that come later.
+ */
+function pacer(minTime: number): Bottleneck {
+  return new Bottleneck({ minTime, maxConcurrent: 1 });
 }
