@@ -148,7 +148,16 @@ async function run(
       // An error message could echo a credential; it must not reach the results file.
       if (record.error_message !== '') record.error_message = redact(record.error_message);
       // On disk first; only then counted.
-      journal.append(request.index, recordText(layout, record, request.row));
+      const text = recordText(layout, record, request.row);
+      try {
+        journal.append(request.index, text);
+      } catch (error) {
+        // Nowhere left to write (the disk-full reserve is spent too): stop at once, and put the
+        // paid-for answer in the log rather than lose it.
+        stopper.abortNow(`cannot write the results file: ${(error as Error).message}`);
+        deps.onWarning?.(`row ${request.id} could not be written; its record: ${JSON.stringify(record)}`);
+        return;
+      }
       tally.add(record);
       const reason = guard.check(record);
       if (reason !== undefined) stopper.stop(reason);
@@ -179,10 +188,12 @@ async function run(
         budget?.settle(hold, record.cost_usd);
       });
       running.add(task);
-      void task.finally(() => {
+      const settled = () => {
         running.delete(task);
         wake?.();
-      });
+      };
+      // Both ways, so a failed task is not also an unhandled rejection (Promise.all reports it).
+      task.then(settled, settled);
     };
 
     for await (const row of source.rows()) {
