@@ -40,20 +40,22 @@ export async function callModel(
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+/** The same input for both InvokeModel operations: the native body as JSON bytes. */
+function invokeInput(request: PromptRequest) {
+  return {
+    modelId: request.model,
+    body: encoder.encode(JSON.stringify(invokeBody(request))),
+    contentType: 'application/json',
+    accept: 'application/json',
+  };
+}
+
 async function invoke(
   client: BedrockRuntimeClient,
   request: PromptRequest,
   signal: AbortSignal,
 ): Promise<CallResult> {
-  const output = await client.send(
-    new InvokeModelCommand({
-      modelId: request.model,
-      body: encoder.encode(JSON.stringify(invokeBody(request))),
-      contentType: 'application/json',
-      accept: 'application/json',
-    }),
-    { abortSignal: signal },
-  );
+  const output = await client.send(new InvokeModelCommand(invokeInput(request)), { abortSignal: signal });
   const body = JSON.parse(decoder.decode(output.body ?? new Uint8Array())) as Record<string, unknown>;
   return parseInvokeBody(body, responseHeaders(output));
 }
@@ -64,15 +66,9 @@ async function invokeStream(
   signal: AbortSignal,
 ): Promise<CallResult> {
   const started = performance.now();
-  const output = await client.send(
-    new InvokeModelWithResponseStreamCommand({
-      modelId: request.model,
-      body: encoder.encode(JSON.stringify(invokeBody(request))),
-      contentType: 'application/json',
-      accept: 'application/json',
-    }),
-    { abortSignal: signal },
-  );
+  const output = await client.send(new InvokeModelWithResponseStreamCommand(invokeInput(request)), {
+    abortSignal: signal,
+  });
   const reader = new NativeStreamReader();
   let firstTokenMs: number | undefined;
   await midStream(async () => {

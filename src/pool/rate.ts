@@ -28,7 +28,6 @@ export class RateGate {
   private pace: Bottleneck | undefined;
   private readonly configuredMinTime: number;
   private readonly tokenCapacity: number;
-  private adaptiveRps: number | undefined;
   private stopped = false;
   private waiting = 0;
   private keepAlive: NodeJS.Timeout | undefined;
@@ -37,10 +36,7 @@ export class RateGate {
    * @param limits the caps the user gave
    * @param largestCall the largest single reservation expected, so the bucket can always admit it
    */
-  constructor(
-    private readonly limits: RateLimits,
-    largestCall = 0,
-  ) {
+  constructor(limits: RateLimits, largestCall = 0) {
     this.configuredMinTime = limits.rpm ? 60_000 / limits.rpm : 0;
     this.tokenCapacity = limits.tpm ? Math.max(Math.ceil(limits.tpm / 60), largestCall) : 0;
     if (limits.tpm) {
@@ -100,14 +96,9 @@ export class RateGate {
 
   /** The adaptive controller's request rate (calls per second), under the configured caps; undefined lifts it. */
   setAdaptiveRate(rps: number | undefined): void {
-    this.adaptiveRps = rps;
     const minTime = Math.max(this.configuredMinTime, rps ? 1000 / rps : 0);
     if (this.pace) void this.pace.updateSettings({ minTime });
     else if (minTime > 0) this.pace = pacer(minTime);
-  }
-
-  get adaptiveRate(): number | undefined {
-    return this.adaptiveRps;
   }
 
   /** Lets every waiting call go (as not admitted) and admits no more. */

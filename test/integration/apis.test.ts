@@ -5,9 +5,9 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Emulator, startEmulator } from '../../src/emulator/server.js';
-import { FAKE_AWS_ENV, readJsonl, runCli, workdir } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { readJsonl, runCli, workdir } from '../helpers/cli.js';
+import { useEmulator } from '../helpers/emulator.js';
 
 const MODELS = [
   'anthropic.claude-3-haiku-20240307-v1:0',
@@ -19,12 +19,7 @@ const MODELS = [
   'mistral.mistral-large-2407-v1:0',
 ];
 
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 });
-});
-afterAll(() => emulator.close());
-beforeEach(() => emulator.reset());
+const used = useEmulator();
 
 function input(dir: string): string {
   const lines = ['id,model,prompt,max_tokens'];
@@ -47,7 +42,7 @@ describe.each([
     const args = [input(dir), '--api', api, '-o', 'out.jsonl', ...(stream ? ['--stream'] : [])];
     const result = await runCli(args, {
       cwd: dir,
-      env: { ...FAKE_AWS_ENV, AWS_ENDPOINT_URL_BEDROCK_RUNTIME: emulator.url },
+      env: used.env(),
     });
     expect(result.stderr).toMatch(/14 ok, 0 error/);
     expect(result.code).toBe(0);
@@ -63,7 +58,7 @@ describe.each([
       else expect(row).not.toHaveProperty('first_token_ms');
     }
     // The usage recorded is the usage the emulator counted, token for token.
-    const stats = emulator.stats();
+    const stats = used.emulator.stats();
     expect(stats.requests).toBe(14);
     expect(rows.reduce((n, r) => n + Number(r.input_tokens), 0)).toBe(stats.inputTokens);
     expect(rows.reduce((n, r) => n + Number(r.output_tokens), 0)).toBe(stats.outputTokens);
@@ -96,7 +91,7 @@ describe('batch-inference records', () => {
     );
     const result = await runCli(['batch.jsonl', '-m', 'meta.llama3-8b-instruct-v1:0'], {
       cwd: dir,
-      env: { ...FAKE_AWS_ENV, AWS_ENDPOINT_URL_BEDROCK_RUNTIME: emulator.url },
+      env: used.env(),
     });
     // The first record names no model of its own, so it goes to -m's Llama with an Anthropic
     // body: Bedrock refuses it, and so does the emulator.
@@ -107,19 +102,19 @@ describe('batch-inference records', () => {
       ['CALL002', 'ok'],
     ]);
     expect(rows[0]?.error_code).toBe('ValidationException');
-    expect(emulator.stats().byOperation.invoke?.requests).toBe(2);
+    expect(used.emulator.stats().byOperation.invoke?.requests).toBe(2);
   });
 
   it('refuses --api invoke for a model family it has no body for, before sending anything', async () => {
     const dir = workdir('prompts.csv');
     const result = await runCli(['prompts.csv', '--api', 'invoke', '-m', 'cohere.command-r-v1:0'], {
       cwd: dir,
-      env: { ...FAKE_AWS_ENV, AWS_ENDPOINT_URL_BEDROCK_RUNTIME: emulator.url },
+      env: used.env(),
     });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(
       /prompts\.csv:2: no InvokeModel body is known for model "cohere\.command-r-v1:0"/,
     );
-    expect(emulator.stats().requests).toBe(0);
+    expect(used.emulator.stats().requests).toBe(0);
   });
 });

@@ -9,16 +9,11 @@ import {
   InvokeModelCommand,
   InvokeModelWithResponseStreamCommand,
 } from '@aws-sdk/client-bedrock-runtime';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Emulator, startEmulator } from '../../src/emulator/server.js';
-import { fetchStats, HAIKU, resetEmulator, sdkClient } from '../helpers/emulator-clients.js';
+import { describe, expect, it } from 'vitest';
+import { useEmulator } from '../helpers/emulator.js';
+import { fetchStats, HAIKU, sdkClient } from '../helpers/emulator-clients.js';
 
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 });
-});
-afterAll(() => emulator.close());
-beforeEach(() => resetEmulator(emulator.url));
+const used = useEmulator();
 
 const messages = (text: string) => [{ role: 'user' as const, content: [{ text }] }];
 const anthropic = (text: string, max = 30) =>
@@ -80,8 +75,8 @@ async function failure(promise: Promise<unknown>): Promise<Error & { $metadata?:
 
 describe.each(OPERATIONS)('directives on %s', (operation, call) => {
   it('throttle=1 throttles the first arrival of that exact body; the SDK retry then succeeds', async () => {
-    await call(sdkClient(emulator.url, 'h2', 3), `Hello [[emulator:throttle=1]] ${operation}`);
-    const stats = await fetchStats(emulator.url);
+    await call(sdkClient(used.emulator.url, 'h2', 3), `Hello [[emulator:throttle=1]] ${operation}`);
+    const stats = await fetchStats(used.emulator.url);
     expect(stats.byOperation[operation]).toMatchObject({
       requests: 2,
       ok: 1,
@@ -93,27 +88,33 @@ describe.each(OPERATIONS)('directives on %s', (operation, call) => {
   });
 
   it('fail=2:InternalServerException fails the first two arrivals; the third succeeds', async () => {
-    await call(sdkClient(emulator.url, 'h2', 3), `[[emulator:fail=2:InternalServerException]] ${operation}`);
-    const stats = await fetchStats(emulator.url);
+    await call(
+      sdkClient(used.emulator.url, 'h2', 3),
+      `[[emulator:fail=2:InternalServerException]] ${operation}`,
+    );
+    const stats = await fetchStats(used.emulator.url);
     expect(stats.byOperation[operation]).toMatchObject({ requests: 3, ok: 1, faults: 2, throttled: 0 });
     expect(stats.byException).toEqual({ InternalServerException: 2 });
   });
 
   it('error=ServiceUnavailableException fails every arrival, so every retry', async () => {
     const error = await failure(
-      call(sdkClient(emulator.url, 'h2', 3), `[[emulator:error=ServiceUnavailableException]] ${operation}`),
+      call(
+        sdkClient(used.emulator.url, 'h2', 3),
+        `[[emulator:error=ServiceUnavailableException]] ${operation}`,
+      ),
     );
     expect(error.name).toBe('ServiceUnavailableException');
     expect(error.$metadata?.attempts).toBe(3);
-    const stats = await fetchStats(emulator.url);
+    const stats = await fetchStats(used.emulator.url);
     expect(stats.byOperation[operation]).toMatchObject({ requests: 3, ok: 0, faults: 3 });
   });
 
   it('tokens=N sets the reply length', async () => {
-    const client = sdkClient(emulator.url, 'h2');
+    const client = sdkClient(used.emulator.url, 'h2');
     expect(await call(client, `[[emulator:tokens=7]] ${operation}`)).toBe(7);
     expect(await call(client, `[[emulator:tokens=0]] ${operation}`)).toBe(0);
-    expect((await fetchStats(emulator.url)).byOperation[operation]).toMatchObject({
+    expect((await fetchStats(used.emulator.url)).byOperation[operation]).toMatchObject({
       requests: 2,
       ok: 2,
       outputTokens: 7,
@@ -121,15 +122,15 @@ describe.each(OPERATIONS)('directives on %s', (operation, call) => {
   });
 
   it('latency=MS holds the request in flight for that long', async () => {
-    const pending = call(sdkClient(emulator.url, 'h2'), `[[emulator:latency=400]] ${operation}`);
+    const pending = call(sdkClient(used.emulator.url, 'h2'), `[[emulator:latency=400]] ${operation}`);
     let inFlight = 0;
     for (let i = 0; i < 200 && inFlight === 0; i++) {
-      inFlight = (await fetchStats(emulator.url)).inFlight;
+      inFlight = (await fetchStats(used.emulator.url)).inFlight;
       if (inFlight === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     }
     expect(inFlight).toBe(1);
     await pending;
-    expect(await fetchStats(emulator.url)).toMatchObject({ inFlight: 0, ok: 1, peakInFlight: 1 });
+    expect(await fetchStats(used.emulator.url)).toMatchObject({ inFlight: 0, ok: 1, peakInFlight: 1 });
   });
 });
 
@@ -139,12 +140,12 @@ describe.each(OPERATIONS.filter(([name]) => name.endsWith('stream')))(
     it('midstream=ModelStreamErrorException breaks the stream after its first delta; the SDK does not retry', async () => {
       const error = await failure(
         call(
-          sdkClient(emulator.url, 'h2', 3),
+          sdkClient(used.emulator.url, 'h2', 3),
           `[[emulator:midstream=ModelStreamErrorException]] ${operation}`,
         ),
       );
       expect(error.name).toBe('ModelStreamErrorException');
-      const stats = await fetchStats(emulator.url);
+      const stats = await fetchStats(used.emulator.url);
       expect(stats.byOperation[operation]).toMatchObject({ requests: 1, ok: 0, faults: 1, midstream: 1 });
       expect(stats.byException).toEqual({ ModelStreamErrorException: 1 });
     });
@@ -153,28 +154,28 @@ describe.each(OPERATIONS.filter(([name]) => name.endsWith('stream')))(
 
 describe('directive counting', () => {
   it('counts per exact body: a different body starts its own count', async () => {
-    const client = sdkClient(emulator.url, 'http1');
+    const client = sdkClient(used.emulator.url, 'http1');
     const [, converse] = OPERATIONS[0] ?? [];
     for (const text of ['A [[emulator:throttle=1]]', 'B [[emulator:throttle=1]]']) {
       expect((await failure(converse?.(client, text) ?? Promise.resolve())).name).toBe('ThrottlingException');
       await converse?.(client, text);
     }
-    expect(await fetchStats(emulator.url)).toMatchObject({ requests: 4, ok: 2, throttled: 2 });
+    expect(await fetchStats(used.emulator.url)).toMatchObject({ requests: 4, ok: 2, throttled: 2 });
   });
 
   it('fail=1:ModelTimeoutException is not retried by the SDK (408), and the next identical call succeeds', async () => {
-    const client = sdkClient(emulator.url, 'h2', 3);
+    const client = sdkClient(used.emulator.url, 'h2', 3);
     const text = '[[emulator:fail=1:ModelTimeoutException]] hi';
     const error = await failure(
       client.send(new ConverseCommand({ modelId: HAIKU, messages: messages(text) })),
     );
     expect([error.name, error.$metadata?.attempts]).toEqual(['ModelTimeoutException', 1]);
     await client.send(new ConverseCommand({ modelId: HAIKU, messages: messages(text) }));
-    expect(await fetchStats(emulator.url)).toMatchObject({ requests: 2, ok: 1, faults: 1 });
+    expect(await fetchStats(used.emulator.url)).toMatchObject({ requests: 2, ok: 1, faults: 1 });
   });
 
   it('reads directives in the system prompt and in native body text, and midstream has no effect on plain calls', async () => {
-    const client = sdkClient(emulator.url, 'h2');
+    const client = sdkClient(used.emulator.url, 'h2');
     const converse = await client.send(
       new ConverseCommand({
         modelId: HAIKU,
@@ -190,12 +191,12 @@ describe('directive counting', () => {
       new InvokeModelCommand({ modelId: 'amazon.titan-text-lite-v1', body: titan }),
     );
     expect(JSON.parse(Buffer.from(invoked.body).toString()).results[0].tokenCount).toBe(4);
-    expect(await fetchStats(emulator.url)).toMatchObject({ requests: 2, ok: 2, faults: 0 });
+    expect(await fetchStats(used.emulator.url)).toMatchObject({ requests: 2, ok: 2, faults: 0 });
   });
 
   it('refuses a misspelt directive rather than ignoring it', async () => {
     const error = await failure(
-      sdkClient(emulator.url, 'h2').send(
+      sdkClient(used.emulator.url, 'h2').send(
         new ConverseCommand({ modelId: HAIKU, messages: messages('[[emulator:throtle=1]]') }),
       ),
     );

@@ -11,17 +11,12 @@ import {
   InvokeModelCommand,
   InvokeModelWithResponseStreamCommand,
 } from '@aws-sdk/client-bedrock-runtime';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EXCEPTIONS, type ExceptionName } from '../../src/emulator/exceptions.js';
-import { type Emulator, startEmulator } from '../../src/emulator/server.js';
+import { useEmulator } from '../helpers/emulator.js';
 import { HAIKU, sdkClient, type Transport } from '../helpers/emulator-clients.js';
 
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 });
-});
-afterAll(() => emulator.close());
-beforeEach(() => emulator.reset());
+const used = useEmulator();
 
 const messages = (text: string) => [{ role: 'user' as const, content: [{ text }] }];
 const anthropic = (text: string) =>
@@ -45,7 +40,7 @@ async function failure(promise: Promise<unknown>): Promise<BedrockRuntimeService
 const NAMES = Object.keys(EXCEPTIONS) as ExceptionName[];
 
 describe.each<Transport>(['h2', 'http1'])('the JS SDK over %s', (transport) => {
-  const client = () => sdkClient(emulator.url, transport);
+  const client = () => sdkClient(used.emulator.url, transport);
 
   it.each(NAMES)('raises %s, with its status, when Converse and InvokeModel answer with it', async (name) => {
     const directive = `[[emulator:error=${name}]]`;
@@ -63,7 +58,7 @@ describe.each<Transport>(['h2', 'http1'])('the JS SDK over %s', (transport) => {
       expect(error.$fault).toBe(EXCEPTIONS[name].status >= 500 ? 'server' : 'client');
       expect(error.$metadata.requestId).toMatch(/^[0-9a-f-]{36}$/);
     }
-    expect(emulator.stats()).toMatchObject({ requests: 2, faults: 2, byException: { [name]: 2 } });
+    expect(used.emulator.stats()).toMatchObject({ requests: 2, faults: 2, byException: { [name]: 2 } });
   });
 
   it.each([
@@ -131,7 +126,7 @@ describe.each<Transport>(['h2', 'http1'])('the JS SDK over %s', (transport) => {
   ] as const)(
     'ConverseStream breaks after its first delta with an in-stream %s, not retried',
     async (name) => {
-      const retrying = sdkClient(emulator.url, transport, 3);
+      const retrying = sdkClient(used.emulator.url, transport, 3);
       const response = await retrying.send(
         new ConverseStreamCommand({ modelId: HAIKU, messages: messages(`[[emulator:midstream=${name}]]`) }),
       );
@@ -144,7 +139,7 @@ describe.each<Transport>(['h2', 'http1'])('the JS SDK over %s', (transport) => {
       expect(error.name).toBe(name);
       expect(error.message).toBe(EXCEPTIONS[name].message);
       expect(seen).toEqual(['messageStart', 'contentBlockDelta']);
-      expect(emulator.stats()).toMatchObject({
+      expect(used.emulator.stats()).toMatchObject({
         requests: 1,
         faults: 1,
         midstream: 1,
@@ -178,7 +173,7 @@ describe.each<Transport>(['h2', 'http1'])('the JS SDK over %s', (transport) => {
       );
       expect(error.name).toBe(name);
       expect(types).toEqual(['message_start', 'content_block_start', 'content_block_delta']);
-      expect(emulator.stats()).toMatchObject({ requests: 1, midstream: 1 });
+      expect(used.emulator.stats()).toMatchObject({ requests: 1, midstream: 1 });
     },
   );
 });

@@ -11,17 +11,12 @@ import {
   InvokeModelCommand,
   InvokeModelWithResponseStreamCommand,
 } from '@aws-sdk/client-bedrock-runtime';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Emulator, startEmulator } from '../../src/emulator/server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useEmulator } from '../helpers/emulator.js';
 import { FAMILIES } from '../helpers/emulator-bodies.js';
 import { HAIKU, sdkClient, type Transport } from '../helpers/emulator-clients.js';
 
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 });
-});
-afterAll(() => emulator.close());
-beforeEach(() => emulator.reset());
+const used = useEmulator();
 
 const encoder = new TextEncoder();
 const decode = (bytes: Uint8Array | undefined) => JSON.parse(Buffer.from(bytes ?? []).toString('utf8'));
@@ -45,7 +40,7 @@ describe.each<Transport>(['h2', 'http1'])('the JS SDK over %s', (transport) => {
   let client: BedrockRuntimeClient;
   let seen: { headers: Record<string, string> };
   beforeAll(() => {
-    client = sdkClient(emulator.url, transport);
+    client = sdkClient(used.emulator.url, transport);
     seen = withHeaders(client);
   });
 
@@ -78,7 +73,10 @@ describe.each<Transport>(['h2', 'http1'])('the JS SDK over %s', (transport) => {
       'messageStop',
       'metadata',
     ]);
-    expect(emulator.stats().byOperation).toMatchObject({ converse: { ok: 1 }, 'converse-stream': { ok: 1 } });
+    expect(used.emulator.stats().byOperation).toMatchObject({
+      converse: { ok: 1 },
+      'converse-stream': { ok: 1 },
+    });
   });
 
   it.each(FAMILIES)('InvokeModel and its stream answer $family ($modelId) natively', async (c) => {
@@ -155,6 +153,8 @@ describe.each<Transport>(['h2', 'http1'])('the JS SDK over %s', (transport) => {
     const body = encoder.encode(JSON.stringify(FAMILIES[0]?.body('hi', 3)));
     await client.send(new InvokeModelCommand({ modelId, body }));
     await client.send(new CountTokensCommand({ modelId, input: { converse: { messages: messages('hi') } } }));
-    expect(emulator.stats().byModel).toEqual({ [HAIKU]: expect.objectContaining({ requests: 4, ok: 4 }) });
+    expect(used.emulator.stats().byModel).toEqual({
+      [HAIKU]: expect.objectContaining({ requests: 4, ok: 4 }),
+    });
   });
 });

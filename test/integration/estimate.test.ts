@@ -5,23 +5,17 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Emulator, startEmulator } from '../../src/emulator/server.js';
-import { FAKE_AWS_ENV, readJsonl, runCli, workdir } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { readJsonl, runCli, workdir } from '../helpers/cli.js';
+import { useEmulator } from '../helpers/emulator.js';
 
 type Row = Record<string, unknown>;
 
 const pico = (usd: unknown) => (usd === '' || usd === null ? 0n : BigInt(Math.round(Number(usd) * 1e12)));
 const sumCost = (rows: Row[]) => rows.reduce((sum, r) => sum + pico(r.cost_usd), 0n);
 
-let emulator: Emulator;
-const env = () => ({ ...FAKE_AWS_ENV, AWS_ENDPOINT_URL_BEDROCK_RUNTIME: emulator.url });
-
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 });
-});
-afterAll(() => emulator.close());
-beforeEach(() => emulator.resetStats());
+const used = useEmulator({}, 'stats');
+const env = used.env;
 
 describe('run-batch estimate', () => {
   it.each([
@@ -45,7 +39,7 @@ describe('run-batch estimate', () => {
       env: env(),
     });
     expect(estimate.code, estimate.stderr).toBe(0);
-    expect(emulator.stats().requests).toBe(0);
+    expect(used.emulator.stats().requests).toBe(0);
     const e = JSON.parse(estimate.stdout);
 
     const run = await runCli([fixture, ...args, '-o', 'out.jsonl'], { cwd: dir, env: env() });
@@ -89,7 +83,7 @@ describe('run-batch estimate', () => {
       'bad.csv:5: duplicate id "3" (first on line 4)',
       'bad.csv: 3 bad rows; nothing was estimated',
     ]);
-    expect(emulator.stats().requests).toBe(0);
+    expect(used.emulator.stats().requests).toBe(0);
   });
 
   it('warns about a model without a price and leaves its rows out of the range, not as $0', async () => {
@@ -139,7 +133,7 @@ describe('run-batch estimate', () => {
     const e = JSON.parse(estimate.stdout);
     expect(e.counted).toBe('api');
     // One CountTokens call per row and no model call (the emulator with CountTokens counts by operation).
-    const byOperation = (emulator.stats() as { byOperation?: Record<string, { requests: number }> })
+    const byOperation = (used.emulator.stats() as { byOperation?: Record<string, { requests: number }> })
       .byOperation;
     expect(byOperation?.['count-tokens']?.requests).toBe(25);
     expect(byOperation?.converse?.requests ?? 0).toBe(0);

@@ -5,18 +5,12 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Emulator, startEmulator } from '../../src/emulator/server.js';
-import { FAKE_AWS_ENV, FIXTURES, ROOT, runCli, workdir } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { FIXTURES, ROOT, runCli, workdir } from '../helpers/cli.js';
+import { useEmulator } from '../helpers/emulator.js';
 
-let emulator: Emulator;
-const env = () => ({ ...FAKE_AWS_ENV, AWS_ENDPOINT_URL_BEDROCK_RUNTIME: emulator.url });
-
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 });
-});
-afterAll(() => emulator.close());
-beforeEach(() => emulator.resetStats());
+const used = useEmulator({}, 'stats');
+const env = used.env;
 
 /** A copy of the repo's jobs/ and fixtures/, and an unrelated directory to run from, as cron does. */
 function checkout(): { root: string; elsewhere: string } {
@@ -91,7 +85,7 @@ describe('a job file', () => {
     expect(existsSync(join(dir, 'jobs/from-job.csv'))).toBe(false);
     const rows = readCsv(join(dir, 'from-flag.csv'));
     // --no-emulate sent the calls to the endpoint in the environment; max-tokens still came from the file.
-    expect(emulator.stats().requests).toBe(25);
+    expect(used.emulator.stats().requests).toBe(25);
     for (const row of rows) expect(Number(row.output_tokens)).toBeLessThanOrEqual(7);
   });
 
@@ -134,7 +128,7 @@ describe('a job file', () => {
     const result = await runCli(['run', '--job', 'jobs/bad.yaml'], { cwd: dir, env: env() });
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(`run-batch: ${message}\n`);
-    expect(emulator.stats().requests).toBe(0);
+    expect(used.emulator.stats().requests).toBe(0);
     expect(existsSync(join(dir, 'prompts.results.csv'))).toBe(false);
   });
 

@@ -6,18 +6,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Emulator, startEmulator } from '../../src/emulator/server.js';
-import { FAKE_AWS_ENV, runCli, workdir } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { runCli, workdir } from '../helpers/cli.js';
+import { useEmulator } from '../helpers/emulator.js';
 
-let emulator: Emulator;
-const env = () => ({ ...FAKE_AWS_ENV, AWS_ENDPOINT_URL_BEDROCK_RUNTIME: emulator.url });
-
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 });
-});
-afterAll(() => emulator.close());
-beforeEach(() => emulator.resetStats());
+const used = useEmulator({}, 'stats');
+const env = used.env;
 
 function mixedInput(dir: string): void {
   writeFileSync(
@@ -85,6 +79,6 @@ describe('cost of a run', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(pattern);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
-    expect(emulator.stats().requests).toBe(0);
+    expect(used.emulator.stats().requests).toBe(0);
   });
 });

@@ -4,21 +4,16 @@
  * emulator's calls, never by timing.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Emulator, startEmulator } from '../../src/emulator/server.js';
-import { BIN, FAKE_AWS_ENV, readJsonl, runCli, workdir } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { BIN, readJsonl, runCli, workdir } from '../helpers/cli.js';
+import { useEmulator } from '../helpers/emulator.js';
 
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, latencyMs: 100 });
-});
-afterAll(() => emulator.close());
-beforeEach(() => emulator.reset());
+const used = useEmulator({ latencyMs: 100 });
 
-const env = () => ({ ...FAKE_AWS_ENV, AWS_ENDPOINT_URL_BEDROCK_RUNTIME: emulator.url });
+const env = used.env;
 
 function makeInput(dir: string, rows: number, extra = ''): string {
   const lines = Array.from({ length: rows }, (_, i) =>
@@ -83,7 +78,7 @@ describe('crash safety', () => {
     expect(final.map((r) => r.id)).toEqual(ids(rows));
     expect(final.every((r) => r.status === 'ok')).toBe(true);
     // Paid twice at most: the calls in flight at each kill.
-    const stats = emulator.stats();
+    const stats = used.emulator.stats();
     expect(stats.ok).toBeGreaterThanOrEqual(rows);
     expect(stats.ok - rows).toBeLessThanOrEqual(kills.length * concurrency);
     expect(existsSync(`${results}.lock`)).toBe(false);
@@ -97,12 +92,12 @@ describe('crash safety', () => {
     // Keep 12 rows and half of the 13th, as a crash in the middle of a write would.
     const lines = readFileSync(results, 'utf8').split('\n');
     writeFileSync(results, `${lines.slice(0, 12).join('\n')}\n${lines[12]?.slice(0, 40)}`);
-    emulator.reset();
+    used.emulator.reset();
     const again = await runCli([input, '-c', '4'], { cwd: dir, env: env() });
     expect(again.code).toBe(0);
     expect(again.stderr).toMatch(/cut off a half-written last row \(40 bytes\)/);
     expect(readJsonl(results).map((r) => r.id)).toEqual(ids(20));
-    expect(emulator.stats().requests).toBe(8);
+    expect(used.emulator.stats().requests).toBe(8);
   });
 });
 
@@ -111,12 +106,12 @@ describe('resume', () => {
     const dir = workdir();
     const input = makeInput(dir, 30);
     expect((await runCli([input], { cwd: dir, env: env() })).code).toBe(0);
-    expect(emulator.stats().requests).toBe(30);
-    emulator.resetStats();
+    expect(used.emulator.stats().requests).toBe(30);
+    used.emulator.resetStats();
     const again = await runCli([input], { cwd: dir, env: env() });
     expect(again.code).toBe(0);
     expect(again.stderr).toMatch(/30 total: 30 ok, 0 error, 30 skipped/);
-    expect(emulator.stats().requests).toBe(0);
+    expect(used.emulator.stats().requests).toBe(0);
     expect(summary(dir).rows).toMatchObject({ total: 30, ok: 30, skipped: 30, error: 0 });
   });
 
@@ -129,19 +124,19 @@ describe('resume', () => {
     );
     const first = await runCli(['in.jsonl', '--max-attempts', '1'], { cwd: dir, env: env() });
     expect(first.code).toBe(1);
-    emulator.resetStats();
+    used.emulator.resetStats();
     const second = await runCli(['in.jsonl', '--max-attempts', '1'], { cwd: dir, env: env() });
     expect(second.code).toBe(1);
-    expect(emulator.stats().requests).toBe(1);
+    expect(used.emulator.stats().requests).toBe(1);
     const results = readJsonl(join(dir, 'in.results.jsonl'));
     expect(results.map((r) => [r.id, r.status])).toEqual([
       ['r0', 'ok'],
       ['r1', 'error'],
       ['r2', 'ok'],
     ]);
-    emulator.resetStats();
+    used.emulator.resetStats();
     await runCli(['in.jsonl', '--max-attempts', '1', '--fresh'], { cwd: dir, env: env() });
-    expect(emulator.stats().requests).toBe(3);
+    expect(used.emulator.stats().requests).toBe(3);
     expect(readJsonl(join(dir, 'in.results.jsonl'))).toHaveLength(3);
   });
 
@@ -153,7 +148,7 @@ describe('resume', () => {
     expect(result.stderr).toMatch(
       /in\.results\.jsonl:1: has a row with id "elsewhere", which is not in the input/,
     );
-    expect(emulator.stats().requests).toBe(0);
+    expect(used.emulator.stats().requests).toBe(0);
   });
 });
 
@@ -166,7 +161,7 @@ describe('the lock', () => {
     const result = await runCli([input], { cwd: dir, env: env() });
     expect(result.code).toBe(4);
     expect(result.stderr).toContain(`pid ${process.pid} on ${hostname()}, started 2026-11-26T01:02:03.000Z`);
-    expect(emulator.stats().requests).toBe(0);
+    expect(used.emulator.stats().requests).toBe(0);
     expect(existsSync(join(dir, 'in.results.jsonl.summary.json'))).toBe(false);
     expect(JSON.parse(readFileSync(join(dir, 'in.results.jsonl.lock'), 'utf8'))).toEqual(holder);
   });
@@ -202,25 +197,25 @@ describe('signals', () => {
     expect(existsSync(`${results}.lock`)).toBe(false);
     const done = readJsonl(results);
     // Every call that was in flight finished and was written: nothing paid for is missing.
-    expect(done.length).toBe(emulator.stats().ok);
+    expect(done.length).toBe(used.emulator.stats().ok);
     expect(summary(dir)).toMatchObject({ exitCode: 3, stopReason: 'interrupted by SIGTERM' });
 
     const rest = await runCli([input, '-c', '5'], { cwd: dir, env: env() });
     expect(rest.code).toBe(0);
     expect(readJsonl(results).map((r) => r.id)).toEqual(ids(200));
-    expect(emulator.stats().ok).toBe(200);
+    expect(used.emulator.stats().ok).toBe(200);
   });
 
   it('a second SIGINT cuts the calls in flight off, still writing what finished', async () => {
     const dir = workdir();
     const input = makeInput(dir, 100, '[[emulator:latency=3000]]');
     const child = start(dir, [input, '-c', '4']);
-    await waitFor(() => emulator.stats().inFlight === 4);
+    await waitFor(() => used.emulator.stats().inFlight === 4);
     child.kill('SIGINT');
     await new Promise((resolve) => setTimeout(resolve, 100));
     child.kill('SIGINT');
     expect(await exited(child)).toBe(3);
-    expect(emulator.stats().ok).toBe(0);
+    expect(used.emulator.stats().ok).toBe(0);
     expect(lineCount(join(dir, 'in.results.jsonl'))).toBe(0);
     expect(summary(dir)).toMatchObject({ exitCode: 3, stopReason: 'interrupted by SIGINT' });
   });

@@ -103,7 +103,7 @@ describe('reading an existing results file', () => {
     const rec = (id: string, status: string) => `${JSON.stringify({ id, status })}\n`;
     writeFileSync(
       path,
-      rec('b', 'error') + rec('a', 'ok') + rec('b', 'ok') + rec('b', 'error') + '{"id":"c","sta',
+      `${rec('b', 'error') + rec('a', 'ok') + rec('b', 'ok') + rec('b', 'error')}{"id":"c","sta`,
     );
     const existing = await readExisting(path, 'jsonl', '', 3, index);
     expect([...(existing?.done ?? [])]).toEqual([1, 1, 0]);
