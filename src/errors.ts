@@ -21,7 +21,8 @@ export type ErrorCode =
   | 'INPUT' // the input file cannot be read or a row is malformed
   | 'OUTPUT' // the output file cannot be written or does not match the input
   | 'CREDENTIALS' // no usable AWS credentials
-  | 'LOCKED'; // another live run holds the output's lock
+  | 'LOCKED' // another live run holds the output's lock
+  | 'STOPPED'; // a signal came before anything was sent
 
 const exitCodes: Record<ErrorCode, ExitCode> = {
   USAGE: ExitCode.Usage,
@@ -30,6 +31,7 @@ const exitCodes: Record<ErrorCode, ExitCode> = {
   OUTPUT: ExitCode.Usage,
   CREDENTIALS: ExitCode.Usage,
   LOCKED: ExitCode.Locked,
+  STOPPED: ExitCode.Stopped,
 };
 
 export class RunBatchError extends Error {

@@ -79,6 +79,7 @@ async function invokeStream(
     }
   });
   const result = reader.result(responseHeaders(output));
+  if (result.stopReason === '') throw incomplete();
   return firstTokenMs === undefined ? result : { ...result, firstTokenMs };
 }
 
@@ -113,6 +114,7 @@ async function converseStream(
       }
     }
   });
+  if (stopReason === '') throw incomplete();
   return { text, stopReason, usage, ...(firstTokenMs === undefined ? {} : { firstTokenMs }) };
 }
 
@@ -124,4 +126,15 @@ async function midStream(read: () => Promise<void>): Promise<void> {
     if (error !== null && typeof error === 'object') Object.assign(error, { $midStream: true });
     throw error;
   }
+}
+
+/**
+ * A stream that closed cleanly but never said why the model stopped was cut short: recording it
+ * as ok would keep a truncated answer (and no usage) forever, so it is retried like a broken one.
+ */
+function incomplete(): Error {
+  return Object.assign(new Error('the response stream ended before the model said why it stopped'), {
+    name: 'IncompleteStream',
+    $midStream: true,
+  });
 }

@@ -59,8 +59,9 @@ export function classifyError(error: unknown, now = Date.now()): CallFailure {
   const status = e.$metadata?.httpStatusCode ?? e.$response?.statusCode;
   const networkCode = findNetworkCode(error);
   const name = e.name && e.name !== 'Error' ? e.name : undefined;
+  // Our own timeout names itself; the socket error it caused underneath is only its consequence.
   const code =
-    name === 'AbortError' && e.message?.includes('timed out')
+    name === 'TimeoutError' || (name === 'AbortError' && e.message?.includes('timed out'))
       ? 'TimeoutError'
       : (networkCode ?? name ?? 'Error');
   const message = oneLine(e.message ?? String(error));

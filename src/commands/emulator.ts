@@ -2,6 +2,7 @@
 
 import type { Options } from 'yargs';
 import { type EmulatorOptions, startEmulator } from '../emulator/server.js';
+import { RunBatchError } from '../errors.js';
 import { decimal, text, wholeNumber } from '../job/values.js';
 import type { CommandIO } from './io.js';
 
@@ -51,7 +52,16 @@ export function emulatorSettings(raw: Record<string, unknown>): EmulatorOptions 
 
 export async function emulatorCommand(raw: Record<string, unknown>, io: CommandIO): Promise<number> {
   const settings = emulatorSettings(raw);
-  const emulator = await startEmulator(settings);
+  const emulator = await startEmulator(settings).catch((error: NodeJS.ErrnoException) => {
+    // A port in use or an address not on this machine is the user's to fix, not a crash.
+    if (error.code === 'EADDRINUSE' || error.code === 'EADDRNOTAVAIL' || error.code === 'EACCES') {
+      throw new RunBatchError(
+        'USAGE',
+        `--port ${settings.port} on --host ${settings.host}: ${error.message}`,
+      );
+    }
+    throw error;
+  });
   const limit = (n = 0) => (n > 0 ? String(n) : 'unlimited');
   io.stdout(`Bedrock Runtime emulator listening (HTTP/1.1 and h2c) on ${emulator.url}\n`);
   io.stdout(

@@ -10,7 +10,7 @@ import { loadPriceTable } from '../cost/load.js';
 import { displayPath } from '../errors.js';
 import { type RawOptions, resolveSpec } from '../job/resolve.js';
 import { oneOf, wholeNumber } from '../job/values.js';
-import { openClient } from './client.js';
+import { openClient } from '../run/client.js';
 import type { CommandIO } from './io.js';
 
 /** Estimate's own flags, on top of the run options; values stay raw strings, checked below. */

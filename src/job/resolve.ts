@@ -74,6 +74,9 @@ export function resolveSpec(raw: RawOptions, ctx: ResolveContext): JobSpec {
   }
   if (output === input)
     throw new RunBatchError('USAGE', `--output must differ from the input file, got ${output}`);
+  if (existsSync(output) && statSync(output).isDirectory()) {
+    throw new RunBatchError('USAGE', `--output ${output} is a directory; give a file name`);
+  }
 
   const spec: JobSpec = {
     input,

@@ -73,6 +73,13 @@ export class Journal {
     this.reservePath = `${path}.reserve`;
     this.reserved = reserve(this.reservePath, options.reserveBytes ?? 0);
     this.slots = existing?.slots ?? emptySlots(rowCount);
+    // Rows already in the file count as appended: a row that fills a gap before them is out of order.
+    for (let i = this.slots.lengths.length - 1; i >= 0; i--) {
+      if ((this.slots.lengths[i] ?? 0) > 0) {
+        this.lastIndex = i;
+        break;
+      }
+    }
     this.ordered = existing?.ordered ?? true;
     try {
       this.fd = openSync(path, existing ? 'r+' : 'w+');

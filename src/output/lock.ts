@@ -4,7 +4,16 @@
  * dead process (a crash, `kill -9`) is taken over with a warning. On Linux the holder's process
  * start time is recorded too, so a reused pid is not mistaken for the holder.
  */
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  linkSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import { RunBatchError } from '../errors.js';
 
@@ -33,7 +42,7 @@ export function acquireLock(output: string, label: string, onWarning?: (message:
   const me: LockHolder = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString() };
   const procStart = processStart(process.pid);
   if (procStart !== undefined) me.procStart = procStart;
-  for (let tries = 0; tries < 3; tries++) {
+  for (let tries = 0; tries < 5; tries++) {
     if (create(path, me)) return { path, release: () => release(path, me) };
     const holder = read(path);
     if (holder && isAlive(holder)) {
@@ -43,34 +52,93 @@ export function acquireLock(output: string, label: string, onWarning?: (message:
           `(lock ${path}); wait for it to finish`,
       );
     }
-    // The holder is gone: take the lock over. Removing and re-creating exclusively means that of
-    // two runs doing this at once, only one wins.
-    onWarning?.(
-      holder
-        ? `took over the lock of a run that is gone (pid ${holder.pid} on ${holder.host}, started ${holder.startedAt})`
-        : `took over an unreadable lock file ${path}`,
-    );
-    rmSync(path, { force: true });
+    if (!holder && !unreadableForLong(path)) {
+      throw new RunBatchError(
+        'LOCKED',
+        `${label}: the lock ${path} cannot be read; if no run is writing it, remove it`,
+      );
+    }
+    takeOver(path, holder, onWarning);
   }
-  throw new RunBatchError('LOCKED', `${label}: could not take the lock ${path}; another run keeps taking it`);
+  throw new RunBatchError('LOCKED', `${label}: could not take the lock ${path}; other runs keep taking it`);
 }
 
+/**
+ * Creates the lock with its content in one step: the holder is written to a private file, which is
+ * then hard-linked to the lock path. The link fails if the lock exists, and a lock is never seen
+ * empty or half-written.
+ */
 function create(path: string, me: LockHolder): boolean {
-  let fd: number;
+  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}`;
   try {
-    fd = openSync(path, 'wx');
+    writeFileSync(tmp, `${JSON.stringify(me)}\n`);
+    linkSync(tmp, path);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    // A filesystem without hard links: an exclusive create, written at once, is the next best.
+    if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP') return createExclusive(path, me);
+    throw new RunBatchError('OUTPUT', `cannot create the lock ${path}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+}
+
+function createExclusive(path: string, me: LockHolder): boolean {
+  try {
+    writeFileSync(path, `${JSON.stringify(me)}\n`, { flag: 'wx' });
+    return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw new RunBatchError('OUTPUT', `cannot create the lock ${path}: ${(error as Error).message}`, {
       cause: error,
     });
   }
+}
+
+/**
+ * Removes a dead holder's lock. Two runs may find the same dead holder at once; only the one that
+ * takes `<lock>.takeover` removes it, after checking it still names that holder, so neither can
+ * remove a lock the other has just created.
+ */
+function takeOver(path: string, dead: LockHolder | undefined, onWarning?: (message: string) => void): void {
+  const guard = `${path}.takeover`;
+  if (existsSync(guard) && Date.now() - statSync(guard).mtimeMs > STALE_GUARD_MS)
+    rmSync(guard, { force: true });
+  let fd: number;
   try {
-    writeSync(fd, `${JSON.stringify(me)}\n`);
+    fd = openSync(guard, 'wx');
+  } catch {
+    return; // another run is taking over: try again
+  }
+  try {
+    const now = read(path);
+    if (JSON.stringify(now) !== JSON.stringify(dead)) return;
+    onWarning?.(
+      dead
+        ? `took over the lock of a run that is gone (pid ${dead.pid} on ${dead.host}, started ${dead.startedAt})`
+        : `took over an unreadable lock file ${path}`,
+    );
+    rmSync(path, { force: true });
   } finally {
     closeSync(fd);
+    rmSync(guard, { force: true });
   }
-  return true;
+}
+
+/** A takeover guard older than this was left by a crash in the middle of a takeover. */
+const STALE_GUARD_MS = 10_000;
+
+/** An unreadable lock is only taken over once it has stayed so for a while (it was not just being made). */
+function unreadableForLong(path: string): boolean {
+  try {
+    return Date.now() - statSync(path).mtimeMs > STALE_GUARD_MS;
+  } catch {
+    return true;
+  }
 }
 
 function read(path: string): LockHolder | undefined {

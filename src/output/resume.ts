@@ -4,7 +4,16 @@
  * can be put in input order), and whether a crash left half a record at the end (cut off here,
  * before anything is appended, so it never propagates).
  */
-import { closeSync, createReadStream, ftruncateSync, openSync, readSync, statSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  createReadStream,
+  fstatSync,
+  ftruncateSync,
+  openSync,
+  readSync,
+  statSync,
+} from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parse } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
@@ -118,10 +127,13 @@ export async function readExisting(
   };
 }
 
-/** Cuts off a half-written last record. */
+/** Cuts off a half-written last record, keeping the bytes in `<path>.cut`: nothing is deleted. */
 function truncate(path: string, size: number, label: string): void {
   const fd = openSync(path, 'r+');
   try {
+    const tail = Buffer.alloc(fstatSync(fd).size - size);
+    readSync(fd, tail, 0, tail.length, size);
+    if (tail.length > 0) appendFileSync(`${path}.cut`, tail);
     ftruncateSync(fd, size);
   } catch (error) {
     throw new RunBatchError(

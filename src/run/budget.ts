@@ -8,6 +8,7 @@ import { worstCaseCost } from '../cost/cost.js';
 import { picoFromUsd, usdNumber } from '../cost/money.js';
 import type { PriceTable } from '../cost/table.js';
 import type { PromptRequest } from '../types.js';
+import { reservation } from './scan.js';
 
 export type Admission = { ok: true; hold: bigint } | { ok: false; reason: string };
 
@@ -24,7 +25,12 @@ export class Budget {
   }
 
   admit(request: PromptRequest): Admission {
-    const worst = worstCaseCost(request, this.table);
+    // A batch record's body names its own output limit: bound the cost by that, not the job's.
+    const { output } = reservation(request);
+    const worst = worstCaseCost(
+      { ...request, inference: { ...request.inference, maxTokens: output } },
+      this.table,
+    );
     if (worst === null) return { ok: false, reason: `--max-cost: model "${request.model}" has no price` };
     if (this.spent + this.held + worst > this.limit) {
       return {

@@ -5,7 +5,7 @@
  * The CLI prints it; tests call this directly.
  */
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
-import { checkCredentials, createClient } from '../bedrock/client.js';
+import { unsupportedSetting } from '../bedrock/support.js';
 import { Pricer } from '../cost/cost.js';
 import { loadPriceTable } from '../cost/load.js';
 import { priceOf } from '../cost/table.js';
@@ -14,10 +14,12 @@ import { requestBuilder, requestDefaults } from '../input/request.js';
 import { openSource } from '../input/source.js';
 import type { JobSpec } from '../job/spec.js';
 import { recordText } from '../output/layout.js';
+import { acquireLock } from '../output/lock.js';
 import { Pool } from '../pool/pool.js';
 import { redactor } from '../redact.js';
 import type { PromptRequest, ResultRecord } from '../types.js';
 import { Budget } from './budget.js';
+import { type OpenClient, openClient } from './client.js';
 import { FailureGuard } from './guard.js';
 import { prepare } from './prepare.js';
 import { errorRecord, okRecord } from './records.js';
@@ -25,7 +27,7 @@ import { invokeProblem, rowTask } from './row-task.js';
 import type { RequestCheck } from './scan.js';
 import { Stopper } from './stopper.js';
 import { type RunSummary, Tally } from './summary.js';
-import { writeSummaryFile } from './summary-file.js';
+import { summaryPath, writeSummaryFile } from './summary-file.js';
 
 export interface RunDeps {
   /** A ready client (tests, --emulate); otherwise one is built from the spec. */
@@ -36,6 +38,11 @@ export interface RunDeps {
   onProgress?: (progress: Progress) => void;
   /** Something the user should know that does not stop the run (an unpriced model, a stale lock). */
   onWarning?: (message: string) => void;
+  /**
+   * A finished row that could not be written anywhere (the disk is full and its reserve spent):
+   * its record as JSON, so the answer reaches the log instead of being lost. Never silenced.
+   */
+  onUnwritten?: (record: string) => void;
   /** Aborting it stops admitting rows; calls in flight get the grace period to finish. */
   signal?: AbortSignal;
   /** Aborting it cuts calls in flight off at once (what finished is still written). */
@@ -59,40 +66,43 @@ export interface Progress {
 export async function runBatch(spec: JobSpec, deps: RunDeps = {}): Promise<RunSummary> {
   const startedAt = new Date();
   const redact = redactor(deps.env ?? process.env);
+  const cwd = deps.cwd ?? process.cwd();
+  // Taken first: another run's files (results, summary) are never touched, and a second run on
+  // the same output stops at once (exit 4) without reading anything.
+  const lock = acquireLock(spec.output, displayPath(spec.output, cwd), deps.onWarning);
   try {
-    const summary = await run(spec, deps, startedAt, redact);
-    writeSummaryFile(spec.output, summary, redact);
+    const summary = await run(spec, deps, startedAt);
+    saveSummary(spec.output, summary, redact, deps);
     return summary;
   } catch (error) {
-    // The summary is written on every exit path, except when another run holds the lock: then
-    // the summary file is that run's.
-    if (!(error instanceof RunBatchError && error.code === 'LOCKED')) {
-      const exitCode = error instanceof RunBatchError ? error.exitCode : 70;
-      const failed = new Tally().summarize({
-        input: spec.input,
-        output: spec.output,
-        total: 0,
-        startedAt,
-        finishedAt: new Date(),
-        exitCode,
-      });
-      try {
-        writeSummaryFile(spec.output, { ...failed, error: (error as Error).message }, redact);
-      } catch {
-        // the original error is the one to report
-      }
-    }
+    const exitCode = error instanceof RunBatchError ? error.exitCode : 70;
+    const failed = new Tally().summarize({
+      input: spec.input,
+      output: spec.output,
+      total: 0,
+      startedAt,
+      finishedAt: new Date(),
+      exitCode,
+    });
+    saveSummary(spec.output, { ...failed, error: (error as Error).message }, redact, deps);
     throw error;
+  } finally {
+    lock.release();
   }
 }
 
-async function run(
-  spec: JobSpec,
-  deps: RunDeps,
-  startedAt: Date,
-  redact: (text: string) => string,
-): Promise<RunSummary> {
+/** Written on every exit path; a summary that cannot be written is a warning, not a failed run. */
+function saveSummary(output: string, summary: object, redact: (text: string) => string, deps: RunDeps): void {
+  try {
+    writeSummaryFile(output, summary, redact);
+  } catch (error) {
+    deps.onWarning?.(`could not write ${summaryPath(output)}: ${(error as Error).message}`);
+  }
+}
+
+async function run(spec: JobSpec, deps: RunDeps, startedAt: Date): Promise<RunSummary> {
   const cwd = deps.cwd ?? process.cwd();
+  const redact = redactor(deps.env ?? process.env);
   const label = displayPath(spec.input, cwd);
   const prices = loadPriceTable(
     spec.pricing,
@@ -108,6 +118,7 @@ async function run(
     check: requestCheck(spec, prices),
     onDiskFull: (message) =>
       stopper.stop(`${message}: stopped admitting rows; free some space and run again`),
+    ...(deps.signal ? { signal: deps.signal } : {}),
     ...warn(deps),
   });
   const { rowCount, layout, journal, done } = prepared;
@@ -117,9 +128,10 @@ async function run(
   const running = new Set<Promise<void>>();
   const onSoft = () => stopper.stop(String(deps.signal?.reason ?? 'interrupted'));
   const onHard = () => stopper.abortNow(String(deps.abortSignal?.reason ?? 'interrupted'));
+  let opened: OpenClient | undefined;
   try {
-    const client = deps.client ?? createClient(clientOptions(spec));
-    if (!deps.client) await checkCredentials(client, deps.env ?? process.env);
+    if (!deps.client) opened = await openClient(spec, deps.env ?? process.env);
+    const client = deps.client ?? (opened as OpenClient).client;
     if (deps.signal?.aborted) onSoft();
     deps.signal?.addEventListener('abort', onSoft, { once: true });
     if (deps.abortSignal?.aborted) onHard();
@@ -155,7 +167,8 @@ async function run(
         // Nowhere left to write (the disk-full reserve is spent too): stop at once, and put the
         // paid-for answer in the log rather than lose it.
         stopper.abortNow(`cannot write the results file: ${(error as Error).message}`);
-        deps.onWarning?.(`row ${request.id} could not be written; its record: ${JSON.stringify(record)}`);
+        const lost = `row ${request.id} could not be written; its record: ${JSON.stringify(record)}`;
+        (deps.onUnwritten ?? deps.onWarning)?.(lost);
         return;
       }
       tally.add(record);
@@ -199,6 +212,12 @@ async function run(
     for await (const row of source.rows()) {
       if (stopper.stopped) break;
       if (done?.[row.index] === 1) continue;
+      if (row.index >= rowCount) {
+        // The file grew after it was checked: its new rows were not checked and have no place in
+        // the finished file. Stop; the next run checks it again.
+        stopper.stop(`${label} changed while the run was reading it; run again`);
+        break;
+      }
       // Backpressure: never read further ahead than the pool can use.
       while (activePool.load >= activePool.concurrency * 2)
         await new Promise<void>((resolve) => (wake = resolve));
@@ -225,12 +244,16 @@ async function run(
     deps.signal?.removeEventListener('abort', onSoft);
     deps.abortSignal?.removeEventListener('abort', onHard);
     await pool?.close();
-    prepared.lock.release();
+    await opened?.close();
   }
 
   tally.throttles = pool?.stats.throttles ?? 0;
   tally.attempts = pool?.stats.attempts ?? 0;
-  const exitCode = stopper.stopped ? ExitCode.Stopped : tally.error > 0 ? ExitCode.RowsFailed : ExitCode.Ok;
+  // A stop that left nothing undone (the last row tripped --max-errors, a signal after the end) is
+  // a finished run.
+  const leftUndone = rowCount - tally.ok - tally.error - tally.skipped > 0;
+  const exitCode =
+    stopper.stopped && leftUndone ? ExitCode.Stopped : tally.error > 0 ? ExitCode.RowsFailed : ExitCode.Ok;
   return tally.summarize({
     input: spec.input,
     output: spec.output,
@@ -254,8 +277,8 @@ function finishJournal(journal: { finish(): void }, deps: RunDeps): void {
 }
 
 /** Checks every row must pass before anything is sent, beyond the input's own. */
-function requestCheck(spec: JobSpec, prices: ReturnType<typeof loadPriceTable>): RequestCheck | undefined {
-  const checks: RequestCheck[] = [];
+function requestCheck(spec: JobSpec, prices: ReturnType<typeof loadPriceTable>): RequestCheck {
+  const checks: RequestCheck[] = [(request) => unsupportedSetting(request, spec.api)];
   if (spec.api === 'invoke') checks.push(invokeProblem);
   if (spec.maxCost !== undefined) {
     checks.push((request) =>
@@ -264,20 +287,9 @@ function requestCheck(spec: JobSpec, prices: ReturnType<typeof loadPriceTable>):
         : `--max-cost needs a price for every model, and "${request.model}" has none (add it with --pricing FILE)`,
     );
   }
-  return checks.length === 0
-    ? undefined
-    : (request) => checks.map((check) => check(request)).find((p) => p !== undefined);
+  return (request) => checks.map((check) => check(request)).find((p) => p !== undefined);
 }
 
 function warn(deps: RunDeps): { onWarning?: (message: string) => void } {
   return deps.onWarning ? { onWarning: deps.onWarning } : {};
-}
-
-function clientOptions(spec: JobSpec) {
-  return {
-    region: spec.region,
-    maxSockets: spec.concurrency,
-    ...(spec.profile === undefined ? {} : { profile: spec.profile }),
-    ...(spec.endpoint === undefined ? {} : { endpoint: spec.endpoint }),
-  };
 }

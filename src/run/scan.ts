@@ -26,11 +26,18 @@ export async function scanInput(
   build: RequestBuilder,
   label: string,
   check?: RequestCheck,
+  signal?: AbortSignal,
 ): Promise<InputScan> {
   const indexById = new Map<string, number>();
   const lines: number[] = [];
   let largestReservation = 0;
   for await (const row of source.rows()) {
+    // A signal while a big input is being checked stops here: nothing has been sent yet.
+    if (signal?.aborted)
+      throw new RunBatchError(
+        'STOPPED',
+        `${String(signal.reason ?? 'interrupted')} while checking the input`,
+      );
     const request = build(row, source.columns());
     const problem = check?.(request);
     if (problem !== undefined) throw new RunBatchError('INPUT', `${label}:${row.line}: ${problem}`);

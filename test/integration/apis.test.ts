@@ -118,3 +118,26 @@ describe('batch-inference records', () => {
     expect(used.emulator.stats().requests).toBe(0);
   });
 });
+
+describe('settings a model cannot take', () => {
+  it.each([
+    [
+      ['--top-k', '40', '-m', 'meta.llama3-8b-instruct-v1:0'],
+      /top_k cannot be sent to "meta\.llama3-8b-instruct-v1:0" through --api converse/,
+    ],
+    [
+      ['--api', 'invoke', '--stop', 'END', '-m', 'meta.llama3-8b-instruct-v1:0'],
+      /stop sequences cannot be sent to "meta\.llama3-8b-instruct-v1:0" through --api invoke/,
+    ],
+    [
+      ['--api', 'invoke', '--top-k', '5', '-m', 'amazon.titan-text-express-v1'],
+      /top_k cannot be sent to "amazon\.titan-text-express-v1" through --api invoke/,
+    ],
+  ])('refuses %j before sending anything', async (args, pattern) => {
+    const dir = workdir('prompts.csv');
+    const result = await runCli(['prompts.csv', ...args], { cwd: dir, env: used.env() });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(pattern);
+    expect(used.emulator.stats().requests).toBe(0);
+  });
+});

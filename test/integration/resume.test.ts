@@ -4,7 +4,7 @@
  * emulator's calls, never by timing.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -242,5 +242,61 @@ describe('exit codes and summary.json', () => {
       expect(written.stopReason).toMatch(/^budget: /);
       expect(Number(written.costUsd)).toBeLessThanOrEqual(0.00001);
     }
+  });
+});
+
+describe('review follow-ups', () => {
+  it('puts a row that filled a gap back in input order when the resumed run ends', async () => {
+    const dir = workdir();
+    const rows = ['a', 'b [[emulator:latency=4000]]', 'c', 'd'];
+    writeFileSync(
+      join(dir, 'in.jsonl'),
+      rows.map((p, i) => JSON.stringify({ id: `r${i}`, prompt: p })).join('\n'),
+    );
+    const results = join(dir, 'in.results.jsonl');
+    const child = start(dir, ['in.jsonl', '-c', '4']);
+    await waitFor(() => lineCount(results) >= 3);
+    child.kill('SIGKILL');
+    await exited(child);
+    expect(readJsonl(results).map((r) => r.id)).toEqual(['r0', 'r2', 'r3']);
+    const again = await runCli(['in.jsonl'], { cwd: dir, env: env() });
+    expect(again.code).toBe(0);
+    expect(readJsonl(results).map((r) => r.id)).toEqual(['r0', 'r1', 'r2', 'r3']);
+  });
+
+  it('lets exactly one of two runs started together hold the lock', async () => {
+    const dir = workdir();
+    const input = makeInput(dir, 20, '[[emulator:latency=300]]');
+    const [one, two] = [start(dir, [input, '-c', '4']), start(dir, [input, '-c', '4'])];
+    const codes = (await Promise.all([exited(one), exited(two)])).sort();
+    expect(codes).toEqual([0, 4]);
+    expect(readJsonl(join(dir, 'in.results.jsonl')).map((r) => r.id)).toEqual(ids(20));
+  });
+
+  it('keeps a batch record within --max-cost by its own max_tokens', async () => {
+    const dir = workdir();
+    const record = (i: number) =>
+      JSON.stringify({
+        recordId: `R${i}`,
+        modelInput: {
+          anthropic_version: 'bedrock-2023-05-31',
+          max_tokens: 4096,
+          messages: [{ role: 'user', content: `Long answer please [[emulator:tokens=4000]] ${i}` }],
+        },
+      });
+    writeFileSync(join(dir, 'batch.jsonl'), Array.from({ length: 10 }, (_, i) => record(i)).join('\n'));
+    const result = await runCli(['batch.jsonl', '--max-cost', '0.01', '-c', '4'], { cwd: dir, env: env() });
+    expect(result.code).toBe(3);
+    expect(Number(summary(dir, 'batch.results.jsonl').costUsd)).toBeLessThanOrEqual(0.01);
+  });
+
+  it('a summary file it cannot write is a warning, not a failed run', async () => {
+    const dir = workdir();
+    const input = makeInput(dir, 2);
+    mkdirSync(join(dir, 'in.results.jsonl.summary.json'));
+    const result = await runCli([input], { cwd: dir, env: env() });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/warning: could not write .*in\.results\.jsonl\.summary\.json/);
+    expect(result.stderr).not.toMatch(/internal error/);
   });
 });

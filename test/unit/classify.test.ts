@@ -64,3 +64,13 @@ describe('retryAfter', () => {
     expect(retryAfter(headers, now)).toBe(expected);
   });
 });
+
+describe('classifyError on timeouts', () => {
+  it('names the timeout, not the socket reset it caused', () => {
+    const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    const timeout = Object.assign(new Error('no complete response within 1000 ms', { cause: reset }), {
+      name: 'TimeoutError',
+    });
+    expect(classifyError(timeout)).toMatchObject({ code: 'TimeoutError', retryable: true });
+  });
+});

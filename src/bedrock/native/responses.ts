@@ -103,7 +103,11 @@ function readBody(b: Json): Read {
     // Mistral chat completion
     const first = (b.choices[0] ?? {}) as Json;
     const message = (first.message ?? {}) as Json;
-    return { text: String(message.content ?? ''), stop: first.stop_reason ?? first.finish_reason, usage: {} };
+    return {
+      text: String(message.content ?? first.text ?? ''),
+      stop: first.stop_reason ?? first.finish_reason,
+      usage: {},
+    };
   }
   return { text: JSON.stringify(b), stop: '', usage: {} };
 }
