@@ -1,6 +1,6 @@
 // npm run bench: run-batch against the bare p-limit + SDK loop, side by side in one invocation,
 // each scenario's figures as ratios against the baseline measured in the same run.
-import { bareLoop, FAKE_ENV, makeRows, runBatch, startEmulator, timed } from './lib.mjs';
+import { bareLoop, FAKE_ENV, makeRows, runBatch, startEmulator } from './lib.mjs';
 
 const only = process.argv[2];
 const results = [];
@@ -13,14 +13,14 @@ const report = (scenario, figures) => {
 const round = (v) => (Math.abs(v) >= 100 ? Math.round(v) : Math.round(v * 1000) / 1000);
 const sec = (ms) => ms / 1000;
 
-async function latencyBound() {
-  const rows = 3000;
-  const concurrency = 50;
-  const latency = 100;
+/**
+ * Best wall time of run-batch and of the bare loop over `rows` rows, three runs each, interleaved
+ * so a noisy moment on the machine hits both sides alike.
+ */
+async function sideBySide(rows, concurrency, emulatorFlags) {
   const input = makeRows(rows);
-  const emulator = await startEmulator(['--latency-ms', String(latency)]);
+  const emulator = await startEmulator(emulatorFlags);
   const env = { ...FAKE_ENV, AWS_ENDPOINT_URL_BEDROCK_RUNTIME: emulator.url };
-  // Interleaved and repeated, so a noisy moment on the machine hits both sides alike.
   const rb = [];
   const bare = [];
   for (let i = 0; i < 3; i++) {
@@ -29,35 +29,32 @@ async function latencyBound() {
   }
   await emulator.stop();
   const best = (list) => Math.min(...list.map((r) => r.ms));
+  return { rb: best(rb), bare: best(bare) };
+}
+
+async function latencyBound() {
+  const rows = 3000;
+  const concurrency = 50;
+  const latency = 100;
+  const { rb, bare } = await sideBySide(rows, concurrency, ['--latency-ms', String(latency)]);
   const ideal = (rows * latency) / concurrency;
   report('latency-bound (3,000 rows, 100 ms, concurrency 50)', {
-    'run-batch wall s (best of 3)': sec(best(rb)),
-    'bare loop wall s (best of 3)': sec(best(bare)),
+    'run-batch wall s (best of 3)': sec(rb),
+    'bare loop wall s (best of 3)': sec(bare),
     'ideal s (rows x latency / conc.)': sec(ideal),
-    'run-batch / bare loop': best(rb) / best(bare),
-    'ideal / run-batch (share of ideal)': ideal / best(rb),
-    'ideal / bare loop': ideal / best(bare),
+    'run-batch / bare loop': rb / bare,
+    'ideal / run-batch (share of ideal)': ideal / rb,
+    'ideal / bare loop': ideal / bare,
   });
 }
 
 async function overhead() {
   const rows = 20000;
-  const concurrency = 50;
-  const input = makeRows(rows);
-  const emulator = await startEmulator([]);
-  const env = { ...FAKE_ENV, AWS_ENDPOINT_URL_BEDROCK_RUNTIME: emulator.url };
-  const rb = [];
-  const bare = [];
-  for (let i = 0; i < 3; i++) {
-    bare.push(await bareLoop(input, concurrency, 'standard', env));
-    rb.push(await runBatch(input, ['-c', String(concurrency)], env));
-  }
-  await emulator.stop();
-  const rate = (list) => rows / sec(Math.min(...list.map((r) => r.ms)));
+  const { rb, bare } = await sideBySide(rows, 50, []);
   report('overhead (20,000 rows, zero latency, concurrency 50)', {
-    'run-batch rows/s (best of 3)': rate(rb),
-    'bare loop rows/s (best of 3)': rate(bare),
-    'run-batch / bare loop': rate(rb) / rate(bare),
+    'run-batch rows/s (best of 3)': rows / sec(rb),
+    'bare loop rows/s (best of 3)': rows / sec(bare),
+    'run-batch / bare loop': bare / rb,
   });
 }
 
@@ -150,5 +147,4 @@ for (const [name, fn] of Object.entries(scenarios)) {
   if (only && only !== name) continue;
   await fn();
 }
-void timed;
 console.log(`\n${JSON.stringify(results)}`);

@@ -53,7 +53,3 @@ export function displayPath(path: string, cwd: string): string {
   const rel = relative(cwd, path);
   return rel.startsWith('..') || rel === '' ? path : rel;
 }
-
-export function isRunBatchError(error: unknown): error is RunBatchError {
-  return error instanceof RunBatchError;
-}
