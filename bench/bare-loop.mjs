@@ -20,7 +20,7 @@ const results = await Promise.all(
       try {
         const response = await client.send(
           new ConverseCommand({
-            modelId: 'anthropic.claude-3-haiku-20240307-v1:0',
+            modelId: 'global.anthropic.claude-haiku-4-5-20251001-v1:0',
             messages: [{ role: 'user', content: [{ text: row.prompt }] }],
             inferenceConfig: { maxTokens: 512 },
           }),

@@ -19,7 +19,7 @@ export interface OptionDef {
   readonly group: 'Input' | 'Model' | 'AWS' | 'Scheduling' | 'Output' | 'Progress and logs';
 }
 
-export const DEFAULT_MODEL = 'anthropic.claude-3-haiku-20240307-v1:0';
+export const DEFAULT_MODEL = 'global.anthropic.claude-haiku-4-5-20251001-v1:0';
 
 export const RUN_OPTIONS: readonly OptionDef[] = [
   {

@@ -20,7 +20,7 @@ export interface JobSpec {
   system?: string;
   /** Id column; when unset, `id` is used if the input has it, else the 1-based row number. */
   idColumn?: string;
-  /** @default 'anthropic.claude-3-haiku-20240307-v1:0' */
+  /** @default 'global.anthropic.claude-haiku-4-5-20251001-v1:0' */
   model: string;
   /** @default 512 */
   maxTokens: number;

@@ -58,12 +58,12 @@ describe('run-batch estimate', () => {
     const dir = workdir('prompts.csv');
     const result = await runCli(['estimate', 'prompts.csv', '--rpm', '10', '-c', '4'], { cwd: dir });
     expect(result.code).toBe(0);
-    // 25 rows of Claude 3 Haiku: 1,105 estimated input tokens x $0.00025/1K = $0.00027625, and
-    // 25 x 512 output tokens x $0.00125/1K = $0.016 more at most.
+    // 25 rows of Claude Haiku 4.5 (global): 1,105 estimated input tokens x $0.001/1K = $0.001105, and
+    // 25 x 512 output tokens x $0.005/1K = $0.064 more at most.
     expect(result.stdout).toContain('rows      25, all valid (prompts.csv)');
     expect(result.stdout).toContain('input     1,105 tokens (local estimate');
     expect(result.stdout).toContain('output    0 to 12,800 tokens');
-    expect(result.stdout).toMatch(/^cost {6}\$0\.0003 to \$0\.0163 \(prices as of \d{4}-\d\d-\d\d\)$/m);
+    expect(result.stdout).toMatch(/^cost {6}\$0\.0011 to \$0\.0651 \(prices as of \d{4}-\d\d-\d\d\)$/m);
     // 25 rows at 10 a minute: 2m 30s, longer than 25 x 1 s / 4 at once.
     expect(result.stdout).toMatch(/^duration {2}at least 2m 30s, bound by rpm: 25 rows \/ 10 a minute/m);
     expect(result.stdout).toContain('concurrency: 25 rows x 1,000 ms a call / 4 at once = 6.3s');
@@ -98,16 +98,16 @@ describe('run-batch estimate', () => {
     const e = JSON.parse(result.stdout);
     expect(e.unpricedRows).toBe(1);
     expect(e.byModel.find((m: Row) => m.model === 'acme.unknown-v1:0')).toMatchObject({ minCostUsd: null });
-    // "Hello there" = 11 characters = 3 tokens x $0.00025/1K, + 512 x $0.00125/1K.
-    expect(e.minCostUsd).toBe(0.00000075);
-    expect(e.maxCostUsd).toBe(0.00064075);
+    // "Hello there" = 11 characters = 3 tokens x $0.001/1K, + 512 x $0.005/1K.
+    expect(e.minCostUsd).toBe(0.000003);
+    expect(e.maxCostUsd).toBe(0.002563);
   });
 
   it('uses --pricing for the range', async () => {
     const dir = workdir('prompts.csv');
     writeFileSync(
       join(dir, 'prices.yaml'),
-      'models:\n  anthropic.claude-3-haiku-20240307-v1:0:\n    input: 0.001\n    output: 0\n',
+      'models:\n  global.anthropic.claude-haiku-4-5-20251001-v1:0:\n    input: 0.001\n    output: 0\n',
     );
     const e = JSON.parse(
       (

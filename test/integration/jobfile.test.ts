@@ -35,7 +35,7 @@ describe('the shipped jobs', () => {
     const rows = readCsv(join(root, 'fixtures/prompts.nightly.results.csv'));
     expect(rows).toHaveLength(25);
     expect(new Set(rows.map((row) => row.status))).toEqual(new Set(['ok']));
-    expect(rows[0]?.model).toBe('anthropic.claude-3-haiku-20240307-v1:0');
+    expect(rows[0]?.model).toBe('global.anthropic.claude-haiku-4-5-20251001-v1:0');
   });
 
   it('bedrock-tickets.yaml resolves (template, id column, caps) and rehearses on the emulator', async () => {

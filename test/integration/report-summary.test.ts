@@ -42,10 +42,10 @@ describe('cost of a run', () => {
     >;
     let total = 0n;
     for (const row of rows) {
-      // Picodollars per token: Claude 3 Haiku 250,000 in / 1,250,000 out (shipped);
+      // Picodollars per token: Claude Haiku 4.5 1,000,000 in / 5,000,000 out (shipped);
       // Nova Lite 1,000,000 in / 2,000,000 out (from prices.json).
       const nova = (row.model ?? '').startsWith('us.amazon.nova-lite');
-      const [inPrice, outPrice] = nova ? [1_000_000n, 2_000_000n] : [250_000n, 1_250_000n];
+      const [inPrice, outPrice] = nova ? [1_000_000n, 2_000_000n] : [1_000_000n, 5_000_000n];
       expect(row.status).toBe('ok');
       const expected = BigInt(row.input_tokens ?? 0) * inPrice + BigInt(row.output_tokens ?? 0) * outPrice;
       expect(BigInt(Math.round(Number(row.cost_usd) * 1e12)), row.id).toBe(expected);
@@ -56,7 +56,7 @@ describe('cost of a run', () => {
     const usd = (pico: bigint) => `$${(Number(pico) / 1e12).toFixed(4)}`;
     expect(result.stderr).toContain(`cost      ${usd(total)}\n`);
     expect(result.stderr).toMatch(/^ +\$\d+\.\d{4} us\.amazon\.nova-lite-v1:0 \(2 rows\)$/m);
-    expect(result.stderr).toMatch(/^ +\$\d+\.\d{4} anthropic\.claude-3-haiku-20240307-v1:0 \(2 rows\)$/m);
+    expect(result.stderr).toMatch(/^ +\$\d+\.\d{4} global\.anthropic\.claude-haiku-4-5-20251001-v1:0 \(2 rows\)$/m);
 
     // And report agrees with the file, exactly.
     const report = JSON.parse(

@@ -133,7 +133,7 @@ describe('run-batch report', () => {
     [
       'model',
       [
-        'anthropic.claude-3-haiku-20240307-v1:0',
+        'global.anthropic.claude-haiku-4-5-20251001-v1:0',
         'us.amazon.nova-lite-v1:0',
         'mistral.mistral-large-2402-v1:0',
         'acme.new-v1:0',

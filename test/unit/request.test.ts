@@ -6,7 +6,7 @@ const defaults: RequestDefaults = {
   label: 'in.csv',
   format: 'csv',
   promptColumn: 'prompt',
-  model: 'anthropic.claude-3-haiku-20240307-v1:0',
+  model: 'global.anthropic.claude-haiku-4-5-20251001-v1:0',
   inference: { maxTokens: 512, stopSequences: [] },
 };
 

@@ -31,7 +31,7 @@ describe('resolveSpec', () => {
       output: join(cwd, 'in.results.csv'),
       outputFormat: 'csv',
       promptColumn: 'prompt',
-      model: 'anthropic.claude-3-haiku-20240307-v1:0',
+      model: 'global.anthropic.claude-haiku-4-5-20251001-v1:0',
       maxTokens: 512,
       region: 'us-east-1',
       concurrency: 8,
