@@ -56,7 +56,9 @@ describe('cost of a run', () => {
     const usd = (pico: bigint) => `$${(Number(pico) / 1e12).toFixed(4)}`;
     expect(result.stderr).toContain(`cost      ${usd(total)}\n`);
     expect(result.stderr).toMatch(/^ +\$\d+\.\d{4} us\.amazon\.nova-lite-v1:0 \(2 rows\)$/m);
-    expect(result.stderr).toMatch(/^ +\$\d+\.\d{4} global\.anthropic\.claude-haiku-4-5-20251001-v1:0 \(2 rows\)$/m);
+    expect(result.stderr).toMatch(
+      /^ +\$\d+\.\d{4} global\.anthropic\.claude-haiku-4-5-20251001-v1:0 \(2 rows\)$/m,
+    );
 
     // And report agrees with the file, exactly.
     const report = JSON.parse(
