@@ -76,6 +76,8 @@ export interface ResultRecord {
   finished_at: string;
   error_code: string;
   error_message: string;
+  /** The fingerprint of the request this record answered (plan/fingerprint.ts), for resume. */
+  request_hash: string;
   first_token_ms?: number | null;
 }
 
@@ -96,4 +98,5 @@ export const RESULT_FIELDS = [
   'finished_at',
   'error_code',
   'error_message',
+  'request_hash',
 ] as const satisfies ReadonlyArray<keyof ResultRecord>;

@@ -139,3 +139,14 @@ function nonEmpty(list: string[]): string[] | undefined {
 function compact(body: Body): Body {
   return Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
 }
+
+/** Why a request cannot go through InvokeModel (checked for every row before anything is sent). */
+export function invokeProblem(request: PromptRequest): string | undefined {
+  try {
+    invokeBody(request);
+    return undefined;
+  } catch (error) {
+    if (error instanceof UnsupportedRequest) return error.message;
+    throw error;
+  }
+}
