@@ -5,8 +5,7 @@
  * the same rows with the same messages.
  */
 
-import { invokeProblem } from '../bedrock/native/bodies.js';
-import { unsupportedSetting } from '../bedrock/support.js';
+import { invokeProblem, unsupportedSetting } from '../bedrock/families/index.js';
 import { type PriceTable, priceOf } from '../cost/table.js';
 import type { JobSpec } from '../job/spec.js';
 import type { PromptRequest } from '../types.js';

@@ -102,7 +102,6 @@ export async function estimateJob(
       path: input.path,
       label,
       check: rowChecks(spec, prices),
-      nothing: 'nothing was estimated',
       ...(deps.signal ? { signal: deps.signal } : {}),
       ...(deps.counter ? {} : { onRow: (row: PlannedRow) => tally(row, row.reserve.input) }),
     });

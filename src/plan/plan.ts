@@ -44,8 +44,6 @@ export interface PlanOptions {
   signal?: AbortSignal;
   /** Called for every good row during the check pass (estimate tallies here). */
   onRow?: (row: PlannedRow) => void;
-  /** What the bad-rows message says was not done. @default 'nothing was sent' */
-  nothing?: string;
 }
 
 /** Fingerprints are kept as 12 raw bytes a row (16 base64url characters), not as strings. */
@@ -61,7 +59,11 @@ export async function planRows(spec: JobSpec, options: PlanOptions): Promise<Row
   const { rowCount, columns } = await scanRows(
     source,
     build,
-    { label: options.label, nothing: options.nothing ?? 'nothing was sent', ...signalOf(options) },
+    {
+      label: options.label,
+      ...(options.check ? { check: options.check } : {}),
+      ...signalOf(options),
+    },
     (request) => {
       const row = plannedRow(request);
       indexById.set(request.id, request.index);

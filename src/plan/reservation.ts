@@ -3,6 +3,7 @@
  * most output it may produce (max_tokens, or a batch record body's own limit). The pool admits by
  * it and --max-cost bounds a row's worst case by it.
  */
+import { bodyOutputLimit } from '../bedrock/families/index.js';
 import { estimateRequestTokens } from '../input/tokens.js';
 import type { PromptRequest } from '../types.js';
 
@@ -12,17 +13,6 @@ export interface Reservation {
 }
 
 export function reservation(request: PromptRequest): Reservation {
-  const native = request.nativeBody;
-  const nativeMax = native
-    ? Number(native.max_tokens ?? native.max_gen_len ?? nativeMaxTokens(native))
-    : Number.NaN;
-  return {
-    input: estimateRequestTokens(request),
-    output: Number.isFinite(nativeMax) && nativeMax > 0 ? nativeMax : request.inference.maxTokens,
-  };
-}
-
-function nativeMaxTokens(body: Record<string, unknown>): unknown {
-  const config = (body.inferenceConfig ?? body.textGenerationConfig) as Record<string, unknown> | undefined;
-  return config?.max_new_tokens ?? config?.maxTokens ?? config?.maxTokenCount;
+  const own = request.nativeBody ? bodyOutputLimit(request.nativeBody) : undefined;
+  return { input: estimateRequestTokens(request), output: own ?? request.inference.maxTokens };
 }

@@ -19,8 +19,6 @@ export interface ScanOptions {
   check?: RequestCheck;
   /** A signal while a big input is checked stops the scan: nothing has been sent yet. */
   signal?: AbortSignal;
-  /** What the closing line says was not done: "nothing was sent", "nothing was estimated". */
-  nothing: string;
 }
 
 /** Calls `onRow` for every good row, in input order; throws every problem at the end. */
@@ -71,18 +69,29 @@ export async function scanRows(
     problems.push(error.message);
   }
   if (headerError) throw headerError;
-  if (problems.length > 0) throw badRows(problems, label, options.nothing);
+  if (problems.length > 0) throw badRows(problems, label);
   return { rowCount, columns: [...source.columns()] };
 }
 
-function badRows(problems: string[], label: string, nothing: string): RunBatchError {
-  const listed = problems.slice(0, MAX_LISTED);
-  const more = problems.length - listed.length;
-  const count = `${problems.length} bad ${problems.length === 1 ? 'row' : 'rows'}`;
-  const closing = `${label}: ${count}${more > 0 ? ` (${more} more not listed)` : ''}; ${nothing}`;
-  // One bad row reads best as its own line alone.
-  return new RunBatchError(
-    'INPUT',
-    problems.length === 1 ? (listed[0] as string) : [...listed, closing].join('\n'),
+/**
+ * One error naming the bad rows. A problem that is the same on many rows (a flag no row can take)
+ * is named once, on its first line, with how many more rows have it.
+ */
+function badRows(problems: string[], label: string): RunBatchError {
+  const groups = new Map<string, { first: string; rows: number }>();
+  for (const problem of problems) {
+    const what = problem.replace(/^.*?:\d+: /, '');
+    const group = groups.get(what);
+    if (group) group.rows++;
+    else groups.set(what, { first: problem, rows: 1 });
+  }
+  const lines = [...groups.values()].map(({ first, rows }) =>
+    rows === 1 ? first : `${first} (and ${rows - 1} more ${rows === 2 ? 'row' : 'rows'})`,
   );
+  const listed = lines.slice(0, MAX_LISTED);
+  const more = lines.length - listed.length;
+  if (problems.length === 1) return new RunBatchError('INPUT', listed[0] as string);
+  const count = `${problems.length} bad ${problems.length === 1 ? 'row' : 'rows'}`;
+  const closing = `${label}: ${count}${more > 0 ? ` (${more} more problems not listed)` : ''}; nothing was sent`;
+  return new RunBatchError('INPUT', [...listed, closing].join('\n'));
 }

@@ -13,10 +13,10 @@ import { rowChecks } from '../plan/checks.js';
 import { InputChanged, type PlannedRow, planRows, type RowPlan } from '../plan/plan.js';
 import { spoolIfOnceOnly } from '../plan/spool.js';
 import { redactor } from '../redact.js';
+import type { RunDeps } from './deps.js';
 import { FailureGuard } from './guard.js';
 import { openEngine } from './open-engine.js';
 import { prepareOutput } from './prepare.js';
-import type { RunDeps } from './run-batch.js';
 import { resultSink } from './sink.js';
 import { type RunSummary, Tally } from './summary.js';
 

@@ -8,7 +8,7 @@ import type { Stopper } from '../engines/stopper.js';
 import type { JobSpec } from '../job/spec.js';
 import type { RowPlan } from '../plan/plan.js';
 import { openClient } from './client.js';
-import type { RunDeps } from './run-batch.js';
+import type { RunDeps } from './deps.js';
 
 export async function openEngine(
   spec: JobSpec,

@@ -5,37 +5,18 @@
  * summary, also written to `<output>.summary.json` on every exit path.
  * The CLI prints it; tests call this directly.
  */
-import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { displayPath, ExitCode, RunBatchError } from '../errors.js';
 import type { JobSpec } from '../job/spec.js';
 import { acquireLock } from '../output/lock.js';
 import { redactor } from '../redact.js';
+import type { RunDeps } from './deps.js';
 import { execute } from './execute.js';
-import { type Progress, type RunSummary, Tally } from './summary.js';
+import { type RunSummary, Tally } from './summary.js';
 
-export type { Progress };
+export type { Progress } from './summary.js';
+export type { RunDeps };
 
 import { summaryPath, writeSummaryFile } from './summary-file.js';
-
-export interface RunDeps {
-  /** A ready client (tests); otherwise one is built from the spec (or the emulator's, --emulate). */
-  client?: BedrockRuntimeClient;
-  env?: NodeJS.ProcessEnv;
-  cwd?: string;
-  /** Called after every finished row. */
-  onProgress?: (progress: Progress) => void;
-  /** Something the user should know that does not stop the run (an unpriced model, a stale lock). */
-  onWarning?: (message: string) => void;
-  /**
-   * A finished row that could not be written anywhere (the disk is full and its reserve spent):
-   * its record as JSON, so the answer reaches the log instead of being lost. Never silenced.
-   */
-  onUnwritten?: (record: string) => void;
-  /** Aborting it stops the run softly: no new row starts; calls in flight get the grace period. */
-  stopSignal?: AbortSignal;
-  /** Aborting it cuts calls in flight off at once (what finished is still written). */
-  abortSignal?: AbortSignal;
-}
 
 export async function runBatch(spec: JobSpec, deps: RunDeps = {}): Promise<RunSummary> {
   const startedAt = new Date();
