@@ -127,6 +127,18 @@ export class Journal {
     this.slots.lengths[index] = bytes.length;
   }
 
+  /** The record written last for a row (a kept row from an earlier run included), or undefined. */
+  recordAt(index: number): Buffer | undefined {
+    const length = this.slots.lengths[index] ?? 0;
+    if (length === 0) return undefined;
+    if (this.fd < 0) this.open(true);
+    const buffer = Buffer.alloc(length);
+    const offset = this.slots.offsets[index] ?? 0;
+    let done = 0;
+    while (done < length) done += readSync(this.fd, buffer, done, length - done, offset + done);
+    return buffer;
+  }
+
   private write(bytes: Buffer): void {
     try {
       this.writeAt(bytes);

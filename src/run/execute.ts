@@ -9,6 +9,7 @@ import { Budget } from '../engines/budget.js';
 import { Stopper } from '../engines/stopper.js';
 import { displayPath, ExitCode, RunBatchError } from '../errors.js';
 import type { JobSpec } from '../job/spec.js';
+import { recordText, resultFieldsOf } from '../output/layout.js';
 import { rowChecks } from '../plan/checks.js';
 import { InputChanged, type PlannedRow, planRows, type RowPlan } from '../plan/plan.js';
 import { spoolIfOnceOnly } from '../plan/spool.js';
@@ -16,7 +17,7 @@ import { redactor } from '../redact.js';
 import type { RunDeps } from './deps.js';
 import { FailureGuard } from './guard.js';
 import { openEngine } from './open-engine.js';
-import { prepareOutput } from './prepare.js';
+import { type Prepared, prepareOutput } from './prepare.js';
 import { resultSink } from './sink.js';
 import { type RunSummary, Tally } from './summary.js';
 
@@ -60,12 +61,8 @@ export async function execute(spec: JobSpec, deps: RunDeps, startedAt: Date): Pr
         ...(deps.onUnwritten ? { onUnwritten: deps.onUnwritten } : {}),
       });
       const budget = spec.maxCost === undefined ? undefined : new Budget(spec.maxCost, prices);
-      await engine.run({
-        rows: rowsToDo(plan, output.done, stopper),
-        sink,
-        stopper,
-        ...(budget ? { budget } : {}),
-      });
+      const rows = rowsToDo(plan, output.done, stopper, (row) => refreshKept(output, row, deps));
+      await engine.run({ rows, sink, stopper, ...(budget ? { budget } : {}) });
       // A stopped run also leaves its rows in input order; only a hard stop skips the rewrite.
       if (stopper.hard.aborted) output.journal.close();
       else finishJournal(output.journal, deps);
@@ -86,17 +83,41 @@ export async function execute(spec: JobSpec, deps: RunDeps, startedAt: Date): Pr
   }
 }
 
-/** The rows still to do, in input order; an input that changed since the plan stops the run. */
+/**
+ * The rows still to do, in input order; rows already done go to `onKept` instead. An input that
+ * changed since the plan stops the run.
+ */
 async function* rowsToDo(
   plan: RowPlan,
   done: Uint8Array | undefined,
   stopper: Stopper,
+  onKept: (row: PlannedRow) => void,
 ): AsyncIterable<PlannedRow> {
   try {
-    for await (const row of plan.rows()) if (done?.[row.request.index] !== 1) yield row;
+    for await (const row of plan.rows()) {
+      if (done?.[row.request.index] === 1) onKept(row);
+      else yield row;
+    }
   } catch (error) {
     if (!(error instanceof InputChanged)) throw error;
     stopper.stop(error.message);
+  }
+}
+
+/**
+ * A kept answer is written again beside the current input's columns when they changed (a column
+ * the prompt does not use was edited), so the results never show stale input. Best effort: a
+ * record that cannot be rewritten stays as it was.
+ */
+function refreshKept(output: Prepared, row: PlannedRow, deps: RunDeps): void {
+  try {
+    const old = output.journal.recordAt(row.request.index);
+    if (!old) return;
+    const fields = resultFieldsOf(output.layout, old.toString('utf8'));
+    const text = recordText(output.layout, fields, row.request.row);
+    if (text !== old.toString('utf8')) output.journal.append(row.request.index, text);
+  } catch (error) {
+    deps.onWarning?.(`row ${row.request.id}: could not refresh its input columns: ${(error as Error).message}`);
   }
 }
 
