@@ -3,9 +3,11 @@
  * a private temporary file first, so the check pass and the run read the same bytes. Without this,
  * the second pass would read nothing and the run would end "done" with every row unsent.
  */
-import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { createReadStream, createWriteStream, lstatSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { RunBatchError } from '../errors.js';
 
@@ -22,7 +24,7 @@ export async function spoolIfOnceOnly(input: string, label: string, signal?: Abo
   const path = join(dir, 'input');
   const dispose = () => rmSync(dir, { recursive: true, force: true });
   try {
-    await pipeline(createReadStream(input), createWriteStream(path), ...(signal ? [{ signal }] : []));
+    await pipeline(readOnce(input, signal), createWriteStream(path), ...(signal ? [{ signal }] : []));
   } catch (error) {
     dispose();
     if (signal?.aborted)
@@ -30,4 +32,18 @@ export async function spoolIfOnceOnly(input: string, label: string, signal?: Abo
     throw new RunBatchError('INPUT', `${label}: cannot read: ${(error as Error).message}`, { cause: error });
   }
   return { path, dispose };
+}
+
+/**
+ * A named FIFO blocks in open() until a writer comes, and a thread stuck there cannot be
+ * interrupted: not by a signal, not even at exit. So a FIFO is read through `cat`, a child the
+ * signal can end; pipes and devices (/dev/stdin, `<(...)`) are opened directly.
+ */
+function readOnce(input: string, signal?: AbortSignal): Readable {
+  if (!lstatSync(input).isFIFO()) return createReadStream(input);
+  const child = spawn('cat', ['--', input], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const stop = () => child.kill('SIGTERM');
+  signal?.addEventListener('abort', stop, { once: true });
+  child.on('exit', () => signal?.removeEventListener('abort', stop));
+  return child.stdout;
 }

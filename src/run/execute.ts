@@ -117,7 +117,9 @@ function refreshKept(output: Prepared, row: PlannedRow, deps: RunDeps): void {
     const text = recordText(output.layout, fields, row.request.row);
     if (text !== old.toString('utf8')) output.journal.append(row.request.index, text);
   } catch (error) {
-    deps.onWarning?.(`row ${row.request.id}: could not refresh its input columns: ${(error as Error).message}`);
+    deps.onWarning?.(
+      `row ${row.request.id}: could not refresh its input columns: ${(error as Error).message}`,
+    );
   }
 }
 
