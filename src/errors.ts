@@ -1,7 +1,7 @@
 /**
  * The one error class for setup failures (usage, config, input, credentials, lock).
  * Row failures are never thrown: they become records with `status: error`.
- * Each code maps to an exit code from PRODUCT.md, so only the CLI entry point decides how to exit.
+ * Each code maps to an exit code (the README's "Exit codes"), so only the CLI entry point decides how to exit.
  */
 
 import { relative } from 'node:path';

@@ -58,7 +58,7 @@ export interface CallResult {
 
 export type RowStatus = 'ok' | 'error';
 
-/** The fields every results file carries per row, named exactly as in PRODUCT.md > Output. */
+/** The fields every results file carries per row, named exactly as the README's "Output" section lists them. */
 export interface ResultRecord {
   id: string;
   status: RowStatus;

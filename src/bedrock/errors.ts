@@ -1,6 +1,6 @@
 /**
  * Classifies whatever a call threw: the error code and message to record, and whether the pool
- * should retry it (PRODUCT.md > Scheduling lists both sets). Pure, so it is tested table-style.
+ * should retry it (the README's "Retries" section lists both sets). Pure, so it is tested table-style.
  */
 
 export interface CallFailure {

@@ -3,12 +3,17 @@
 import type { Options } from 'yargs';
 import { type EmulatorOptions, startEmulator } from '../emulator/server.js';
 import { RunBatchError } from '../errors.js';
+import { DEFAULTS } from '../job/options.js';
 import { decimal, text, wholeNumber } from '../job/values.js';
 import type { CommandIO } from './io.js';
 
 /** The emulator's flags; values stay raw strings, checked below. */
 export const emulatorOptions: Record<string, Options> = {
-  port: { type: 'string', describe: 'Port to listen on (0 picks a free one)', default: '4010' },
+  port: {
+    type: 'string',
+    describe: 'Port to listen on (0 picks a free one)',
+    default: String(DEFAULTS.emulatorPort),
+  },
   host: { type: 'string', describe: 'Address to listen on', default: '127.0.0.1' },
   rpm: { type: 'string', describe: 'Requests per minute per model (0 = unlimited)', default: '0' },
   tpm: {
@@ -38,7 +43,7 @@ export const emulatorOptions: Record<string, Options> = {
 /** Checks the raw flag values once, with messages that quote what was given. */
 export function emulatorSettings(raw: Record<string, unknown>): EmulatorOptions {
   return {
-    port: wholeNumber('port', raw.port ?? '4010', 0, 65535),
+    port: wholeNumber('port', raw.port ?? String(DEFAULTS.emulatorPort), 0, 65535),
     host: text('host', raw.host ?? '127.0.0.1'),
     rpm: wholeNumber('rpm', raw.rpm ?? '0', 0),
     tpm: wholeNumber('tpm', raw.tpm ?? '0', 0),

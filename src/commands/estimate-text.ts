@@ -1,6 +1,7 @@
 /** How `estimate` prints: lines for people, or JSON with exact figures for scripts. */
 import { dollars, exactUsd } from '../cost/money.js';
 import type { Estimate } from '../plan/estimate.js';
+import { duration } from '../progress/format.js';
 
 const n = (value: number) => value.toLocaleString('en-US');
 
@@ -61,10 +62,7 @@ export function estimateJson(e: Estimate): string {
   )}\n`;
 }
 
-/** 3.1s, 12m 5s, 3h 12m. */
+/** 3.1s, 12m05s, 3h12m: the CLI's one duration format. */
 export function time(seconds: number): string {
-  if (seconds < 60) return `${seconds.toFixed(1)}s`;
-  const s = Math.round(seconds);
-  if (s < 3600) return `${Math.floor(s / 60)}m ${s % 60}s`;
-  return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
+  return duration(seconds, { tenths: true });
 }

@@ -1,5 +1,5 @@
 /** The human-readable run summary. */
-import { relative } from 'node:path';
+import { displayPath } from '../errors.js';
 import type { RunSummary } from '../run/summary.js';
 import { costLines } from './summary-lines.js';
 
@@ -18,15 +18,10 @@ export function formatSummary(summary: RunSummary, cwd: string): string {
   ];
   for (const [code, count] of Object.entries(summary.errorsByCode)) lines.push(`errors    ${count} ${code}`);
   if (summary.stopReason) lines.push(`stopped   ${summary.stopReason}`);
-  lines.push(`results   ${display(summary.output, cwd)}`);
+  lines.push(`results   ${displayPath(summary.output, cwd)}`);
   return `${lines.join('\n')}\n`;
 }
 
 function fmt(n: number): string {
   return n.toLocaleString('en-US');
-}
-
-function display(path: string, cwd: string): string {
-  const rel = relative(cwd, path);
-  return rel.startsWith('..') ? path : rel;
 }

@@ -5,9 +5,9 @@
  * number in one, is an input error naming file and line.
  */
 import { existsSync, statSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
-import { RunBatchError } from '../errors.js';
+import { displayPath, RunBatchError } from '../errors.js';
 import { openSource } from '../input/source.js';
 import { formatFromPath } from '../job/resolve.js';
 import type { Format } from '../job/spec.js';
@@ -65,10 +65,9 @@ export async function expandFiles(patterns: readonly string[], cwd: string): Pro
     }
   }
   return [...new Set(paths)].map((path) => {
-    const rel = relative(cwd, path);
     return {
       path,
-      label: rel.startsWith('..') || rel === '' ? path : rel,
+      label: displayPath(path, cwd),
       format: formatFromPath(path) as Format,
     };
   });

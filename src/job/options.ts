@@ -1,6 +1,6 @@
 /**
  * Every run option, defined once. The CLI builds its yargs options from this table and job files
- * (later) accept the same keys, so a flag and a job-file key can never drift apart.
+ * accept the same keys, so a flag and a job-file key can never drift apart.
  * Values arrive as raw strings (or booleans) and are checked in one place, `resolveSpec`, so every
  * error message can quote exactly what the user typed.
  */
@@ -19,13 +19,35 @@ export interface OptionDef {
   readonly group: 'Input' | 'Model' | 'AWS' | 'Scheduling' | 'Output' | 'Progress and logs';
 }
 
-export const DEFAULT_MODEL = 'global.anthropic.claude-haiku-4-5-20251001-v1:0';
+/**
+ * Every default, once: resolveSpec applies these, --help shows them, and JobSpec's JSDoc points
+ * here. Claude Haiku 4.5 through the global. profile: a current model a new account can call on
+ * demand, from any commercial region, without the regional profiles' 10% premium.
+ */
+export const DEFAULTS = {
+  model: 'global.anthropic.claude-haiku-4-5-20251001-v1:0',
+  promptColumn: 'prompt',
+  maxTokens: 512,
+  region: 'us-east-1',
+  api: 'converse',
+  concurrency: 8,
+  maxAttempts: 8,
+  backoffBaseMs: 250,
+  backoffCapMs: 20_000,
+  requestTimeoutSeconds: 300,
+  gracePeriodSeconds: 30,
+  emulatorPort: 4010,
+} as const;
+
+export const DEFAULT_MODEL = DEFAULTS.model;
+export const APIS = ['converse', 'invoke'] as const;
+export const FORMATS = ['csv', 'jsonl'] as const;
 
 export const RUN_OPTIONS: readonly OptionDef[] = [
   {
     flag: 'input-format',
     type: 'string',
-    choices: ['csv', 'jsonl'],
+    choices: FORMATS,
     group: 'Input',
     describe: 'Input format',
     defaultDescription: 'from the extension',
@@ -35,7 +57,7 @@ export const RUN_OPTIONS: readonly OptionDef[] = [
     type: 'string',
     group: 'Input',
     describe: 'Column holding the prompt',
-    defaultDescription: 'prompt',
+    defaultDescription: DEFAULTS.promptColumn,
   },
   {
     flag: 'template',
@@ -69,7 +91,7 @@ export const RUN_OPTIONS: readonly OptionDef[] = [
     type: 'number',
     group: 'Model',
     describe: 'Most output tokens per call',
-    defaultDescription: '512',
+    defaultDescription: String(DEFAULTS.maxTokens),
   },
   { flag: 'temperature', type: 'number', group: 'Model', describe: 'Sampling temperature, 0 to 1' },
   { flag: 'top-p', type: 'number', group: 'Model', describe: 'Nucleus sampling, 0 to 1' },
@@ -78,10 +100,10 @@ export const RUN_OPTIONS: readonly OptionDef[] = [
   {
     flag: 'api',
     type: 'string',
-    choices: ['converse', 'invoke'],
+    choices: APIS,
     group: 'Model',
     describe: "Converse, or InvokeModel with each family's native body",
-    defaultDescription: 'converse',
+    defaultDescription: DEFAULTS.api,
   },
   {
     flag: 'stream',
@@ -94,7 +116,7 @@ export const RUN_OPTIONS: readonly OptionDef[] = [
     type: 'string',
     group: 'AWS',
     describe: 'AWS region',
-    defaultDescription: 'AWS_REGION, else us-east-1',
+    defaultDescription: `AWS_REGION, else ${DEFAULTS.region}`,
   },
   { flag: 'profile', type: 'string', group: 'AWS', describe: 'AWS shared-config profile' },
   {
@@ -116,7 +138,7 @@ export const RUN_OPTIONS: readonly OptionDef[] = [
     type: 'number',
     group: 'Scheduling',
     describe: 'Most calls in flight at once',
-    defaultDescription: '8',
+    defaultDescription: String(DEFAULTS.concurrency),
   },
   { flag: 'rpm', type: 'number', group: 'Scheduling', describe: 'Requests per minute, spread evenly' },
   {
@@ -137,28 +159,28 @@ export const RUN_OPTIONS: readonly OptionDef[] = [
     type: 'number',
     group: 'Scheduling',
     describe: 'Attempts per row, the first included',
-    defaultDescription: '8',
+    defaultDescription: String(DEFAULTS.maxAttempts),
   },
   {
     flag: 'backoff-base',
     type: 'number',
     group: 'Scheduling',
     describe: 'Backoff base in ms (full jitter: random up to base * 2^(attempt-1))',
-    defaultDescription: '250',
+    defaultDescription: String(DEFAULTS.backoffBaseMs),
   },
   {
     flag: 'backoff-cap',
     type: 'number',
     group: 'Scheduling',
     describe: 'Longest backoff in ms (a retry-after hint may ask for more)',
-    defaultDescription: '20000',
+    defaultDescription: String(DEFAULTS.backoffCapMs),
   },
   {
     flag: 'request-timeout',
     type: 'number',
     group: 'Scheduling',
     describe: 'Seconds one attempt may take, streaming included, before it is aborted and retried',
-    defaultDescription: '300',
+    defaultDescription: String(DEFAULTS.requestTimeoutSeconds),
   },
   {
     flag: 'max-errors',
@@ -178,7 +200,7 @@ export const RUN_OPTIONS: readonly OptionDef[] = [
     group: 'Scheduling',
     describe:
       'Seconds calls in flight may take to finish after SIGINT/SIGTERM (a second SIGINT stops at once)',
-    defaultDescription: '30',
+    defaultDescription: String(DEFAULTS.gracePeriodSeconds),
   },
   {
     flag: 'output',
@@ -191,7 +213,7 @@ export const RUN_OPTIONS: readonly OptionDef[] = [
   {
     flag: 'output-format',
     type: 'string',
-    choices: ['csv', 'jsonl'],
+    choices: FORMATS,
     group: 'Output',
     describe: 'Results format',
     defaultDescription: 'from the extension',

@@ -5,7 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { RunBatchError } from '../errors.js';
-import { DEFAULT_MODEL } from './options.js';
+import { APIS, DEFAULTS, FORMATS } from './options.js';
 import type { Format, JobSpec } from './spec.js';
 import { decimal, fail, oneOf, text, textList, textOrFile, wholeNumber } from './values.js';
 
@@ -16,8 +16,6 @@ export interface ResolveContext {
   cwd: string;
   env: NodeJS.ProcessEnv;
 }
-
-const FORMATS = ['csv', 'jsonl'] as const;
 
 export function formatFromPath(path: string): Format | undefined {
   const ext = extname(path).toLowerCase();
@@ -89,34 +87,45 @@ export function resolveSpec(raw: RawOptions, ctx: ResolveContext): JobSpec {
     inputFormat,
     output,
     outputFormat,
-    promptColumn: given(raw, 'prompt-column') ? text('prompt-column', raw['prompt-column']) : 'prompt',
-    model: given(raw, 'model') ? text('model', raw.model) : DEFAULT_MODEL,
-    maxTokens: given(raw, 'max-tokens') ? wholeNumber('max-tokens', raw['max-tokens'], 1, 1_000_000) : 512,
+    promptColumn: given(raw, 'prompt-column')
+      ? text('prompt-column', raw['prompt-column'])
+      : DEFAULTS.promptColumn,
+    model: given(raw, 'model') ? text('model', raw.model) : DEFAULTS.model,
+    maxTokens: given(raw, 'max-tokens')
+      ? wholeNumber('max-tokens', raw['max-tokens'], 1, 1_000_000)
+      : DEFAULTS.maxTokens,
     stop: given(raw, 'stop') ? textList('stop', raw.stop) : [],
     region: given(raw, 'region')
       ? text('region', raw.region)
-      : ctx.env.AWS_REGION || ctx.env.AWS_DEFAULT_REGION || 'us-east-1',
+      : ctx.env.AWS_REGION || ctx.env.AWS_DEFAULT_REGION || DEFAULTS.region,
     emulate: raw.emulate === true,
-    api: given(raw, 'api') ? oneOf('api', raw.api, ['converse', 'invoke'] as const) : 'converse',
+    api: given(raw, 'api') ? oneOf('api', raw.api, APIS) : DEFAULTS.api,
     stream: raw.stream === true,
-    concurrency: given(raw, 'concurrency') ? wholeNumber('concurrency', raw.concurrency, 1, 10_000) : 8,
+    concurrency: given(raw, 'concurrency')
+      ? wholeNumber('concurrency', raw.concurrency, 1, 10_000)
+      : DEFAULTS.concurrency,
     adaptive: raw.adaptive !== false,
-    maxAttempts: given(raw, 'max-attempts') ? wholeNumber('max-attempts', raw['max-attempts'], 1, 100) : 8,
+    maxAttempts: given(raw, 'max-attempts')
+      ? wholeNumber('max-attempts', raw['max-attempts'], 1, 100)
+      : DEFAULTS.maxAttempts,
     backoffBaseMs: given(raw, 'backoff-base')
       ? wholeNumber('backoff-base', raw['backoff-base'], 0, 600_000)
-      : 250,
+      : DEFAULTS.backoffBaseMs,
     backoffCapMs: given(raw, 'backoff-cap')
       ? wholeNumber('backoff-cap', raw['backoff-cap'], 0, 3_600_000)
-      : 20_000,
+      : DEFAULTS.backoffCapMs,
     requestTimeoutMs:
       1000 *
       (given(raw, 'request-timeout')
         ? decimal('request-timeout', raw['request-timeout'], 0.001, 86_400)
-        : 300),
+        : DEFAULTS.requestTimeoutSeconds),
     fresh: raw.fresh === true,
     keepChanged: raw['keep-changed'] === true,
     graceMs:
-      1000 * (given(raw, 'grace-period') ? decimal('grace-period', raw['grace-period'], 0, 86_400) : 30),
+      1000 *
+      (given(raw, 'grace-period')
+        ? decimal('grace-period', raw['grace-period'], 0, 86_400)
+        : DEFAULTS.gracePeriodSeconds),
     csvSafe: raw['csv-safe'] !== false,
   };
   if (given(raw, 'rpm')) spec.rpm = wholeNumber('rpm', raw.rpm, 1, 100_000_000);

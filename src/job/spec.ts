@@ -1,6 +1,7 @@
 /**
  * The typed, validated job: what runBatch needs, with every default applied.
- * Built once by `resolveSpec` from flags (and later job files); nothing downstream re-validates.
+ * Built once by `resolveSpec` from flags and job files; nothing downstream re-validates. Every
+ * default comes from DEFAULTS in job/options.ts.
  */
 
 export type Format = 'csv' | 'jsonl';
@@ -12,7 +13,7 @@ export interface JobSpec {
   /** Absolute path of the results file. */
   output: string;
   outputFormat: Format;
-  /** Column holding the prompt when no template is given. @default 'prompt' */
+  /** Column holding the prompt when no template is given. @default DEFAULTS.promptColumn (job/options.ts) */
   promptColumn: string;
   /** Mustache template text (already read when given as @file). */
   template?: string;
@@ -20,25 +21,25 @@ export interface JobSpec {
   system?: string;
   /** Id column; when unset, `id` is used if the input has it, else the 1-based row number. */
   idColumn?: string;
-  /** @default 'global.anthropic.claude-haiku-4-5-20251001-v1:0' */
+  /** @default DEFAULTS.model */
   model: string;
-  /** @default 512 */
+  /** @default DEFAULTS.maxTokens */
   maxTokens: number;
   temperature?: number;
   topP?: number;
   topK?: number;
   stop: string[];
-  /** @default process.env.AWS_REGION ?? 'us-east-1' */
+  /** @default process.env.AWS_REGION ?? DEFAULTS.region */
   region: string;
   profile?: string;
   endpoint?: string;
   /** Start the built-in emulator in-process and send every call there. */
   emulate: boolean;
-  /** @default 'converse' */
+  /** @default DEFAULTS.api */
   api: 'converse' | 'invoke';
   /** Use the streaming operations and record first_token_ms. */
   stream: boolean;
-  /** Most calls in flight. @default 8 */
+  /** Most calls in flight. @default DEFAULTS.concurrency */
   concurrency: number;
   /** Requests per minute, spread evenly. */
   rpm?: number;
@@ -46,13 +47,13 @@ export interface JobSpec {
   tpm?: number;
   /** Slow down on throttles, speed up on success. @default true */
   adaptive: boolean;
-  /** Attempts per row, the first included. @default 8 */
+  /** Attempts per row, the first included. @default DEFAULTS.maxAttempts */
   maxAttempts: number;
-  /** @default 250 */
+  /** @default DEFAULTS.backoffBaseMs */
   backoffBaseMs: number;
-  /** @default 20000 */
+  /** @default DEFAULTS.backoffCapMs */
   backoffCapMs: number;
-  /** Per attempt. @default 300000 */
+  /** Per attempt. @default DEFAULTS.requestTimeoutSeconds x 1000 */
   requestTimeoutMs: number;
   /** Stop once this many rows failed. */
   maxErrors?: number;
@@ -62,7 +63,7 @@ export interface JobSpec {
   keepChanged: boolean;
   /** Budget in USD: no row is admitted whose worst case would take the spend past it. */
   maxCost?: number;
-  /** How long calls in flight may take to finish after a stop signal. @default 30000 */
+  /** How long calls in flight may take to finish after a stop signal. @default DEFAULTS.gracePeriodSeconds x 1000 */
   graceMs: number;
   /** Absolute path of a pricing file laid over the shipped table (`--pricing`). */
   pricing?: string;

@@ -75,9 +75,13 @@ export function plainLine(p: Progress, r: Rates, now: number): string {
   return `${isoSeconds(now)} progress ${percent(r)} | ${statsText(p, r)}\n`;
 }
 
-/** `42s`, `3m05s`, `2h07m`; `--` when unknown. */
-export function duration(seconds: number | null): string {
+/**
+ * `42s`, `3m05s`, `2h07m`; `--` when unknown. The one duration format of the CLI (progress, ETA,
+ * summaries, estimates); `tenths` shows short ones as `6.3s`.
+ */
+export function duration(seconds: number | null, options: { tenths?: boolean } = {}): string {
   if (seconds === null || !Number.isFinite(seconds)) return '--';
+  if (options.tenths && seconds < 60) return `${seconds.toFixed(1)}s`;
   const s = Math.ceil(seconds);
   if (s < 60) return `${s}s`;
   if (s < 3600) return `${Math.floor(s / 60)}m${pad(s % 60)}s`;

@@ -64,8 +64,8 @@ describe('run-batch estimate', () => {
     expect(result.stdout).toContain('input     1,105 tokens (local estimate');
     expect(result.stdout).toContain('output    0 to 12,800 tokens');
     expect(result.stdout).toMatch(/^cost {6}\$0\.0011 to \$0\.0651 \(prices as of \d{4}-\d\d-\d\d\)$/m);
-    // 25 rows at 10 a minute: 2m 30s, longer than 25 x 1 s / 4 at once.
-    expect(result.stdout).toMatch(/^duration {2}at least 2m 30s, bound by rpm: 25 rows \/ 10 a minute/m);
+    // 25 rows at 10 a minute: 2m30s, longer than 25 x 1 s / 4 at once.
+    expect(result.stdout).toMatch(/^duration {2}at least 2m30s, bound by rpm: 25 rows \/ 10 a minute/m);
     expect(result.stdout).toContain('concurrency: 25 rows x 1,000 ms a call / 4 at once = 6.3s');
   });
 

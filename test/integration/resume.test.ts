@@ -210,9 +210,12 @@ describe('signals', () => {
     const dir = workdir();
     const input = makeInput(dir, 100, '[[emulator:latency=3000]]');
     const child = start(dir, [input, '-c', '4']);
+    let stderr = '';
+    child.stderr?.on('data', (chunk) => (stderr += String(chunk)));
     await waitFor(() => used.emulator.stats().inFlight === 4);
     child.kill('SIGINT');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The second comes once the first was heard (its warning is printed), not after a fixed wait.
+    await waitFor(() => stderr.includes('finishing the calls in flight'));
     child.kill('SIGINT');
     expect(await exited(child)).toBe(3);
     expect(used.emulator.stats().ok).toBe(0);
