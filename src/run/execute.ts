@@ -5,6 +5,7 @@
 import { statSync } from 'node:fs';
 import { Pricer } from '../cost/cost.js';
 import { loadPriceTable } from '../cost/load.js';
+import type { PriceTable } from '../cost/table.js';
 import { Budget } from '../engines/budget.js';
 import { Stopper } from '../engines/stopper.js';
 import { displayPath, ExitCode, RunBatchError } from '../errors.js';
@@ -47,19 +48,8 @@ export async function execute(spec: JobSpec, deps: RunDeps, startedAt: Date): Pr
     tally.changed = output.changed;
     const engine = await openEngine(spec, deps, plan, stopper);
     try {
-      const sink = resultSink({
-        layout: output.layout,
-        journal: output.journal,
-        pricer: new Pricer(prices, deps.onWarning),
-        redact: redactor(deps.env ?? process.env),
-        tally,
-        guard: new FailureGuard(spec.maxErrors, spec.concurrency),
-        stopper,
-        streaming: spec.stream,
-        onFinished: () => deps.onProgress?.(tally.progress(plan.rowCount, engine.stats)),
-        ...(deps.onWarning ? { onWarning: deps.onWarning } : {}),
-        ...(deps.onUnwritten ? { onUnwritten: deps.onUnwritten } : {}),
-      });
+      const onFinished = () => deps.onProgress?.(tally.progress(plan.rowCount, engine.stats));
+      const sink = sinkFor(spec, deps, { output, prices, tally, stopper, onFinished });
       const budget = spec.maxCost === undefined ? undefined : new Budget(spec.maxCost, prices);
       const rows = rowsToDo(plan, output.done, stopper, (row) => refreshKept(output, row, deps));
       await engine.run({ rows, sink, stopper, ...(budget ? { budget } : {}) });
@@ -81,6 +71,26 @@ export async function execute(spec: JobSpec, deps: RunDeps, startedAt: Date): Pr
     unlisten();
     stopper.dispose();
   }
+}
+
+function sinkFor(
+  spec: JobSpec,
+  deps: RunDeps,
+  parts: { output: Prepared; prices: PriceTable; tally: Tally; stopper: Stopper; onFinished: () => void },
+) {
+  return resultSink({
+    layout: parts.output.layout,
+    journal: parts.output.journal,
+    pricer: new Pricer(parts.prices, deps.onWarning),
+    redact: redactor(deps.env ?? process.env),
+    tally: parts.tally,
+    guard: new FailureGuard(spec.maxErrors, spec.concurrency),
+    stopper: parts.stopper,
+    streaming: spec.stream,
+    onFinished: parts.onFinished,
+    ...(deps.onWarning ? { onWarning: deps.onWarning } : {}),
+    ...(deps.onUnwritten ? { onUnwritten: deps.onUnwritten } : {}),
+  });
 }
 
 /**
