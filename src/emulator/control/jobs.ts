@@ -81,6 +81,7 @@ export class JobRegistry {
       inputTokenCount: 0,
       outputTokenCount: 0,
       fingerprint,
+      history: ['Submitted'],
     };
     this.jobs.set(id, job);
     this.created++;
