@@ -13,7 +13,7 @@ import type { Arrivals } from '../directives.js';
 import type { ObjectStore } from '../s3/store.js';
 import { type InputFile, JobFailure, readInput, type ScriptedEnding, writeOutput } from './files.js';
 import { ACTIVE, type Job, type JobStatus, setStatus } from './job.js';
-import { answerRecord } from './records.js';
+import { answerRecord, outputLine } from './records.js';
 
 export interface ExecutorSettings {
   stepMs: number;
@@ -166,17 +166,16 @@ export class Executor {
     const files = work.files ?? [];
     const model = resolveModel(job.baseModelId);
     if (!model) throw new Error(`model ${job.baseModelId} is not in the catalogue`);
-    for (let n = 0; n < count; n++) {
+    for (let left = count; left > 0; ) {
       const file = files[work.file];
       if (!file) return;
-      const record = file.records[work.index];
+      const record = file.records[work.index++];
       if (!record) {
         work.file++;
         work.index = 0;
-        n--;
         continue;
       }
-      work.index++;
+      left--;
       const answer = answerRecord(
         job.modelInvocationType,
         model,
@@ -184,11 +183,9 @@ export class Executor {
         this.arrivals,
         record.recordId,
       );
-      const line: Record<string, unknown> = { recordId: record.recordId, modelInput: record.modelInput };
       job.processedRecordCount++;
       this.totals.records++;
       if (answer.ok) {
-        line.modelOutput = answer.modelOutput;
         job.successRecordCount++;
         job.inputTokenCount += answer.inputTokens;
         job.outputTokenCount += answer.outputTokens;
@@ -196,11 +193,10 @@ export class Executor {
         this.totals.inputTokens += answer.inputTokens;
         this.totals.outputTokens += answer.outputTokens;
       } else {
-        line.error = answer.error;
         job.errorRecordCount++;
         this.totals.failed++;
       }
-      work.lines[work.file]?.push(JSON.stringify(line));
+      work.lines[work.file]?.push(outputLine(record, answer));
     }
     job.lastModifiedTime = new Date();
   }
