@@ -9,6 +9,7 @@ import { resolveModel } from '../../src/emulator/catalogue.js';
 import { checkCreate } from '../../src/emulator/control/create.js';
 import { ControlError } from '../../src/emulator/control/errors.js';
 import { Executor } from '../../src/emulator/control/executor.js';
+import { JobFailure, readInput } from '../../src/emulator/control/files.js';
 import { ACTIVE, type Job } from '../../src/emulator/control/job.js';
 import { JobRegistry } from '../../src/emulator/control/jobs.js';
 import { answerRecord } from '../../src/emulator/control/records.js';
@@ -383,5 +384,34 @@ describe('batchEmulatorSettings', () => {
     [{ 's3-bucket': 'Bad_Bucket' }, '--s3-bucket must be a valid S3 bucket name, got "Bad_Bucket"'],
   ])('refuses %j', (raw, message) => {
     expect(() => batchEmulatorSettings(raw)).toThrow(message);
+  });
+});
+
+describe('readInput', () => {
+  const line = (id?: string) =>
+    JSON.stringify({ ...(id ? { recordId: id } : {}), modelInput: { messages: [] } });
+  const store = new MemoryStore(['bkt']);
+  void store.put('bkt', 'runs/a.jsonl', Buffer.from(`${line('a1')}\n\n${line()}\r\n`));
+  void store.put('bkt', 'runs/sub/b.jsonl', Buffer.from(line('b1')));
+  void store.put('bkt', 'runs/readme.md', Buffer.from('not input'));
+  void store.put('bkt', 'runs-other/c.jsonl', Buffer.from(line('c1')));
+
+  it.each([
+    ['a prefix with a slash', 's3://bkt/runs/', ['a.jsonl', 'sub/b.jsonl']],
+    ['a prefix without one', 's3://bkt/runs', ['a.jsonl', 'sub/b.jsonl']],
+    ['one object', 's3://bkt/runs/sub/b.jsonl', ['b.jsonl']],
+  ])('reads the .jsonl files of %s', async (_case, uri, names) => {
+    const { files } = await readInput(store, uri);
+    expect(files.map((f) => f.name)).toEqual(names);
+  });
+
+  it('skips blank lines and gives a record without an id one of 11 characters', async () => {
+    const { files } = await readInput(store, 's3://bkt/runs/a.jsonl');
+    expect(files[0]?.records.map((r) => r.recordId)).toEqual(['a1', 'RECORD00001']);
+  });
+
+  it('fails on a missing bucket, naming the URI', async () => {
+    await expect(readInput(store, 's3://nope/runs/')).rejects.toThrow(JobFailure);
+    await expect(readInput(store, 's3://nope/runs/')).rejects.toThrow('could not read s3://nope/runs/');
   });
 });
