@@ -10,6 +10,7 @@ import {
   CreateBucketCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
+  DeleteObjectsCommand,
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
@@ -125,6 +126,22 @@ describe.each(['emulator', 'moto'] as const)('S3 (%s)', (which) => {
     const small = Readable.from([Buffer.from('one part')]);
     await new Upload({ client: s3, params: { Bucket: bucket, Key: 'small.txt', Body: small } }).done();
     expect(await getText(s3, bucket, 'small.txt')).toBe('one part');
+  });
+
+  it('deletes many keys at once', async () => {
+    const s3 = client();
+    const bucket = await freshBucket(s3);
+    for (const key of ['a.jsonl', 'b & c.jsonl', 'keep.jsonl'])
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: key }));
+    const deleted = await s3.send(
+      new DeleteObjectsCommand({
+        Bucket: bucket,
+        Delete: { Objects: [{ Key: 'a.jsonl' }, { Key: 'b & c.jsonl' }] },
+      }),
+    );
+    expect(deleted.Deleted?.map((d) => d.Key).sort()).toEqual(['a.jsonl', 'b & c.jsonl']);
+    const left = await s3.send(new ListObjectsV2Command({ Bucket: bucket }));
+    expect(left.Contents?.map((c) => c.Key)).toEqual(['keep.jsonl']);
   });
 
   it('lists with prefix, delimiter and continuation tokens', async () => {

@@ -1,14 +1,16 @@
 /**
  * The emulator's S3 API, path-style (`/bucket/key`), over the in-memory store: buckets (Create,
- * Head, Delete, ListBuckets), objects (Put, Get with Range, Head, Delete, ListObjectsV2) and
- * multipart uploads (Create, UploadPart, Complete, Abort) as `@aws-sdk/lib-storage` drives them.
+ * Head, Delete, ListBuckets), objects (Put, Get with Range, Head, Delete, DeleteObjects,
+ * ListObjectsV2) and multipart uploads (Create, UploadPart, Complete, Abort) as
+ * `@aws-sdk/lib-storage` drives them.
  */
 import type { Request, Response } from '../http.js';
 import { header } from '../http.js';
 import { readS3Body } from './chunked.js';
+import { parseDelete, parseParts } from './documents.js';
 import { listObjectsV2 } from './list.js';
 import { type MemoryStore, type StoredObject, StoreError } from './store.js';
-import { document, elements, newRequestId, S3Error, send, sendS3Error, unescapeXml } from './xml.js';
+import { document, elements, newRequestId, S3Error, send, sendS3Error } from './xml.js';
 
 interface Reply {
   status: number;
@@ -50,7 +52,7 @@ export async function handleS3(
     }
     const answer =
       key === ''
-        ? bucketOperation(method, bucket, query, store)
+        ? bucketOperation(method, bucket, query, body, store)
         : objectOperation(req, method, bucket, key, query, body, store);
     return send(res, answer.status, requestId, answer.body, answer.headers);
   } catch (error) {
@@ -59,7 +61,13 @@ export async function handleS3(
   }
 }
 
-function bucketOperation(method: string, bucket: string, query: URLSearchParams, store: MemoryStore): Reply {
+function bucketOperation(
+  method: string,
+  bucket: string,
+  query: URLSearchParams,
+  body: Buffer,
+  store: MemoryStore,
+): Reply {
   if (method === 'PUT') {
     if (!BUCKET_NAME.test(bucket)) throw new S3Error('InvalidBucketName', { BucketName: bucket });
     if (!store.createBucket(bucket)) throw new S3Error('BucketAlreadyOwnedByYou', { BucketName: bucket });
@@ -77,6 +85,12 @@ function bucketOperation(method: string, bucket: string, query: URLSearchParams,
       200,
       '<?xml version="1.0" encoding="UTF-8"?>\n<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/"/>',
     );
+  if (method === 'POST' && query.has('delete')) {
+    const { keys, quiet } = parseDelete(body);
+    for (const key of keys) store.delete(bucket, key);
+    const deleted = quiet ? [] : keys.map((key) => `<Deleted>${elements([['Key', key]])}</Deleted>`);
+    return reply(200, document('DeleteResult', deleted.join('')));
+  }
   if (method === 'GET' && query.get('list-type') === '2')
     return reply(200, listObjectsV2(store, bucket, query));
   throw new S3Error(
@@ -180,22 +194,6 @@ function byteRange(range: string, size: number): [number, number] | undefined {
   if (start >= size || start > end)
     throw new S3Error('InvalidRange', { RangeRequested: range, ActualObjectSize: String(size) });
   return [start, end];
-}
-
-/**
- * CompleteMultipartUpload's body: `<Part><PartNumber>n</PartNumber><ETag>"..."</ETag>...</Part>`.
- * A regex over this one flat document is enough; other members (checksums) are ignored.
- */
-function parseParts(body: Buffer): Array<{ partNumber: number; etag: string }> {
-  const text = body.toString('utf8');
-  if (!/<CompleteMultipartUpload[\s>]/.test(text)) throw new S3Error('MalformedXML');
-  const parts = [...text.matchAll(/<Part>([\s\S]*?)<\/Part>/g)].map(([, inner = '']) => ({
-    partNumber: Number(/<PartNumber>\s*(\d+)\s*<\/PartNumber>/.exec(inner)?.[1]),
-    etag: unescapeXml(/<ETag>([\s\S]*?)<\/ETag>/.exec(inner)?.[1] ?? ''),
-  }));
-  if (parts.length === 0 || parts.some((part) => !Number.isInteger(part.partNumber) || part.etag === ''))
-    throw new S3Error('MalformedXML');
-  return parts;
 }
 
 function contentType(req: Request): string {
