@@ -161,8 +161,8 @@ describe('durationBound', () => {
 
   it.each([
     [3.125, '3.1s'],
-    [166.86, '2m 47s'],
-    [7322, '2h 2m'],
+    [166.86, '2m47s'],
+    [7322, '2h02m'],
   ])('prints %f seconds as %s', (seconds, text) => {
     expect(time(seconds)).toBe(text);
   });
