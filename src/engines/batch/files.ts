@@ -89,8 +89,13 @@ function* lines(records: readonly BatchRecord[]): Generator<Buffer> {
   if (pending.length > 0) yield Buffer.from(pending.join(''));
 }
 
-/** Every key under a prefix (ListObjectsV2 pages through 1,000 at a time). */
-export async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
+/** Every key under a prefix, page by page (S3 gives at most 1,000 a page). */
+export async function listKeys(
+  s3: S3Client,
+  bucket: string,
+  prefix: string,
+  pageSize?: number,
+): Promise<string[]> {
   const keys: string[] = [];
   let token: string | undefined;
   do {
