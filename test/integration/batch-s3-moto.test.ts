@@ -62,7 +62,16 @@ describe('uploads against moto', () => {
       const keys = Array.from({ length: 25 }, (_, i) => `k/${String(i).padStart(2, '0')}`);
       await Promise.all(keys.map((Key) => s3.send(new PutObjectCommand({ Bucket: 'many', Key, Body: 'x' }))));
       await s3.send(new PutObjectCommand({ Bucket: 'many', Key: 'other/x', Body: 'x' }));
+      let pages = 0;
+      s3.middlewareStack.add(
+        (next, context) => (args) => {
+          if (context.commandName === 'ListObjectsV2Command') pages += 1;
+          return next(args);
+        },
+        { step: 'initialize', name: 'countPages' },
+      );
       expect(await listKeys(s3, 'many', 'k/', 10)).toEqual(keys);
+      expect(pages).toBe(3);
     } finally {
       destroy();
     }

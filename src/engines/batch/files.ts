@@ -103,6 +103,7 @@ export async function listKeys(
       new ListObjectsV2Command({
         Bucket: bucket,
         Prefix: prefix,
+        ...(pageSize === undefined ? {} : { MaxKeys: pageSize }),
         ...(token ? { ContinuationToken: token } : {}),
       }),
     );
