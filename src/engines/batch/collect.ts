@@ -32,6 +32,8 @@ export async function collectJob(
   const outcomes = new Map<number, BatchOutcome>();
   if (!READABLE.has(job.status) || job.arn === undefined) {
     const why = job.message ? `: ${job.message}` : '';
+    const code =
+      job.arn === undefined && job.status === 'Failed' ? BatchCode.NotCreated : jobEndCode(job.status);
     for (const index of rows) {
       if (!want(index)) continue;
       outcomes.set(

@@ -173,7 +173,8 @@ function progressOf(state: BatchState): JobProgress[] {
     name: job.name,
     model: job.model,
     status: job.status,
-    records: job.total ?? job.records,
+    // Bedrock's totalRecordCount is 0 until the job is validated; the plan's count is known from the start.
+    records: job.records,
     processed: job.processed ?? 0,
     ...(job.message ? { message: job.message } : {}),
   }));
