@@ -38,12 +38,7 @@ export async function collectJob(
       if (!want(index)) continue;
       outcomes.set(
         index,
-        failed(
-          jobEndCode(job.status),
-          `batch job ${job.name} ended ${job.status}${why}`,
-          finishedAt,
-          job.arn,
-        ),
+        failed(code, `batch job ${job.name} ended ${job.status}${why}`, finishedAt, job.arn),
       );
     }
     return outcomes;
