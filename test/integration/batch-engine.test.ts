@@ -27,9 +27,12 @@ describe('batch engine against the emulator', () => {
     );
     const output = tempOutput();
     const seen: string[] = [];
+    const warnings: string[] = [];
     const result = await runEngine(rows, testSettings(output, BUCKET), endpoints(), {
       onProgress: (progress) => seen.push(...progress.map((j) => j.status)),
+      onWarning: (w) => warnings.push(w),
     });
+    expect(warnings).toEqual([]); // the manifest agrees with the records read
     expect(result).toMatchObject({ pending: 0, jobs: [] });
     expect(result.stopReason).toBeUndefined();
     expect(result.finished).toHaveLength(120);
@@ -165,6 +168,43 @@ describe('batch engine against the emulator', () => {
     ]);
     expect(result.finished).toHaveLength(103);
     expect(jobs()).toBe(1);
+  });
+});
+
+describe('handing rows on', () => {
+  it('a job is marked collected only after onFinished took its rows', async () => {
+    const rows = batchRows(100);
+    const output = tempOutput();
+    const failing = runEngine(rows, testSettings(output, BUCKET), endpoints(), {
+      onFinished: () => {
+        throw new Error('disk full');
+      },
+    });
+    await expect(failing).rejects.toThrow('disk full');
+    expect(readJson(statePath(output)).jobs[0]).toMatchObject({ status: 'Completed', collected: false });
+    const taken: number[] = [];
+    const again = await runEngine(rows, testSettings(output, BUCKET), endpoints(), {
+      onFinished: (finished) => {
+        taken.push(...finished.map((f) => f.row.index));
+      },
+    });
+    expect(taken).toHaveLength(100);
+    expect(again.finished).toHaveLength(100);
+    expect(readJson(statePath(output)).jobs[0]?.collected).toBe(true);
+    expect(jobs()).toBe(1);
+  });
+
+  it('rows of a collected job that are still not done go in a new job on the next call', async () => {
+    const rows = batchRows(100);
+    const output = tempOutput();
+    await runEngine(rows, testSettings(output, BUCKET), endpoints());
+    const again = await runEngine(rows, testSettings(output, BUCKET), endpoints());
+    expect(again.finished).toHaveLength(100);
+    expect(jobs()).toBe(2);
+    for (const row of rows) row.done = true;
+    const none = await runEngine(rows, testSettings(output, BUCKET), endpoints());
+    expect(none).toMatchObject({ finished: [], pending: 0 });
+    expect(jobs()).toBe(2);
   });
 });
 
