@@ -3,7 +3,7 @@
 import type { Options } from 'yargs';
 import { type EmulatorOptions, startEmulator } from '../emulator/server.js';
 import { RunBatchError } from '../errors.js';
-import { decimal, text, wholeNumber } from '../job/values.js';
+import { decimal, fail, text, textList, wholeNumber } from '../job/values.js';
 import type { CommandIO } from './io.js';
 
 /** The emulator's flags; values stay raw strings, checked below. */
@@ -33,7 +33,49 @@ export const emulatorOptions: Record<string, Options> = {
     default: '0',
   },
   seed: { type: 'string', describe: 'Seed of the random fault sequence', default: '1' },
+  ...batchOptions(),
 };
+
+/** Batch Inference (control plane and S3) flags; apart so the runtime's stay as they were. */
+function batchOptions(): Record<string, Options> {
+  return {
+    'batch-step-ms': {
+      type: 'string',
+      describe: 'Pause between two steps of a batch job (a status change, or a slice of records)',
+      default: '20',
+    },
+    'batch-min-records': { type: 'string', describe: 'Fewest records a batch job takes', default: '100' },
+    'batch-jobs-in-flight': {
+      type: 'string',
+      describe: 'Submitted + in-progress batch jobs per model before ServiceQuotaExceededException',
+      default: '20',
+    },
+    's3-bucket': {
+      type: 'string',
+      array: true,
+      describe: 'A bucket the emulator S3 has from the start (repeatable)',
+    },
+    's3-endpoint': { type: 'string', describe: 'An external S3 (e.g. moto) for batch job input and output' },
+  };
+}
+
+/** The batch flags checked, as EmulatorOptions members. */
+export function batchEmulatorSettings(raw: Record<string, unknown>): EmulatorOptions {
+  const endpoint = raw['s3-endpoint'];
+  if (endpoint !== undefined && !/^https?:\/\/[^/\s]+/.test(String(endpoint)))
+    fail('s3-endpoint', 'an http:// or https:// URL', endpoint);
+  const buckets = raw['s3-bucket'] === undefined ? [] : textList('s3-bucket', raw['s3-bucket']);
+  for (const bucket of buckets)
+    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket))
+      fail('s3-bucket', 'a valid S3 bucket name', bucket);
+  return {
+    batchStepMs: wholeNumber('batch-step-ms', raw['batch-step-ms'] ?? '20', 0),
+    batchMinRecords: wholeNumber('batch-min-records', raw['batch-min-records'] ?? '100', 1),
+    batchJobsInFlight: wholeNumber('batch-jobs-in-flight', raw['batch-jobs-in-flight'] ?? '20', 1),
+    s3Buckets: buckets,
+    ...(endpoint === undefined ? {} : { s3Endpoint: String(endpoint) }),
+  };
+}
 
 /** Checks the raw flag values once, with messages that quote what was given. */
 export function emulatorSettings(raw: Record<string, unknown>): EmulatorOptions {
@@ -52,7 +94,8 @@ export function emulatorSettings(raw: Record<string, unknown>): EmulatorOptions 
 
 export async function emulatorCommand(raw: Record<string, unknown>, io: CommandIO): Promise<number> {
   const settings = emulatorSettings(raw);
-  const emulator = await startEmulator(settings).catch((error: NodeJS.ErrnoException) => {
+  const batch = batchEmulatorSettings(raw);
+  const emulator = await startEmulator({ ...settings, ...batch }).catch((error: NodeJS.ErrnoException) => {
     // A port in use or an address not on this machine is the user's to fix, not a crash.
     if (error.code === 'EADDRINUSE' || error.code === 'EADDRNOTAVAIL' || error.code === 'EACCES') {
       throw new RunBatchError(
@@ -69,6 +112,9 @@ export async function emulatorCommand(raw: Record<string, unknown>, io: CommandI
       `${settings.msPerToken} ms/token; fail rate ${settings.failRate} (seed ${settings.seed})\n`,
   );
   io.stdout(`export AWS_ENDPOINT_URL_BEDROCK_RUNTIME=${emulator.url}\n`);
+  // The batch control plane and S3 answer on the same port.
+  io.stdout(`export AWS_ENDPOINT_URL_BEDROCK=${emulator.url}\n`);
+  io.stdout(`export AWS_ENDPOINT_URL_S3=${batch.s3Endpoint ?? emulator.url}\n`);
   await new Promise<void>((resolve) => io.onSignal(() => resolve()));
   await emulator.close();
   return 0;

@@ -9,6 +9,7 @@ import { setMaxListeners } from 'node:events';
 import { createServer as createHttp1Server } from 'node:http';
 import { createServer as createHttp2Server } from 'node:http2';
 import { type AddressInfo, createServer as createTcpServer, type Socket } from 'node:net';
+import { type BatchOptions, type BatchPlane, type BatchStats, createBatchPlane } from './control/plane.js';
 import { Arrivals } from './directives.js';
 import { EmulatedError } from './exceptions.js';
 import { Faults } from './faults.js';
@@ -19,7 +20,8 @@ import { Quotas } from './quotas.js';
 import { Stats, type StatsSnapshot } from './stats.js';
 import { sniff } from './transport.js';
 
-export interface EmulatorOptions {
+/** The runtime's options, and the batch control plane's and S3's (control/plane.ts). */
+export interface EmulatorOptions extends BatchOptions {
   /** @default 4010; 0 picks a free port */
   port?: number;
   /** @default '127.0.0.1' */
@@ -43,7 +45,8 @@ export interface EmulatorOptions {
 export interface Emulator {
   readonly url: string;
   readonly port: number;
-  stats(): StatsSnapshot;
+  /** The runtime's counters, and the batch control plane's under `batch`. */
+  stats(): StatsSnapshot & { batch: BatchStats };
   /** Clears the counters only. */
   resetStats(): void;
   /** Clears everything a test could leave behind: counters, directive counts, quota buckets, fault sequence. */
@@ -72,14 +75,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     faults: new Faults(options.failRate ?? 0, options.seed ?? 1),
     closing: closing.signal,
   };
+  const batch = createBatchPlane(options, { arrivals: served.arrivals, seed: options.seed ?? 1 });
   const reset = () => {
+    batch.reset();
     served.stats.reset();
     served.arrivals.reset();
     served.quotas.reset();
     served.faults.reset();
   };
   const handler = (req: Request, res: Response) => {
-    route(req, res, served, reset).catch(() => {
+    route(req, res, served, reset, batch).catch(() => {
       if (!res.headersSent) sendError(res, new EmulatedError('InternalServerException'), randomUUID());
       else res.destroy();
     });
@@ -102,27 +107,42 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
-    stats: () => served.stats.snapshot(),
-    resetStats: () => served.stats.reset(),
+    stats: () => ({ ...served.stats.snapshot(), batch: batch.stats() }),
+    resetStats: () => {
+      served.stats.reset();
+      batch.resetStats();
+    },
     reset,
     close: () =>
       new Promise<void>((resolve) => {
         closing.abort();
+        batch.close();
         for (const socket of sockets) socket.destroy();
         tcp.close(() => resolve());
       }),
   };
 }
 
-async function route(req: Request, res: Response, served: Served, reset: () => void): Promise<void> {
-  const path = (req.url ?? '/').split('?')[0] ?? '/';
+async function route(
+  req: Request,
+  res: Response,
+  served: Served,
+  reset: () => void,
+  batch: BatchPlane,
+): Promise<void> {
+  const url = req.url ?? '/';
+  const mark = url.indexOf('?');
+  const path = mark < 0 ? url : url.slice(0, mark);
+  const search = mark < 0 ? '' : url.slice(mark + 1);
   if (path === '/__emulator/stats' && req.method === 'GET')
-    return sendJson(res, 200, served.stats.snapshot(), randomUUID());
+    return sendJson(res, 200, { ...served.stats.snapshot(), batch: batch.stats() }, randomUUID());
   if (path === '/__emulator/reset' && req.method === 'POST') {
     await readBody(req).catch(() => undefined);
     reset();
     return sendJson(res, 200, { reset: true }, randomUUID());
   }
+  // Batch Inference: the control plane's paths and S3 requests, before the runtime's routes.
+  if (await batch.route(req, res, path, new URLSearchParams(search))) return;
   const match = ROUTE.exec(path);
   if (!match || req.method !== 'POST') {
     await readBody(req).catch(() => undefined);

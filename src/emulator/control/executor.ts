@@ -1,0 +1,205 @@
+/**
+ * Moves jobs through Bedrock's statuses, one step every `stepMs`: Submitted -> Validating (the
+ * input is read and checked: record format, minimum and maximum record counts) -> Scheduled ->
+ * InProgress (a slice of records answered per step, counts updated) -> Completed, with the output
+ * and manifest written. Stopping -> Stopped writes what was answered so far; a job still
+ * Scheduled past its timeout is Expired, one still InProgress is PartiallyCompleted.
+ * Per-record errors do not fail a job: Bedrock reports it Completed with errorRecordCount.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { resolveModel } from '../catalogue.js';
+import type { Arrivals } from '../directives.js';
+import type { ObjectStore } from '../s3/store.js';
+import { type InputFile, JobFailure, readInput, writeOutput } from './files.js';
+import { ACTIVE, type Job, type JobStatus, setStatus } from './job.js';
+import { answerRecord } from './records.js';
+
+export interface ExecutorSettings {
+  stepMs: number;
+  recordsPerStep: number;
+  minRecords: number;
+  maxRecords: number;
+  seed: number;
+}
+
+export interface RecordCounters {
+  records: number;
+  succeeded: number;
+  failed: number;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+interface Work {
+  files?: InputFile[];
+  /** Output lines per file, in input order. */
+  lines: string[][];
+  file: number;
+  index: number;
+}
+
+const zero = (): RecordCounters => ({ records: 0, succeeded: 0, failed: 0, inputTokens: 0, outputTokens: 0 });
+
+export class Executor {
+  private controller = new AbortController();
+  private totals = zero();
+
+  constructor(
+    private readonly settings: ExecutorSettings,
+    private readonly store: ObjectStore,
+    private readonly arrivals: Arrivals,
+  ) {}
+
+  start(job: Job): void {
+    void this.run(job, this.controller.signal);
+  }
+
+  counters(): RecordCounters {
+    return { ...this.totals };
+  }
+
+  resetCounters(): void {
+    this.totals = zero();
+  }
+
+  /** Abandons every job where it stands (their records go unanswered). */
+  reset(): void {
+    this.controller.abort();
+    this.controller = new AbortController();
+  }
+
+  private async run(job: Job, signal: AbortSignal): Promise<void> {
+    const work: Work = { lines: [], file: 0, index: 0 };
+    try {
+      while (ACTIVE.has(job.status)) {
+        await sleep(this.settings.stepMs, undefined, { signal });
+        await this.step(job, work);
+      }
+    } catch (error) {
+      if (signal.aborted) return;
+      setStatus(job, 'Failed', `Internal error: ${(error as Error).message}`);
+    }
+  }
+
+  private async step(job: Job, work: Work): Promise<void> {
+    const expired = Date.now() > job.jobExpirationTime.getTime();
+    switch (job.status) {
+      case 'Stopping':
+        return this.finish(job, work, 'Stopped');
+      case 'Submitted':
+        return setStatus(job, 'Validating');
+      case 'Validating':
+        return this.validate(job, work);
+      case 'Scheduled':
+        if (expired)
+          return setStatus(
+            job,
+            'Expired',
+            `The job did not start within its timeout of ${job.timeoutDurationInHours} hours.`,
+          );
+        return setStatus(job, 'InProgress');
+      case 'InProgress':
+        if (expired)
+          return this.finish(
+            job,
+            work,
+            'PartiallyCompleted',
+            `Not all records could be processed within the timeout of ${job.timeoutDurationInHours} hours.`,
+          );
+        this.answerSlice(job, work);
+        if (job.processedRecordCount === job.totalRecordCount) return this.finish(job, work, 'Completed');
+        return;
+      default:
+        return;
+    }
+  }
+
+  private async validate(job: Job, work: Work): Promise<void> {
+    let files: InputFile[];
+    try {
+      files = await readInput(this.store, job.inputDataConfig.s3InputDataConfig.s3Uri);
+    } catch (error) {
+      if (!(error instanceof JobFailure)) throw error;
+      if (job.status === 'Validating') setStatus(job, 'Failed', error.message);
+      return;
+    }
+    // A Stop that arrived while the input was read wins.
+    if (job.status !== 'Validating') return;
+    const { minRecords, maxRecords } = this.settings;
+    const total = files.reduce((sum, file) => sum + file.records.length, 0);
+    const crowded = files.find((file) => file.records.length > maxRecords);
+    if (total < minRecords)
+      return setStatus(
+        job,
+        'Failed',
+        `Validation failed: the job has ${total} records, fewer than the minimum of ${minRecords} records per batch inference job for ${job.baseModelId}.`,
+      );
+    if (total > maxRecords || crowded)
+      return setStatus(
+        job,
+        'Failed',
+        `Validation failed: the job has ${total} records${crowded ? ` (${crowded.records.length} in ${crowded.name})` : ''}, more than the maximum of ${maxRecords} records per batch inference job and per input file.`,
+      );
+    work.files = files;
+    work.lines = files.map(() => []);
+    job.totalRecordCount = total;
+    setStatus(job, 'Scheduled');
+  }
+
+  private answerSlice(job: Job, work: Work): void {
+    const files = work.files ?? [];
+    const model = resolveModel(job.baseModelId);
+    if (!model) throw new Error(`model ${job.baseModelId} is not in the catalogue`);
+    for (let n = 0; n < this.settings.recordsPerStep; n++) {
+      const file = files[work.file];
+      if (!file) return;
+      const record = file.records[work.index];
+      if (!record) {
+        work.file++;
+        work.index = 0;
+        n--;
+        continue;
+      }
+      work.index++;
+      const answer = answerRecord(
+        job.modelInvocationType,
+        model,
+        record.modelInput,
+        this.arrivals,
+        record.recordId,
+      );
+      const line: Record<string, unknown> = { recordId: record.recordId, modelInput: record.modelInput };
+      job.processedRecordCount++;
+      this.totals.records++;
+      if (answer.ok) {
+        line.modelOutput = answer.modelOutput;
+        job.successRecordCount++;
+        job.inputTokenCount += answer.inputTokens;
+        job.outputTokenCount += answer.outputTokens;
+        this.totals.succeeded++;
+        this.totals.inputTokens += answer.inputTokens;
+        this.totals.outputTokens += answer.outputTokens;
+      } else {
+        line.error = answer.error;
+        job.errorRecordCount++;
+        this.totals.failed++;
+      }
+      work.lines[work.file]?.push(JSON.stringify(line));
+    }
+    job.lastModifiedTime = new Date();
+  }
+
+  /** Writes the output (when the input was read) and ends the job. */
+  private async finish(job: Job, work: Work, status: JobStatus, message?: string): Promise<void> {
+    if (work.files) {
+      try {
+        await writeOutput(this.store, job, work.files, work.lines, this.settings.seed);
+      } catch (error) {
+        const uri = job.outputDataConfig.s3OutputDataConfig.s3Uri;
+        return setStatus(job, 'Failed', `Could not write the output to ${uri}: ${(error as Error).message}`);
+      }
+    }
+    // A Stop that arrived while the output was written turns the ending into Stopped.
+    setStatus(job, job.status === 'Stopping' ? 'Stopped' : status, message);
+  }
+}

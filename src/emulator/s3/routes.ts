@@ -1,0 +1,229 @@
+/**
+ * The emulator's S3 API, path-style (`/bucket/key`), over the in-memory store: buckets (Create,
+ * Head, Delete, ListBuckets), objects (Put, Get with Range, Head, Delete, ListObjectsV2) and
+ * multipart uploads (Create, UploadPart, Complete, Abort) as `@aws-sdk/lib-storage` drives them.
+ */
+import type { Request, Response } from '../http.js';
+import { header } from '../http.js';
+import { readS3Body } from './chunked.js';
+import { listObjectsV2 } from './list.js';
+import { type MemoryStore, type StoredObject, StoreError } from './store.js';
+import { document, elements, newRequestId, S3Error, send, sendS3Error, unescapeXml } from './xml.js';
+
+interface Reply {
+  status: number;
+  body?: string | Buffer;
+  headers?: Record<string, string>;
+}
+
+function reply(status: number, body?: string | Buffer, headers?: Record<string, string>): Reply {
+  return { status, ...(body === undefined ? {} : { body }), ...(headers === undefined ? {} : { headers }) };
+}
+
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+export async function handleS3(
+  req: Request,
+  res: Response,
+  path: string,
+  query: URLSearchParams,
+  store: MemoryStore,
+): Promise<void> {
+  const requestId = newRequestId();
+  const method = req.method ?? 'GET';
+  const slash = path.indexOf('/', 1);
+  const bucket = decode(slash < 0 ? path.slice(1) : path.slice(1, slash));
+  const key = slash < 0 ? '' : decode(path.slice(slash + 1));
+  try {
+    const body = await readS3Body(req);
+    if (bucket === '') {
+      if (method !== 'GET') throw new S3Error('MethodNotAllowed');
+      const buckets = store.bucketNames().map(
+        (name) =>
+          `<Bucket>${elements([
+            ['Name', name],
+            ['CreationDate', new Date(0).toISOString()],
+          ])}</Bucket>`,
+      );
+      const list = document('ListAllMyBucketsResult', `<Buckets>${buckets.join('')}</Buckets>`);
+      return send(res, 200, requestId, list);
+    }
+    const answer =
+      key === ''
+        ? bucketOperation(method, bucket, query, store)
+        : objectOperation(req, method, bucket, key, query, body, store);
+    return send(res, answer.status, requestId, answer.body, answer.headers);
+  } catch (error) {
+    const known = toS3Error(error, bucket, key);
+    sendS3Error(res, known, requestId, method === 'HEAD');
+  }
+}
+
+function bucketOperation(method: string, bucket: string, query: URLSearchParams, store: MemoryStore): Reply {
+  if (method === 'PUT') {
+    if (!BUCKET_NAME.test(bucket)) throw new S3Error('InvalidBucketName', { BucketName: bucket });
+    if (!store.createBucket(bucket)) throw new S3Error('BucketAlreadyOwnedByYou', { BucketName: bucket });
+    return reply(200, '', { location: `/${bucket}` });
+  }
+  if (!store.hasBucket(bucket)) throw new S3Error('NoSuchBucket', { BucketName: bucket });
+  if (method === 'HEAD') return reply(200, '', { 'x-amz-bucket-region': 'us-east-1' });
+  if (method === 'DELETE') {
+    if (store.deleteBucket(bucket) === 'not-empty')
+      throw new S3Error('BucketNotEmpty', { BucketName: bucket });
+    return reply(204);
+  }
+  if (method === 'GET' && query.has('location'))
+    return reply(
+      200,
+      '<?xml version="1.0" encoding="UTF-8"?>\n<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/"/>',
+    );
+  if (method === 'GET' && query.get('list-type') === '2')
+    return reply(200, listObjectsV2(store, bucket, query));
+  throw new S3Error(
+    'NotImplemented',
+    {},
+    `The emulator's S3 does not implement ${method} on a bucket with this query (ListObjectsV2 needs list-type=2).`,
+  );
+}
+
+function objectOperation(
+  req: Request,
+  method: string,
+  bucket: string,
+  key: string,
+  query: URLSearchParams,
+  body: Buffer,
+  store: MemoryStore,
+): Reply {
+  if (!store.hasBucket(bucket)) throw new S3Error('NoSuchBucket', { BucketName: bucket });
+  const uploadId = query.get('uploadId');
+  if (method === 'PUT' && uploadId !== null) {
+    const partNumber = Number(query.get('partNumber'));
+    if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > 10_000)
+      throw new S3Error(
+        'InvalidArgument',
+        { ArgumentName: 'partNumber', ArgumentValue: query.get('partNumber') ?? '' },
+        'Part number must be an integer between 1 and 10000, inclusive',
+      );
+    return reply(200, '', { etag: store.uploadPart(bucket, key, uploadId, partNumber, body) });
+  }
+  if (method === 'PUT') {
+    if (header(req, 'x-amz-copy-source') !== undefined)
+      throw new S3Error('NotImplemented', {}, "The emulator's S3 does not implement CopyObject.");
+    const object = store.putObject(bucket, key, body, contentType(req), metadata(req));
+    return reply(200, '', { etag: object.etag });
+  }
+  if (method === 'POST' && query.has('uploads')) {
+    const id = store.startUpload(bucket, key, contentType(req), metadata(req));
+    const inner = elements([
+      ['Bucket', bucket],
+      ['Key', key],
+      ['UploadId', id],
+    ]);
+    return reply(200, document('InitiateMultipartUploadResult', inner));
+  }
+  if (method === 'POST' && uploadId !== null) {
+    const object = store.completeUpload(bucket, key, uploadId, parseParts(body));
+    const location = `http://${header(req, 'host') ?? '127.0.0.1'}/${bucket}/${encodeURIComponent(key).replace(/%2F/g, '/')}`;
+    const inner = elements([
+      ['Location', location],
+      ['Bucket', bucket],
+      ['Key', key],
+      ['ETag', object.etag],
+    ]);
+    return reply(200, document('CompleteMultipartUploadResult', inner));
+  }
+  if (method === 'DELETE' && uploadId !== null) {
+    store.abortUpload(bucket, key, uploadId);
+    return reply(204);
+  }
+  if (method === 'DELETE') {
+    store.delete(bucket, key);
+    return reply(204);
+  }
+  if (method === 'GET' || method === 'HEAD') {
+    const object = store.object(bucket, key);
+    if (!object) throw new S3Error('NoSuchKey', { Key: key });
+    return objectReply(method === 'HEAD', object, header(req, 'range'));
+  }
+  throw new S3Error('MethodNotAllowed');
+}
+
+function objectReply(head: boolean, object: StoredObject, range: string | undefined): Reply {
+  const headers: Record<string, string> = {
+    'content-type': object.contentType,
+    etag: object.etag,
+    'last-modified': object.lastModified.toUTCString(),
+    'accept-ranges': 'bytes',
+    ...Object.fromEntries(
+      Object.entries(object.metadata).map(([name, value]) => [`x-amz-meta-${name}`, value]),
+    ),
+  };
+  const size = object.body.length;
+  const span = range === undefined ? undefined : byteRange(range, size);
+  const body = span ? object.body.subarray(span[0], span[1] + 1) : object.body;
+  if (span) headers['content-range'] = `bytes ${span[0]}-${span[1]}/${size}`;
+  return reply(span ? 206 : 200, head ? Buffer.alloc(0) : body, {
+    ...headers,
+    'content-length': String(body.length),
+  });
+}
+
+/** `bytes=a-b`, `bytes=a-` or `bytes=-n`; anything else is ignored, as S3 ignores it. */
+function byteRange(range: string, size: number): [number, number] | undefined {
+  const match = /^bytes=(\d*)-(\d*)$/.exec(range.trim());
+  if (!match || (match[1] === '' && match[2] === '')) return undefined;
+  const [start, end] =
+    match[1] === ''
+      ? [Math.max(0, size - Number(match[2])), size - 1]
+      : [Number(match[1]), match[2] === '' ? size - 1 : Math.min(Number(match[2]), size - 1)];
+  if (start >= size || start > end)
+    throw new S3Error('InvalidRange', { RangeRequested: range, ActualObjectSize: String(size) });
+  return [start, end];
+}
+
+/**
+ * CompleteMultipartUpload's body: `<Part><PartNumber>n</PartNumber><ETag>"..."</ETag>...</Part>`.
+ * A regex over this one flat document is enough; other members (checksums) are ignored.
+ */
+function parseParts(body: Buffer): Array<{ partNumber: number; etag: string }> {
+  const text = body.toString('utf8');
+  if (!/<CompleteMultipartUpload[\s>]/.test(text)) throw new S3Error('MalformedXML');
+  const parts = [...text.matchAll(/<Part>([\s\S]*?)<\/Part>/g)].map(([, inner = '']) => ({
+    partNumber: Number(/<PartNumber>\s*(\d+)\s*<\/PartNumber>/.exec(inner)?.[1]),
+    etag: unescapeXml(/<ETag>([\s\S]*?)<\/ETag>/.exec(inner)?.[1] ?? ''),
+  }));
+  if (parts.length === 0 || parts.some((part) => !Number.isInteger(part.partNumber) || part.etag === ''))
+    throw new S3Error('MalformedXML');
+  return parts;
+}
+
+function contentType(req: Request): string {
+  return header(req, 'content-type') ?? 'binary/octet-stream';
+}
+
+function metadata(req: Request): Record<string, string> {
+  const found: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers))
+    if (name.startsWith('x-amz-meta-') && typeof value === 'string')
+      found[name.slice('x-amz-meta-'.length)] = value;
+  return found;
+}
+
+function toS3Error(error: unknown, bucket: string, key: string): S3Error {
+  if (error instanceof S3Error) return error;
+  if (error instanceof StoreError) {
+    const details: Record<string, string> =
+      error.code === 'NoSuchBucket' ? { BucketName: bucket } : error.code === 'NoSuchKey' ? { Key: key } : {};
+    return new S3Error(error.code, details);
+  }
+  return new S3Error('InternalError');
+}
+
+function decode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
