@@ -111,9 +111,20 @@ export async function stopJob(bedrock: BedrockClient, arn: string): Promise<stri
   }
 }
 
-function credentialsError(error: unknown): RunBatchError | undefined {
+// No credentials at all, or keys Bedrock (UnrecognizedClient) or S3 (InvalidAccessKeyId,
+// SignatureDoesNotMatch) do not accept.
+const CREDENTIAL_ERRORS = new Set([
+  'CredentialsProviderError',
+  'UnrecognizedClientException',
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'ExpiredToken',
+]);
+
+/** A missing or rejected credential, from either client: a setup failure, not a reason to retry. */
+export function credentialsError(error: unknown): RunBatchError | undefined {
   const name = (error as Error | undefined)?.name;
-  if (name !== 'CredentialsProviderError' && name !== 'UnrecognizedClientException') return undefined;
+  if (name === undefined || !CREDENTIAL_ERRORS.has(name)) return undefined;
   return new RunBatchError(
     'CREDENTIALS',
     `no usable AWS credentials for Bedrock batch (${(error as Error).message.split('\n')[0]}); set AWS_PROFILE or --profile, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or use --emulate`,

@@ -9,7 +9,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { RunBatchError } from '../../errors.js';
 import { sleep as abortableSleep } from '../../pool/sleep.js';
 import { collectJob } from './collect.js';
-import { getJob } from './control.js';
+import { credentialsError, getJob } from './control.js';
 import { pollDelayMs } from './limits.js';
 import { statePath } from './names.js';
 import type { BatchOutcome } from './outcome.js';
@@ -124,6 +124,8 @@ export async function runBatchEngine(
       failures = 0;
     } catch (error) {
       if (error instanceof RunBatchError) throw error;
+      const setup = credentialsError(error);
+      if (setup) throw setup;
       if (deps.signal?.aborted) return result('signal');
       failures += 1;
       warn(`batch: ${(error as Error).name}: ${(error as Error).message}`);
