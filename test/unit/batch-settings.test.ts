@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  BATCH_OPTIONS,
+  batchOptions,
   batchSettings,
   checkBatchSize,
   chooseMode,
@@ -124,5 +126,75 @@ describe('mode, retry and minimum options', () => {
       jobsInFlightPerModel: 20,
       minRecordsPerJob: 100,
     });
+  });
+});
+
+describe('batchOptions (flags and job-file keys)', () => {
+  const setup = { s3: 's3://b-1/p/', 'role-arn': 'arn:aws:iam::123456789012:role/R' };
+
+  it('defaults to on-demand with nothing required', () => {
+    expect(batchOptions({})).toEqual({
+      mode: 'ondemand',
+      wait: true,
+      cancel: false,
+      batchRetry: 'ondemand',
+      minRecords: 100,
+    });
+  });
+
+  it('checks and converts every batch option', () => {
+    expect(
+      batchOptions({
+        ...setup,
+        mode: 'batch',
+        wait: false,
+        'batch-retry': 'none',
+        'batch-min-records': '1000',
+        'batch-timeout-hours': 48,
+      }),
+    ).toEqual({
+      mode: 'batch',
+      s3: { bucket: 'b-1', prefix: 'p/' },
+      roleArn: setup['role-arn'],
+      wait: false,
+      cancel: false,
+      batchRetry: 'none',
+      minRecords: 1000,
+      timeoutHours: 48,
+    });
+  });
+
+  it.each([
+    [{ mode: 'batch', 'role-arn': setup['role-arn'] }, /^--mode batch needs --s3/],
+    [{ mode: 'auto', s3: setup.s3 }, /^--mode auto \(which may choose batch\) needs --role-arn/],
+    [{ cancel: true }, /^--cancel needs --s3/],
+    [
+      { ...setup, 'batch-timeout-hours': 12 },
+      /^--batch-timeout-hours must be a whole number from 24 to 168, got 12$/,
+    ],
+    [{ ...setup, wait: 'no' }, /^--wait must be true or false, got "no"$/],
+  ])('refuses %j', (raw, message) => {
+    const error = (() => {
+      try {
+        batchOptions(raw);
+      } catch (e) {
+        return e as RunBatchError;
+      }
+    })();
+    expect(error?.message).toMatch(message);
+    expect(error?.exitCode).toBe(2);
+  });
+
+  it('offers every option it reads to the options table', () => {
+    expect(BATCH_OPTIONS.map((o) => o.flag)).toEqual([
+      'mode',
+      's3',
+      'role-arn',
+      'wait',
+      'cancel',
+      'batch-retry',
+      'batch-min-records',
+      'batch-timeout-hours',
+    ]);
   });
 });

@@ -15,6 +15,7 @@ export {
 } from './engine.js';
 export { type BatchLimits, DEFAULT_BATCH_LIMITS, DEFAULT_POLL, type PollPolicy } from './limits.js';
 export { statePath } from './names.js';
+export { BATCH_OPTIONS, type BatchOptions, batchOptions } from './options.js';
 export { BatchCode, type BatchOutcome } from './outcome.js';
 export { type BatchRow, indexOfRecord, recordId } from './records.js';
 export * from './settings.js';

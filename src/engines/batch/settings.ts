@@ -112,8 +112,13 @@ export function parseTimeoutHours(value: unknown): number {
 }
 
 /** Batch needs both places before anything is uploaded; the message says what each is for. */
-export function requireBatchSetup(given: { s3?: unknown; roleArn?: unknown }, mode: Mode): void {
-  const why = mode === 'auto' ? '--mode auto (which may choose batch)' : '--mode batch';
+export function requireBatchSetup(given: { s3?: unknown; roleArn?: unknown }, mode: Mode | 'cancel'): void {
+  const why =
+    mode === 'auto'
+      ? '--mode auto (which may choose batch)'
+      : mode === 'cancel'
+        ? '--cancel'
+        : '--mode batch';
   if (given.s3 === undefined)
     throw new RunBatchError(
       'USAGE',

@@ -45,8 +45,11 @@ export async function submitReady(state: BatchState, ctx: SubmitContext): Promis
     const result = await createJob(ctx.bedrock, job, ctx.settings.roleArn, ctx.settings.timeoutHours);
     if (result.kind === 'full') {
       // Someone else's jobs may hold the quota too: wait for a slot rather than fail the rows.
+      // Said once per job, not every poll round it keeps waiting.
       full.add(job.model);
-      ctx.warn(`batch job ${job.name} waits for a slot: ${result.message}`);
+      const waiting = `waits for a slot: ${result.message}`;
+      if (job.message !== waiting) ctx.warn(`batch job ${job.name} ${waiting}`);
+      job.message = waiting;
       continue;
     }
     if (result.kind === 'refused') {
@@ -55,6 +58,7 @@ export async function submitReady(state: BatchState, ctx: SubmitContext): Promis
     } else {
       job.arn = result.arn;
       job.status = 'Submitted';
+      delete job.message;
       flying.set(job.model, (flying.get(job.model) ?? 0) + 1);
       created += 1;
     }
