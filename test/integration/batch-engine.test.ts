@@ -171,6 +171,31 @@ describe('batch engine against the emulator', () => {
   });
 });
 
+describe('InvokeModel-type jobs', () => {
+  it('--api invoke sends native bodies and reads native answers; batch-record rows pass through', async () => {
+    const rows = batchRows(100);
+    const nativeBody = {
+      anthropic_version: 'bedrock-2023-05-31',
+      max_tokens: 20,
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'As given' }] }],
+    };
+    for (const row of rows.slice(0, 3)) row.request.nativeBody = nativeBody;
+    const output = tempOutput();
+    const result = await runEngine(rows, testSettings(output, BUCKET, { api: 'invoke' }), endpoints());
+    expect(result.finished).toHaveLength(100);
+    for (const { outcome } of result.finished) {
+      expect(outcome.kind).toBe('ok');
+      if (outcome.kind === 'ok') {
+        expect(outcome.value.text).not.toBe('');
+        expect(outcome.value.stopReason).not.toBe('');
+        expect(outcome.value.usage.inputTokens).toBeGreaterThan(0);
+      }
+    }
+    expect(readJson(statePath(output)).jobs.map((j) => j.type)).toEqual(['InvokeModel']);
+    expect(jobs()).toBe(1);
+  });
+});
+
 describe('handing rows on', () => {
   it('a job is marked collected only after onFinished took its rows', async () => {
     const rows = batchRows(100);
