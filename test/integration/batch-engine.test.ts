@@ -233,6 +233,39 @@ describe('handing rows on', () => {
   });
 });
 
+describe('a control plane that stops answering', () => {
+  it('is polled again a few times, then the run returns with the job pending', async () => {
+    const rows = batchRows(100);
+    const output = tempOutput();
+    await runEngine(rows, testSettings(output, BUCKET, { wait: false }), endpoints());
+    const warnings: string[] = [];
+    const sleeps: number[] = [];
+    // Nothing listens on port 1: every GetModelInvocationJob fails to connect.
+    const result = await runEngine(
+      rows,
+      testSettings(output, BUCKET),
+      { bedrock: 'http://127.0.0.1:1', s3: used.emulator.url },
+      {
+        onWarning: (w) => warnings.push(w),
+        sleep: async (ms) => {
+          sleeps.push(ms);
+        },
+      },
+    );
+    expect(result).toMatchObject({
+      pending: 100,
+      finished: [],
+      stopReason: expect.stringMatching(/^batch: /),
+    });
+    expect(warnings).toHaveLength(5);
+    expect(sleeps).toEqual([10, 15, 23, 34]); // the poll backoff between the five tries
+    expect(readJson(statePath(output)).jobs[0]?.arn).toBeDefined();
+    const later = await runEngine(rows, testSettings(output, BUCKET), endpoints());
+    expect(later.finished).toHaveLength(100);
+    expect(jobs()).toBe(1);
+  });
+});
+
 describe('jobs Bedrock refuses or fails', () => {
   it('a job that fails validation fails its rows with the job message', async () => {
     const settings = testSettings(tempOutput(), BUCKET);

@@ -116,25 +116,39 @@ export async function runBatchEngine(
   save(); // every planned job and its token is on disk before the first Create
   await hand(early);
 
+  // A failed call (the SDK has retried it already) is tried again next round; after
+  // POLL_FAILURES in a row, or at once with --no-wait, the run returns with the jobs pending.
   let failures = 0;
+  const transient = (error: unknown): string | undefined => {
+    if (error instanceof RunBatchError) throw error;
+    const setup = credentialsError(error);
+    if (setup) throw setup;
+    if (deps.signal?.aborted) return 'signal';
+    failures += 1;
+    warn(`batch: ${(error as Error).name}: ${(error as Error).message}`);
+    return failures >= POLL_FAILURES || !settings.wait ? `batch: ${(error as Error).message}` : undefined;
+  };
   for (let round = 0; ; round++) {
     try {
       await submitReady(state, ctx);
       await poll(state, deps.bedrock, save);
       failures = 0;
     } catch (error) {
-      if (error instanceof RunBatchError) throw error;
-      const setup = credentialsError(error);
-      if (setup) throw setup;
-      if (deps.signal?.aborted) return result('signal');
-      failures += 1;
-      warn(`batch: ${(error as Error).name}: ${(error as Error).message}`);
-      if (failures >= POLL_FAILURES || !settings.wait) return result(`batch: ${(error as Error).message}`);
+      const stop = transient(error);
+      if (stop !== undefined) return result(stop);
     }
     deps.onProgress?.(progressOf(state));
     for (const job of openJobs(state)) {
       if (!TERMINAL.has(job.status)) continue;
-      const outcomes = await collectJob(deps.s3, job, (index) => !isDone(index), warn);
+      let outcomes: Map<number, BatchOutcome>;
+      try {
+        outcomes = await collectJob(deps.s3, job, (index) => !isDone(index), warn);
+      } catch (error) {
+        const stop = transient(error);
+        if (stop !== undefined) return result(stop);
+        continue;
+      }
+      // The caller's own failure (a results file it cannot write) is not retried: it propagates.
       await hand([...outcomes].map(([index, outcome]) => ({ index, outcome })));
       job.collected = true;
       save();
