@@ -92,7 +92,7 @@ describe('CreateModelInvocationJob and GetModelInvocationJob', () => {
     const first = await submit(bedrock, input);
     const again = await submit(bedrock, input);
     expect(again).toBe(first);
-    expect(used.emulator.stats().batch.jobs).toBe(1);
+    expect(used.emulator.stats().batch).toMatchObject({ jobs: 1, submissions: 2 });
   });
 
   it('refuses a taken job name with another token, and a token reused for another request', async () => {

@@ -248,3 +248,55 @@ describe('jobs that fail validation', () => {
     );
   });
 });
+
+describe('job endings scripted in the input', () => {
+  const start = async (key: string, texts: string[]) => {
+    const { bedrock, s3 } = clients();
+    await putText(s3, BUCKET, key, jsonl(converseRecords(texts)));
+    const arn = await submit(
+      bedrock,
+      jobInput(`s3://${BUCKET}/${key}`, `s3://${BUCKET}/ends/`, { modelInvocationType: 'Converse' }),
+    );
+    return { ...(await waitForJob(bedrock, arn)), arn, s3 };
+  };
+
+  it('ends Expired before starting with [[emulator:job=Expired]]', async () => {
+    const texts = prompts(100);
+    texts[50] = 'Ticket [[emulator:job=Expired]]';
+    const { job, seen } = await start('ends/expired.jsonl', texts);
+    expect(job.status).toBe('Expired');
+    expect(job.message).toContain('did not start within its timeout of 24 hours');
+    expect(seen).not.toContain('InProgress');
+    expect(job.processedRecordCount).toBe(0);
+  });
+
+  it('ends PartiallyCompleted halfway with [[emulator:job=PartiallyCompleted]], writing the half done', async () => {
+    const texts = prompts(100);
+    texts[0] = 'Ticket [[emulator:job=PartiallyCompleted]]';
+    const { job, arn, s3 } = await start('ends/partial.jsonl', texts);
+    expect(job).toMatchObject({
+      status: 'PartiallyCompleted',
+      totalRecordCount: 100,
+      processedRecordCount: 50,
+    });
+    const lines = parseLines(await getText(s3, BUCKET, `ends/${jobIdOf(arn)}/partial.jsonl.out`));
+    expect(lines).toHaveLength(50);
+    // The directive is taken out before the record is answered.
+    expect(lines.find((l) => l.recordId === 'R0001')?.modelInput.messages[0].content[0].text).toBe('Ticket ');
+    expect(lines.every((l) => l.modelOutput !== undefined)).toBe(true);
+  });
+
+  it.each([
+    ['Failed', /scripted to fail/],
+    [
+      'Sideways',
+      /Emulator directive \[\[emulator:job=Sideways\]\]: expected one of Expired, PartiallyCompleted, Failed/,
+    ],
+  ])('fails the job with [[emulator:job=%s]]', async (value, message) => {
+    const texts = prompts(100);
+    texts[3] = `Ticket [[emulator:job=${value}]]`;
+    const { job } = await start(`ends/${value}.jsonl`, texts);
+    expect(job.status).toBe('Failed');
+    expect(job.message).toMatch(message);
+  });
+});

@@ -3,16 +3,17 @@
  * input is read and checked: record format, minimum and maximum record counts) -> Scheduled ->
  * InProgress (a slice of records answered per step, counts updated) -> Completed, with the output
  * and manifest written. Stopping -> Stopped writes what was answered so far; a job still
- * Scheduled past its timeout is Expired, one still InProgress is PartiallyCompleted.
+ * Scheduled past its timeout is Expired, one still InProgress is PartiallyCompleted (or as the
+ * input scripts it: files.ts).
  * Per-record errors do not fail a job: Bedrock reports it Completed with errorRecordCount.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { resolveModel } from '../catalogue.js';
 import type { Arrivals } from '../directives.js';
 import type { ObjectStore } from '../s3/store.js';
-import { type InputFile, JobFailure, readInput, writeOutput } from './files.js';
+import { type InputFile, JobFailure, readInput, type ScriptedEnding, writeOutput } from './files.js';
 import { ACTIVE, type Job, type JobStatus, setStatus } from './job.js';
-import { answerRecord } from './records.js';
+import { answerRecord, outputLine } from './records.js';
 
 export interface ExecutorSettings {
   stepMs: number;
@@ -36,6 +37,8 @@ interface Work {
   lines: string[][];
   file: number;
   index: number;
+  /** The ending a `[[emulator:job=...]]` directive in the input scripted. */
+  ending?: ScriptedEnding;
 }
 
 const zero = (): RecordCounters => ({ records: 0, succeeded: 0, failed: 0, inputTokens: 0, outputTokens: 0 });
@@ -82,7 +85,7 @@ export class Executor {
   }
 
   private async step(job: Job, work: Work): Promise<void> {
-    const expired = Date.now() > job.jobExpirationTime.getTime();
+    const expired = Date.now() > job.jobExpirationTime.getTime() || work.ending === 'Expired';
     switch (job.status) {
       case 'Stopping':
         return this.finish(job, work, 'Stopped');
@@ -98,17 +101,22 @@ export class Executor {
             `The job did not start within its timeout of ${job.timeoutDurationInHours} hours.`,
           );
         return setStatus(job, 'InProgress');
-      case 'InProgress':
-        if (expired)
-          return this.finish(
-            job,
-            work,
-            'PartiallyCompleted',
-            `Not all records could be processed within the timeout of ${job.timeoutDurationInHours} hours.`,
-          );
-        this.answerSlice(job, work);
-        if (job.processedRecordCount === job.totalRecordCount) return this.finish(job, work, 'Completed');
-        return;
+      case 'InProgress': {
+        const late = `Not all records could be processed within the timeout of ${job.timeoutDurationInHours} hours.`;
+        if (expired) return this.finish(job, work, 'PartiallyCompleted', late);
+        // A scripted PartiallyCompleted runs out of time halfway.
+        const total = job.totalRecordCount;
+        const stopAt = work.ending === 'PartiallyCompleted' ? Math.floor(total / 2) : total;
+        this.answerSlice(
+          job,
+          work,
+          Math.min(this.settings.recordsPerStep, stopAt - job.processedRecordCount),
+        );
+        if (job.processedRecordCount < stopAt) return;
+        return stopAt < total
+          ? this.finish(job, work, 'PartiallyCompleted', late)
+          : this.finish(job, work, 'Completed');
+      }
       default:
         return;
     }
@@ -117,7 +125,9 @@ export class Executor {
   private async validate(job: Job, work: Work): Promise<void> {
     let files: InputFile[];
     try {
-      files = await readInput(this.store, job.inputDataConfig.s3InputDataConfig.s3Uri);
+      const input = await readInput(this.store, job.inputDataConfig.s3InputDataConfig.s3Uri);
+      files = input.files;
+      if (input.ending) work.ending = input.ending;
     } catch (error) {
       if (!(error instanceof JobFailure)) throw error;
       if (job.status === 'Validating') setStatus(job, 'Failed', error.message);
@@ -125,6 +135,12 @@ export class Executor {
     }
     // A Stop that arrived while the input was read wins.
     if (job.status !== 'Validating') return;
+    if (work.ending === 'Failed')
+      return setStatus(
+        job,
+        'Failed',
+        'Validation failed: the job was scripted to fail ([[emulator:job=Failed]]).',
+      );
     const { minRecords, maxRecords } = this.settings;
     const total = files.reduce((sum, file) => sum + file.records.length, 0);
     const crowded = files.find((file) => file.records.length > maxRecords);
@@ -146,21 +162,20 @@ export class Executor {
     setStatus(job, 'Scheduled');
   }
 
-  private answerSlice(job: Job, work: Work): void {
+  private answerSlice(job: Job, work: Work, count: number): void {
     const files = work.files ?? [];
     const model = resolveModel(job.baseModelId);
     if (!model) throw new Error(`model ${job.baseModelId} is not in the catalogue`);
-    for (let n = 0; n < this.settings.recordsPerStep; n++) {
+    for (let left = count; left > 0; ) {
       const file = files[work.file];
       if (!file) return;
-      const record = file.records[work.index];
+      const record = file.records[work.index++];
       if (!record) {
         work.file++;
         work.index = 0;
-        n--;
         continue;
       }
-      work.index++;
+      left--;
       const answer = answerRecord(
         job.modelInvocationType,
         model,
@@ -168,11 +183,9 @@ export class Executor {
         this.arrivals,
         record.recordId,
       );
-      const line: Record<string, unknown> = { recordId: record.recordId, modelInput: record.modelInput };
       job.processedRecordCount++;
       this.totals.records++;
       if (answer.ok) {
-        line.modelOutput = answer.modelOutput;
         job.successRecordCount++;
         job.inputTokenCount += answer.inputTokens;
         job.outputTokenCount += answer.outputTokens;
@@ -180,11 +193,10 @@ export class Executor {
         this.totals.inputTokens += answer.inputTokens;
         this.totals.outputTokens += answer.outputTokens;
       } else {
-        line.error = answer.error;
         job.errorRecordCount++;
         this.totals.failed++;
       }
-      work.lines[work.file]?.push(JSON.stringify(line));
+      work.lines[work.file]?.push(outputLine(record, answer));
     }
     job.lastModifiedTime = new Date();
   }

@@ -19,6 +19,20 @@ export interface InputFile {
   records: BatchRecord[];
 }
 
+/**
+ * `[[emulator:job=Expired]]` (or `PartiallyCompleted`, `Failed`) anywhere in a job's input scripts
+ * how the whole job ends, so a client can be tested against endings that take hours on Bedrock.
+ * It is taken out of the record before the record is answered.
+ */
+const JOB_DIRECTIVE = /\[\[emulator:job=([^\]]*)\]\]/g;
+export const ENDINGS = ['Expired', 'PartiallyCompleted', 'Failed'] as const;
+export type ScriptedEnding = (typeof ENDINGS)[number];
+
+export interface Input {
+  files: InputFile[];
+  ending?: ScriptedEnding;
+}
+
 /** A reason the job fails, shown as its `message`. */
 export class JobFailure extends Error {}
 
@@ -28,7 +42,7 @@ export function splitUri(uri: string): { bucket: string; key: string } {
   return slash < 0 ? { bucket: rest, key: '' } : { bucket: rest.slice(0, slash), key: rest.slice(slash + 1) };
 }
 
-export async function readInput(store: ObjectStore, uri: string): Promise<InputFile[]> {
+export async function readInput(store: ObjectStore, uri: string): Promise<Input> {
   const { bucket, key } = splitUri(uri);
   let prefix = key === '' || key.endsWith('/') ? key : `${key}/`;
   let keys: string[];
@@ -43,6 +57,7 @@ export async function readInput(store: ObjectStore, uri: string): Promise<InputF
   if (keys.length === 0)
     throw new JobFailure(`Validation failed: no .jsonl input files were found at ${uri}.`);
   let generated = 0;
+  let ending: ScriptedEnding | undefined;
   const files: InputFile[] = [];
   for (const k of keys) {
     const body = single ?? (await guard(uri, () => store.get(bucket, k))) ?? Buffer.alloc(0);
@@ -51,7 +66,12 @@ export async function readInput(store: ObjectStore, uri: string): Promise<InputF
       .toString('utf8')
       .split('\n')
       .forEach((raw, i) => {
-        const line = raw.trim();
+        const line = raw.trim().replace(JOB_DIRECTIVE, (whole, value: string) => {
+          if (!(ENDINGS as readonly string[]).includes(value))
+            throw new JobFailure(`Emulator directive ${whole}: expected one of ${ENDINGS.join(', ')}.`);
+          ending = value as ScriptedEnding;
+          return '';
+        });
         if (line === '') return;
         const record = parseRecord(line);
         if (!record)
@@ -66,7 +86,7 @@ export async function readInput(store: ObjectStore, uri: string): Promise<InputF
       });
     files.push({ name: k.slice(prefix.length), records });
   }
-  return files;
+  return { files, ...(ending === undefined ? {} : { ending }) };
 }
 
 function parseRecord(line: string): { recordId?: string; modelInput: Record<string, unknown> } | undefined {

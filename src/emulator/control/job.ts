@@ -63,6 +63,8 @@ export interface Job {
   outputTokenCount: number;
   /** The request without its token, to tell a retried Create from a different one. */
   fingerprint: string;
+  /** Every status the job has had, in order (not on the wire; for tests of the progression). */
+  history: JobStatus[];
 }
 
 /** The job as Get and List return it. */
@@ -95,6 +97,7 @@ export function jobWire(job: Job): Record<string, unknown> {
 /** Moves a job to a status, stamping the times Bedrock stamps. */
 export function setStatus(job: Job, status: JobStatus, message?: string): void {
   job.status = status;
+  job.history.push(status);
   job.lastModifiedTime = new Date();
   if (message !== undefined) job.message = message;
   if (!ACTIVE.has(status)) job.endTime = job.lastModifiedTime;

@@ -23,6 +23,8 @@ export class JobRegistry {
   private jobs = new Map<string, Job>();
   /** Counts Create calls that made a job, for the stats (idempotent repeats are not new jobs). */
   created = 0;
+  /** Counts Create calls answered with a job ARN, idempotent repeats included. */
+  answered = 0;
 
   constructor(private readonly settings: RegistrySettings) {}
 
@@ -34,7 +36,10 @@ export class JobRegistry {
     const all = [...this.jobs.values()];
     if (clientRequestToken !== undefined) {
       const same = all.find((job) => job.clientRequestToken === clientRequestToken);
-      if (same && same.fingerprint === fingerprint) return { job: same, created: false };
+      if (same && same.fingerprint === fingerprint) {
+        this.answered++;
+        return { job: same, created: false };
+      }
       if (same)
         throw new ControlError(
           'ConflictException',
@@ -81,9 +86,11 @@ export class JobRegistry {
       inputTokenCount: 0,
       outputTokenCount: 0,
       fingerprint,
+      history: ['Submitted'],
     };
     this.jobs.set(id, job);
     this.created++;
+    this.answered++;
     return { job, created: true };
   }
 
@@ -163,6 +170,7 @@ export class JobRegistry {
   clear(): void {
     this.jobs.clear();
     this.created = 0;
+    this.answered = 0;
   }
 
   private newId(): string {

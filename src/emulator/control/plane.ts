@@ -35,6 +35,8 @@ export interface BatchOptions {
 export interface BatchStats {
   /** Jobs Create made (idempotent repeats not counted). */
   jobs: number;
+  /** Create calls answered with a job ARN, idempotent repeats included. */
+  submissions: number;
   /** Jobs now in each status. */
   byStatus: Record<string, number>;
   /** Records answered by jobs, ok or not, and their tokens. */
@@ -74,6 +76,7 @@ export function createBatchPlane(
     shared.arrivals,
   );
   let createdBefore = 0;
+  let answeredBefore = 0;
   return {
     async route(req, res, path, query) {
       if (isS3Request(req, path)) {
@@ -87,10 +90,16 @@ export function createBatchPlane(
     stats() {
       const byStatus = Object.fromEntries(STATUSES.map((status) => [status, 0]));
       for (const job of registry.all()) byStatus[job.status] = (byStatus[job.status] ?? 0) + 1;
-      return { jobs: registry.created - createdBefore, byStatus, ...executor.counters() };
+      return {
+        jobs: registry.created - createdBefore,
+        submissions: registry.answered - answeredBefore,
+        byStatus,
+        ...executor.counters(),
+      };
     },
     resetStats() {
       createdBefore = registry.created;
+      answeredBefore = registry.answered;
       executor.resetCounters();
     },
     reset() {
@@ -98,6 +107,7 @@ export function createBatchPlane(
       executor.resetCounters();
       registry.clear();
       createdBefore = 0;
+      answeredBefore = 0;
       memory.clear();
     },
     close: () => executor.reset(),

@@ -57,3 +57,13 @@ export function answerRecord(
     return { ok: false, error: { errorCode: known.status, errorMessage: known.message } };
   }
 }
+
+/** The record's line in the output file, as Bedrock writes it. */
+export function outputLine(record: { recordId: string; modelInput: unknown }, answer: Answer): string {
+  const { recordId, modelInput } = record;
+  return JSON.stringify(
+    answer.ok
+      ? { recordId, modelInput, modelOutput: answer.modelOutput }
+      : { recordId, modelInput, error: answer.error },
+  );
+}

@@ -147,6 +147,12 @@ export class MemoryStore implements ObjectStore {
     listed: ReadonlyArray<{ partNumber: number; etag: string }>,
   ): StoredObject {
     const upload = this.upload(bucket, key, uploadId);
+    // S3 checks the order of the list before it looks at any part.
+    if (listed.some((item, i) => i > 0 && (listed[i - 1]?.partNumber ?? 0) >= item.partNumber))
+      throw new StoreError(
+        'InvalidPartOrder',
+        'The list of parts was not in ascending order. Parts must be ordered by part number.',
+      );
     const bodies: Buffer[] = [];
     const digests: Buffer[] = [];
     listed.forEach((item, i) => {
@@ -155,12 +161,6 @@ export class MemoryStore implements ObjectStore {
         throw new StoreError(
           'InvalidPart',
           "One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
-        );
-      const previous = listed[i - 1];
-      if (previous && previous.partNumber >= item.partNumber)
-        throw new StoreError(
-          'InvalidPartOrder',
-          'The list of parts was not in ascending order. Parts must be ordered by part number.',
         );
       if (i < listed.length - 1 && part.body.length < MIN_PART)
         throw new StoreError(
