@@ -108,7 +108,10 @@ describe('batch engine against the emulator', () => {
     delete state.jobs[0]?.arn;
     if (state.jobs[0]) state.jobs[0].status = 'Planned';
     writeFileSync(path, JSON.stringify(state));
+    expect(used.emulator.stats().batch.submissions).toBe(1);
     const second = await runEngine(rows, testSettings(output, BUCKET), endpoints());
+    // Created again with the same token: Bedrock answered with the job it had.
+    expect(used.emulator.stats().batch.submissions).toBe(2);
     expect(second.pending).toBe(0);
     expect(second.finished.map((f) => f.row.index).sort((a, b) => a - b)).toEqual(rows.map((r) => r.index));
     expect(second.finished.every((f) => f.outcome.kind === 'ok')).toBe(true);
@@ -278,6 +281,32 @@ describe('jobs Bedrock refuses or fails', () => {
     expect(outcome).toMatchObject({ kind: 'failed', code: 'BatchJobFailed' });
     expect(outcome?.kind === 'failed' && outcome.message).toMatch(/ended Failed: .+/);
     expect(jobs()).toBe(1);
+  });
+
+  it('a job that expires fails every row with BatchJobExpired', async () => {
+    const rows = batchRows(100, (i) => (i === 0 ? 'Q [[emulator:job=Expired]]' : `Question ${i}`));
+    const result = await runEngine(rows, testSettings(tempOutput(), BUCKET), endpoints());
+    expect(result.finished).toHaveLength(100);
+    expect(new Set(result.finished.map((f) => f.outcome.kind === 'failed' && f.outcome.code))).toEqual(
+      new Set(['BatchJobExpired']),
+    );
+  });
+
+  it('a job PartiallyCompleted gives its answered rows ok and the others BatchRecordMissing', async () => {
+    const rows = batchRows(100, (i) => (i === 0 ? 'Q [[emulator:job=PartiallyCompleted]]' : `Question ${i}`));
+    const warnings: string[] = [];
+    const result = await runEngine(rows, testSettings(tempOutput(), BUCKET), endpoints(), {
+      onWarning: (w) => warnings.push(w),
+    });
+    expect(result.finished).toHaveLength(100);
+    const ok = result.finished.filter((f) => f.outcome.kind === 'ok').length;
+    const missing = result.finished.filter(
+      (f) => f.outcome.kind === 'failed' && f.outcome.code === 'BatchRecordMissing',
+    );
+    expect(ok).toBeGreaterThan(0);
+    expect(missing.length).toBeGreaterThan(0);
+    expect(ok + missing.length).toBe(100);
+    expect(warnings).toEqual([]); // the manifest counts what was answered, as read
   });
 
   it('a job CreateModelInvocationJob refuses fails its rows with the reason, nothing created', async () => {
