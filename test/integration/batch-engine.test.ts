@@ -321,3 +321,26 @@ describe('jobs Bedrock refuses or fails', () => {
     expect(jobs()).toBe(0);
   });
 });
+
+describe('an account whose jobs-in-flight quota is smaller than the limits table says', () => {
+  const tight = useEmulator({ batchStepMs: 5, s3Buckets: [BUCKET], batchJobsInFlight: 1 });
+
+  it('waits for a slot on ServiceQuotaExceededException instead of failing the rows', async () => {
+    const settings = testSettings(tempOutput(), BUCKET);
+    settings.limits = { ...settings.limits, recordsPerJob: 100 };
+    const warnings: string[] = [];
+    const url = tight.emulator.url;
+    const result = await runEngine(
+      batchRows(200),
+      settings,
+      { bedrock: url, s3: url },
+      {
+        onWarning: (w) => warnings.push(w),
+      },
+    );
+    expect(result.pending).toBe(0);
+    expect(result.finished.filter((f) => f.outcome.kind === 'ok')).toHaveLength(200);
+    expect(tight.emulator.stats().batch.jobs).toBe(2);
+    expect(warnings).toEqual([expect.stringMatching(/-2 waits for a slot: /)]);
+  });
+});
