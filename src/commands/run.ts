@@ -33,6 +33,7 @@ export async function runCommand(raw: RawOptions, io: CommandIO): Promise<number
       abortSignal: abort.signal,
       onProgress: reporter.progress,
       onWarning: reporter.warning,
+      onInfo: reporter.info,
       // Past any --quiet: this is a paid-for answer that found nowhere else to go.
       onUnwritten: (record) => io.stderr(`run-batch: ${record}\n`),
     });

@@ -70,14 +70,19 @@ export class Pricer {
   ) {}
 
   /** The `cost_usd` of a finished row: its exact cost; null for a failed row or one without a price. */
-  recordCost(record: ResultRecord): number | null {
+  recordCost(record: ResultRecord, mode: PriceMode = 'onDemand'): number | null {
     if (record.status !== 'ok') return null;
-    const result = modelCost(this.table, record.model, {
-      inputTokens: record.input_tokens ?? 0,
-      outputTokens: record.output_tokens ?? 0,
-      cacheReadTokens: record.cache_read_tokens ?? 0,
-      cacheWriteTokens: record.cache_write_tokens ?? 0,
-    });
+    const result = modelCost(
+      this.table,
+      record.model,
+      {
+        inputTokens: record.input_tokens ?? 0,
+        outputTokens: record.output_tokens ?? 0,
+        cacheReadTokens: record.cache_read_tokens ?? 0,
+        cacheWriteTokens: record.cache_write_tokens ?? 0,
+      },
+      mode,
+    );
     if ('pico' in result) return usdNumber(result.pico);
     this.warn(record.model, result.missing);
     return null;

@@ -18,7 +18,8 @@ export interface Finished {
 }
 
 export type RowOutcome =
-  | ({ kind: 'ok'; value: CallResult } & Finished)
+  /** `mode: 'batch'`: answered by Bedrock Batch Inference, priced at batch prices. */
+  | ({ kind: 'ok'; value: CallResult; mode?: 'batch' } & Finished)
   | ({ kind: 'failed'; failure: CallFailure } & Finished);
 
 /** Where finished rows go: it prices, writes and counts them, and never throws. */
@@ -43,6 +44,8 @@ export interface EngineStats {
 
 export interface Engine {
   run(work: EngineWork): Promise<void>;
+  /** A row already done (ok in the results file): not sent; an engine may need to know it. */
+  keep?(row: PlannedRow): void;
   readonly stats: EngineStats;
   close(): Promise<void>;
 }

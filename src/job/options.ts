@@ -5,19 +5,10 @@
  * error message can quote exactly what the user typed.
  */
 
-export type OptionType = 'string' | 'number' | 'boolean' | 'list';
+import { BATCH_OPTIONS } from './batch-options.js';
+import type { OptionDef } from './option-def.js';
 
-export interface OptionDef {
-  /** Long flag name, also the job-file key. */
-  readonly flag: string;
-  readonly alias?: string;
-  readonly type: OptionType;
-  readonly describe: string;
-  /** Shown in --help; the real default is applied by resolveSpec. */
-  readonly defaultDescription?: string;
-  readonly choices?: readonly string[];
-  readonly group: 'Input' | 'Model' | 'AWS' | 'Scheduling' | 'Output' | 'Progress and logs';
-}
+export type { OptionDef, OptionType } from './option-def.js';
 
 /**
  * Every default, once: resolveSpec applies these, --help shows them, and JobSpec's JSDoc points
@@ -264,4 +255,5 @@ export const RUN_OPTIONS: readonly OptionDef[] = [
     group: 'Progress and logs',
     describe: 'Print errors only: no progress, no warnings, and the summary only when the exit code is not 0',
   },
+  ...BATCH_OPTIONS,
 ];

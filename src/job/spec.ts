@@ -4,6 +4,8 @@
  * default comes from DEFAULTS in job/options.ts.
  */
 
+import type { BatchOptions } from './batch-options.js';
+
 export type Format = 'csv' | 'jsonl';
 
 export interface JobSpec {
@@ -67,6 +69,8 @@ export interface JobSpec {
   graceMs: number;
   /** Absolute path of a pricing file laid over the shipped table (`--pricing`). */
   pricing?: string;
+  /** Batch mode: --mode, --s3, --role-arn, --no-wait, --cancel, --batch-retry, --batch-min-records. */
+  batch: BatchOptions;
   /** CSV output: prefix `'` to cells that would start a formula (`--no-csv-safe` turns it off). @default true */
   csvSafe: boolean;
 }

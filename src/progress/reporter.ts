@@ -34,6 +34,8 @@ export interface Reporter {
   /** After every finished row: keeps the numbers; the bar or the next line shows them. */
   progress(progress: Progress): void;
   warning(message: string): void;
+  /** Where the run stands beyond rows (batch jobs): printed like a warning, but not called one. */
+  info(message: string): void;
   /** Stops the bar or the line timer and prints the summary. */
   finish(summary: RunSummary): void;
   /** Stops the bar or the line timer, summary or not (a run that threw). Idempotent. */
@@ -81,6 +83,12 @@ export function createReporter(options: ReporterOptions): Reporter {
     progress(progress) {
       latest = progress;
       bar?.show(progress.total);
+    },
+    info(message) {
+      if (quiet) return;
+      if (format === 'json') write(jsonLine('info', now(), { message }));
+      else if (bar) bar.log(`run-batch: ${message}\n`);
+      else write(`run-batch: ${message}\n`);
     },
     warning(message) {
       if (quiet) return;

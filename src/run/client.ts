@@ -12,12 +12,16 @@ const EMULATOR_CREDENTIALS = { accessKeyId: 'AKIDEMULATOR', secretAccessKey: 'em
 
 export interface OpenClient {
   client: BedrockRuntimeClient;
+  /** With --emulate: the emulator's URL (its control plane and S3 too) and the credentials it takes. */
+  emulator?: { url: string; credentials: typeof EMULATOR_CREDENTIALS };
   close(): Promise<void>;
 }
 
 export async function openClient(spec: JobSpec, env: NodeJS.ProcessEnv): Promise<OpenClient> {
   let emulator: Emulator | undefined;
-  if (spec.emulate) emulator = await startEmulator({ port: 0 });
+  // Batch mode on the emulator needs its bucket to exist, as on S3.
+  const s3Buckets = spec.batch.s3 ? [spec.batch.s3.bucket] : [];
+  if (spec.emulate) emulator = await startEmulator({ port: 0, s3Buckets });
   const client = createClient({
     region: spec.region,
     maxSockets: spec.concurrency,
@@ -33,6 +37,7 @@ export async function openClient(spec: JobSpec, env: NodeJS.ProcessEnv): Promise
   }
   return {
     client,
+    ...(emulator ? { emulator: { url: emulator.url, credentials: EMULATOR_CREDENTIALS } } : {}),
     close: async () => {
       client.destroy();
       await emulator?.close();

@@ -11,6 +11,8 @@ export interface RunDeps {
   onProgress?: (progress: Progress) => void;
   /** Something the user should know that does not stop the run (an unpriced model, a stale lock). */
   onWarning?: (message: string) => void;
+  /** Where the run stands beyond rows (batch jobs' status): for the log, not a warning. */
+  onInfo?: (message: string) => void;
   /**
    * A finished row that could not be written anywhere (the disk is full and its reserve spent):
    * its record as JSON, so the answer reaches the log instead of being lost. Never silenced.

@@ -46,12 +46,15 @@ export async function execute(spec: JobSpec, deps: RunDeps, startedAt: Date): Pr
     const tally = new Tally();
     tally.skipped = output.kept;
     tally.changed = output.changed;
-    const engine = await openEngine(spec, deps, plan, stopper);
+    const engine = await openEngine(spec, deps, plan, stopper, plan.rowCount - output.kept);
     try {
       const onFinished = () => deps.onProgress?.(tally.progress(plan.rowCount, engine.stats));
       const sink = sinkFor(spec, deps, { output, prices, tally, stopper, onFinished });
       const budget = spec.maxCost === undefined ? undefined : new Budget(spec.maxCost, prices);
-      const rows = rowsToDo(plan, output.done, stopper, (row) => refreshKept(output, row, deps));
+      const rows = rowsToDo(plan, output.done, stopper, (row) => {
+        refreshKept(output, row, deps);
+        engine.keep?.(row);
+      });
       await engine.run({ rows, sink, stopper, ...(budget ? { budget } : {}) });
       // A stopped run also leaves its rows in input order; only a hard stop skips the rewrite.
       if (stopper.hard.aborted) output.journal.close();

@@ -1,24 +1,83 @@
 /**
- * The engine a spec asks for, ready to run: today the on-demand pool over a Bedrock Runtime client
- * (the caller's, the emulator's with --emulate, or one built from the credential chain).
+ * The engine a spec asks for, ready to run: the on-demand pool over a Bedrock Runtime client (the
+ * caller's, the emulator's with --emulate, or one built from the credential chain), or Bedrock
+ * Batch Inference jobs (--mode batch, or auto with enough rows), whose failed records go back
+ * through an on-demand engine.
  */
+import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { BatchEngine } from '../engines/batch/as-engine.js';
+import { createBatchClients } from '../engines/batch/clients.js';
+import { DEFAULT_BATCH_LIMITS, DEFAULT_POLL } from '../engines/batch/limits.js';
+import { batchSettings, checkBatchSize, chooseMode } from '../engines/batch/settings.js';
 import type { Engine } from '../engines/engine.js';
 import { OnDemandEngine } from '../engines/ondemand/engine.js';
 import type { Stopper } from '../engines/stopper.js';
+import { displayPath } from '../errors.js';
 import type { JobSpec } from '../job/spec.js';
 import type { RowPlan } from '../plan/plan.js';
-import { openClient } from './client.js';
+import { type OpenClient, openClient } from './client.js';
 import type { RunDeps } from './deps.js';
+
+/** The emulator finishes jobs in milliseconds: poll it as fast, not at Bedrock's pace. */
+const EMULATOR_POLL = { firstMs: 100, maxMs: 1000, factor: 1.5 };
 
 export async function openEngine(
   spec: JobSpec,
   deps: RunDeps,
   plan: RowPlan,
   stopper: Stopper,
+  rowsToRun: number,
 ): Promise<Engine> {
+  const { batch } = spec;
+  const mode = batch.cancel ? 'batch' : chooseMode(batch.mode, rowsToRun, batch.minRecords);
+  // Before anything is uploaded (or a client opened): too few rows for one job.
+  if (mode === 'batch' && batch.mode === 'batch' && !batch.cancel)
+    checkBatchSize(rowsToRun, batch.minRecords);
   const opened = deps.client ? undefined : await openClient(spec, deps.env ?? process.env);
-  const client = deps.client ?? (opened?.client as NonNullable<typeof opened>['client']);
-  const engine = new OnDemandEngine(
+  const client = deps.client ?? (opened as OpenClient).client;
+  const onDemand = onDemandEngine(spec, client, plan, stopper);
+  if (mode === 'ondemand') return withClose(onDemand, opened);
+  const { s3, roleArn } = batch;
+  if (!s3 || !roleArn) throw new Error('batch options were not checked'); // resolveSpec requires both
+  const engine = new BatchEngine({
+    settings: batchSettings({
+      output: spec.output,
+      s3,
+      roleArn,
+      api: spec.api,
+      wait: batch.wait,
+      cancel: batch.cancel,
+      limits: { ...DEFAULT_BATCH_LIMITS, minRecordsPerJob: batch.minRecords },
+      poll: opened?.emulator ? { ...DEFAULT_POLL, ...EMULATOR_POLL } : DEFAULT_POLL,
+      ...(batch.timeoutHours === undefined ? {} : { timeoutHours: batch.timeoutHours }),
+    }),
+    clients: createBatchClients({
+      region: spec.region,
+      env: deps.env ?? process.env,
+      ...(spec.profile === undefined ? {} : { profile: spec.profile }),
+      ...(opened?.emulator
+        ? { emulatorUrl: opened.emulator.url, credentials: opened.emulator.credentials }
+        : {}),
+    }),
+    retry: batch.batchRetry,
+    onDemand: async () => onDemand,
+    inputLabel: displayPath(spec.input, deps.cwd ?? process.cwd()),
+    onJobs: (jobs) =>
+      deps.onInfo?.(
+        jobs.map((j) => `batch job ${j.name}: ${j.status}, ${j.processed}/${j.records} records`).join('\n'),
+      ),
+    ...(deps.onWarning ? { onWarning: deps.onWarning } : {}),
+  });
+  return withClose(engine, opened);
+}
+
+function onDemandEngine(
+  spec: JobSpec,
+  client: BedrockRuntimeClient,
+  plan: RowPlan,
+  stopper: Stopper,
+): Engine {
+  return new OnDemandEngine(
     client,
     { api: spec.api, stream: spec.stream },
     {
@@ -32,8 +91,13 @@ export async function openEngine(
     plan.largestReservation,
     { soft: stopper.soft, hard: stopper.hard },
   );
+}
+
+/** The engine, closing what was opened for it too. */
+function withClose(engine: Engine, opened: OpenClient | undefined): Engine {
   return {
     run: (work) => engine.run(work),
+    ...(engine.keep ? { keep: (row) => engine.keep?.(row) } : {}),
     get stats() {
       return engine.stats;
     },

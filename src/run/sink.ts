@@ -56,7 +56,13 @@ export function resultSink(parts: SinkParts): RowSink {
       // Unknown usage has an unknown cost: empty, never a silent 0.
       record.cost_usd = sound
         ? safely(
-            () => finiteOrNull(parts.pricer.recordCost(record)),
+            () =>
+              finiteOrNull(
+                parts.pricer.recordCost(
+                  record,
+                  outcome.kind === 'ok' && outcome.mode === 'batch' ? 'batch' : 'onDemand',
+                ),
+              ),
             null,
             (error) =>
               warnOnce(

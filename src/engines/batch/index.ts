@@ -5,6 +5,8 @@
  *   its settings from flags and job-file keys;
  * - `createBatchClients` builds the control-plane and S3 clients from the standard chain.
  */
+
+export { BATCH_OPTIONS, type BatchOptions, batchOptions } from '../../job/batch-options.js';
 export { type BatchClientOptions, type BatchClients, createBatchClients } from './clients.js';
 export {
   type BatchDeps,
@@ -15,7 +17,6 @@ export {
 } from './engine.js';
 export { type BatchLimits, DEFAULT_BATCH_LIMITS, DEFAULT_POLL, type PollPolicy } from './limits.js';
 export { statePath } from './names.js';
-export { BATCH_OPTIONS, type BatchOptions, batchOptions } from './options.js';
 export { BatchCode, type BatchOutcome } from './outcome.js';
 export { type BatchRow, indexOfRecord, recordId } from './records.js';
 export * from './settings.js';

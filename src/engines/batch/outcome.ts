@@ -6,7 +6,7 @@
  */
 import type { ConverseCommandOutput } from '@aws-sdk/client-bedrock-runtime';
 import { converseResult } from '../../bedrock/converse.js';
-import { isObject, num, parseInvokeBody } from '../../bedrock/native/responses.js';
+import { isObject, num, parseInvokeBody } from '../../bedrock/families/index.js';
 import type { CallResult } from '../../types.js';
 import { type InvocationType, indexOfRecord } from './records.js';
 

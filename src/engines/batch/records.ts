@@ -5,7 +5,7 @@
  * id looks like. The bodies come from the same builders as on-demand calls.
  */
 import { converseInput } from '../../bedrock/converse.js';
-import { invokeBody, UnsupportedRequest } from '../../bedrock/native/bodies.js';
+import { invokeBody, UnsupportedRequest } from '../../bedrock/families/index.js';
 import type { PromptRequest } from '../../types.js';
 
 export interface BatchRow {
