@@ -7,7 +7,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { displayPath } from '../errors.js';
 import type { RequestBuilder } from '../input/request.js';
-import type { RowSource } from '../input/source.js';
+import { lookalikeColumns, type RowSource } from '../input/source.js';
 import type { JobSpec } from '../job/spec.js';
 import { Journal } from '../output/journal.js';
 import { headerText, type Layout, makeLayout, restoreCell } from '../output/layout.js';
@@ -40,6 +40,7 @@ export async function prepare(
   },
 ): Promise<Prepared> {
   const scan = await scanInput(source, build, context.label, context.check, context.signal);
+  for (const note of lookalikeColumns(scan.columns, context.label)) context.onWarning?.(note);
   const layout = makeLayout(spec.outputFormat, scan.columns, spec.stream, spec.csvSafe);
   const header = headerText(layout);
   const outputLabel = displayPath(spec.output, context.cwd);
