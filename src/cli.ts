@@ -73,11 +73,11 @@ async function main(): Promise<void> {
     .usage('$0 <input> [options]\n\nRun every row of a CSV or JSONL file of prompts through Amazon Bedrock.')
     .parserConfiguration({ 'camel-case-expansion': false, 'boolean-negation': true })
     .command(
-      ['$0 [input]', 'run [input]'],
-      'Run a file of prompts (the default command)',
+      ['$0 [input..]', 'run [input..]'],
+      'Run a file of prompts (the default command); several run one after another',
       (y) =>
         y
-          .positional('input', { describe: 'CSV or JSONL file of prompts', type: 'string' })
+          .positional('input', { describe: 'CSV or JSONL file(s) of prompts', type: 'string', array: true })
           .option('job', {
             describe: 'Job file (YAML or JSON): every option as a key, paths relative to it; flags override',
             group: 'Job:',
@@ -86,8 +86,15 @@ async function main(): Promise<void> {
           .options(runOptions()),
       (argv) =>
         run(async () => {
+          // yargs drops a bare "-" from an array positional; it is kept so the user hears about stdin.
+          const given = (argv.input as string[] | undefined) ?? [];
+          const inputs = given.length === 0 && hideBin(process.argv).includes('-') ? ['-'] : given;
+          if (inputs.length > 1) {
+            const { runSeveral } = await import('./commands/several.js');
+            return runSeveral(inputs, argv as Record<string, unknown>, io, printError);
+          }
           const { runCommand } = await import('./commands/run.js');
-          return runCommand(argv as Record<string, unknown>, io);
+          return runCommand({ ...(argv as Record<string, unknown>), input: inputs[0] }, io);
         })(),
     )
     .command(
@@ -139,13 +146,18 @@ async function main(): Promise<void> {
     .parseAsync();
 }
 
+function printError(error: unknown): number {
+  const internal = !(error instanceof RunBatchError);
+  const exit = internal ? 70 : error.exitCode;
+  const message = internal ? `internal error: ${(error as Error)?.stack ?? String(error)}` : error.message;
+  const code = internal ? 'INTERNAL' : error.code;
+  process.stderr.write(redact(errorText({ message, code, exitCode: exit }, logFormat, Date.now())));
+  return exit;
+}
+
 try {
   await main();
 } catch (error) {
-  const internal = !(error instanceof RunBatchError);
-  exitCode = internal ? 70 : error.exitCode;
-  const message = internal ? `internal error: ${(error as Error)?.stack ?? String(error)}` : error.message;
-  const code = internal ? 'INTERNAL' : error.code;
-  process.stderr.write(redact(errorText({ message, code, exitCode }, logFormat, Date.now())));
+  exitCode = printError(error);
 }
 process.exitCode = exitCode;

@@ -3,6 +3,7 @@
  * template's Mustache syntax. Each throws an OptionValueError, so a job file names its key.
  */
 import { templateProblem } from '../input/template.js';
+import { holdsSecret, REDACTED } from '../redact.js';
 import { fail, OptionValueError, text, textOrFile } from './values.js';
 
 type RawOptions = Record<string, unknown>;
@@ -48,4 +49,12 @@ export function endpointUrl(value: unknown): string {
     // fall through to the error below
   }
   return fail('endpoint', 'an http:// or https:// URL', raw);
+}
+
+/** A model id; a credential pasted in its place is refused without being quoted back. */
+export function modelId(value: unknown, env: NodeJS.ProcessEnv): string {
+  const id = text('model', value);
+  if (holdsSecret(id, env))
+    fail('model', 'a model id, inference profile id or ARN, not a credential', REDACTED);
+  return id;
 }

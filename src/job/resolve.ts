@@ -5,7 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { RunBatchError } from '../errors.js';
-import { checkedTemplate, endpointUrl, region } from './checks.js';
+import { checkedTemplate, endpointUrl, modelId, region } from './checks.js';
 import { DEFAULT_MODEL } from './options.js';
 import type { Format, JobSpec } from './spec.js';
 import {
@@ -87,7 +87,7 @@ export function resolveSpec(raw: RawOptions, ctx: ResolveContext): JobSpec {
     promptColumn: given(raw, 'prompt-column')
       ? v(() => text('prompt-column', raw['prompt-column']), 'prompt')
       : 'prompt',
-    model: given(raw, 'model') ? v(() => text('model', raw.model), DEFAULT_MODEL) : DEFAULT_MODEL,
+    model: given(raw, 'model') ? v(() => modelId(raw.model, ctx.env), DEFAULT_MODEL) : DEFAULT_MODEL,
     maxTokens: given(raw, 'max-tokens')
       ? v(() => wholeNumber('max-tokens', raw['max-tokens'], 1, 1_000_000), 512)
       : 512,
