@@ -22,6 +22,28 @@ const version = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
 
+// Signals are listened for from the first moment, so none ends the process with the default action
+// (no summary, no exit code) before a command has subscribed; see `io.onSignal`.
+type Signal = 'SIGINT' | 'SIGTERM';
+const SIGNALS: readonly Signal[] = ['SIGINT', 'SIGTERM'];
+const listeners = new Set<(signal: Signal) => void>();
+const early: Signal[] = [];
+// Until a command is known to subscribe (run, emulator), a signal waits for it; commands that never
+// do (report, estimate) end at once on one, as a process without handlers would.
+let deferring = true;
+const exitOn = (signal: Signal) => process.exit(signal === 'SIGINT' ? 130 : 143);
+for (const signal of SIGNALS) {
+  process.on(signal, () => {
+    if (listeners.size === 0 && !deferring) exitOn(signal);
+    if (listeners.size === 0) early.push(signal);
+    for (const listener of [...listeners]) listener(signal);
+  });
+}
+function withoutSignalHandling(): void {
+  deferring = false;
+  for (const signal of early.splice(0, 1)) exitOn(signal);
+}
+
 // Every line printed goes through this: no credential from the environment is ever shown.
 const redact = redactor(process.env);
 // JSON error lines from the start when the command line asks for them; a job file can too (below).
@@ -38,12 +60,11 @@ const io: CommandIO = {
     logFormat = format;
   },
   onSignal: (listener) => {
-    process.on('SIGINT', listener);
-    process.on('SIGTERM', listener);
-    return () => {
-      process.off('SIGINT', listener);
-      process.off('SIGTERM', listener);
-    };
+    listeners.add(listener);
+    // A signal that came while the CLI was still starting (loading the SDK takes a moment) is
+    // answered now, by the first command that listens, instead of killing the process unheard.
+    for (const signal of early.splice(0)) listener(signal);
+    return () => listeners.delete(listener);
   },
 };
 
@@ -107,6 +128,7 @@ async function main(): Promise<void> {
           .options((await import('./commands/estimate.js')).estimateOptions),
       (argv) =>
         run(async () => {
+          withoutSignalHandling();
           const { estimateCommand } = await import('./commands/estimate.js');
           return estimateCommand(argv as Record<string, unknown>, io);
         })(),
@@ -120,6 +142,7 @@ async function main(): Promise<void> {
           .options((await import('./commands/report.js')).reportOptions),
       (argv) =>
         run(async () => {
+          withoutSignalHandling();
           const { reportCommand } = await import('./commands/report.js');
           return reportCommand(argv as Record<string, unknown>, io);
         })(),
