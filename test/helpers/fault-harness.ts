@@ -17,9 +17,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'csv-parse/sync';
 import { type Emulator, startEmulator } from '../../src/emulator/server.js';
 import { BIN, FAKE_AWS_ENV } from './cli.js';
+import { idsIn, lastLines, statusesIn } from './fault-files.js';
 import { damaged, type Scenario, type Step } from './fault-scenario.js';
 
 export interface FaultOptions {
@@ -227,35 +227,4 @@ function finished(child: ChildProcess, step: string): Promise<RunLog> {
       resolve({ step, code: hung ? -1 : code, signal: hung ? null : signal, stderr });
     });
   });
-}
-
-function records(path: string, format: 'csv' | 'jsonl'): Array<Record<string, unknown>> {
-  const text = readFileSync(path, 'utf8');
-  if (format === 'csv')
-    return parse(text, { columns: true, relax_column_count: true }) as Array<Record<string, unknown>>;
-  return text
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
-}
-
-function idsIn(path: string, format: 'csv' | 'jsonl', violations: string[], where: string): string[] {
-  try {
-    return records(path, format).map((r) => String(r.id));
-  } catch (error) {
-    violations.push(`${where}: the results file does not parse: ${(error as Error).message.split('\n')[0]}`);
-    return [];
-  }
-}
-
-function statusesIn(path: string, format: 'csv' | 'jsonl'): string[] {
-  try {
-    return records(path, format).map((r) => String(r.status));
-  } catch {
-    return ['unparseable'];
-  }
-}
-
-function lastLines(text: string): string {
-  return text.trim().split('\n').slice(-2).join(' / ').slice(0, 300);
 }
