@@ -3,46 +3,30 @@
  * signals. Every option value reaches the commands as the raw text typed, so the one validator
  * (job/resolve.ts) can quote it back in its error messages.
  */
+// First, for its side effect: signal handlers in place before the other modules load. ESM evaluates
+// imports in order, but it loads the whole static graph first, so yargs and the SDK are imported
+// dynamically below: on a busy machine they take hundreds of milliseconds to load.
+import './signals.js';
 import { readFileSync } from 'node:fs';
 import type { Options } from 'yargs';
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
 import type { CommandIO } from './commands/io.js';
 import { ExitCode, RunBatchError } from './errors.js';
 import { RUN_OPTIONS } from './job/options.js';
 import { errorText, logFormatFromArgs } from './progress/events.js';
 import { redactor } from './redact.js';
+import { onSignal, withoutSignalHandling } from './signals.js';
 
 // The AWS SDK warns that its versions published after January 2027 need Node 22. The lockfile pins
 // one that supports Node 20, so the warning tells a user of this tool nothing; the SDK's own switch
 // turns it off.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+const { default: yargs } = await import('yargs');
+const { hideBin } = await import('yargs/helpers');
+
 const version = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
-
-// Signals are listened for from the first moment, so none ends the process with the default action
-// (no summary, no exit code) before a command has subscribed; see `io.onSignal`.
-type Signal = 'SIGINT' | 'SIGTERM';
-const SIGNALS: readonly Signal[] = ['SIGINT', 'SIGTERM'];
-const listeners = new Set<(signal: Signal) => void>();
-const early: Signal[] = [];
-// Until a command is known to subscribe (run, emulator), a signal waits for it; commands that never
-// do (report, estimate) end at once on one, as a process without handlers would.
-let deferring = true;
-const exitOn = (signal: Signal) => process.exit(signal === 'SIGINT' ? 130 : 143);
-for (const signal of SIGNALS) {
-  process.on(signal, () => {
-    if (listeners.size === 0 && !deferring) exitOn(signal);
-    if (listeners.size === 0) early.push(signal);
-    for (const listener of [...listeners]) listener(signal);
-  });
-}
-function withoutSignalHandling(): void {
-  deferring = false;
-  for (const signal of early.splice(0, 1)) exitOn(signal);
-}
 
 // Every line printed goes through this: no credential from the environment is ever shown.
 const redact = redactor(process.env);
@@ -59,13 +43,7 @@ const io: CommandIO = {
   setLogFormat: (format) => {
     logFormat = format;
   },
-  onSignal: (listener) => {
-    listeners.add(listener);
-    // A signal that came while the CLI was still starting (loading the SDK takes a moment) is
-    // answered now, by the first command that listens, instead of killing the process unheard.
-    for (const signal of early.splice(0)) listener(signal);
-    return () => listeners.delete(listener);
-  },
+  onSignal,
 };
 
 function runOptions(): Record<string, Options> {
