@@ -218,3 +218,34 @@ describe('a Model column (item 19)', () => {
     expect(statSync(join(dir, 'in.results.csv')).size).toBeGreaterThan(0);
   });
 });
+
+describe('user mistakes through the CLI are exit 2 with a message (items 17, 19)', () => {
+  it('run-batch - talks about stdin, not an --input option', async () => {
+    const result = await runCli(['-']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('reading prompts from stdin ("-") is not supported');
+    expect(result.stderr).not.toContain('--input');
+  });
+
+  it('a Mustache syntax error names the template, with no stack trace and nothing sent', async () => {
+    const dir = workdir();
+    writeFileSync(join(dir, 'in.csv'), 'name\nAnn\n');
+    const result = await runCli(['in.csv', '--template', 'Hi {{name}'], { cwd: dir, env: env() });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--template "Hi {{name}": unclosed tag');
+    expect(result.stderr).not.toContain('    at ');
+    expect(used.emulator.stats().requests).toBe(0);
+  });
+
+  it('a section over a missing column is refused like a variable', async () => {
+    const dir = workdir();
+    writeFileSync(join(dir, 'in.csv'), 'text\nhello\n');
+    const result = await runCli(['in.csv', '--template', '{{#urgent}}URGENT {{/urgent}}{{text}}'], {
+      cwd: dir,
+      env: env(),
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('template variable "urgent" is not a column');
+    expect(used.emulator.stats().requests).toBe(0);
+  });
+});
