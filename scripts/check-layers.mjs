@@ -21,7 +21,8 @@ export const ALLOWED = {
   base: [],
   emulator: ['base'],
   pool: ['base'],
-  job: ['base'],
+  // job checks a --template by compiling it with input's compiler; input reads job's types only.
+  job: ['base', 'input'],
   input: ['base', 'job'],
   output: ['base', 'job'],
   bedrock: ['base', 'pool'],
@@ -53,7 +54,7 @@ const BASE = new Set(['types.ts', 'errors.ts', 'redact.ts']);
 export function layerOf(file) {
   const rel = relative(root, file);
   if (BASE.has(rel)) return 'base';
-  if (rel === 'cli.ts') return 'cli';
+  if (rel === 'cli.ts' || rel === 'signals.ts') return 'cli';
   if (rel === 'index.ts') return 'index';
   return rel.split('/')[0];
 }

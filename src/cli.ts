@@ -3,20 +3,26 @@
  * signals. Every option value reaches the commands as the raw text typed, so the one validator
  * (job/resolve.ts) can quote it back in its error messages.
  */
+// First, for its side effect: signal handlers in place before the other modules load. ESM evaluates
+// imports in order, but it loads the whole static graph first, so yargs and the SDK are imported
+// dynamically below: on a busy machine they take hundreds of milliseconds to load.
+import './signals.js';
 import { readFileSync } from 'node:fs';
 import type { Options } from 'yargs';
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
-import { type CommandIO, STOP_SIGNALS, type StopSignal } from './commands/io.js';
+import type { CommandIO } from './commands/io.js';
 import { ExitCode, RunBatchError } from './errors.js';
 import { RUN_OPTIONS } from './job/options.js';
 import { errorText, logFormatFromArgs } from './progress/events.js';
 import { redactor } from './redact.js';
+import { onSignal, signalled, withoutSignalHandling } from './signals.js';
 
 // The AWS SDK warns that its versions published after January 2027 need Node 22. The lockfile pins
 // one that supports Node 20, so the warning tells a user of this tool nothing; the SDK's own switch
 // turns it off.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const { default: yargs } = await import('yargs');
+const { hideBin } = await import('yargs/helpers');
 
 const version = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -39,7 +45,6 @@ const write = (stream: NodeJS.WriteStream, text: string) => {
     gone.add(stream);
   }
 };
-let signalled = false;
 
 const io: CommandIO = {
   stdout: (text) => write(process.stdout, text),
@@ -51,16 +56,7 @@ const io: CommandIO = {
   setLogFormat: (format) => {
     logFormat = format;
   },
-  onSignal: (listener) => {
-    const on = (signal: StopSignal) => {
-      signalled = true;
-      listener(signal);
-    };
-    for (const signal of STOP_SIGNALS) process.on(signal, on);
-    return () => {
-      for (const signal of STOP_SIGNALS) process.off(signal, on);
-    };
-  },
+  onSignal,
 };
 
 const JOB_OPTION: Options = {
@@ -95,17 +91,24 @@ async function main(): Promise<void> {
     .usage('$0 <input> [options]\n\nRun every row of a CSV or JSONL file of prompts through Amazon Bedrock.')
     .parserConfiguration({ 'camel-case-expansion': false, 'boolean-negation': true })
     .command(
-      ['$0 [input]', 'run [input]'],
-      'Run a file of prompts (the default command)',
+      ['$0 [input..]', 'run [input..]'],
+      'Run a file of prompts (the default command); several run one after another',
       (y) =>
         y
-          .positional('input', { describe: 'CSV or JSONL file of prompts', type: 'string' })
+          .positional('input', { describe: 'CSV or JSONL file(s) of prompts', type: 'string', array: true })
           .option('job', JOB_OPTION)
           .options(runOptions()),
       (argv) =>
         run(async () => {
+          // yargs drops a bare "-" from an array positional; it is kept so the user hears about stdin.
+          const given = (argv.input as string[] | undefined) ?? [];
+          const inputs = given.length === 0 && hideBin(process.argv).includes('-') ? ['-'] : given;
+          if (inputs.length > 1) {
+            const { runSeveral } = await import('./commands/several.js');
+            return runSeveral(inputs, argv as Record<string, unknown>, io, printError);
+          }
           const { runCommand } = await import('./commands/run.js');
-          return runCommand(argv as Record<string, unknown>, io);
+          return runCommand({ ...(argv as Record<string, unknown>), input: inputs[0] }, io);
         })(),
     )
     .command(
@@ -119,6 +122,7 @@ async function main(): Promise<void> {
           .options((await import('./commands/estimate.js')).estimateOptions),
       (argv) =>
         run(async () => {
+          // estimate listens itself: a signal stops its CountTokens calls.
           const { estimateCommand } = await import('./commands/estimate.js');
           return estimateCommand(argv as Record<string, unknown>, io);
         })(),
@@ -132,6 +136,7 @@ async function main(): Promise<void> {
           .options((await import('./commands/report.js')).reportOptions),
       (argv) =>
         run(async () => {
+          withoutSignalHandling();
           const { reportCommand } = await import('./commands/report.js');
           return reportCommand(argv as Record<string, unknown>, io);
         })(),
@@ -158,16 +163,21 @@ async function main(): Promise<void> {
     .parseAsync();
 }
 
+function printError(error: unknown): number {
+  const internal = !(error instanceof RunBatchError);
+  const exit = internal ? ExitCode.Internal : error.exitCode;
+  const message = internal ? `internal error: ${(error as Error)?.stack ?? String(error)}` : error.message;
+  const code = internal ? 'INTERNAL' : error.code;
+  write(process.stderr, errorText({ message, code, exitCode: exit }, logFormat, Date.now()));
+  return exit;
+}
+
 try {
   await main();
 } catch (error) {
-  const internal = !(error instanceof RunBatchError);
-  exitCode = internal ? ExitCode.Internal : error.exitCode;
-  const message = internal ? `internal error: ${(error as Error)?.stack ?? String(error)}` : error.message;
-  const code = internal ? 'INTERNAL' : error.code;
-  write(process.stderr, errorText({ message, code, exitCode }, logFormat, Date.now()));
+  exitCode = printError(error);
 }
 process.exitCode = exitCode;
-// A signalled run has written its results and released its lock; a read still blocked in the
-// thread pool (a FIFO nobody writes to) must not keep the process alive after that.
-if (signalled) setTimeout(() => process.exit(exitCode), 100).unref();
+// A signalled run has written its results and released its lock; nothing left to do may keep the
+// process alive after that.
+if (signalled()) setTimeout(() => process.exit(exitCode), 100).unref();

@@ -27,6 +27,8 @@ const PATTERNS: ReadonlyArray<[RegExp, string]> = [
   [/\bbedrock-api-key-[A-Za-z0-9._~+/=%-]+/g, REDACTED],
   [/\bABSK[A-Za-z0-9+/=]{16,}/g, REDACTED],
   [/\b(aws_secret_access_key|aws_session_token|aws_security_token)(\s*[=:]\s*)\S+/gi, `$1$2${REDACTED}`],
+  // The password in a URL's user info (`--endpoint https://user:pass@proxy`), wherever it is quoted.
+  [/(\b[a-z][a-z0-9+.-]*:\/\/[^\s/?#@:]*:)[^\s/?#@]+@/gi, `$1${REDACTED}@`],
 ];
 
 /** A function that removes the secrets in `env` (and secret-shaped text) from a piece of output. */
@@ -44,4 +46,13 @@ export function redactor(env: NodeJS.ProcessEnv): (text: string) => string {
     for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
     return out;
   };
+}
+
+/**
+ * Whether a value given as an option (say `-m`) is, or holds, a secret: one from the environment or
+ * one recognizable by its shape. Such a value is refused, because an option's value travels on into
+ * requests, the results file and the summary, beyond what the output redaction sees.
+ */
+export function holdsSecret(value: string, env: NodeJS.ProcessEnv): boolean {
+  return redactor(env)(value) !== value;
 }

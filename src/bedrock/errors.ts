@@ -65,6 +65,13 @@ export function classifyError(error: unknown, now = Date.now()): CallFailure {
       ? 'TimeoutError'
       : (networkCode ?? name ?? 'Error');
   const message = oneLine(e.message ?? String(error));
+  const plain = plainFailure(e, networkCode, status);
+  if (plain) {
+    const retryablePlain = plain.code === 'EMFILE' ? false : status !== undefined && status >= 500;
+    const failure: CallFailure = { ...plain, retryable: retryablePlain, throttle: false };
+    if (status !== undefined) failure.status = status;
+    return failure;
+  }
 
   const throttle = THROTTLES.has(code) || status === 429;
   const retryable =
@@ -79,6 +86,53 @@ export function classifyError(error: unknown, now = Date.now()): CallFailure {
   const retryAfterMs = retryAfter(e.$response?.headers, now);
   if (retryAfterMs !== undefined) failure.retryAfterMs = retryAfterMs;
   return failure;
+}
+
+/**
+ * Failures whose SDK wording helps nobody, reworded: an HTML page (a proxy, a wrong
+ * --endpoint) makes the SDK say "Unexpected token '<' ... inspect the hidden field
+ * {error}.$response"; running out of file descriptors says only "EMFILE". A user can act on ours.
+ */
+function plainFailure(
+  e: SdkLikeError,
+  networkCode: string | undefined,
+  status: number | undefined,
+): { code: string; message: string } | undefined {
+  const descriptors = findCode(e, DESCRIPTOR_CODES);
+  if (descriptors !== undefined && networkCode === undefined) {
+    return {
+      code: 'EMFILE',
+      message: `too many open files (${descriptors}): lower -c/--concurrency, or raise the limit with ulimit -n`,
+    };
+  }
+  const deserialization = e.name === 'SyntaxError' || /Deserialization error/.test(e.message ?? '');
+  if (!deserialization) return undefined;
+  const type = headerOf(e.$response?.headers, 'content-type') ?? 'no content type';
+  const what = /html/i.test(type) ? 'an HTML page' : `a reply Bedrock does not send (${type})`;
+  return {
+    code: 'UnexpectedResponse',
+    message:
+      `the endpoint answered with ${what}${status === undefined ? '' : `, HTTP ${status}`}, not Bedrock: ` +
+      'check --endpoint / AWS_ENDPOINT_URL_BEDROCK_RUNTIME, or a proxy in between',
+  };
+}
+
+const DESCRIPTOR_CODES = new Set(['EMFILE', 'ENFILE']);
+
+function headerOf(headers: Record<string, string | undefined> | undefined, name: string): string | undefined {
+  if (!headers) return undefined;
+  const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
+  return key === undefined ? undefined : headers[key];
+}
+
+function findCode(error: unknown, codes: ReadonlySet<string>): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 10 && current && typeof current === 'object'; depth++) {
+    const code = (current as SdkLikeError).code;
+    if (typeof code === 'string' && codes.has(code)) return code;
+    current = (current as SdkLikeError).cause;
+  }
+  return undefined;
 }
 
 function findNetworkCode(error: unknown): string | undefined {

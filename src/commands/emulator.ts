@@ -108,6 +108,14 @@ export async function emulatorCommand(raw: Record<string, unknown>, io: CommandI
         `--port ${settings.port} on --host ${settings.host}: ${error.message}`,
       );
     }
+    // A host name that does not resolve (or `999.1.1.1`, which is no IP address and so is looked up
+    // as a name) is a typo, not a crash.
+    if (error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN' || error.code === 'EAI_FAIL') {
+      throw new RunBatchError(
+        'USAGE',
+        `--host ${settings.host}: no such address on this machine (${error.code}); give an IP address such as 127.0.0.1 or a host name that resolves`,
+      );
+    }
     throw error;
   });
   const limit = (n = 0) => (n > 0 ? String(n) : 'unlimited');

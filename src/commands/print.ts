@@ -1,5 +1,5 @@
 /** The human-readable run summary. */
-import { displayPath } from '../errors.js';
+import { displayPath, ExitCode } from '../errors.js';
 import type { RunSummary } from '../run/summary.js';
 import { costLines } from './summary-lines.js';
 
@@ -7,17 +7,25 @@ export function formatSummary(summary: RunSummary, cwd: string): string {
   const { rows, tokens } = summary;
   const seconds = (summary.wallMs / 1000).toFixed(1);
   const lines = [
-    `rows      ${rows.total} total: ${rows.ok} ok, ${rows.error} error, ${rows.skipped} skipped` +
-      (rows.notRun > 0 ? `, ${rows.notRun} not run` : ''),
+    `rows      ${fmt(rows.total)} total: ${fmt(rows.ok)} ok, ${fmt(rows.error)} error, ${fmt(rows.skipped)} skipped` +
+      (rows.notRun > 0 ? `, ${fmt(rows.notRun)} not run` : ''),
     `tokens    ${fmt(tokens.input)} in, ${fmt(tokens.output)} out` +
       (tokens.cacheRead + tokens.cacheWrite > 0
         ? `, ${fmt(tokens.cacheRead)} cache read, ${fmt(tokens.cacheWrite)} cache write`
         : ''),
     ...costLines(summary),
-    `time      ${seconds}s, ${summary.rowsPerSecond} rows/s, ${summary.attempts} calls, ${summary.throttles} throttled`,
+    `time      ${seconds}s, ${summary.rowsPerSecond} rows/s, ${fmt(summary.attempts)} calls, ${fmt(summary.throttles)} throttled`,
   ];
-  for (const [code, count] of Object.entries(summary.errorsByCode)) lines.push(`errors    ${count} ${code}`);
-  if (summary.stopReason) lines.push(`stopped   ${summary.stopReason}`);
+  for (const [code, count] of Object.entries(summary.errorsByCode))
+    lines.push(`errors    ${fmt(count)} ${code}`);
+  if (summary.stopReason && summary.exitCode === ExitCode.Stopped)
+    lines.push(`stopped   ${summary.stopReason}`);
+  else if (summary.stopReason) {
+    // A stop that came when nothing was left undone (the disk filled as the last rows were written
+    // into the reserve): the run is finished, so it must not read as stopped or ask for a rerun.
+    const what = summary.stopReason.replace(/: stopped admitting rows.*$/, '');
+    lines.push(`note      ${what}; every row finished and was written all the same`);
+  }
   lines.push(`results   ${displayPath(summary.output, cwd)}`);
   return `${lines.join('\n')}\n`;
 }

@@ -1,10 +1,11 @@
 /** `run-batch report <files...>`: usage and cost totals over results files, to stdout or --output. */
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Options } from 'yargs';
 import { GROUP_BY } from '../cost/aggregate.js';
 import { FORMATS } from '../cost/render.js';
 import { buildReport, renderReport } from '../cost/report.js';
+import { expandFiles, type ResultsFile } from '../cost/results.js';
 import { RunBatchError } from '../errors.js';
 import { oneOf, text, textList } from '../job/values.js';
 import type { CommandIO } from './io.js';
@@ -27,19 +28,76 @@ export async function reportCommand(raw: Record<string, unknown>, io: CommandIO)
     throw new RunBatchError('USAGE', 'no results files given: run-batch report <files...>');
   const by = oneOf('by', raw.by ?? 'model', GROUP_BY);
   const format = oneOf('format', raw.format ?? 'table', FORMATS);
+  const output = raw.output === undefined ? undefined : resolve(io.cwd, text('output', raw.output));
+  if (output !== undefined) refuseOverwrite(output, await expandFiles(files, io.cwd));
   const rendered = renderReport(await buildReport(files, by, io.cwd), format);
-  if (raw.output === undefined) {
+  if (output === undefined) {
     io.stdout(rendered);
     return 0;
   }
-  const output = resolve(io.cwd, text('output', raw.output));
+  // Beside it, then renamed over it: a failed write never leaves half a report where one was.
+  const temporary = `${output}.${process.pid}.tmp`;
   try {
-    writeFileSync(output, rendered);
+    writeFileSync(temporary, rendered);
+    renameSync(temporary, output);
   } catch (error) {
+    rmSync(temporary, { force: true });
     throw new RunBatchError('OUTPUT', `--output ${output}: cannot write: ${(error as Error).message}`, {
       cause: error,
     });
   }
   io.stderr(`run-batch: report written to ${output}\n`);
   return 0;
+}
+
+/**
+ * `-o` never replaces a file the report reads, nor any results file: `report z.results.csv -o
+ * z.results.csv` would put a report where 500 paid rows were. Files are compared by device and
+ * inode, so a symlink or a hard link to one is caught too.
+ */
+function refuseOverwrite(output: string, files: readonly ResultsFile[]): void {
+  let target: ReturnType<typeof statSync>;
+  try {
+    target = statSync(output);
+  } catch {
+    return; // nothing there yet
+  }
+  const same = files.find((file) => {
+    const read = statSync(file.path);
+    return read.dev === target.dev && read.ino === target.ino;
+  });
+  if (same) {
+    throw new RunBatchError(
+      'USAGE',
+      `--output ${output} is ${same.label}, a file this report reads; write the report to another file`,
+    );
+  }
+  if (looksLikeResults(output)) {
+    throw new RunBatchError(
+      'USAGE',
+      `--output ${output} is a run-batch results file; write the report to another file`,
+    );
+  }
+}
+
+/** A results file starts with a header (CSV) or a record (JSONL) naming status and cost_usd. */
+function looksLikeResults(path: string): boolean {
+  const buffer = Buffer.alloc(64 * 1024);
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const firstLine = buffer
+      .subarray(0, readSync(fd, buffer, 0, buffer.length, 0))
+      .toString('utf8')
+      .split('\n')[0];
+    return (
+      /\bstatus\b/.test(firstLine ?? '') &&
+      /\bcost_usd\b/.test(firstLine ?? '') &&
+      /\bfinished_at\b/.test(firstLine ?? '')
+    );
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }

@@ -121,7 +121,15 @@ export function renderJson(report: Report): string {
 }
 
 export function renderMarkdown(report: Report): string {
-  const cell = (text: string) => text.replace(/\|/g, '\\|');
+  // A model id is whatever the results file says: Markdown renderers pass HTML through, so it is
+  // escaped (`<img onerror=...>` shows as text), and a pipe or newline would break the table.
+  const cell = (text: string) =>
+    text
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/\|/g, '\\|')
+      .replace(/[\r\n]+/g, ' ');
   const row = (cells: string[]) => `| ${cells.map(cell).join(' | ')} |`;
   const lines = [
     `# run-batch report by ${report.by}`,

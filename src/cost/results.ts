@@ -74,6 +74,10 @@ export async function expandFiles(patterns: readonly string[], cwd: string): Pro
 }
 
 export async function* readResults(file: ResultsFile): AsyncIterable<ReportRow> {
+  // An empty file has no header to say what it is: most likely a run that never started, or the
+  // wrong file; reported, not counted as a results file with no rows.
+  if (statSync(file.path).size === 0)
+    throw new RunBatchError('INPUT', `${file.label}: is empty (0 bytes), not a results file`);
   const source = openSource(file.path, file.format, file.label);
   for await (const row of source.rows()) {
     const at = `${file.label}:${row.line}`;
@@ -86,6 +90,9 @@ export async function* readResults(file: ResultsFile): AsyncIterable<ReportRow> 
         );
       }
     }
+    // Every row is ok or error; anything else would be counted as neither and the totals not add up.
+    if (data.status !== 'ok' && data.status !== 'error')
+      throw badValue(at, 'status', '"ok" or "error"', data.status);
     const cost = parseCostCell(data.cost_usd);
     if (cost === undefined) throw badValue(at, 'cost_usd', 'a number from 0 up, or empty', data.cost_usd);
     yield {

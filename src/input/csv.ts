@@ -1,10 +1,12 @@
 /**
  * Streams a CSV file (header row, RFC 4180, CRLF, Excel's UTF-8 BOM) as rows, and turns
- * csv-parse's errors into `file:line: what is wrong` input errors.
+ * csv-parse's errors into `file:line: what is wrong` input errors. Lines may end in LF or CRLF,
+ * mixed within one file (a CRLF export with a line appended by a Unix tool); the bytes are checked
+ * to be UTF-8 text first (bytes.ts).
  */
-import { createReadStream } from 'node:fs';
 import { CsvError, parse } from 'csv-parse';
 import { RunBatchError } from '../errors.js';
+import { checkedBytes } from './bytes.js';
 import { type InputRow, type RowSource, readError } from './row.js';
 
 /** The context csv-parse attaches to its errors. */
@@ -38,6 +40,10 @@ export function csvSource(path: string, label = path): RowSource {
           return header;
         },
         skip_empty_lines: true,
+        // Both, always: csv-parse otherwise takes the first line's ending for the whole file, and
+        // then reads `b\r` as a value (LF file, one CRLF line) or a CRLF file's one LF line as a
+        // field of its neighbour. A bare CR stays data (it is quoted when written back).
+        record_delimiter: ['\r\n', '\n'],
         on_record: (record: Record<string, string>, context: { empty_lines: number }): InputRow => {
           const line = startLine(context.empty_lines);
           nextLine = line + 1 + newlinesIn(record);
@@ -45,8 +51,9 @@ export function csvSource(path: string, label = path): RowSource {
           return { index: index++, line, data: record };
         },
       });
-      // pipe() does not forward a read error (a missing file) to the parser; pass it on by hand.
-      createReadStream(path)
+      // pipe() does not forward a read error (a missing file, bytes that are not UTF-8) to the
+      // parser; pass it on by hand.
+      checkedBytes(path, label)
         .on('error', (error) => parser.destroy(error))
         .pipe(parser);
       try {
@@ -73,13 +80,25 @@ function headerLines(header: string[]): number {
   return header.reduce((n, name) => n + name.split('\n').length - 1, 1);
 }
 
+/**
+ * The header as column names: a name written twice is an error; an empty name becomes
+ * `column_<position>`, or `column_<position>_2` (and so on) when the file already has a column of
+ * that name, so a made-up name never clashes with a real one.
+ */
 function checkHeader(names: string[], label: string): string[] {
-  const seen = new Set<string>();
-  return names.map((raw, i) => {
-    const name = raw.trim() === '' ? `column_${i + 1}` : raw;
-    if (seen.has(name))
+  const written = new Set<string>();
+  for (const name of names) {
+    if (name.trim() === '') continue;
+    if (written.has(name))
       throw new RunBatchError('INPUT', `${label}:1: column "${name}" appears twice in the header`);
-    seen.add(name);
+    written.add(name);
+  }
+  const taken = new Set(written);
+  return names.map((raw, i) => {
+    if (raw.trim() !== '') return raw;
+    let name = `column_${i + 1}`;
+    for (let n = 2; taken.has(name); n++) name = `column_${i + 1}_${n}`;
+    taken.add(name);
     return name;
   });
 }

@@ -1,7 +1,10 @@
-/** Streams a JSONL file: one JSON object per line, blank lines ignored. */
-import { createReadStream } from 'node:fs';
+/**
+ * Streams a JSONL file: one JSON object per line (LF or CRLF, mixed too), blank lines ignored. The
+ * bytes are checked to be UTF-8 text first (bytes.ts).
+ */
 import { createInterface } from 'node:readline';
 import { RunBatchError } from '../errors.js';
+import { checkedBytes } from './bytes.js';
 import { type InputRow, type RowSource, readError } from './row.js';
 
 export function jsonlSource(path: string, label = path): RowSource {
@@ -10,7 +13,10 @@ export function jsonlSource(path: string, label = path): RowSource {
   return {
     columns: () => columns,
     async *rows(): AsyncIterable<InputRow> {
-      const lines = createInterface({ input: createReadStream(path), crlfDelay: Number.POSITIVE_INFINITY });
+      const lines = createInterface({
+        input: checkedBytes(path, label),
+        crlfDelay: Number.POSITIVE_INFINITY,
+      });
       let lineNo = 0;
       let index = 0;
       try {

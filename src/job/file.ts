@@ -12,7 +12,7 @@ import { isAlias, isMap, isScalar, isSeq, type Node, parseDocument } from 'yaml'
 import { displayPath, RunBatchError } from '../errors.js';
 import { type OptionType, RUN_OPTIONS } from './options.js';
 import type { RawOptions } from './resolve.js';
-import { boolean, OptionValueError, text } from './values.js';
+import { boolean, OptionValueError, OptionValueErrors, text } from './values.js';
 
 const KEY_TYPES = new Map<string, OptionType>([
   ['input', 'string'],
@@ -47,8 +47,13 @@ export function loadJob(flags: RawOptions, cwd: string): Job {
     try {
       return fn();
     } catch (error) {
+      const name = (e: OptionValueError) =>
+        fromFile.has(e.option) ? `${label}: ${e.option} ${e.problem}` : e.message;
       if (error instanceof OptionValueError && fromFile.has(error.option))
-        throw new RunBatchError('CONFIG', `${label}: ${error.option} ${error.problem}`, { cause: error });
+        throw new RunBatchError('CONFIG', name(error), { cause: error });
+      // Several bad values: every one is reported, each named by where it came from.
+      if (error instanceof OptionValueErrors && error.errors.some((e) => fromFile.has(e.option)))
+        throw new RunBatchError('CONFIG', error.errors.map(name).join('\n'), { cause: error });
       throw error;
     }
   };

@@ -1,14 +1,25 @@
 /**
- * Turns raw option values (from flags, later also job files) into a validated JobSpec.
+ * Turns raw option values (from flags and job files) into a validated JobSpec.
  * This is the only place option values are checked.
  */
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { RunBatchError } from '../errors.js';
 import { batchOptions } from './batch-options.js';
+import { checkedTemplate, endpointUrl, modelId, region } from './checks.js';
 import { APIS, DEFAULTS, FORMATS } from './options.js';
 import type { Format, JobSpec } from './spec.js';
-import { decimal, fail, oneOf, text, textList, textOrFile, wholeNumber } from './values.js';
+import {
+  decimal,
+  fail,
+  OptionValueError,
+  OptionValueErrors,
+  oneOf,
+  text,
+  textList,
+  textOrFile,
+  wholeNumber,
+} from './values.js';
 
 export type RawOptions = Record<string, unknown>;
 
@@ -39,12 +50,145 @@ function given(raw: RawOptions, key: string): boolean {
 }
 
 export function resolveSpec(raw: RawOptions, ctx: ResolveContext): JobSpec {
+  const input = inputPath(raw, ctx);
+  // Every option is checked, and every bad one reported at once (the README promises a job file
+  // is reported whole); `v` keeps checking past a bad value and hands back a stand-in.
+  const problems: OptionValueError[] = [];
+  const v = <T>(check: () => T, standIn: T): T => {
+    try {
+      return check();
+    } catch (error) {
+      if (!(error instanceof OptionValueError)) throw error;
+      problems.push(error);
+      return standIn;
+    }
+  };
+
+  const inputFormat = given(raw, 'input-format')
+    ? v(() => oneOf('input-format', raw['input-format'], FORMATS), 'csv')
+    : formatFromPath(input);
+  const forcedOutputFormat = given(raw, 'output-format')
+    ? v(() => oneOf('output-format', raw['output-format'], FORMATS), undefined)
+    : undefined;
+  const output = given(raw, 'output')
+    ? resolve(
+        ctx.cwd,
+        v(() => text('output', raw.output), ''),
+      )
+    : defaultOutputPath(input, forcedOutputFormat);
+  const outputFormat = forcedOutputFormat ?? formatFromPath(output);
+
+  const spec: JobSpec = {
+    input,
+    inputFormat: inputFormat ?? 'csv',
+    output,
+    outputFormat: outputFormat ?? 'csv',
+    promptColumn: given(raw, 'prompt-column')
+      ? v(() => text('prompt-column', raw['prompt-column']), DEFAULTS.promptColumn)
+      : DEFAULTS.promptColumn,
+    model: given(raw, 'model') ? v(() => modelId(raw.model, ctx.env), DEFAULTS.model) : DEFAULTS.model,
+    maxTokens: given(raw, 'max-tokens')
+      ? v(() => wholeNumber('max-tokens', raw['max-tokens'], 1, 1_000_000), DEFAULTS.maxTokens)
+      : DEFAULTS.maxTokens,
+    stop: given(raw, 'stop') ? v(() => textList('stop', raw.stop), []) : [],
+    region: v(() => region(raw, ctx.env), DEFAULTS.region),
+    emulate: raw.emulate === true,
+    api: given(raw, 'api') ? v(() => oneOf('api', raw.api, APIS), DEFAULTS.api) : DEFAULTS.api,
+    stream: raw.stream === true,
+    concurrency: given(raw, 'concurrency')
+      ? v(() => wholeNumber('concurrency', raw.concurrency, 1, 10_000), DEFAULTS.concurrency)
+      : DEFAULTS.concurrency,
+    adaptive: raw.adaptive !== false,
+    maxAttempts: given(raw, 'max-attempts')
+      ? v(() => wholeNumber('max-attempts', raw['max-attempts'], 1, 100), DEFAULTS.maxAttempts)
+      : DEFAULTS.maxAttempts,
+    backoffBaseMs: given(raw, 'backoff-base')
+      ? v(() => wholeNumber('backoff-base', raw['backoff-base'], 0, 600_000), DEFAULTS.backoffBaseMs)
+      : DEFAULTS.backoffBaseMs,
+    backoffCapMs: given(raw, 'backoff-cap')
+      ? v(() => wholeNumber('backoff-cap', raw['backoff-cap'], 0, 3_600_000), DEFAULTS.backoffCapMs)
+      : DEFAULTS.backoffCapMs,
+    requestTimeoutMs:
+      1000 *
+      (given(raw, 'request-timeout')
+        ? v(
+            () => decimal('request-timeout', raw['request-timeout'], 0.001, 86_400),
+            DEFAULTS.requestTimeoutSeconds,
+          )
+        : DEFAULTS.requestTimeoutSeconds),
+    fresh: raw.fresh === true,
+    keepChanged: raw['keep-changed'] === true,
+    graceMs:
+      1000 *
+      (given(raw, 'grace-period')
+        ? v(() => decimal('grace-period', raw['grace-period'], 0, 86_400), DEFAULTS.gracePeriodSeconds)
+        : DEFAULTS.gracePeriodSeconds),
+    csvSafe: raw['csv-safe'] !== false,
+    batch: batchOptions(raw),
+  };
+  const optional = <K extends keyof JobSpec>(key: K, flag: string, check: (value: unknown) => JobSpec[K]) => {
+    if (!given(raw, flag)) return;
+    const value = v(() => check(raw[flag]), undefined);
+    if (value !== undefined) spec[key] = value;
+  };
+  optional('rpm', 'rpm', (x) => wholeNumber('rpm', x, 1, 100_000_000));
+  optional('tpm', 'tpm', (x) => wholeNumber('tpm', x, 1, 10_000_000_000));
+  optional('maxErrors', 'max-errors', (x) => wholeNumber('max-errors', x, 1));
+  optional('template', 'template', (x) => checkedTemplate(x, ctx.cwd));
+  optional('system', 'system', (x) => textOrFile('system', x, ctx.cwd));
+  optional('idColumn', 'id-column', (x) => text('id-column', x));
+  optional('temperature', 'temperature', (x) => decimal('temperature', x, 0, 1));
+  optional('topP', 'top-p', (x) => decimal('top-p', x, 0, 1));
+  optional('topK', 'top-k', (x) => wholeNumber('top-k', x, 0, 1_000_000));
+  optional('profile', 'profile', (x) => text('profile', x));
+  optional('maxCost', 'max-cost', (x) => decimal('max-cost', x, 0, 1e12));
+  optional('pricing', 'pricing', (x) => resolve(ctx.cwd, text('pricing', x)));
+  optional('endpoint', 'endpoint', endpointUrl);
+  if (given(raw, 'template') && given(raw, 'prompt-column')) {
+    // With a template the prompt column is never read, so naming one is a mistake to point out.
+    v(
+      () =>
+        fail(
+          'prompt-column',
+          'left out with --template (the template builds the prompt)',
+          raw['prompt-column'],
+        ),
+      0,
+    );
+  }
+  if (spec.emulate && given(raw, 'endpoint')) {
+    v(
+      () => fail('endpoint', 'left out with --emulate (the built-in emulator is the endpoint)', raw.endpoint),
+      0,
+    );
+  }
+  // The environment's endpoint is a standing setting; --emulate, asked for on this run, wins over it.
+  if (!given(raw, 'endpoint') && !spec.emulate && ctx.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME)
+    spec.endpoint = v(() => endpointUrl(ctx.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME), undefined);
+  if (spec.endpoint === undefined) delete spec.endpoint;
+
+  if (problems.length === 1) throw problems[0];
+  if (problems.length > 1) throw new OptionValueErrors(problems);
+  checkPaths(spec, inputFormat, outputFormat);
+  return spec;
+}
+
+/** The input file: given, a file, not stdin. Checked before anything else, so it comes alone. */
+function inputPath(raw: RawOptions, ctx: ResolveContext): string {
   if (!given(raw, 'input'))
     throw new RunBatchError(
       'USAGE',
       'no input file given: run-batch <input.csv|input.jsonl>, or an input key in the --job file',
     );
-  const input = resolve(ctx.cwd, text('input', raw.input));
+  if (raw.input === '' || raw.input === '-') {
+    throw new RunBatchError(
+      'USAGE',
+      'the input must be a path: for prompts on stdin, give /dev/stdin with --input-format csv|jsonl and -o for the results',
+    );
+  }
+  if (typeof raw.input !== 'string')
+    throw new RunBatchError('USAGE', `the input must be one file path, got ${JSON.stringify(raw.input)}`);
+  const input = resolve(ctx.cwd, raw.input);
   if (!existsSync(input)) throw new RunBatchError('INPUT', `${input}: no such file`);
   if (statSync(input).isDirectory()) throw new RunBatchError('INPUT', `${input}: is a directory, not a file`);
   // A pipe, FIFO or /dev/stdin is read once (spooled); its results need a place the user chose.
@@ -53,24 +197,17 @@ export function resolveSpec(raw: RawOptions, ctx: ResolveContext): JobSpec {
       'USAGE',
       `${input} is not a regular file (a pipe or a device): name the results file with -o`,
     );
+  return input;
+}
 
-  const inputFormat = given(raw, 'input-format')
-    ? oneOf('input-format', raw['input-format'], FORMATS)
-    : formatFromPath(input);
+function checkPaths(spec: JobSpec, inputFormat: Format | undefined, outputFormat: Format | undefined): void {
+  const { input, output } = spec;
   if (!inputFormat) {
     throw new RunBatchError(
       'USAGE',
       `cannot tell the format of ${input} from its extension; pass --input-format csv|jsonl`,
     );
   }
-
-  const forcedOutputFormat = given(raw, 'output-format')
-    ? oneOf('output-format', raw['output-format'], FORMATS)
-    : undefined;
-  const output = given(raw, 'output')
-    ? resolve(ctx.cwd, text('output', raw.output))
-    : defaultOutputPath(input, forcedOutputFormat);
-  const outputFormat = forcedOutputFormat ?? formatFromPath(output);
   if (!outputFormat) {
     throw new RunBatchError(
       'USAGE',
@@ -82,81 +219,6 @@ export function resolveSpec(raw: RawOptions, ctx: ResolveContext): JobSpec {
   if (existsSync(output) && statSync(output).isDirectory()) {
     throw new RunBatchError('USAGE', `--output ${output} is a directory; give a file name`);
   }
-
-  const spec: JobSpec = {
-    input,
-    inputFormat,
-    output,
-    outputFormat,
-    promptColumn: given(raw, 'prompt-column')
-      ? text('prompt-column', raw['prompt-column'])
-      : DEFAULTS.promptColumn,
-    model: given(raw, 'model') ? text('model', raw.model) : DEFAULTS.model,
-    maxTokens: given(raw, 'max-tokens')
-      ? wholeNumber('max-tokens', raw['max-tokens'], 1, 1_000_000)
-      : DEFAULTS.maxTokens,
-    stop: given(raw, 'stop') ? textList('stop', raw.stop) : [],
-    region: given(raw, 'region')
-      ? text('region', raw.region)
-      : ctx.env.AWS_REGION || ctx.env.AWS_DEFAULT_REGION || DEFAULTS.region,
-    emulate: raw.emulate === true,
-    api: given(raw, 'api') ? oneOf('api', raw.api, APIS) : DEFAULTS.api,
-    stream: raw.stream === true,
-    concurrency: given(raw, 'concurrency')
-      ? wholeNumber('concurrency', raw.concurrency, 1, 10_000)
-      : DEFAULTS.concurrency,
-    adaptive: raw.adaptive !== false,
-    maxAttempts: given(raw, 'max-attempts')
-      ? wholeNumber('max-attempts', raw['max-attempts'], 1, 100)
-      : DEFAULTS.maxAttempts,
-    backoffBaseMs: given(raw, 'backoff-base')
-      ? wholeNumber('backoff-base', raw['backoff-base'], 0, 600_000)
-      : DEFAULTS.backoffBaseMs,
-    backoffCapMs: given(raw, 'backoff-cap')
-      ? wholeNumber('backoff-cap', raw['backoff-cap'], 0, 3_600_000)
-      : DEFAULTS.backoffCapMs,
-    requestTimeoutMs:
-      1000 *
-      (given(raw, 'request-timeout')
-        ? decimal('request-timeout', raw['request-timeout'], 0.001, 86_400)
-        : DEFAULTS.requestTimeoutSeconds),
-    fresh: raw.fresh === true,
-    keepChanged: raw['keep-changed'] === true,
-    graceMs:
-      1000 *
-      (given(raw, 'grace-period')
-        ? decimal('grace-period', raw['grace-period'], 0, 86_400)
-        : DEFAULTS.gracePeriodSeconds),
-    csvSafe: raw['csv-safe'] !== false,
-    batch: batchOptions(raw),
-  };
-  if (given(raw, 'rpm')) spec.rpm = wholeNumber('rpm', raw.rpm, 1, 100_000_000);
-  if (given(raw, 'tpm')) spec.tpm = wholeNumber('tpm', raw.tpm, 1, 10_000_000_000);
-  if (given(raw, 'max-errors')) spec.maxErrors = wholeNumber('max-errors', raw['max-errors'], 1);
-  if (given(raw, 'template')) spec.template = textOrFile('template', raw.template, ctx.cwd);
-  if (given(raw, 'system')) spec.system = textOrFile('system', raw.system, ctx.cwd);
-  if (given(raw, 'id-column')) spec.idColumn = text('id-column', raw['id-column']);
-  if (given(raw, 'temperature')) spec.temperature = decimal('temperature', raw.temperature, 0, 1);
-  if (given(raw, 'top-p')) spec.topP = decimal('top-p', raw['top-p'], 0, 1);
-  if (given(raw, 'top-k')) spec.topK = wholeNumber('top-k', raw['top-k'], 0, 1_000_000);
-  if (given(raw, 'profile')) spec.profile = text('profile', raw.profile);
-  if (given(raw, 'max-cost')) spec.maxCost = decimal('max-cost', raw['max-cost'], 0, 1e12);
-  if (given(raw, 'pricing')) spec.pricing = resolve(ctx.cwd, text('pricing', raw.pricing));
-  if (given(raw, 'endpoint')) spec.endpoint = endpointUrl(raw.endpoint);
-  else if (ctx.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME)
-    spec.endpoint = endpointUrl(ctx.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME);
-  return spec;
-}
-
-function endpointUrl(value: unknown): string {
-  const raw = text('endpoint', value);
-  try {
-    const url = new URL(raw);
-    if (url.protocol === 'http:' || url.protocol === 'https:') return raw;
-  } catch {
-    // fall through to the error below
-  }
-  return fail('endpoint', 'an http:// or https:// URL', raw);
 }
 
 /** How a run reports progress and logs (`--log-format`, `--quiet`): the CLI's concern, not runBatch's. */

@@ -29,9 +29,24 @@ export function fail(flag: string, expected: string, value: unknown): never {
   throw new OptionValueError(flag, `must be ${expected}, got ${quote(value)}`);
 }
 
-function toNumber(value: unknown): number {
+/**
+ * Several bad option values at once: a job file (or a command line) is reported whole, so the user
+ * fixes every value in one go instead of one per run.
+ */
+export class OptionValueErrors extends RunBatchError {
+  constructor(readonly errors: readonly OptionValueError[]) {
+    super('USAGE', errors.map((error) => error.message).join('\n'));
+  }
+}
+
+// Written as a person writes a number: `Number()` alone would also take " 3", "0x10", "1e3" and
+// "0b11", and a typo would then run with a value nobody meant.
+const WHOLE = /^[+-]?\d+$/;
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+function toNumber(value: unknown, pattern: RegExp): number {
   if (typeof value === 'number') return value;
-  if (typeof value === 'string' && value.trim() !== '') return Number(value);
+  if (typeof value === 'string' && pattern.test(value)) return Number(value);
   return Number.NaN;
 }
 
@@ -41,7 +56,7 @@ export function wholeNumber(
   min: number,
   max = Number.MAX_SAFE_INTEGER,
 ): number {
-  const n = toNumber(value);
+  const n = toNumber(value, WHOLE);
   if (!Number.isInteger(n) || n < min || n > max) {
     fail(
       flag,
@@ -55,7 +70,7 @@ export function wholeNumber(
 }
 
 export function decimal(flag: string, value: unknown, min: number, max: number): number {
-  const n = toNumber(value);
+  const n = toNumber(value, DECIMAL);
   if (!Number.isFinite(n) || n < min || n > max) fail(flag, `a number from ${min} to ${max}`, value);
   return n;
 }

@@ -1,8 +1,11 @@
 /**
  * How a ResultRecord becomes a line of the results file.
- * CSV: the input's columns first (a name that clashes with a result field becomes `input_<name>`),
- * then the result fields. JSONL: the result fields plus `input` holding the original row.
- * CSV cells a spreadsheet would run as a formula are neutralized (see `safeCell`) unless turned off.
+ * CSV: the input's columns first (a name that clashes with a result field becomes `input_<name>`,
+ * with more `input_` until it clashes with nothing), then the result fields. JSONL: the result
+ * fields plus `input` holding the original row. Numbers are never written in exponent form
+ * (`cost_usd` 0.00000025, not 2.5e-7), and a cell holding a bare CR is quoted, because Python's
+ * csv, pandas and Excel end a row there. CSV cells a spreadsheet would run as a formula are
+ * neutralized (see `safeCell`) unless turned off.
  */
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
@@ -29,8 +32,7 @@ export function makeLayout(
 ): Layout {
   const fields: string[] = [...RESULT_FIELDS];
   if (streaming) fields.push('first_token_ms');
-  const taken = new Set(fields);
-  const headerNames = inputColumns.map((name) => (taken.has(name) ? `input_${name}` : name));
+  const headerNames = headerNamesFor(inputColumns, fields);
   return {
     format,
     fields,
@@ -38,6 +40,23 @@ export function makeLayout(
     sourceColumns: format === 'csv' ? inputColumns : [],
     csvSafe,
   };
+}
+
+/**
+ * Header names for the input columns, none equal to another or to a result field: a clashing
+ * name gets `input_` prefixes until it is free (`status` beside an input `input_status` becomes
+ * `input_input_status`); names that clash with nothing stay as the user wrote them.
+ */
+function headerNamesFor(inputColumns: readonly string[], fields: readonly string[]): string[] {
+  const resultFields = new Set(fields);
+  const taken = new Set([...fields, ...inputColumns.filter((name) => !resultFields.has(name))]);
+  return inputColumns.map((name) => {
+    if (!resultFields.has(name)) return name;
+    let renamed = `input_${name}`;
+    while (taken.has(renamed)) renamed = `input_${renamed}`;
+    taken.add(renamed);
+    return renamed;
+  });
 }
 
 /** The header line, or nothing for JSONL. */
@@ -48,10 +67,10 @@ export function headerText(layout: Layout): string {
 export function recordText(layout: Layout, record: ResultRecord, row: Record<string, unknown>): string {
   const values = record as unknown as Record<string, unknown>;
   if (layout.format === 'jsonl') {
-    const out: Record<string, unknown> = {};
-    for (const field of layout.fields) out[field] = values[field] ?? null;
-    out.input = row;
-    return `${JSON.stringify(out)}\n`;
+    // Field by field, so a number is written as plain decimals (JSON.stringify would write 2.5e-7).
+    const parts = layout.fields.map((field) => `${JSON.stringify(field)}:${jsonValue(values[field])}`);
+    parts.push(`"input":${JSON.stringify(row)}`);
+    return `{${parts.join(',')}}\n`;
   }
   const cells = layout.sourceColumns.map((name) => cellText(row[name]));
   for (const field of layout.fields) cells.push(cellText(values[field]));
@@ -61,12 +80,38 @@ export function recordText(layout: Layout, record: ResultRecord, row: Record<str
 function cellText(value: unknown): string {
   if (value === undefined || value === null) return '';
   if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'number') return plainNumber(value);
+  if (typeof value === 'boolean') return String(value);
   return JSON.stringify(value);
 }
 
+function jsonValue(value: unknown): string {
+  if (typeof value === 'number' && Number.isFinite(value)) return plainNumber(value);
+  return JSON.stringify(value ?? null);
+}
+
+/**
+ * A number in plain decimals, the exact digits of its shortest form: 2.5e-7 -> "0.00000025",
+ * 1e21 -> "1000000000000000000000". Spreadsheets and some JSON readers take `e` notation as text.
+ */
+export function plainNumber(n: number): string {
+  const text = String(n);
+  const match = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(text);
+  if (!match) return text;
+  const [, sign, lead, rest = '', exp] = match;
+  const digits = `${lead}${rest}`;
+  const point = 1 + Number(exp); // where the decimal point falls within `digits`
+  if (point <= 0) return `${sign}0.${'0'.repeat(-point)}${digits}`;
+  if (point >= digits.length) return `${sign}${digits}${'0'.repeat(point - digits.length)}`;
+  return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
+}
+
 function csvLine(layout: Layout, cells: string[]): string {
-  return stringify([layout.csvSafe ? cells.map(safeCell) : cells], { record_delimiter: 'unix' });
+  return stringify([layout.csvSafe ? cells.map(safeCell) : cells], {
+    record_delimiter: 'unix',
+    // csv-stringify quotes a cell holding the record delimiter (LF) but not a bare CR.
+    quoted_match: /\r/,
+  });
 }
 
 // A spreadsheet runs a cell starting with one of these as a formula (tab and CR too, for the

@@ -7,6 +7,7 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { displayPath } from '../errors.js';
+import { lookalikeColumns } from '../input/source.js';
 import type { JobSpec } from '../job/spec.js';
 import { Journal } from '../output/journal.js';
 import { headerText, type Layout, makeLayout, restoreCell } from '../output/layout.js';
@@ -39,6 +40,7 @@ export async function prepareOutput(
   const header = headerText(layout);
   const label = displayPath(spec.output, context.cwd);
   const warn = context.onWarning ?? (() => {});
+  for (const note of lookalikeColumns(plan.columns, plan.label)) warn(note);
   removeLeftovers(spec.output);
   const existing =
     !spec.fresh && existsSync(spec.output)

@@ -135,7 +135,7 @@ describe('a job file', () => {
   it('is shown in --help with the run command', async () => {
     const result = await runCli(['run', '--help']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/run-batch run \[input\]/);
+    expect(result.stdout).toMatch(/run-batch run \[input\.\.\]/);
     expect(result.stdout).toMatch(/--job +Job file/);
     expect(result.stdout).toMatch(/--csv-safe/);
     expect(result.stdout).toMatch(/--log-format/);

@@ -16,11 +16,12 @@ describe('templates', () => {
     expect(compileTemplate(source).render(row)).toBe(expected);
   });
 
-  it('lists the variables outside sections', () => {
+  it('lists the variables and sections outside sections (a missing section column is caught too)', () => {
     expect(compileTemplate('{{a}} {{{b}}} {{&c}} {{#s}}{{inner}}{{/s}} {{a}}').variables).toEqual([
       'a',
       'b',
       'c',
+      's',
     ]);
   });
 });

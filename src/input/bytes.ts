@@ -1,0 +1,99 @@
+/**
+ * The bytes of an input file, checked before a reader parses them: a file that is not text
+ * (gzip, zip, UTF-16) is refused by its first bytes, and bytes that are not UTF-8 (a Latin-1 or
+ * Windows-1252 export) stop the read at the line that holds them. Without this, Node decodes them
+ * as U+FFFD and the model gets mangled prompts with no word said; a gzip file reads as 0 rows.
+ */
+import { createReadStream } from 'node:fs';
+import { Transform, type TransformCallback } from 'node:stream';
+import { RunBatchError } from '../errors.js';
+
+const MAGIC: ReadonlyArray<[number[], string]> = [
+  [[0x1f, 0x8b], 'is gzip-compressed, not text: decompress it first (gunzip -k FILE)'],
+  [[0x50, 0x4b, 0x03, 0x04], 'is a zip archive (an .xlsx workbook?), not text: export it as CSV (UTF-8)'],
+  [[0xff, 0xfe], 'is UTF-16 text: save it as UTF-8 (Excel: "CSV UTF-8"; or iconv -f utf-16 -t utf-8)'],
+  [[0xfe, 0xff], 'is UTF-16 text: save it as UTF-8 (Excel: "CSV UTF-8"; or iconv -f utf-16 -t utf-8)'],
+];
+
+/** The file's bytes as a stream that fails with `file:line: ...` on the first byte that is not UTF-8. */
+export function checkedBytes(path: string, label: string): NodeJS.ReadableStream {
+  const guard = new Utf8Guard(label);
+  createReadStream(path)
+    .on('error', (error) => guard.destroy(error))
+    .pipe(guard);
+  return guard;
+}
+
+class Utf8Guard extends Transform {
+  private line = 1;
+  private first = true;
+  /** Bytes of a character cut by the chunk boundary, kept for the next chunk. */
+  private carry: Buffer = Buffer.alloc(0);
+
+  constructor(private readonly label: string) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    const bytes = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
+    if (this.first) {
+      this.first = false;
+      const magic = MAGIC.find(([start]) => start.every((b, i) => bytes[i] === b));
+      if (magic) {
+        done(new RunBatchError('INPUT', `${this.label}: ${magic[1]}`));
+        return;
+      }
+    }
+    const end = this.validate(bytes);
+    if (end instanceof RunBatchError) {
+      done(end);
+      return;
+    }
+    this.carry = bytes.subarray(end);
+    done(null, bytes.subarray(0, end));
+  }
+
+  override _flush(done: TransformCallback): void {
+    done(this.carry.length > 0 ? this.invalid(this.carry[0] ?? 0) : null);
+  }
+
+  /** How many bytes are whole UTF-8 characters (the rest may finish in the next chunk), or the error. */
+  private validate(bytes: Buffer): number | RunBatchError {
+    let i = 0;
+    while (i < bytes.length) {
+      const b = bytes[i] as number;
+      if (b < 0x80) {
+        if (b === 0x0a) this.line++;
+        i++;
+        continue;
+      }
+      const size = b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+      if (size === 0) return this.invalid(b);
+      if (i + size > bytes.length) {
+        // Cut by the chunk boundary: what is there must still be continuation bytes.
+        for (let j = i + 1; j < bytes.length; j++) if (!continuation(bytes[j])) return this.invalid(b);
+        return i;
+      }
+      for (let j = i + 1; j < i + size; j++) if (!continuation(bytes[j])) return this.invalid(b);
+      // Overlong forms, surrogates and code points past U+10FFFF are not UTF-8 either.
+      const second = bytes[i + 1] as number;
+      if ((b === 0xe0 && second < 0xa0) || (b === 0xed && second > 0x9f)) return this.invalid(b);
+      if ((b === 0xf0 && second < 0x90) || (b === 0xf4 && second > 0x8f)) return this.invalid(b);
+      i += size;
+    }
+    return i;
+  }
+
+  private invalid(byte: number): RunBatchError {
+    const hex = `0x${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    return new RunBatchError(
+      'INPUT',
+      `${this.label}:${this.line}: not UTF-8 text (byte ${hex}; a Latin-1 or Windows-1252 file?): ` +
+        'save it as UTF-8, e.g. iconv -f latin1 -t utf-8 FILE > FILE.utf8.csv',
+    );
+  }
+}
+
+function continuation(byte: number | undefined): boolean {
+  return byte !== undefined && byte >= 0x80 && byte <= 0xbf;
+}
