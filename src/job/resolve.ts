@@ -183,7 +183,7 @@ function inputPath(raw: RawOptions, ctx: ResolveContext): string {
   if (raw.input === '' || raw.input === '-') {
     throw new RunBatchError(
       'USAGE',
-      'the input must be a path: for prompts on stdin, give /dev/stdin with --input-format csv|jsonl and -o for the results',
+      'reading prompts from stdin ("-") needs a path: give /dev/stdin as the input, its format (input-format csv or jsonl) and -o for the results',
     );
   }
   if (typeof raw.input !== 'string')

@@ -223,7 +223,7 @@ describe('user mistakes through the CLI are exit 2 with a message (items 17, 19)
   it('run-batch - talks about stdin, not an --input option', async () => {
     const result = await runCli(['-']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('reading prompts from stdin ("-") is not supported');
+    expect(result.stderr).toContain('reading prompts from stdin ("-") needs a path: give /dev/stdin');
     expect(result.stderr).not.toContain('--input');
   });
 
