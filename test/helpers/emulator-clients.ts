@@ -41,6 +41,7 @@ export function awsEnv(url: string): Record<string, string> {
     AWS_ENDPOINT_URL_BEDROCK_RUNTIME: url,
     // No retries unless a script asks: tests count attempts.
     AWS_MAX_ATTEMPTS: '1',
+    AWS_EC2_METADATA_DISABLED: 'true',
   };
 }
 
