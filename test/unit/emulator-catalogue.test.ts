@@ -64,6 +64,13 @@ describe('emulator model catalogue', () => {
     expect(admitModel(id).id).toBe(resolveModel(id)?.id);
   });
 
+  it('lets CountTokens name the base id of a profile-only model (it counts for the foundation model)', () => {
+    expect(admitModel('anthropic.claude-haiku-4-5-20251001-v1:0', true).id).toBe(
+      'anthropic.claude-haiku-4-5-20251001-v1:0',
+    );
+    expect(() => admitModel('anthropic.claude-3-haiku-20240307-v1:0', true)).toThrow(END_OF_LIFE);
+  });
+
   it("holds the seed document's five Claude models and current models of every family", () => {
     const ids = knownModelIds();
     for (const id of [
