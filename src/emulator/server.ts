@@ -9,6 +9,7 @@ import { setMaxListeners } from 'node:events';
 import { createServer as createHttp1Server } from 'node:http';
 import { createServer as createHttp2Server } from 'node:http2';
 import { type AddressInfo, createServer as createTcpServer, type Socket } from 'node:net';
+import { PromptCache } from './cache.js';
 import { type BatchOptions, type BatchPlane, type BatchStats, createBatchPlane } from './control/plane.js';
 import { Arrivals } from './directives.js';
 import { EmulatedError } from './exceptions.js';
@@ -40,6 +41,8 @@ export interface EmulatorOptions extends BatchOptions {
   failRate?: number;
   /** Seed of the fault sequence. @default 1 */
   seed?: number;
+  /** Milliseconds clock of the prompt cache's TTLs; tests move it with advanceClock. @default performance.now */
+  now?: () => number;
 }
 
 export interface Emulator {
@@ -49,6 +52,8 @@ export interface Emulator {
   stats(): StatsSnapshot & { batch: BatchStats };
   /** Clears the counters only. */
   resetStats(): void;
+  /** Moves the emulator's clock (prompt-cache TTLs) forward, as `POST /__emulator/clock` does. */
+  advanceClock(ms: number): void;
   /** Clears everything a test could leave behind: counters, directive counts, quota buckets, fault sequence. */
   reset(): void;
   close(): Promise<void>;
@@ -62,6 +67,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const closing = new AbortController();
   // Every request in flight listens for the emulator closing: as many listeners as requests.
   setMaxListeners(0, closing.signal);
+  const clock = { offset: 0 };
+  const baseNow = options.now ?? (() => performance.now());
   const served: Served = {
     latencyMs: options.latencyMs ?? 0,
     msPerToken: options.msPerToken ?? 0,
@@ -73,18 +80,23 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }),
     arrivals: new Arrivals(),
     faults: new Faults(options.failRate ?? 0, options.seed ?? 1),
+    cache: new PromptCache(() => baseNow() + clock.offset),
     closing: closing.signal,
   };
   const batch = createBatchPlane(options, { arrivals: served.arrivals, seed: options.seed ?? 1 });
+  const advance = (ms: number) => {
+    clock.offset += ms;
+  };
   const reset = () => {
     batch.reset();
     served.stats.reset();
     served.arrivals.reset();
     served.quotas.reset();
     served.faults.reset();
+    served.cache.reset();
   };
   const handler = (req: Request, res: Response) => {
-    route(req, res, served, reset, batch).catch(() => {
+    route(req, res, served, reset, advance, batch).catch(() => {
       if (!res.headersSent) sendError(res, new EmulatedError('InternalServerException'), randomUUID());
       else res.destroy();
     });
@@ -112,6 +124,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       served.stats.reset();
       batch.resetStats();
     },
+    advanceClock: advance,
     reset,
     close: () =>
       new Promise<void>((resolve) => {
@@ -128,6 +141,7 @@ async function route(
   res: Response,
   served: Served,
   reset: () => void,
+  advance: (ms: number) => void,
   batch: BatchPlane,
 ): Promise<void> {
   const url = req.url ?? '/';
@@ -140,6 +154,25 @@ async function route(
     await readBody(req).catch(() => undefined);
     reset();
     return sendJson(res, 200, { reset: true }, randomUUID());
+  }
+  if (path === '/__emulator/clock' && req.method === 'POST') {
+    // {"advanceMs": n}: moves the clock prompt-cache TTLs run on, so a test can expire an entry.
+    const raw = await readBody(req).catch(() => Buffer.alloc(0));
+    let ms: unknown;
+    try {
+      ms = (JSON.parse(raw.toString('utf8') || '{}') as { advanceMs?: unknown }).advanceMs;
+    } catch {
+      ms = undefined;
+    }
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0)
+      return sendJson(
+        res,
+        400,
+        { message: 'Expected {"advanceMs": <milliseconds, 0 or more>}' },
+        randomUUID(),
+      );
+    advance(ms);
+    return sendJson(res, 200, { advancedMs: ms }, randomUUID());
   }
   // Batch Inference: the control plane's paths and S3 requests, before the runtime's routes.
   if (await batch.route(req, res, path, new URLSearchParams(search))) return;
