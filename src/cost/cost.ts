@@ -2,12 +2,13 @@
  * The cost of token usage at a model's prices, in exact picodollars:
  * - `usageCost`: one call's reported usage, cache reads and writes at their own prices;
  * - `Pricer`: fills `cost_usd` of finished rows, warning once per model it cannot price;
- * - `worstCaseCost`: what a request can cost at most before it is sent (the budget check).
+ * - `appliedPrices`: the pricing rules (batch, service tier, regional premium, cache TTL) in one place.
+ * The bounds of a request's cost before it is sent (the budget, `estimate`) are in bounds.ts.
  */
-import { estimateRequestTokens } from '../input/tokens.js';
-import type { PromptRequest, ResultRecord } from '../types.js';
+import { type Routing, routingOf } from '../bedrock/models.js';
+import type { ResultRecord } from '../types.js';
 import { type Pico, perTokenPico, usdNumber } from './money.js';
-import { type ModelPrice, type PriceTable, priceOf } from './table.js';
+import { findPrice, type ModelPrice, type PriceTable } from './table.js';
 
 export interface TokenCounts {
   /** Input tokens billed at the input price: Bedrock reports them without the cached ones. */
@@ -15,49 +16,129 @@ export interface TokenCounts {
   outputTokens: number;
   cacheReadTokens: number;
   cacheWriteTokens: number;
+  /** Of cacheWriteTokens, those cached for 1 hour (the rest are 5-minute writes). */
+  cacheWrite1hTokens?: number;
 }
 
 /** On-demand calls, or Bedrock Batch Inference (the batch prices). */
 export type PriceMode = 'onDemand' | 'batch';
 
+/** How a call was served, which decides its prices. */
+export interface PriceOptions {
+  mode?: PriceMode;
+  /** The served service tier; absent or `default`: the standard prices. */
+  tier?: string;
+  /** How the model id routes; `geo` and `in-region` pay the entry's regional premium. */
+  routing?: Routing;
+}
+
 /** Why a cost cannot be given: the model has no price, or lacks one that the usage needs. */
-export type Missing = 'model' | 'cacheRead' | 'cacheWrite' | 'batch';
+export type Missing = 'model' | 'cacheRead' | 'cacheWrite' | 'cacheWrite1h' | 'batch' | 'flex' | 'priority';
 
 export type CostResult = { pico: Pico } | { missing: Missing };
 
-export function usageCost(price: ModelPrice, usage: TokenCounts, mode: PriceMode = 'onDemand'): CostResult {
-  const input = mode === 'batch' ? price.batchInput : price.input;
-  const output = mode === 'batch' ? price.batchOutput : price.output;
-  if (input === null || output === null) return { missing: 'batch' };
-  let pico =
-    BigInt(usage.inputTokens) * perTokenPico(input) + BigInt(usage.outputTokens) * perTokenPico(output);
-  if (usage.cacheReadTokens > 0) {
-    if (price.cacheRead === null) return { missing: 'cacheRead' };
-    pico += BigInt(usage.cacheReadTokens) * perTokenPico(price.cacheRead);
+/** The per-1,000-token prices one call pays, every rule applied (tier or batch, premium). */
+export interface AppliedPrices {
+  input: number;
+  output: number;
+  cacheRead: number | null;
+  cacheWrite: number | null;
+  cacheWrite1h: number | null;
+}
+
+/**
+ * The rules, in order: batch or the tier picks the input and output prices (cache prices follow
+ * the tier's share of the input price, since AWS states none per tier); then a geo or in-region id
+ * pays the regional premium on all of them, unless the price is that exact id's own entry.
+ */
+export function appliedPrices(
+  price: ModelPrice,
+  options: PriceOptions = {},
+  exact = false,
+): AppliedPrices | { missing: Missing } {
+  const tier = options.tier ?? 'default';
+  let input = price.input;
+  let output = price.output;
+  if (options.mode === 'batch') {
+    if (price.batchInput === null || price.batchOutput === null) return { missing: 'batch' };
+    [input, output] = [price.batchInput, price.batchOutput];
+  } else if (tier === 'flex' || tier === 'priority') {
+    const i = tier === 'flex' ? price.flexInput : price.priorityInput;
+    const o = tier === 'flex' ? price.flexOutput : price.priorityOutput;
+    if (i === undefined || i === null || o === undefined || o === null) return { missing: tier };
+    [input, output] = [i, o];
   }
-  if (usage.cacheWriteTokens > 0) {
-    if (price.cacheWrite === null) return { missing: 'cacheWrite' };
-    pico += BigInt(usage.cacheWriteTokens) * perTokenPico(price.cacheWrite);
+  const tierShare =
+    options.mode !== 'batch' && tier !== 'default' && price.input > 0 ? input / price.input : 1;
+  const premium =
+    !exact && options.routing !== undefined && options.routing !== 'global'
+      ? (price.regionalPremium ?? 0)
+      : 0;
+  const scale = (value: number | null | undefined, share: number) =>
+    value === null || value === undefined ? null : roundPrice(value * share * (1 + premium));
+  return {
+    input: roundPrice(input * (1 + premium)),
+    output: roundPrice(output * (1 + premium)),
+    cacheRead: scale(price.cacheRead, tierShare),
+    cacheWrite: scale(price.cacheWrite, tierShare),
+    cacheWrite1h: scale(price.cacheWrite1h, tierShare),
+  };
+}
+
+/** To the picodollar per token (9 decimals per 1,000), so 0.001 x 1.1 is 0.0011, not 0.0011000000000000001. */
+function roundPrice(value: number): number {
+  return Math.round(value * 1e9) / 1e9;
+}
+
+export function usageCost(
+  price: ModelPrice,
+  usage: TokenCounts,
+  mode: PriceMode | PriceOptions = 'onDemand',
+  exact = false,
+): CostResult {
+  const applied = appliedPrices(price, typeof mode === 'string' ? { mode } : mode, exact);
+  if ('missing' in applied) return applied;
+  let pico =
+    BigInt(usage.inputTokens) * perTokenPico(applied.input) +
+    BigInt(usage.outputTokens) * perTokenPico(applied.output);
+  if (usage.cacheReadTokens > 0) {
+    if (applied.cacheRead === null) return { missing: 'cacheRead' };
+    pico += BigInt(usage.cacheReadTokens) * perTokenPico(applied.cacheRead);
+  }
+  const hour = Math.min(usage.cacheWrite1hTokens ?? 0, usage.cacheWriteTokens);
+  const fiveMinutes = usage.cacheWriteTokens - hour;
+  if (fiveMinutes > 0) {
+    if (applied.cacheWrite === null) return { missing: 'cacheWrite' };
+    pico += BigInt(fiveMinutes) * perTokenPico(applied.cacheWrite);
+  }
+  if (hour > 0) {
+    if (applied.cacheWrite1h === null) return { missing: 'cacheWrite1h' };
+    pico += BigInt(hour) * perTokenPico(applied.cacheWrite1h);
   }
   return { pico };
 }
 
-/** The cost of one model's usage, or why there is none. */
+/** The cost of one model's usage, or why there is none; the model id decides the routing. */
 export function modelCost(
   table: PriceTable,
   modelId: string,
   usage: TokenCounts,
-  mode: PriceMode = 'onDemand',
+  mode: PriceMode | PriceOptions = 'onDemand',
 ): CostResult {
-  const price = priceOf(table, modelId);
-  return price ? usageCost(price, usage, mode) : { missing: 'model' };
+  const found = findPrice(table, modelId);
+  if (!found) return { missing: 'model' };
+  const options = typeof mode === 'string' ? { mode } : mode;
+  return usageCost(found.price, usage, { routing: routingOf(modelId), ...options }, found.exact);
 }
 
 const REASONS: Record<Missing, string> = {
   model: 'no price for model',
   cacheRead: 'no cache-read price for model',
   cacheWrite: 'no cache-write price for model',
+  cacheWrite1h: 'no 1-hour cache-write price for model',
   batch: 'no batch price for model',
+  flex: 'no flex-tier price for model',
+  priority: 'no priority-tier price for model',
 };
 
 /** Prices finished rows for a run; warns once per model and reason, through the run's onWarning. */
@@ -69,15 +150,24 @@ export class Pricer {
     private readonly onWarning: (message: string) => void = () => {},
   ) {}
 
-  /** The `cost_usd` of a finished row: its exact cost; null for a failed row or one without a price. */
+  /**
+   * The `cost_usd` of a finished row: its exact cost at the tier that served it and the TTL of its
+   * cache writes; null for a failed row or one without a price.
+   */
   recordCost(record: ResultRecord): number | null {
     if (record.status !== 'ok') return null;
-    const result = modelCost(this.table, record.model, {
-      inputTokens: record.input_tokens ?? 0,
-      outputTokens: record.output_tokens ?? 0,
-      cacheReadTokens: record.cache_read_tokens ?? 0,
-      cacheWriteTokens: record.cache_write_tokens ?? 0,
-    });
+    const result = modelCost(
+      this.table,
+      record.model,
+      {
+        inputTokens: record.input_tokens ?? 0,
+        outputTokens: record.output_tokens ?? 0,
+        cacheReadTokens: record.cache_read_tokens ?? 0,
+        cacheWriteTokens: record.cache_write_tokens ?? 0,
+        cacheWrite1hTokens: record.cache_write_1h_tokens ?? 0,
+      },
+      record.service_tier ? { tier: record.service_tier } : {},
+    );
     if ('pico' in result) return usdNumber(result.pico);
     this.warn(record.model, result.missing);
     return null;
@@ -93,49 +183,5 @@ export class Pricer {
   }
 }
 
-/**
- * The most a request can cost before it is sent: its estimated input tokens (the same estimate the
- * token-per-minute admission uses) plus its full `max_tokens` of output, at the model's on-demand
- * prices. A request carrying a cachePoint may be billed its input as a cache write, so the dearer
- * of the input and cache-write prices applies. Null when the model has no price: the caller
- * decides (a budget cannot be checked for it).
- *
- * The input side is an estimate (4 characters per token), not a guarantee; the scheduler should
- * settle the budget with each row's real `cost_usd` once it is known.
- */
-export function worstCaseCost(request: PromptRequest, table: PriceTable, inputTokens?: number): Pico | null {
-  const price = priceOf(table, request.model);
-  if (!price) return null;
-  const tokens = BigInt(inputTokens ?? estimateRequestTokens(request));
-  const inputPrice =
-    hasCachePoint(request) && price.cacheWrite !== null
-      ? Math.max(price.input, price.cacheWrite)
-      : price.input;
-  return tokens * perTokenPico(inputPrice) + BigInt(request.inference.maxTokens) * perTokenPico(price.output);
-}
-
-/** `worstCaseCost` in USD, for a scheduler that keeps its budget as a number. */
-export function worstCaseCostUsd(
-  request: PromptRequest,
-  table: PriceTable,
-  inputTokens?: number,
-): number | null {
-  const pico = worstCaseCost(request, table, inputTokens);
-  return pico === null ? null : usdNumber(pico);
-}
-
-/**
- * The least a request can cost: its input at the input price (the cheaper cache-read price when it
- * carries a cachePoint) and no output at all.
- */
-export function bestCaseCost(request: PromptRequest, table: PriceTable, inputTokens?: number): Pico | null {
-  const price = priceOf(table, request.model);
-  if (!price) return null;
-  const inputPrice =
-    hasCachePoint(request) && price.cacheRead !== null ? Math.min(price.input, price.cacheRead) : price.input;
-  return BigInt(inputTokens ?? estimateRequestTokens(request)) * perTokenPico(inputPrice);
-}
-
-function hasCachePoint(request: PromptRequest): boolean {
-  return request.messages.some((message) => message.content.some((block) => 'cachePoint' in block));
-}
+// The bounds of a request's cost before it is sent live in bounds.ts; kept importable from here.
+export { bestCaseCost, worstCaseCost, worstCaseCostUsd } from './bounds.js';
