@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-bedrock-runtime';
 import type { CallResult, PromptRequest } from '../types.js';
 import { responseHeaders } from './client.js';
-import { converse, converseInput } from './converse.js';
+import { converse, converseInput, hourWrites } from './converse.js';
 import { invokeBody } from './native/bodies.js';
 import { parseInvokeBody } from './native/responses.js';
 import { NativeStreamReader } from './native/stream.js';
@@ -47,6 +47,8 @@ function invokeInput(request: PromptRequest) {
     body: encoder.encode(JSON.stringify(invokeBody(request))),
     contentType: 'application/json',
     accept: 'application/json',
+    // The SDK sends it as the X-Amzn-Bedrock-Service-Tier header.
+    ...(request.serviceTier === undefined ? {} : { serviceTier: request.serviceTier }),
   };
 }
 
@@ -57,7 +59,12 @@ async function invoke(
 ): Promise<CallResult> {
   const output = await client.send(new InvokeModelCommand(invokeInput(request)), { abortSignal: signal });
   const body = JSON.parse(decoder.decode(output.body ?? new Uint8Array())) as Record<string, unknown>;
-  return parseInvokeBody(body, responseHeaders(output));
+  return servedTier(parseInvokeBody(body, responseHeaders(output)), output.serviceTier);
+}
+
+/** The tier InvokeModel's response header says served the call. */
+function servedTier(result: CallResult, tier: string | undefined): CallResult {
+  return tier ? { ...result, serviceTier: tier } : result;
 }
 
 async function invokeStream(
@@ -78,7 +85,7 @@ async function invokeStream(
       if (delta !== '' && firstTokenMs === undefined) firstTokenMs = performance.now() - started;
     }
   });
-  const result = reader.result(responseHeaders(output));
+  const result = servedTier(reader.result(responseHeaders(output)), output.serviceTier);
   if (result.stopReason === '') throw incomplete();
   return firstTokenMs === undefined ? result : { ...result, firstTokenMs };
 }
@@ -95,7 +102,14 @@ async function converseStream(
   let text = '';
   let stopReason = '';
   let firstTokenMs: number | undefined;
-  const usage = { inputTokens: 0, outputTokens: 0, totalTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
+  let serviceTier: string | undefined;
+  const usage: CallResult['usage'] = {
+    inputTokens: 0,
+    outputTokens: 0,
+    totalTokens: 0,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+  };
   await midStream(async () => {
     for await (const event of output.stream ?? []) {
       const delta = event.contentBlockDelta?.delta?.text;
@@ -111,11 +125,19 @@ async function converseStream(
         usage.cacheReadTokens = u.cacheReadInputTokens ?? 0;
         usage.cacheWriteTokens = u.cacheWriteInputTokens ?? 0;
         usage.totalTokens = u.totalTokens ?? usage.inputTokens + usage.outputTokens;
+        Object.assign(usage, hourWrites(u.cacheDetails));
       }
+      if (event.metadata?.serviceTier?.type) serviceTier = event.metadata.serviceTier.type;
     }
   });
   if (stopReason === '') throw incomplete();
-  return { text, stopReason, usage, ...(firstTokenMs === undefined ? {} : { firstTokenMs }) };
+  return {
+    text,
+    stopReason,
+    usage,
+    ...(firstTokenMs === undefined ? {} : { firstTokenMs }),
+    ...(serviceTier === undefined ? {} : { serviceTier }),
+  };
 }
 
 /** Exceptions thrown while reading an open stream are marked so the pool retries the row. */

@@ -124,10 +124,23 @@ export function resolveSpec(raw: RawOptions, ctx: ResolveContext): JobSpec {
   if (given(raw, 'profile')) spec.profile = text('profile', raw.profile);
   if (given(raw, 'max-cost')) spec.maxCost = decimal('max-cost', raw['max-cost'], 0, 1e12);
   if (given(raw, 'pricing')) spec.pricing = resolve(ctx.cwd, text('pricing', raw.pricing));
+  if (given(raw, 'service-tier'))
+    spec.serviceTier = oneOf('service-tier', raw['service-tier'], SERVICE_TIERS);
+  const cache = cacheSystem(raw['cache-system']);
+  if (cache !== undefined) spec.cacheSystem = cache;
   if (given(raw, 'endpoint')) spec.endpoint = endpointUrl(raw.endpoint);
   else if (ctx.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME)
     spec.endpoint = endpointUrl(ctx.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME);
   return spec;
+}
+
+export const SERVICE_TIERS = ['default', 'priority', 'flex'] as const;
+
+/** `--cache-system` alone (or `cache-system: true` in a job file) is 5m; `false` is off. */
+function cacheSystem(value: unknown): '5m' | '1h' | undefined {
+  if (value === undefined || value === null || value === false) return undefined;
+  if (value === true || value === '') return '5m';
+  return oneOf('cache-system', value, ['5m', '1h'] as const);
 }
 
 function endpointUrl(value: unknown): string {

@@ -5,6 +5,7 @@
  */
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { leverFields } from '../cost/levers.js';
 import { displayPath } from '../errors.js';
 import type { RequestBuilder } from '../input/request.js';
 import type { RowSource } from '../input/source.js';
@@ -40,7 +41,13 @@ export async function prepare(
   },
 ): Promise<Prepared> {
   const scan = await scanInput(source, build, context.label, context.check, context.signal);
-  const layout = makeLayout(spec.outputFormat, scan.columns, spec.stream, spec.csvSafe);
+  const layout = makeLayout(
+    spec.outputFormat,
+    scan.columns,
+    spec.stream,
+    spec.csvSafe,
+    leverFields(spec, scan.columns),
+  );
   const header = headerText(layout);
   const outputLabel = displayPath(spec.output, context.cwd);
   removeLeftovers(spec.output);

@@ -5,8 +5,10 @@
  * The CLI prints it; tests call this directly.
  */
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { modelProblem } from '../bedrock/models.js';
 import { unsupportedSetting } from '../bedrock/support.js';
 import { Pricer } from '../cost/cost.js';
+import { cacheWarnings } from '../cost/levers.js';
 import { loadPriceTable } from '../cost/load.js';
 import { priceOf } from '../cost/table.js';
 import { displayPath, ExitCode, RunBatchError } from '../errors.js';
@@ -115,7 +117,7 @@ async function run(spec: JobSpec, deps: RunDeps, startedAt: Date): Promise<RunSu
   const prepared = await prepare(spec, source, build, {
     label,
     cwd,
-    check: requestCheck(spec, prices),
+    check: requestCheck(spec, prices, deps.onWarning),
     onDiskFull: (message) =>
       stopper.stop(`${message}: stopped admitting rows; free some space and run again`),
     ...(deps.signal ? { signal: deps.signal } : {}),
@@ -277,8 +279,17 @@ function finishJournal(journal: { finish(): void }, deps: RunDeps): void {
 }
 
 /** Checks every row must pass before anything is sent, beyond the input's own. */
-function requestCheck(spec: JobSpec, prices: ReturnType<typeof loadPriceTable>): RequestCheck {
-  const checks: RequestCheck[] = [(request) => unsupportedSetting(request, spec.api)];
+function requestCheck(
+  spec: JobSpec,
+  prices: ReturnType<typeof loadPriceTable>,
+  onWarning?: (message: string) => void,
+): RequestCheck {
+  const checks: RequestCheck[] = [(request) => unsupportedSetting(request, spec.api), modelProblem];
+  const warnCache = cacheWarnings(spec.cacheSystem, onWarning);
+  checks.push((request) => {
+    warnCache(request);
+    return undefined;
+  });
   if (spec.api === 'invoke') checks.push(invokeProblem);
   if (spec.maxCost !== undefined) {
     checks.push((request) =>

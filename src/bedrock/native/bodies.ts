@@ -21,7 +21,7 @@ export function invokeBody(request: PromptRequest): Body {
       return compact({
         anthropic_version: 'bedrock-2023-05-31',
         max_tokens: inf.maxTokens,
-        system: request.system,
+        system: anthropicSystem(request),
         messages: request.messages.map((m) => ({
           role: m.role,
           content: [{ type: 'text', text: textOf(m, family) }],
@@ -34,7 +34,13 @@ export function invokeBody(request: PromptRequest): Body {
     case 'nova':
       return compact({
         schemaVersion: 'messages-v1',
-        system: request.system === undefined ? undefined : [{ text: request.system }],
+        system:
+          request.system === undefined
+            ? undefined
+            : [
+                { text: request.system },
+                ...(request.cacheSystem === undefined ? [] : [{ cachePoint: { type: 'default' } }]),
+              ],
         messages: request.messages.map((m) => ({ role: m.role, content: [{ text: textOf(m, family) }] })),
         inferenceConfig: compact({
           max_new_tokens: inf.maxTokens,
@@ -89,6 +95,13 @@ export function invokeBody(request: PromptRequest): Body {
         `no InvokeModel body is known for model "${request.model}"; use --api converse, or give the body in a batch record's modelInput`,
       );
   }
+}
+
+/** A plain string, or one text block with `cache_control` when the system prompt is cached. */
+function anthropicSystem(request: PromptRequest): unknown {
+  if (request.system === undefined || request.cacheSystem === undefined) return request.system;
+  const ttl = request.cacheSystem === '1h' ? { ttl: '1h' } : {};
+  return [{ type: 'text', text: request.system, cache_control: { type: 'ephemeral', ...ttl } }];
 }
 
 function textOf(message: ChatMessage, family: string): string {

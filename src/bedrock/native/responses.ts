@@ -58,6 +58,7 @@ function readBody(b: Json): Read {
         outputTokens: num(usage.output_tokens),
         cacheReadTokens: num(usage.cache_read_input_tokens),
         cacheWriteTokens: num(usage.cache_creation_input_tokens),
+        cacheWrite1hTokens: hourOf(usage),
       },
     };
   }
@@ -112,6 +113,12 @@ function readBody(b: Json): Read {
   return { text: JSON.stringify(b), stop: '', usage: {} };
 }
 
+/** Anthropic's `usage.cache_creation.ephemeral_1h_input_tokens`: the 1-hour cache writes. */
+export function hourOf(usage: Json): number | undefined {
+  const creation = usage.cache_creation;
+  return isObject(creation) ? num(creation.ephemeral_1h_input_tokens) : undefined;
+}
+
 /** Body counts win; the headers Bedrock adds fill the gaps. */
 export function usageFrom(body: Partial<Usage>, headers: Record<string, string | undefined>): Usage {
   const header = (name: string) => num(headers[`x-amzn-bedrock-${name}`]);
@@ -125,6 +132,7 @@ export function usageFrom(body: Partial<Usage>, headers: Record<string, string |
     totalTokens: inputTokens + outputTokens + cacheReadTokens + cacheWriteTokens,
     cacheReadTokens,
     cacheWriteTokens,
+    ...(body.cacheWrite1hTokens ? { cacheWrite1hTokens: body.cacheWrite1hTokens } : {}),
   };
 }
 

@@ -4,7 +4,7 @@
  * authoritative token counts; the family's own counts are the fallback.
  */
 import type { CallResult, Usage } from '../../types.js';
-import { isObject, num, stopReason, usageFrom } from './responses.js';
+import { hourOf, isObject, num, stopReason, usageFrom } from './responses.js';
 
 type Json = Record<string, unknown>;
 
@@ -50,6 +50,7 @@ export class NativeStreamReader {
           inputTokens: num(u.input_tokens),
           cacheReadTokens: num(u.cache_read_input_tokens),
           cacheWriteTokens: num(u.cache_creation_input_tokens),
+          cacheWrite1hTokens: hourOf(u),
         });
       } else if (c.type === 'content_block_delta' && isObject(c.delta) && typeof c.delta.text === 'string') {
         return c.delta.text;
