@@ -77,7 +77,7 @@ export function tierProblem(modelId: string, tier: string | undefined): string |
   const facts = modelFacts(modelId);
   if (!facts || (facts.tiers as readonly string[]).includes(tier)) return undefined;
   const offered = ['default', ...facts.tiers].join(', ');
-  return `model "${modelId}" does not offer the ${tier} service tier (it offers ${offered}; source: ${FACT_SOURCES[facts.source] ?? facts.source}); use --service-tier default or another model`;
+  return `model "${modelId}" does not offer the ${tier} service tier (it offers ${offered}; source: ${FACT_SOURCES['aws-tiers']}); use --service-tier default or another model`;
 }
 
 /** `--cache-system` on a model without prompt caching, or with a TTL it does not offer. */
