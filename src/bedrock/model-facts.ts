@@ -51,6 +51,7 @@ export const FACT_SOURCES: Record<string, string> = {
 };
 
 const CLAUDE_PROFILES = ['global', 'us', 'eu', 'apac', 'jp', 'au'] as const;
+// Profile prefixes per model follow the cross-region inference profile table (model-cards).
 const HAIKU_45 = 'global.anthropic.claude-haiku-4-5-20251001-v1:0';
 const SONNET_45 = 'global.anthropic.claude-sonnet-4-5-20250929-v1:0';
 const OPUS_45 = 'global.anthropic.claude-opus-4-5-20251101-v1:0';
@@ -90,20 +91,30 @@ export const MODEL_FACTS: Record<string, ModelFacts> = {
   'anthropic.claude-3-5-haiku-20241022-v1:0': claude(8192, { minTokens: 2048, ttls: C5 }, 1, {
     lifecycle: { state: 'eol', date: '2026-06', replacement: HAIKU_45, source: 'wire-10' },
   }),
+  // Past legacy with EOL after 2026-02-01 (reference 8.2 caveats a and b); the day is not known.
   'anthropic.claude-3-5-sonnet-20240620-v1:0': claude(8192, undefined, 1, {
-    lifecycle: { state: 'legacy', date: '2026', replacement: SONNET_45, source: 'wire-8' },
-    unconfirmed: ['lifecycle'],
+    lifecycle: { state: 'eol', date: '2026', replacement: SONNET_45, source: 'wire-8' },
+    unconfirmed: ['lifecycle.date'],
   }),
   'anthropic.claude-3-5-sonnet-20241022-v2:0': claude(8192, { minTokens: 1024, ttls: C5 }, 1, {
-    lifecycle: { state: 'legacy', date: '2026', replacement: SONNET_45, source: 'wire-8' },
-    unconfirmed: ['lifecycle', 'cache'],
+    lifecycle: { state: 'eol', date: '2026', replacement: SONNET_45, source: 'wire-8' },
+    unconfirmed: ['lifecycle.date', 'cache'],
   }),
   'anthropic.claude-3-7-sonnet-20250219-v1:0': claude(64_000, { minTokens: 1024, ttls: C5 }, 5, {
-    unconfirmed: ['burndown'],
+    lifecycle: { state: 'legacy', date: '2026', replacement: SONNET_45, source: 'wire-8' },
+    profileOnly: ['us', 'eu', 'apac'],
+    source: 'model-cards',
+    unconfirmed: ['burndown', 'lifecycle.date'],
   }),
-  'anthropic.claude-sonnet-4-20250514-v1:0': claude(64_000, { minTokens: 1024, ttls: C5 }, 5),
-  'anthropic.claude-opus-4-20250514-v1:0': claude(32_000, { minTokens: 1024, ttls: C5 }, 5),
-  'anthropic.claude-opus-4-1-20250805-v1:0': claude(32_000, { minTokens: 1024, ttls: C5 }, 5),
+  'anthropic.claude-sonnet-4-20250514-v1:0': claude(64_000, { minTokens: 1024, ttls: C5 }, 5, {
+    profileOnly: ['global', 'us', 'eu', 'apac'],
+  }),
+  'anthropic.claude-opus-4-20250514-v1:0': claude(32_000, { minTokens: 1024, ttls: C5 }, 5, {
+    profileOnly: ['global', 'us'],
+  }),
+  'anthropic.claude-opus-4-1-20250805-v1:0': claude(32_000, { minTokens: 1024, ttls: C5 }, 5, {
+    profileOnly: ['us'],
+  }),
   'anthropic.claude-sonnet-4-5-20250929-v1:0': claude(64_000, { minTokens: 1024, ttls: C5H }, 5, {
     profileOnly: CLAUDE_PROFILES,
   }),
@@ -111,15 +122,15 @@ export const MODEL_FACTS: Record<string, ModelFacts> = {
     profileOnly: CLAUDE_PROFILES,
   }),
   'anthropic.claude-opus-4-5-20251101-v1:0': claude(64_000, { minTokens: 4096, ttls: C5H }, 5, {
-    profileOnly: CLAUDE_PROFILES,
+    profileOnly: ['global', 'us', 'eu', 'apac'],
   }),
   'anthropic.claude-opus-4-6-v1': claude(128_000, { minTokens: 4096, ttls: C5H }, 5, {
-    profileOnly: CLAUDE_PROFILES,
+    profileOnly: ['global', 'us', 'eu', 'jp', 'apac'],
     source: 'model-cards',
     unconfirmed: ['maxOutput', 'profileOnly'],
   }),
   'anthropic.claude-sonnet-4-6': claude(64_000, { minTokens: 2048, ttls: C5H }, 5, {
-    profileOnly: CLAUDE_PROFILES,
+    profileOnly: ['global', 'us', 'eu', 'jp'],
     source: 'model-cards',
     unconfirmed: ['profileOnly'],
   }),
@@ -128,8 +139,20 @@ export const MODEL_FACTS: Record<string, ModelFacts> = {
   'amazon.nova-micro-v1:0': nova(10_000, 128_000, [], 1536),
   'amazon.nova-lite-v1:0': nova(10_000, 300_000, [], 1536),
   'amazon.nova-pro-v1:0': nova(10_000, 300_000, ['priority', 'flex'], 1024),
-  'amazon.nova-premier-v1:0': nova(32_000, 1_000_000, ['priority', 'flex'], 1024, ['cache.minTokens']),
-  'amazon.nova-2-lite-v1:0': nova(65_536, 1_000_000, [], 1024, ['cache.minTokens', 'maxOutput', 'tiers']),
+  'amazon.nova-premier-v1:0': {
+    ...nova(32_000, 1_000_000, ['priority', 'flex'], 1024, ['cache.minTokens']),
+    lifecycle: {
+      state: 'legacy',
+      date: '2026',
+      replacement: 'global.amazon.nova-2-lite-v1:0',
+      source: 'model-cards',
+    },
+    profileOnly: ['us'],
+  },
+  'amazon.nova-2-lite-v1:0': {
+    ...nova(65_535, 1_000_000, ['priority', 'flex'], 1024, ['cache.minTokens', 'tiers']),
+    profileOnly: ['global', 'us', 'eu', 'jp', 'apac'],
+  },
   'amazon.titan-text-express-v1': plain(8192, 8192),
   'amazon.titan-text-lite-v1': plain(4096, 4096),
   'amazon.titan-text-premier-v1:0': plain(3072, 32_000),
@@ -140,22 +163,28 @@ export const MODEL_FACTS: Record<string, ModelFacts> = {
   'meta.llama3-1-8b-instruct-v1:0': plain(2048, 128_000),
   'meta.llama3-1-70b-instruct-v1:0': plain(2048, 128_000),
   'meta.llama3-1-405b-instruct-v1:0': plain(2048, 128_000),
-  'meta.llama3-2-1b-instruct-v1:0': plain(2048, 128_000),
-  'meta.llama3-2-3b-instruct-v1:0': plain(2048, 128_000),
+  'meta.llama3-2-1b-instruct-v1:0': { ...plain(2048, 128_000), profileOnly: ['us', 'eu'] },
+  'meta.llama3-2-3b-instruct-v1:0': { ...plain(2048, 128_000), profileOnly: ['us', 'eu'] },
   'meta.llama3-2-11b-instruct-v1:0': plain(2048, 128_000),
   'meta.llama3-2-90b-instruct-v1:0': plain(2048, 128_000),
-  'meta.llama3-3-70b-instruct-v1:0': plain(2048, 128_000),
-  'meta.llama4-scout-17b-instruct-v1:0': plain(8192, 3_500_000, ['contextWindow']),
-  'meta.llama4-maverick-17b-instruct-v1:0': plain(8192, 1_000_000, ['contextWindow']),
+  'meta.llama3-3-70b-instruct-v1:0': { ...plain(2048, 128_000), profileOnly: ['us'] },
+  'meta.llama4-scout-17b-instruct-v1:0': {
+    ...plain(8192, 3_500_000, ['contextWindow']),
+    profileOnly: ['us'],
+  },
+  'meta.llama4-maverick-17b-instruct-v1:0': {
+    ...plain(8192, 1_000_000, ['contextWindow']),
+    profileOnly: ['us'],
+  },
   'mistral.mistral-7b-instruct-v0:2': plain(8192, 32_000),
   'mistral.mixtral-8x7b-instruct-v0:1': plain(4096, 32_000),
   'mistral.mistral-small-2402-v1:0': plain(8192, 32_000),
   'mistral.mistral-large-2402-v1:0': plain(8192, 32_000),
   'mistral.mistral-large-2407-v1:0': plain(8192, 128_000),
-  'mistral.mistral-large-3-675b-instruct': plain(8192, 256_000, ['maxOutput', 'contextWindow']),
-  'mistral.ministral-3-3b-instruct': plain(8192, 128_000, ['maxOutput', 'contextWindow']),
-  'mistral.ministral-3-8b-instruct': plain(8192, 128_000, ['maxOutput', 'contextWindow']),
-  'mistral.ministral-3-14b-instruct': plain(8192, 128_000, ['maxOutput', 'contextWindow']),
+  'mistral.mistral-large-3-675b-instruct': plain(32_768, 256_000, ['maxOutput', 'contextWindow']),
+  'mistral.ministral-3-3b-instruct': plain(32_768, 128_000, ['maxOutput', 'contextWindow']),
+  'mistral.ministral-3-8b-instruct': plain(32_768, 128_000, ['maxOutput', 'contextWindow']),
+  'mistral.ministral-3-14b-instruct': plain(32_768, 128_000, ['maxOutput', 'contextWindow']),
 
   // Open-weight models at the tiers' launch (aws-tiers): flex and priority.
   'openai.gpt-oss-120b-1:0': open(['maxOutput']),

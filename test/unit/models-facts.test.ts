@@ -69,7 +69,7 @@ describe('checks before anything is sent', () => {
     // Through a profile too: the model behind it is gone.
     expect(lifecycleProblem('us.anthropic.claude-3-5-haiku-20241022-v1:0')).toMatch(/end of life .*2026-06/);
     // Legacy is not end of life.
-    expect(lifecycleProblem('anthropic.claude-3-5-sonnet-20241022-v2:0')).toBeUndefined();
+    expect(lifecycleProblem('us.anthropic.claude-3-7-sonnet-20250219-v1:0')).toBeUndefined();
   });
 
   it('refuses a profile-only base id, naming the profile ids', () => {
