@@ -39,7 +39,7 @@ export interface PromptRequest {
   nativeBody?: Record<string, unknown>;
   /** `--service-tier` or the row's `service_tier`; absent: Bedrock's default (standard) tier. */
   serviceTier?: 'default' | 'priority' | 'flex';
-  /** `--cache-system`: a cache point with this TTL after the system prompt. */
+  /** `--cache-system`: a cache point with this TTL after the system prompt (when the row has one). */
   cacheSystem?: '5m' | '1h';
 }
 

@@ -71,7 +71,7 @@ export function bestCaseCost(request: PromptRequest, table: PriceTable, inputTok
 
 function hasCachePoint(request: PromptRequest): boolean {
   return (
-    request.cacheSystem !== undefined ||
+    (request.cacheSystem !== undefined && request.system !== undefined) ||
     request.messages.some((message) => message.content.some((block) => 'cachePoint' in block))
   );
 }

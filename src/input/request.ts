@@ -121,7 +121,7 @@ function build(row: InputRow, d: RequestDefaults, template: Template | undefined
   if (system !== undefined && system !== '') request.system = system;
   const tier = present(data.service_tier) ? tierCell(at, data.service_tier) : d.serviceTier;
   if (tier !== undefined) request.serviceTier = tier;
-  if (d.cacheSystem !== undefined && request.system !== undefined) request.cacheSystem = d.cacheSystem;
+  if (d.cacheSystem !== undefined) request.cacheSystem = d.cacheSystem;
 
   if (batch) {
     request.nativeBody = data.modelInput as Record<string, unknown>;
