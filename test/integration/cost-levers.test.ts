@@ -63,9 +63,9 @@ describe.each([
       expect(Number(row.input_tokens)).toBeGreaterThan(0);
     }
     // The same tokens at three prices: flex is half, priority 1.75 times the standard.
-    const [a, b, c] = rows.map((r) => pico(r.cost_usd));
-    expect(a && c && a * 2n).toBe(c);
-    expect(b && c && b * 4n).toBe(c * 7n);
+    const [a = 0n, b = 0n, c = 0n] = rows.map((r) => pico(r.cost_usd));
+    expect(a * 2n).toBe(c);
+    expect(b * 4n).toBe(c * 7n);
   });
 });
 
