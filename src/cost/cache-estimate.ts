@@ -14,7 +14,7 @@ import { cacheMinimum } from '../bedrock/models.js';
 import { estimateTokens } from '../input/tokens.js';
 import type { PromptRequest } from '../types.js';
 import { requestPrices } from './bounds.js';
-import { type Pico, perTokenPico } from './money.js';
+import { type Pico, perTokenPico, usdNumber } from './money.js';
 import type { PriceTable } from './table.js';
 
 export interface CostRange {
@@ -105,6 +105,24 @@ export function cacheComparisonLines(c: CacheComparison, dollars: (pico: Pico) =
   const range = (r: CostRange) => `${dollars(r.min)} to ${dollars(r.max)}`;
   return [
     `uncached  ${range(c.uncached)}`,
-    `cached    ${range(c.cached)} (${c.cacheWrites.toLocaleString('en-US')} cache writes, ${c.cacheReads.toLocaleString('en-US')} cache reads of the system prompt)`,
+    `cached    ${range(c.cached)} (${count(c.cacheWrites, 'cache write')}, ${count(c.cacheReads, 'cache read')} of the system prompt)`,
   ];
+}
+
+function count(n: number, what: string): string {
+  return `${n.toLocaleString('en-US')} ${what}${n === 1 ? '' : 's'}`;
+}
+
+/** The same for `estimate --format json`: exact USD figures as numbers. */
+export function cacheComparisonJson(c: CacheComparison): Record<string, unknown> {
+  const usd = (pico: Pico) => usdNumber(pico);
+  return {
+    rows: c.rows,
+    cacheWrites: c.cacheWrites,
+    cacheReads: c.cacheReads,
+    writeTokens: c.writeTokens,
+    readTokens: c.readTokens,
+    uncached: { minCostUsd: usd(c.uncached.min), maxCostUsd: usd(c.uncached.max) },
+    cached: { minCostUsd: usd(c.cached.min), maxCostUsd: usd(c.cached.max) },
+  };
 }

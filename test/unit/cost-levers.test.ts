@@ -4,10 +4,10 @@
  * every entry, unconfirmed fields named); the cached-vs-uncached estimate; the short-prompt warning.
  */
 import { describe, expect, it } from 'vitest';
-import { CacheEstimator } from '../../src/cost/cache-estimate.js';
+import { CacheEstimator, cacheComparisonJson, cacheComparisonLines } from '../../src/cost/cache-estimate.js';
 import { modelCost, type PriceOptions, type TokenCounts } from '../../src/cost/cost.js';
 import { cacheWarnings, leverFields } from '../../src/cost/levers.js';
-import { exactUsd } from '../../src/cost/money.js';
+import { dollars, exactUsd } from '../../src/cost/money.js';
 import { mergeTables, parsePriceTable, shippedTable } from '../../src/cost/table.js';
 import type { PromptRequest } from '../../src/types.js';
 
@@ -161,6 +161,14 @@ describe('estimate with --cache-system', () => {
     // Cached: 3 x 100 plain ($0.0003) + 5,000 written x $1.25/1M ($0.00625) + 10,000 read x $0.1/1M ($0.001).
     expect(exactUsd(c.cached.min)).toBe('0.00755');
     expect(exactUsd(c.cached.max)).toBe('0.00905');
+    expect(cacheComparisonLines(c, (p) => dollars(p, 5))).toEqual([
+      'uncached  $0.01530 to $0.01680',
+      'cached    $0.00755 to $0.00905 (1 cache write, 2 cache reads of the system prompt)',
+    ]);
+    expect(cacheComparisonJson(c)).toMatchObject({
+      uncached: { minCostUsd: 0.0153, maxCostUsd: 0.0168 },
+      cached: { minCostUsd: 0.00755, maxCostUsd: 0.00905 },
+    });
   });
 
   it('prices a system prompt below the minimum as plain input in both columns', () => {
