@@ -6,7 +6,7 @@
  * are stored (and read ones refreshed) only when the call succeeds.
  */
 import { createHash } from 'node:crypto';
-import { canonicalJson } from './generation.js';
+import { canonicalJson } from './canonical.js';
 
 export type Ttl = '5m' | '1h';
 

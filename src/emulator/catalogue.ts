@@ -103,13 +103,16 @@ export function resolveModel(identifier: string): ModelInfo | undefined {
   return model;
 }
 
-/** The model a call may use, or the error Bedrock answers with. */
-export function admitModel(identifier: string): ModelInfo {
+/**
+ * The model a call may use, or the error Bedrock answers with. CountTokens takes base ids (it
+ * counts for the foundation model), so the profile-only refusal is for the invoking operations.
+ */
+export function admitModel(identifier: string, countTokens = false): ModelInfo {
   const parsed = parseIdentifier(identifier);
   const model = resolveModel(identifier);
   if (!model || !parsed) throw new EmulatedError('ValidationException', INVALID_MODEL);
   if (model.status === 'eol') throw new EmulatedError('ResourceNotFoundException', END_OF_LIFE);
-  if (parsed.prefix === undefined && model.profileOnly)
+  if (parsed.prefix === undefined && model.profileOnly && !countTokens)
     throw new EmulatedError('ValidationException', onDemandRefused(model.id));
   return model;
 }

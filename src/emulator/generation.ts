@@ -6,12 +6,14 @@
  */
 import { createHash } from 'node:crypto';
 import type { CachePoint, CacheUsage, PromptCache } from './cache.js';
+import { canonicalJson } from './canonical.js';
 import type { ModelInfo } from './catalogue.js';
 import { type Directives, parseDirectives } from './directives.js';
 import { sampleSchema } from './schema.js';
 import { countTokens, generatePieces, naturalLength, type Reply, reply, seedOf } from './text.js';
 import { chooseTool, type ToolChoice, type ToolDef } from './tools.js';
 
+export { canonicalJson } from './canonical.js';
 export type { ToolChoice, ToolDef } from './tools.js';
 
 export interface Generation {
@@ -184,18 +186,6 @@ function digest(material: string, length: number): string {
     .digest('base64')
     .replace(/[^A-Za-z0-9]/g, '')
     .slice(0, length);
-}
-
-/** JSON with object keys sorted, so key order (which differs between SDKs) does not change it. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.keys(value as object)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
-    return `{${entries.join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }
 
 /** The canonical form of a request body without the fields that only cut a reply short. */

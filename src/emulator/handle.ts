@@ -77,7 +77,9 @@ export async function handleModelRequest(
   let outputTokens = 0;
   try {
     const body = await readBody(req);
-    const call = prepare(operation, admitModel(label), body, (name) => header(req, name));
+    const call = prepare(operation, admitModel(label, operation === 'count-tokens'), body, (name) =>
+      header(req, name),
+    );
     const { model: admittedModel } = call;
     let planned = plan(call.generation, served.cache);
     if (operation !== 'count-tokens') {
