@@ -84,6 +84,8 @@ export interface ResultRecord {
   finished_at: string;
   error_code: string;
   error_message: string;
+  /** The fingerprint of the request this record answered (plan/fingerprint.ts), for resume. */
+  request_hash: string;
   first_token_ms?: number | null;
   /** The tier that served the row; written when a tier was asked for. */
   service_tier?: string;
@@ -108,4 +110,5 @@ export const RESULT_FIELDS = [
   'finished_at',
   'error_code',
   'error_message',
+  'request_hash',
 ] as const satisfies ReadonlyArray<keyof ResultRecord>;

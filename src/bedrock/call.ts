@@ -13,11 +13,12 @@ import {
 import type { CallResult, PromptRequest } from '../types.js';
 import { responseHeaders } from './client.js';
 import { converse, converseInput, hourWrites } from './converse.js';
-import { invokeBody } from './native/bodies.js';
-import { parseInvokeBody } from './native/responses.js';
+import { invokeBody, parseInvokeBody } from './families/index.js';
 import { NativeStreamReader } from './native/stream.js';
 
-export type Api = 'converse' | 'invoke';
+export type { Api } from './families/index.js';
+
+import type { Api } from './families/index.js';
 
 export interface CallOptions {
   api: Api;
@@ -103,10 +104,11 @@ async function converseStream(
   let stopReason = '';
   let firstTokenMs: number | undefined;
   let serviceTier: string | undefined;
+  // NaN until the metadata event says: a stream without it has unknown usage, not 0.
   const usage: CallResult['usage'] = {
-    inputTokens: 0,
-    outputTokens: 0,
-    totalTokens: 0,
+    inputTokens: Number.NaN,
+    outputTokens: Number.NaN,
+    totalTokens: Number.NaN,
     cacheReadTokens: 0,
     cacheWriteTokens: 0,
   };

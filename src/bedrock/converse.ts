@@ -7,7 +7,7 @@ import {
   type Message,
 } from '@aws-sdk/client-bedrock-runtime';
 import type { CallResult, PromptRequest } from '../types.js';
-import { familyOf } from './models.js';
+import { converseTopK, familyName } from './families/index.js';
 
 export function converseInput(request: PromptRequest): ConverseCommandInput {
   const { inference } = request;
@@ -27,10 +27,7 @@ export function converseInput(request: PromptRequest): ConverseCommandInput {
   if (request.serviceTier !== undefined) input.serviceTier = { type: request.serviceTier };
   // Converse has no topK; each family takes it as its own native field.
   if (inference.topK !== undefined) {
-    input.additionalModelRequestFields =
-      familyOf(request.model) === 'nova'
-        ? { inferenceConfig: { topK: inference.topK } }
-        : { top_k: inference.topK };
+    input.additionalModelRequestFields = converseTopK(request.model, inference.topK) as Record<string, never>;
   }
   return input;
 }
@@ -38,7 +35,7 @@ export function converseInput(request: PromptRequest): ConverseCommandInput {
 /** Nova caches for 5 minutes only and is sent no ttl; Claude gets the one asked for. */
 export function cachePointOf(request: PromptRequest): { type: 'default'; ttl?: '5m' | '1h' } {
   const ttl = request.cacheSystem;
-  return familyOf(request.model) === 'nova' && ttl === '5m'
+  return familyName(request.model) === 'nova' && ttl === '5m'
     ? { type: 'default' }
     : { type: 'default', ...(ttl ? { ttl } : {}) };
 }
@@ -55,8 +52,9 @@ export async function converse(
 export function converseResult(output: ConverseCommandOutput): CallResult {
   const content = output.output?.message?.content ?? [];
   const usage = output.usage;
-  const inputTokens = usage?.inputTokens ?? 0;
-  const outputTokens = usage?.outputTokens ?? 0;
+  // A count the response lacks is NaN, not 0: the sink records it as unknown.
+  const inputTokens = usage?.inputTokens ?? Number.NaN;
+  const outputTokens = usage?.outputTokens ?? Number.NaN;
   return {
     text: content.map((block) => block.text ?? '').join(''),
     stopReason: output.stopReason ?? '',

@@ -1,14 +1,12 @@
 /**
- * What the client needs to know about a model id: its family (which decides the native body for
- * InvokeModel and where top_k goes), its facts from the one table in model-facts.ts, the checks a
- * request must pass before anything is sent (end of life, profile-only base ids, service tiers,
- * prompt caching), and how Bedrock's TPM quota counts a call. Inference-profile prefixes and ARNs
- * are stripped to the base id.
+ * What the client needs to know about a model id before its family (each family's own knowledge is
+ * in bedrock/families/): the base id behind an inference-profile prefix or an ARN, how the id is
+ * routed, its facts from the one table in model-facts.ts, the checks a request must pass before
+ * anything is sent (end of life, profile-only base ids, service tiers, prompt caching), and how
+ * Bedrock's TPM quota counts a call.
  */
 import type { PromptRequest } from '../types.js';
 import { FACT_SOURCES, MODEL_FACTS, type ModelFacts } from './model-facts.js';
-
-export type Family = 'anthropic' | 'nova' | 'titan' | 'llama' | 'mistral' | 'unknown';
 
 const PROFILE_PREFIXES = ['us.', 'eu.', 'apac.', 'global.', 'us-gov.', 'jp.', 'au.', 'ca.'];
 
@@ -27,21 +25,6 @@ export function routingOf(modelId: string): Routing {
   const id = modelId.startsWith('arn:') ? modelId.slice(modelId.lastIndexOf('/') + 1) : modelId;
   if (id.startsWith('global.')) return 'global';
   return PROFILE_PREFIXES.some((p) => id.startsWith(p)) ? 'geo' : 'in-region';
-}
-
-export function familyOf(modelId: string): Family {
-  const id = baseModelId(modelId);
-  if (id.startsWith('anthropic.')) return 'anthropic';
-  if (id.startsWith('amazon.nova')) return 'nova';
-  if (id.startsWith('amazon.titan-text') || id.startsWith('amazon.titan-tg1')) return 'titan';
-  if (id.startsWith('meta.llama')) return 'llama';
-  if (id.startsWith('mistral.')) return 'mistral';
-  return 'unknown';
-}
-
-/** Mistral models served with the chat-completion body (Mistral Large 24.07 and later). */
-export function isMistralChat(modelId: string): boolean {
-  return /^mistral\.(mistral-large-24(0[7-9]|1\d)|pixtral)/.test(baseModelId(modelId));
 }
 
 /** The table's facts for a model id (profiles and ARNs as their base), or undefined when unknown. */

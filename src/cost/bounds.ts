@@ -6,7 +6,7 @@
 import { routingOf } from '../bedrock/models.js';
 import { estimateRequestTokens } from '../input/tokens.js';
 import type { PromptRequest } from '../types.js';
-import { type AppliedPrices, appliedPrices } from './cost.js';
+import { type AppliedPrices, appliedPrices } from './rules.js';
 import { type Pico, perTokenPico, usdNumber } from './money.js';
 import { findPrice, type PriceTable } from './table.js';
 

@@ -7,7 +7,7 @@
 import { RunBatchError } from '../errors.js';
 import type { Format, JobSpec } from '../job/spec.js';
 import type { ChatMessage, InferenceSettings, PromptRequest } from '../types.js';
-import type { InputRow } from './source.js';
+import type { InputRow } from './row.js';
 import { compileTemplate, lookup, type Template } from './template.js';
 
 export interface RequestDefaults {

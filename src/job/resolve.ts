@@ -48,6 +48,12 @@ export function resolveSpec(raw: RawOptions, ctx: ResolveContext): JobSpec {
   const input = resolve(ctx.cwd, text('input', raw.input));
   if (!existsSync(input)) throw new RunBatchError('INPUT', `${input}: no such file`);
   if (statSync(input).isDirectory()) throw new RunBatchError('INPUT', `${input}: is a directory, not a file`);
+  // A pipe, FIFO or /dev/stdin is read once (spooled); its results need a place the user chose.
+  if (!statSync(input).isFile() && !given(raw, 'output'))
+    throw new RunBatchError(
+      'USAGE',
+      `${input} is not a regular file (a pipe or a device): name the results file with -o`,
+    );
 
   const inputFormat = given(raw, 'input-format')
     ? oneOf('input-format', raw['input-format'], FORMATS)
@@ -108,6 +114,7 @@ export function resolveSpec(raw: RawOptions, ctx: ResolveContext): JobSpec {
         ? decimal('request-timeout', raw['request-timeout'], 0.001, 86_400)
         : 300),
     fresh: raw.fresh === true,
+    keepChanged: raw['keep-changed'] === true,
     graceMs:
       1000 * (given(raw, 'grace-period') ? decimal('grace-period', raw['grace-period'], 0, 86_400) : 30),
     csvSafe: raw['csv-safe'] !== false,

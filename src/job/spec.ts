@@ -62,6 +62,8 @@ export interface JobSpec {
   maxErrors?: number;
   /** Replace an existing results file instead of resuming from it. */
   fresh: boolean;
+  /** On resume, keep ok answers whose request changed since they were answered. */
+  keepChanged: boolean;
   /** Budget in USD: no row is admitted whose worst case would take the spend past it. */
   maxCost?: number;
   /** How long calls in flight may take to finish after a stop signal. @default 30000 */

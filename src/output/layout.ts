@@ -4,6 +4,7 @@
  * then the result fields. JSONL: the result fields plus `input` holding the original row.
  * CSV cells a spreadsheet would run as a formula are neutralized (see `safeCell`) unless turned off.
  */
+import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import type { Format } from '../job/spec.js';
 import { RESULT_FIELDS, type ResultRecord } from '../types.js';
@@ -89,4 +90,22 @@ export function safeCell(text: string): string {
 /** The value `safeCell` was given: for a reader of a results file written with --csv-safe. */
 export function restoreCell(text: string): string {
   return FORMULA_START.test(text) && text.startsWith("'") ? text.slice(1) : text;
+}
+
+/**
+ * A record of this layout read back into its result fields (the input part left out), so a kept
+ * answer can be written again beside the current input's columns.
+ */
+export function resultFieldsOf(layout: Layout, text: string): ResultRecord {
+  if (layout.format === 'jsonl') {
+    const { input: _input, ...fields } = JSON.parse(text) as Record<string, unknown>;
+    return fields as unknown as ResultRecord;
+  }
+  const cells = (parse(text, { relax_column_count: true }) as string[][])[0] ?? [];
+  const fields: Record<string, unknown> = {};
+  layout.fields.forEach((field, i) => {
+    const cell = cells[layout.inputColumns.length + i] ?? '';
+    fields[field] = layout.csvSafe ? restoreCell(cell) : cell;
+  });
+  return fields as unknown as ResultRecord;
 }

@@ -5,8 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { converseInput, converseResult } from '../../src/bedrock/converse.js';
-import { invokeBody } from '../../src/bedrock/native/bodies.js';
-import { parseInvokeBody } from '../../src/bedrock/native/responses.js';
+import { invokeBody, parseInvokeBody } from '../../src/bedrock/families/index.js';
 import type { PromptRequest } from '../../src/types.js';
 
 function request(model: string, more: Partial<PromptRequest> = {}): PromptRequest {
