@@ -6,8 +6,8 @@
 import { routingOf } from '../bedrock/models.js';
 import { estimateRequestTokens } from '../input/tokens.js';
 import type { PromptRequest } from '../types.js';
-import { type AppliedPrices, appliedPrices } from './rules.js';
 import { type Pico, perTokenPico, usdNumber } from './money.js';
+import { type AppliedPrices, appliedPrices } from './rules.js';
 import { findPrice, type PriceTable } from './table.js';
 
 /** The prices a request will pay; null without a price (or without one for its tier). */

@@ -11,7 +11,13 @@ import { type Pico, perTokenPico, usdNumber } from './money.js';
 import { appliedPrices, type Missing, type PriceMode, type PriceOptions } from './rules.js';
 import { findPrice, type ModelPrice, type PriceTable } from './table.js';
 
-export { type AppliedPrices, appliedPrices, type Missing, type PriceMode, type PriceOptions } from './rules.js';
+export {
+  type AppliedPrices,
+  appliedPrices,
+  type Missing,
+  type PriceMode,
+  type PriceOptions,
+} from './rules.js';
 
 export type CostResult = { pico: Pico } | { missing: Missing };
 

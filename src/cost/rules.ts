@@ -21,7 +21,6 @@ export interface PriceOptions {
   routing?: Routing;
 }
 
-
 /** The per-1,000-token prices one call pays, every rule applied (tier or batch, premium). */
 export interface AppliedPrices {
   input: number;
@@ -74,4 +73,3 @@ export function appliedPrices(
 function roundPrice(value: number): number {
   return Math.round(value * 1e9) / 1e9;
 }
-
