@@ -37,6 +37,10 @@ export interface PromptRequest {
   inference: InferenceSettings;
   /** A Bedrock batch-inference record's `modelInput`, sent as it is through InvokeModel. */
   nativeBody?: Record<string, unknown>;
+  /** `--service-tier` or the row's `service_tier`; absent: Bedrock's default (standard) tier. */
+  serviceTier?: 'default' | 'priority' | 'flex';
+  /** `--cache-system`: a cache point with this TTL after the system prompt (when the row has one). */
+  cacheSystem?: '5m' | '1h';
 }
 
 export interface Usage {
@@ -45,6 +49,8 @@ export interface Usage {
   totalTokens: number;
   cacheReadTokens: number;
   cacheWriteTokens: number;
+  /** Of the cache writes, those kept for 1 hour (Converse `cacheDetails`); the rest are 5-minute. */
+  cacheWrite1hTokens?: number;
 }
 
 /** What one successful call returned, in Converse's vocabulary whatever the API or family. */
@@ -54,6 +60,8 @@ export interface CallResult {
   usage: Usage;
   /** Time to the first content delta, streaming only. */
   firstTokenMs?: number;
+  /** The tier the response says served the call (Converse `serviceTier`, InvokeModel's header). */
+  serviceTier?: string;
 }
 
 export type RowStatus = 'ok' | 'error';
@@ -79,6 +87,10 @@ export interface ResultRecord {
   /** The fingerprint of the request this record answered (plan/fingerprint.ts), for resume. */
   request_hash: string;
   first_token_ms?: number | null;
+  /** The tier that served the row; written when a tier was asked for. */
+  service_tier?: string;
+  /** Of cache_write_tokens, those cached for 1 hour; written with --cache-system. */
+  cache_write_1h_tokens?: number | null;
 }
 
 export const RESULT_FIELDS = [

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-bedrock-runtime';
 import type { CallResult, PromptRequest } from '../types.js';
 import { responseHeaders } from './client.js';
-import { converse, converseInput } from './converse.js';
+import { converse, converseInput, hourWrites } from './converse.js';
 import { invokeBody, parseInvokeBody } from './families/index.js';
 import { NativeStreamReader } from './native/stream.js';
 
@@ -48,6 +48,8 @@ function invokeInput(request: PromptRequest) {
     body: encoder.encode(JSON.stringify(invokeBody(request))),
     contentType: 'application/json',
     accept: 'application/json',
+    // The SDK sends it as the X-Amzn-Bedrock-Service-Tier header.
+    ...(request.serviceTier === undefined ? {} : { serviceTier: request.serviceTier }),
   };
 }
 
@@ -58,7 +60,12 @@ async function invoke(
 ): Promise<CallResult> {
   const output = await client.send(new InvokeModelCommand(invokeInput(request)), { abortSignal: signal });
   const body = JSON.parse(decoder.decode(output.body ?? new Uint8Array())) as Record<string, unknown>;
-  return parseInvokeBody(body, responseHeaders(output));
+  return servedTier(parseInvokeBody(body, responseHeaders(output)), output.serviceTier);
+}
+
+/** The tier InvokeModel's response header says served the call. */
+function servedTier(result: CallResult, tier: string | undefined): CallResult {
+  return tier ? { ...result, serviceTier: tier } : result;
 }
 
 async function invokeStream(
@@ -79,7 +86,7 @@ async function invokeStream(
       if (delta !== '' && firstTokenMs === undefined) firstTokenMs = performance.now() - started;
     }
   });
-  const result = reader.result(responseHeaders(output));
+  const result = servedTier(reader.result(responseHeaders(output)), output.serviceTier);
   if (result.stopReason === '') throw incomplete();
   return firstTokenMs === undefined ? result : { ...result, firstTokenMs };
 }
@@ -96,8 +103,9 @@ async function converseStream(
   let text = '';
   let stopReason = '';
   let firstTokenMs: number | undefined;
+  let serviceTier: string | undefined;
   // NaN until the metadata event says: a stream without it has unknown usage, not 0.
-  const usage = {
+  const usage: CallResult['usage'] = {
     inputTokens: Number.NaN,
     outputTokens: Number.NaN,
     totalTokens: Number.NaN,
@@ -119,11 +127,19 @@ async function converseStream(
         usage.cacheReadTokens = u.cacheReadInputTokens ?? 0;
         usage.cacheWriteTokens = u.cacheWriteInputTokens ?? 0;
         usage.totalTokens = u.totalTokens ?? usage.inputTokens + usage.outputTokens;
+        Object.assign(usage, hourWrites(u.cacheDetails));
       }
+      if (event.metadata?.serviceTier?.type) serviceTier = event.metadata.serviceTier.type;
     }
   });
   if (stopReason === '') throw incomplete();
-  return { text, stopReason, usage, ...(firstTokenMs === undefined ? {} : { firstTokenMs }) };
+  return {
+    text,
+    stopReason,
+    usage,
+    ...(firstTokenMs === undefined ? {} : { firstTokenMs }),
+    ...(serviceTier === undefined ? {} : { serviceTier }),
+  };
 }
 
 /** Exceptions thrown while reading an open stream are marked so the pool retries the row. */

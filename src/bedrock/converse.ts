@@ -7,7 +7,7 @@ import {
   type Message,
 } from '@aws-sdk/client-bedrock-runtime';
 import type { CallResult, PromptRequest } from '../types.js';
-import { converseTopK } from './families/index.js';
+import { converseTopK, familyName } from './families/index.js';
 
 export function converseInput(request: PromptRequest): ConverseCommandInput {
   const { inference } = request;
@@ -22,11 +22,22 @@ export function converseInput(request: PromptRequest): ConverseCommandInput {
     },
   };
   if (request.system !== undefined) input.system = [{ text: request.system }];
+  if (request.system !== undefined && request.cacheSystem !== undefined)
+    input.system?.push({ cachePoint: cachePointOf(request) });
+  if (request.serviceTier !== undefined) input.serviceTier = { type: request.serviceTier };
   // Converse has no topK; each family takes it as its own native field.
   if (inference.topK !== undefined) {
     input.additionalModelRequestFields = converseTopK(request.model, inference.topK) as Record<string, never>;
   }
   return input;
+}
+
+/** Nova caches for 5 minutes only and is sent no ttl; Claude gets the one asked for. */
+export function cachePointOf(request: PromptRequest): { type: 'default'; ttl?: '5m' | '1h' } {
+  const ttl = request.cacheSystem;
+  return familyName(request.model) === 'nova' && ttl === '5m'
+    ? { type: 'default' }
+    : { type: 'default', ...(ttl ? { ttl } : {}) };
 }
 
 export async function converse(
@@ -53,6 +64,16 @@ export function converseResult(output: ConverseCommandOutput): CallResult {
       totalTokens: usage?.totalTokens ?? inputTokens + outputTokens,
       cacheReadTokens: usage?.cacheReadInputTokens ?? 0,
       cacheWriteTokens: usage?.cacheWriteInputTokens ?? 0,
+      ...hourWrites(usage?.cacheDetails),
     },
+    ...(output.serviceTier?.type ? { serviceTier: output.serviceTier.type } : {}),
   };
+}
+
+/** The 1-hour share of the cache writes, from `cacheDetails` (writes by TTL); absent when none. */
+export function hourWrites(details: Array<{ ttl?: string; inputTokens?: number }> | undefined): {
+  cacheWrite1hTokens?: number;
+} {
+  const hour = (details ?? []).filter((d) => d.ttl === '1h').reduce((n, d) => n + (d.inputTokens ?? 0), 0);
+  return hour > 0 ? { cacheWrite1hTokens: hour } : {};
 }

@@ -1,4 +1,5 @@
 /** How `estimate` prints: lines for people, or JSON with exact figures for scripts. */
+import { cacheComparisonJson, cacheComparisonLines } from '../cost/cache-estimate.js';
 import { dollars, exactUsd } from '../cost/money.js';
 import type { Estimate } from '../plan/estimate.js';
 import { duration } from '../progress/format.js';
@@ -21,6 +22,7 @@ export function estimateText(e: Estimate): string {
       lines.push(`          ${cost}  ${m.model} (${n(m.rows)} rows)`);
     }
   }
+  if (e.cache) lines.push(...cacheComparisonLines(e.cache, (pico) => dollars(pico)));
   const d = e.duration;
   const terms = {
     concurrency: `${n(e.rows)} rows x ${n(d.latencyMs)} ms a call / ${n(d.concurrency)} at once = ${time(d.concurrencySeconds)}`,
@@ -56,6 +58,7 @@ export function estimateJson(e: Estimate): string {
       maxCost: undefined,
       minCostUsd: usd(e.minCost),
       maxCostUsd: usd(e.maxCost),
+      cache: e.cache ? cacheComparisonJson(e.cache) : undefined,
     },
     null,
     2,

@@ -3,6 +3,7 @@ import { closeSync, openSync, readSync, renameSync, rmSync, statSync, writeFileS
 import { resolve } from 'node:path';
 import type { Options } from 'yargs';
 import { GROUP_BY } from '../cost/aggregate.js';
+import { loadPriceTable } from '../cost/load.js';
 import { FORMATS } from '../cost/render.js';
 import { buildReport, renderReport } from '../cost/report.js';
 import { expandFiles, type ResultsFile } from '../cost/results.js';
@@ -14,6 +15,11 @@ import type { CommandIO } from './io.js';
 export const reportOptions: Record<string, Options> = {
   by: { type: 'string', describe: 'Group the totals by', choices: GROUP_BY, default: 'model' },
   format: { type: 'string', describe: 'Output format', choices: FORMATS, default: 'table' },
+  pricing: {
+    type: 'string',
+    describe: 'Pricing file laid over the shipped table, for what caching saved (costs are as recorded)',
+    defaultDescription: 'the shipped table',
+  },
   output: {
     type: 'string',
     alias: 'o',
@@ -28,9 +34,11 @@ export async function reportCommand(raw: Record<string, unknown>, io: CommandIO)
     throw new RunBatchError('USAGE', 'no results files given: run-batch report <files...>');
   const by = oneOf('by', raw.by ?? 'model', GROUP_BY);
   const format = oneOf('format', raw.format ?? 'table', FORMATS);
+  const pricing = raw.pricing === undefined ? undefined : text('pricing', raw.pricing);
+  const prices = loadPriceTable(pricing === undefined ? undefined : resolve(io.cwd, pricing), pricing);
   const output = raw.output === undefined ? undefined : resolve(io.cwd, text('output', raw.output));
   if (output !== undefined) refuseOverwrite(output, await expandFiles(files, io.cwd));
-  const rendered = renderReport(await buildReport(files, by, io.cwd), format);
+  const rendered = renderReport(await buildReport(files, by, io.cwd, prices), format);
   if (output === undefined) {
     io.stdout(rendered);
     return 0;

@@ -1,13 +1,16 @@
 /**
- * Groups results rows into report totals, `--by model|day|job|status`. Costs add up in
+ * Groups results rows into report totals, `--by model|day|job|status|tier`. Costs add up in
  * picodollars, so the total of every format is the exact sum of `cost_usd` over the files; rows
  * without a cost are counted as failed (they cost nothing) or unpriced (ok, but no price was
- * known), never added as $0.
+ * known), never added as $0. What caching saved is worked out from the price table: each cached
+ * row's cost with its cache tokens billed as plain input, less its cost as it ran.
  */
+import { modelCost } from './cost.js';
 import type { Pico } from './money.js';
 import type { ReportRow } from './results.js';
+import type { PriceTable } from './table.js';
 
-export const GROUP_BY = ['model', 'day', 'job', 'status'] as const;
+export const GROUP_BY = ['model', 'day', 'job', 'status', 'tier'] as const;
 export type GroupBy = (typeof GROUP_BY)[number];
 
 export interface GroupTotals {
@@ -23,8 +26,13 @@ export interface GroupTotals {
   outputTokens: number;
   cacheReadTokens: number;
   cacheWriteTokens: number;
+  cacheWrite1hTokens: number;
   /** Sum of the priced rows. */
   cost: Pico;
+  /** What caching saved over the rows that used it and could be priced (negative: it cost more). */
+  cacheSaved: Pico;
+  /** Rows that read or wrote the cache. */
+  cachedRows: number;
 }
 
 export interface Report {
@@ -46,7 +54,10 @@ export function emptyTotals(key: string): GroupTotals {
     outputTokens: 0,
     cacheReadTokens: 0,
     cacheWriteTokens: 0,
+    cacheWrite1hTokens: 0,
     cost: 0n,
+    cacheSaved: 0n,
+    cachedRows: 0,
   };
 }
 
@@ -56,11 +67,43 @@ export function groupCost(group: GroupTotals): Pico | null {
 }
 
 function keyOf(row: ReportRow, by: GroupBy): string {
-  const value = by === 'model' ? row.model : by === 'day' ? row.day : by === 'job' ? row.job : row.status;
+  const value =
+    by === 'model'
+      ? row.model
+      : by === 'day'
+        ? row.day
+        : by === 'job'
+          ? row.job
+          : by === 'tier'
+            ? row.tier
+            : row.status;
   return value === '' ? '(none)' : value;
 }
 
-function add(totals: GroupTotals, row: ReportRow): void {
+/**
+ * What caching saved on one row: its cost with the cache reads and writes billed as plain input,
+ * less its cost as it ran, both at today's table and the tier that served it. Undefined when the
+ * row used no cache or cannot be priced.
+ */
+export function cacheSaving(row: ReportRow, prices: PriceTable | undefined): Pico | undefined {
+  if (!prices || row.status !== 'ok' || row.cacheReadTokens + row.cacheWriteTokens === 0) return undefined;
+  const tier = { tier: row.tier };
+  const ran = modelCost(prices, row.model, row, tier);
+  const plain = modelCost(
+    prices,
+    row.model,
+    {
+      inputTokens: row.inputTokens + row.cacheReadTokens + row.cacheWriteTokens,
+      outputTokens: row.outputTokens,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+    },
+    tier,
+  );
+  return 'pico' in ran && 'pico' in plain ? plain.pico - ran.pico : undefined;
+}
+
+function add(totals: GroupTotals, row: ReportRow, saved: Pico | undefined): void {
   totals.rows++;
   if (row.status === 'ok') totals.ok++;
   else if (row.status === 'error') totals.error++;
@@ -74,6 +117,11 @@ function add(totals: GroupTotals, row: ReportRow): void {
   totals.outputTokens += row.outputTokens;
   totals.cacheReadTokens += row.cacheReadTokens;
   totals.cacheWriteTokens += row.cacheWriteTokens;
+  totals.cacheWrite1hTokens += row.cacheWrite1hTokens;
+  if (saved !== undefined) {
+    totals.cachedRows++;
+    totals.cacheSaved += saved;
+  }
 }
 
 /** Accumulates rows as they stream in; `report()` sorts the groups. */
@@ -84,6 +132,8 @@ export class Aggregator {
   constructor(
     readonly by: GroupBy,
     readonly files: string[],
+    /** For what caching saved; without it the saving is not worked out. */
+    private readonly prices?: PriceTable,
   ) {}
 
   add(row: ReportRow): void {
@@ -93,8 +143,9 @@ export class Aggregator {
       group = emptyTotals(key);
       this.groups.set(key, group);
     }
-    add(group, row);
-    add(this.total, row);
+    const saved = cacheSaving(row, this.prices);
+    add(group, row, saved);
+    add(this.total, row, saved);
   }
 
   report(): Report {

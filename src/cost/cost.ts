@@ -2,12 +2,24 @@
  * The cost of token usage at a model's prices, in exact picodollars:
  * - `usageCost`: one call's reported usage, cache reads and writes at their own prices;
  * - `Pricer`: fills `cost_usd` of finished rows, warning once per model it cannot price;
- * - `worstCaseCost`: what a request can cost at most before it is sent (the budget check).
+ * - `appliedPrices`: the pricing rules (batch, service tier, regional premium, cache TTL) in one place.
+ * The bounds of a request's cost before it is sent (the budget, `estimate`) are in bounds.ts.
  */
-import { estimateRequestTokens } from '../input/tokens.js';
-import type { PromptRequest, ResultRecord } from '../types.js';
+import { routingOf } from '../bedrock/models.js';
+import type { ResultRecord } from '../types.js';
 import { type Pico, perTokenPico, usdNumber } from './money.js';
-import { type ModelPrice, type PriceTable, priceOf } from './table.js';
+import { appliedPrices, type Missing, type PriceMode, type PriceOptions } from './rules.js';
+import { findPrice, type ModelPrice, type PriceTable } from './table.js';
+
+export {
+  type AppliedPrices,
+  appliedPrices,
+  type Missing,
+  type PriceMode,
+  type PriceOptions,
+} from './rules.js';
+
+export type CostResult = { pico: Pico } | { missing: Missing };
 
 export interface TokenCounts {
   /** Input tokens billed at the input price: Bedrock reports them without the cached ones. */
@@ -15,49 +27,59 @@ export interface TokenCounts {
   outputTokens: number;
   cacheReadTokens: number;
   cacheWriteTokens: number;
+  /** Of cacheWriteTokens, those cached for 1 hour (the rest are 5-minute writes). */
+  cacheWrite1hTokens?: number;
 }
 
-/** On-demand calls, or Bedrock Batch Inference (the batch prices). */
-export type PriceMode = 'onDemand' | 'batch';
-
-/** Why a cost cannot be given: the model has no price, or lacks one that the usage needs. */
-export type Missing = 'model' | 'cacheRead' | 'cacheWrite' | 'batch';
-
-export type CostResult = { pico: Pico } | { missing: Missing };
-
-export function usageCost(price: ModelPrice, usage: TokenCounts, mode: PriceMode = 'onDemand'): CostResult {
-  const input = mode === 'batch' ? price.batchInput : price.input;
-  const output = mode === 'batch' ? price.batchOutput : price.output;
-  if (input === null || output === null) return { missing: 'batch' };
+export function usageCost(
+  price: ModelPrice,
+  usage: TokenCounts,
+  mode: PriceMode | PriceOptions = 'onDemand',
+  exact = false,
+): CostResult {
+  const applied = appliedPrices(price, typeof mode === 'string' ? { mode } : mode, exact);
+  if ('missing' in applied) return applied;
   let pico =
-    BigInt(usage.inputTokens) * perTokenPico(input) + BigInt(usage.outputTokens) * perTokenPico(output);
+    BigInt(usage.inputTokens) * perTokenPico(applied.input) +
+    BigInt(usage.outputTokens) * perTokenPico(applied.output);
   if (usage.cacheReadTokens > 0) {
-    if (price.cacheRead === null) return { missing: 'cacheRead' };
-    pico += BigInt(usage.cacheReadTokens) * perTokenPico(price.cacheRead);
+    if (applied.cacheRead === null) return { missing: 'cacheRead' };
+    pico += BigInt(usage.cacheReadTokens) * perTokenPico(applied.cacheRead);
   }
-  if (usage.cacheWriteTokens > 0) {
-    if (price.cacheWrite === null) return { missing: 'cacheWrite' };
-    pico += BigInt(usage.cacheWriteTokens) * perTokenPico(price.cacheWrite);
+  const hour = Math.min(usage.cacheWrite1hTokens ?? 0, usage.cacheWriteTokens);
+  const fiveMinutes = usage.cacheWriteTokens - hour;
+  if (fiveMinutes > 0) {
+    if (applied.cacheWrite === null) return { missing: 'cacheWrite' };
+    pico += BigInt(fiveMinutes) * perTokenPico(applied.cacheWrite);
+  }
+  if (hour > 0) {
+    if (applied.cacheWrite1h === null) return { missing: 'cacheWrite1h' };
+    pico += BigInt(hour) * perTokenPico(applied.cacheWrite1h);
   }
   return { pico };
 }
 
-/** The cost of one model's usage, or why there is none. */
+/** The cost of one model's usage, or why there is none; the model id decides the routing. */
 export function modelCost(
   table: PriceTable,
   modelId: string,
   usage: TokenCounts,
-  mode: PriceMode = 'onDemand',
+  mode: PriceMode | PriceOptions = 'onDemand',
 ): CostResult {
-  const price = priceOf(table, modelId);
-  return price ? usageCost(price, usage, mode) : { missing: 'model' };
+  const found = findPrice(table, modelId);
+  if (!found) return { missing: 'model' };
+  const options = typeof mode === 'string' ? { mode } : mode;
+  return usageCost(found.price, usage, { routing: routingOf(modelId), ...options }, found.exact);
 }
 
 const REASONS: Record<Missing, string> = {
   model: 'no price for model',
   cacheRead: 'no cache-read price for model',
   cacheWrite: 'no cache-write price for model',
+  cacheWrite1h: 'no 1-hour cache-write price for model',
   batch: 'no batch price for model',
+  flex: 'no flex-tier price for model',
+  priority: 'no priority-tier price for model',
 };
 
 /** Prices finished rows for a run; warns once per model and reason, through the run's onWarning. */
@@ -69,7 +91,11 @@ export class Pricer {
     private readonly onWarning: (message: string) => void = () => {},
   ) {}
 
-  /** The `cost_usd` of a finished row: its exact cost; null for a failed row or one without a price. */
+  /**
+   * The `cost_usd` of a finished row: its exact cost at the tier that served it (or at batch prices
+   * for a Batch Inference record) and the TTL of its cache writes; null for a failed row or one
+   * without a price.
+   */
   recordCost(record: ResultRecord, mode: PriceMode = 'onDemand'): number | null {
     if (record.status !== 'ok') return null;
     const result = modelCost(
@@ -80,8 +106,12 @@ export class Pricer {
         outputTokens: record.output_tokens ?? 0,
         cacheReadTokens: record.cache_read_tokens ?? 0,
         cacheWriteTokens: record.cache_write_tokens ?? 0,
+        cacheWrite1hTokens: record.cache_write_1h_tokens ?? 0,
       },
-      mode,
+      {
+        ...(mode === 'batch' ? { mode } : {}),
+        ...(record.service_tier ? { tier: record.service_tier } : {}),
+      },
     );
     if ('pico' in result) return usdNumber(result.pico);
     this.warn(record.model, result.missing);
@@ -98,49 +128,5 @@ export class Pricer {
   }
 }
 
-/**
- * The most a request can cost before it is sent: its estimated input tokens (the same estimate the
- * token-per-minute admission uses) plus its full `max_tokens` of output, at the model's on-demand
- * prices. A request carrying a cachePoint may be billed its input as a cache write, so the dearer
- * of the input and cache-write prices applies. Null when the model has no price: the caller
- * decides (a budget cannot be checked for it).
- *
- * The input side is an estimate (4 characters per token), not a guarantee; the scheduler should
- * settle the budget with each row's real `cost_usd` once it is known.
- */
-export function worstCaseCost(request: PromptRequest, table: PriceTable, inputTokens?: number): Pico | null {
-  const price = priceOf(table, request.model);
-  if (!price) return null;
-  const tokens = BigInt(inputTokens ?? estimateRequestTokens(request));
-  const inputPrice =
-    hasCachePoint(request) && price.cacheWrite !== null
-      ? Math.max(price.input, price.cacheWrite)
-      : price.input;
-  return tokens * perTokenPico(inputPrice) + BigInt(request.inference.maxTokens) * perTokenPico(price.output);
-}
-
-/** `worstCaseCost` in USD, for a scheduler that keeps its budget as a number. */
-export function worstCaseCostUsd(
-  request: PromptRequest,
-  table: PriceTable,
-  inputTokens?: number,
-): number | null {
-  const pico = worstCaseCost(request, table, inputTokens);
-  return pico === null ? null : usdNumber(pico);
-}
-
-/**
- * The least a request can cost: its input at the input price (the cheaper cache-read price when it
- * carries a cachePoint) and no output at all.
- */
-export function bestCaseCost(request: PromptRequest, table: PriceTable, inputTokens?: number): Pico | null {
-  const price = priceOf(table, request.model);
-  if (!price) return null;
-  const inputPrice =
-    hasCachePoint(request) && price.cacheRead !== null ? Math.min(price.input, price.cacheRead) : price.input;
-  return BigInt(inputTokens ?? estimateRequestTokens(request)) * perTokenPico(inputPrice);
-}
-
-function hasCachePoint(request: PromptRequest): boolean {
-  return request.messages.some((message) => message.content.some((block) => 'cachePoint' in block));
-}
+// The bounds of a request's cost before it is sent live in bounds.ts; kept importable from here.
+export { bestCaseCost, worstCaseCost, worstCaseCostUsd } from './bounds.js';

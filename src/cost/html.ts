@@ -5,7 +5,7 @@
  */
 import { type GroupTotals, groupCost, type Report } from './aggregate.js';
 import { dollars, exactUsd } from './money.js';
-import { displayCells, HEADINGS, num, unpricedNote } from './render.js';
+import { cacheNote, displayCells, HEADINGS, num, unpricedNote } from './render.js';
 
 const WIDTH = 820;
 const LABEL_WIDTH = 300;
@@ -49,8 +49,16 @@ export function renderHtml(report: Report): string {
       num(total.outputTokens),
       `${num(report.groups.length)} ${by} groups`,
     ),
+    card(
+      'Caching saved',
+      'cache-saved',
+      total.cachedRows === 0 ? '—' : dollars(total.cacheSaved),
+      total.cachedRows === 0
+        ? 'no row used the prompt cache'
+        : `${num(total.cachedRows)} cached rows · without caching: ${dollars(groupCostOrZero(total) + total.cacheSaved)}`,
+    ),
   ];
-  const note = unpricedNote(report);
+  const note = [unpricedNote(report), cacheNote(report)].filter((n) => n !== undefined).join(' ');
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -72,6 +80,10 @@ export function renderHtml(report: Report): string {
 </body>
 </html>
 `;
+}
+
+function groupCostOrZero(group: GroupTotals): bigint {
+  return groupCost(group) ?? 0n;
 }
 
 function card(label: string, id: string, value: string, sub: string): string {
@@ -150,7 +162,7 @@ main{max-width:1060px;margin:0 auto;padding:28px 24px 40px}
 h1{font-size:22px;margin:0 0 4px}h1 span{color:#64748b;font-weight:500}
 h2{font-size:15px;margin:28px 0 10px;color:#334155}
 .files{color:#64748b;margin:0 0 18px}code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;background:#e2e8f0;border-radius:4px;padding:1px 4px}
-.cards{display:grid;grid-template-columns:repeat(4,1fr);gap:12px}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(180px,1fr));gap:12px}
 .card{background:#fff;border:1px solid #e2e8f0;border-radius:10px;padding:12px 14px}
 .card .label{color:#64748b;font-size:12px;text-transform:uppercase;letter-spacing:.04em}
 .card .value{font-size:24px;font-weight:650;margin:2px 0;font-variant-numeric:tabular-nums}

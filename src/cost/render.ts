@@ -18,6 +18,7 @@ export const HEADINGS = [
   'output tokens',
   'cache read',
   'cache write',
+  'cache saved',
   'cost',
   'unpriced',
 ];
@@ -33,6 +34,7 @@ export function displayCells(group: GroupTotals): string[] {
     num(group.outputTokens),
     num(group.cacheReadTokens),
     num(group.cacheWriteTokens),
+    group.cachedRows === 0 ? '—' : dollars(group.cacheSaved),
     cost === null ? 'unpriced' : dollars(cost),
     num(group.unpriced),
   ];
@@ -51,6 +53,13 @@ export function unpricedNote(report: Report): string | undefined {
     : `${num(n)} ok rows have no cost_usd (no price for their model when they ran): they are left out of the cost, not counted as $0.`;
 }
 
+/** What "cache saved" means, for the foot of the human formats; only when some row used the cache. */
+export function cacheNote(report: Report): string | undefined {
+  const t = report.total;
+  if (t.cachedRows === 0) return undefined;
+  return `caching saved ${dollars(t.cacheSaved)} over ${num(t.cachedRows)} rows that read or wrote the cache: their cost with the cached tokens billed as plain input, less their cost with cache prices (today's table).`;
+}
+
 export function renderTable(report: Report): string {
   const header = [report.by, ...HEADINGS];
   const body = report.groups.map((g) => [g.key, ...displayCells(g)]);
@@ -65,8 +74,8 @@ export function renderTable(report: Report): string {
       .trimEnd();
   const rule = widths.map((w) => '─'.repeat(w)).join('  ');
   const lines = [line(header), rule, ...body.map(line), rule, line(total)];
-  const note = unpricedNote(report);
-  if (note) lines.push('', note);
+  const notes = [unpricedNote(report), cacheNote(report)].filter((n) => n !== undefined);
+  if (notes.length > 0) lines.push('', ...notes);
   return `${lines.join('\n')}\n`;
 }
 
@@ -79,6 +88,8 @@ const MACHINE_FIELDS = [
   'output_tokens',
   'cache_read_tokens',
   'cache_write_tokens',
+  'cache_write_1h_tokens',
+  'cache_saved_usd',
   'cost_usd',
 ] as const;
 
@@ -94,6 +105,8 @@ function machineRecord(group: GroupTotals): Record<(typeof MACHINE_FIELDS)[numbe
     output_tokens: group.outputTokens,
     cache_read_tokens: group.cacheReadTokens,
     cache_write_tokens: group.cacheWriteTokens,
+    cache_write_1h_tokens: group.cacheWrite1hTokens,
+    cache_saved_usd: group.cachedRows === 0 ? null : exactUsd(group.cacheSaved),
     cost_usd: cost === null ? null : exactUsd(cost),
   };
 }
@@ -109,7 +122,11 @@ export function renderCsv(report: Report): string {
 export function renderJson(report: Report): string {
   const json = (g: GroupTotals) => {
     const record = machineRecord(g);
-    return { ...record, cost_usd: record.cost_usd === null ? null : Number(record.cost_usd) };
+    return {
+      ...record,
+      cache_saved_usd: record.cache_saved_usd === null ? null : Number(record.cache_saved_usd),
+      cost_usd: record.cost_usd === null ? null : Number(record.cost_usd),
+    };
   };
   const out = {
     by: report.by,
@@ -141,7 +158,7 @@ export function renderMarkdown(report: Report): string {
     ...report.groups.map((g) => row([g.key, ...displayCells(g)])),
     row(['**total**', ...displayCells(report.total).map((c) => `**${c}**`)]),
   ];
-  const note = unpricedNote(report);
-  if (note) lines.push('', note);
+  const notes = [unpricedNote(report), cacheNote(report)].filter((n) => n !== undefined);
+  if (notes.length > 0) lines.push('', ...notes);
   return `${lines.join('\n')}\n`;
 }

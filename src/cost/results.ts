@@ -31,6 +31,10 @@ export interface ReportRow {
   outputTokens: number;
   cacheReadTokens: number;
   cacheWriteTokens: number;
+  /** Of the cache writes, the 1-hour ones (0 in files written without --cache-system). */
+  cacheWrite1hTokens: number;
+  /** The tier that served the row; `default` in files written without a tier. */
+  tier: string;
   /** Null: no cost recorded (a failed row, or a model without a price). */
   cost: Pico | null;
 }
@@ -104,6 +108,8 @@ export async function* readResults(file: ResultsFile): AsyncIterable<ReportRow> 
       outputTokens: count(at, 'output_tokens', data.output_tokens),
       cacheReadTokens: count(at, 'cache_read_tokens', data.cache_read_tokens),
       cacheWriteTokens: count(at, 'cache_write_tokens', data.cache_write_tokens),
+      cacheWrite1hTokens: count(at, 'cache_write_1h_tokens', data.cache_write_1h_tokens),
+      tier: text(data.service_tier) || 'default',
       cost,
     };
   }

@@ -15,10 +15,22 @@ export interface ModelPrice {
   cacheWrite: number | null;
   batchInput: number | null;
   batchOutput: number | null;
+  /** The 1-hour cache write (`cacheWrite` is the 5-minute one); null when the model has none. */
+  cacheWrite1h?: number | null;
+  flexInput?: number | null;
+  flexOutput?: number | null;
+  priorityInput?: number | null;
+  priorityOutput?: number | null;
+  /** What AWS adds on geo and in-region ids over `global.` ones, as a share (0.1 = 10%). */
+  regionalPremium?: number;
   /** Key into the table's `sources`. */
   source?: string;
+  /** When the figures were read from their source. */
+  asOf?: string;
   /** False when the figure could not be checked against an AWS price page. */
   verified?: boolean;
+  /** Fields taken from a rule or second-hand, not read off a price page. */
+  unconfirmed?: string[];
   note?: string;
 }
 
@@ -31,8 +43,16 @@ export interface PriceTable {
 }
 
 const PRICE_FIELDS = ['input', 'output', 'cacheRead', 'cacheWrite', 'batchInput', 'batchOutput'] as const;
+/** Prices a file may leave out altogether (older tables have none of them). */
+const OPTIONAL_PRICES = [
+  'cacheWrite1h',
+  'flexInput',
+  'flexOutput',
+  'priorityInput',
+  'priorityOutput',
+] as const;
 const REQUIRED_FIELDS = new Set<string>(['input', 'output']);
-const INFO_FIELDS = ['source', 'verified', 'note'] as const;
+const INFO_FIELDS = ['regionalPremium', 'source', 'asOf', 'verified', 'unconfirmed', 'note'] as const;
 const TOP_FIELDS = new Set(['asOf', 'currency', 'unit', 'notes', 'sources', 'models']);
 
 /**
@@ -71,7 +91,7 @@ export function parsePriceTable(data: unknown, label: string): Omit<PriceTable, 
 function parseEntry(entry: unknown, at: string, fail: (what: string) => never): ModelPrice {
   if (!isObject(entry)) fail(`${at} must be an object of prices, got ${describe(entry)}`);
   const raw = entry as Record<string, unknown>;
-  const known = new Set<string>([...PRICE_FIELDS, ...INFO_FIELDS]);
+  const known = new Set<string>([...PRICE_FIELDS, ...OPTIONAL_PRICES, ...INFO_FIELDS]);
   for (const key of Object.keys(raw)) {
     if (!known.has(key)) fail(`${at}: unknown field "${key}"; the fields are ${[...known].join(', ')}`);
   }
@@ -95,6 +115,27 @@ function parseEntry(entry: unknown, at: string, fail: (what: string) => never): 
     batchInput: price.batchInput,
     batchOutput: price.batchOutput,
   };
+  for (const field of OPTIONAL_PRICES) {
+    const value = raw[field];
+    if (value === undefined) continue;
+    if (value !== null && (typeof value !== 'number' || !Number.isFinite(value) || value < 0))
+      fail(
+        `${at}.${field} must be a number from 0 up (USD per 1,000 tokens) or null, got ${describe(value)}`,
+      );
+    result[field] = value as number | null;
+  }
+  if (raw.regionalPremium !== undefined) {
+    const p = raw.regionalPremium;
+    if (typeof p !== 'number' || !Number.isFinite(p) || p < 0 || p > 1)
+      fail(`${at}.regionalPremium must be a share from 0 to 1 (0.1 = 10%), got ${describe(p)}`);
+    result.regionalPremium = p as number;
+  }
+  if (raw.unconfirmed !== undefined) {
+    if (!Array.isArray(raw.unconfirmed) || !raw.unconfirmed.every((f) => typeof f === 'string'))
+      fail(`${at}.unconfirmed must be a list of field names, got ${describe(raw.unconfirmed)}`);
+    result.unconfirmed = raw.unconfirmed as string[];
+  }
+  if (typeof raw.asOf === 'string') result.asOf = raw.asOf;
   if (typeof raw.source === 'string') result.source = raw.source;
   if (typeof raw.verified === 'boolean') result.verified = raw.verified;
   if (typeof raw.note === 'string') result.note = raw.note;
@@ -121,8 +162,21 @@ export function mergeTables(base: PriceTable, override: Omit<PriceTable, 'files'
  * then the id with its ARN and inference-profile prefix stripped.
  */
 export function priceOf(table: PriceTable, modelId: string): ModelPrice | undefined {
-  const exact = table.models[modelId] ?? table.models[arnTail(modelId)];
-  return exact ?? table.models[baseModelId(modelId)];
+  return findPrice(table, modelId)?.price;
+}
+
+/** The price and whether it is the exact id's own entry (which no regional premium is added to). */
+export function findPrice(
+  table: PriceTable,
+  modelId: string,
+): { price: ModelPrice; exact: boolean } | undefined {
+  const base = baseModelId(modelId);
+  for (const key of [modelId, arnTail(modelId)]) {
+    const price = table.models[key];
+    if (price) return { price, exact: key !== base };
+  }
+  const price = table.models[base];
+  return price ? { price, exact: false } : undefined;
 }
 
 function arnTail(id: string): string {

@@ -21,6 +21,8 @@ export interface RequestDefaults {
   idColumn?: string;
   model: string;
   inference: InferenceSettings;
+  serviceTier?: 'default' | 'priority' | 'flex';
+  cacheSystem?: '5m' | '1h';
 }
 
 /** The job-wide defaults every row starts from. */
@@ -40,6 +42,8 @@ export function requestDefaults(spec: JobSpec, label: string): RequestDefaults {
     ...(spec.template === undefined ? {} : { template: spec.template }),
     ...(spec.system === undefined ? {} : { system: spec.system }),
     ...(spec.idColumn === undefined ? {} : { idColumn: spec.idColumn }),
+    ...(spec.serviceTier === undefined ? {} : { serviceTier: spec.serviceTier }),
+    ...(spec.cacheSystem === undefined ? {} : { cacheSystem: spec.cacheSystem }),
   };
 }
 
@@ -115,6 +119,9 @@ function build(row: InputRow, d: RequestDefaults, template: Template | undefined
   if (topK !== undefined) request.inference.topK = topK;
   const system = present(data.system) ? stringCell(at, 'system', data.system) : d.system;
   if (system !== undefined && system !== '') request.system = system;
+  const tier = present(data.service_tier) ? tierCell(at, data.service_tier) : d.serviceTier;
+  if (tier !== undefined) request.serviceTier = tier;
+  if (d.cacheSystem !== undefined) request.cacheSystem = d.cacheSystem;
 
   if (batch) {
     request.nativeBody = data.modelInput as Record<string, unknown>;
@@ -207,6 +214,14 @@ function numberCell(
     );
   }
   return n;
+}
+
+function tierCell(at: string, value: unknown): 'default' | 'priority' | 'flex' {
+  if (value === 'default' || value === 'priority' || value === 'flex') return value;
+  throw new RunBatchError(
+    'INPUT',
+    `${at}: column "service_tier" must be default, priority or flex, got ${JSON.stringify(value)}`,
+  );
 }
 
 function stopCell(at: string, value: unknown): string[] {

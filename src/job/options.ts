@@ -103,6 +103,23 @@ export const RUN_OPTIONS: readonly OptionDef[] = [
     describe: 'Use ConverseStream / InvokeModelWithResponseStream and record first_token_ms',
   },
   {
+    flag: 'service-tier',
+    type: 'string',
+    choices: ['default', 'priority', 'flex'],
+    group: 'Model',
+    describe:
+      'Bedrock service tier: flex (about half price, served when there is room), priority (about 1.75x, served first); a "service_tier" column overrides it per row',
+    defaultDescription: 'default',
+  },
+  {
+    flag: 'cache-system',
+    type: 'string',
+    group: 'Model',
+    describe:
+      'Cache the system prompt for rows that share it: a cache point after it, kept 5m (default) or 1h; later rows read it at about a tenth of the input price',
+    defaultDescription: 'off; 5m when given without a value',
+  },
+  {
     flag: 'region',
     type: 'string',
     group: 'AWS',

@@ -144,6 +144,11 @@ export function resolveSpec(raw: RawOptions, ctx: ResolveContext): JobSpec {
   optional('maxCost', 'max-cost', (x) => decimal('max-cost', x, 0, 1e12));
   optional('pricing', 'pricing', (x) => resolve(ctx.cwd, text('pricing', x)));
   optional('endpoint', 'endpoint', endpointUrl);
+  optional('serviceTier', 'service-tier', (x) => oneOf('service-tier', x, SERVICE_TIERS));
+  if (given(raw, 'cache-system')) {
+    const cache = v(() => cacheSystem(raw['cache-system']), undefined);
+    if (cache !== undefined) spec.cacheSystem = cache;
+  }
   if (given(raw, 'template') && given(raw, 'prompt-column')) {
     // With a template the prompt column is never read, so naming one is a mistake to point out.
     v(
@@ -219,6 +224,15 @@ function checkPaths(spec: JobSpec, inputFormat: Format | undefined, outputFormat
   if (existsSync(output) && statSync(output).isDirectory()) {
     throw new RunBatchError('USAGE', `--output ${output} is a directory; give a file name`);
   }
+}
+
+export const SERVICE_TIERS = ['default', 'priority', 'flex'] as const;
+
+/** `--cache-system` alone (or `cache-system: true` in a job file) is 5m; `false` is off. */
+function cacheSystem(value: unknown): '5m' | '1h' | undefined {
+  if (value === undefined || value === null || value === false) return undefined;
+  if (value === true || value === '') return '5m';
+  return oneOf('cache-system', value, ['5m', '1h'] as const);
 }
 
 /** How a run reports progress and logs (`--log-format`, `--quiet`): the CLI's concern, not runBatch's. */

@@ -39,6 +39,10 @@ export interface JobSpec {
   emulate: boolean;
   /** @default DEFAULTS.api */
   api: 'converse' | 'invoke';
+  /** `--service-tier`: sent with every row that has no `service_tier` of its own. */
+  serviceTier?: 'default' | 'priority' | 'flex';
+  /** `--cache-system`: a cache point after the system prompt, kept this long. */
+  cacheSystem?: '5m' | '1h';
   /** Use the streaming operations and record first_token_ms. */
   stream: boolean;
   /** Most calls in flight. @default DEFAULTS.concurrency */

@@ -29,9 +29,12 @@ export function makeLayout(
   inputColumns: readonly string[],
   streaming: boolean,
   csvSafe = true,
+  extraFields: readonly string[] = [],
 ): Layout {
   const fields: string[] = [...RESULT_FIELDS];
   if (streaming) fields.push('first_token_ms');
+  // The cost levers' fields (service_tier, cache_write_1h_tokens), only when the job uses them.
+  fields.push(...extraFields);
   const headerNames = headerNamesFor(inputColumns, fields);
   return {
     format,

@@ -1,11 +1,14 @@
 /**
- * The checks a row must pass, beyond the input's own, before anything is sent: settings its model
- * cannot take through the chosen API, a family InvokeModel has no body for, and a price when
+ * The checks a row must pass, beyond the input's own, before anything is sent: its model's rules
+ * (end of life, profile-only ids, service tiers, prompt caching), settings its model cannot take
+ * through the chosen API, a family InvokeModel has no body for, and a price when
  * --max-cost needs one. `run`, `estimate` and batch mode all apply these same checks, so they refuse
  * the same rows with the same messages.
  */
 
 import { invokeProblem, unsupportedSetting } from '../bedrock/families/index.js';
+import { modelProblem } from '../bedrock/models.js';
+import { cacheWarnings } from '../cost/levers.js';
 import { type PriceTable, priceOf } from '../cost/table.js';
 import type { JobSpec } from '../job/spec.js';
 import type { PromptRequest } from '../types.js';
@@ -13,8 +16,22 @@ import type { PromptRequest } from '../types.js';
 /** A check over one request; returns the problem, or undefined when the row may be sent. */
 export type RequestCheck = (request: PromptRequest) => string | undefined;
 
-export function rowChecks(spec: JobSpec, prices: PriceTable): RequestCheck {
-  const checks: RequestCheck[] = [(request) => unsupportedSetting(request, spec.api)];
+export function rowChecks(
+  spec: JobSpec,
+  prices: PriceTable,
+  onWarning?: (message: string) => void,
+): RequestCheck {
+  // The model's own rules first (end of life, profile-only ids, tiers, caching); then what the
+  // --cache-system warnings need to see of every row.
+  const warnCache = cacheWarnings(spec.cacheSystem, onWarning);
+  const checks: RequestCheck[] = [
+    modelProblem,
+    (request) => {
+      warnCache(request);
+      return undefined;
+    },
+    (request) => unsupportedSetting(request, spec.api),
+  ];
   if (spec.api === 'invoke') checks.push(invokeProblem);
   if (spec.maxCost !== undefined) {
     checks.push((request) =>

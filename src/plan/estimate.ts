@@ -5,6 +5,7 @@
  * shortest possible duration worked out. Nothing here calls a model.
  */
 import type { CountTask } from '../bedrock/count-tokens.js';
+import { type CacheComparison, CacheEstimator } from '../cost/cache-estimate.js';
 import { bestCaseCost, worstCaseCost } from '../cost/cost.js';
 import type { Pico } from '../cost/money.js';
 import type { PriceTable } from '../cost/table.js';
@@ -46,6 +47,8 @@ export interface Estimate {
   maxCost: Pico;
   unpricedRows: number;
   pricesAsOf: string;
+  /** With --cache-system: the cost with and without the prompt cache (one write, then reads). */
+  cache?: CacheComparison;
   duration: {
     seconds: number;
     bound: 'rpm' | 'tpm' | 'concurrency';
@@ -76,9 +79,11 @@ export async function estimateJob(
 ): Promise<Estimate> {
   const label = displayPath(spec.input, deps.cwd);
   const byModel = new Map<string, ModelEstimate>();
+  const cache = spec.cacheSystem === undefined ? undefined : new CacheEstimator(prices);
   const tally = ({ request, reserve }: PlannedRow, inputTokens: number) => {
     // A batch record's body names its own output limit: the range is bounded by it.
     const bounded = { ...request, inference: { ...request.inference, maxTokens: reserve.output } };
+    cache?.add(bounded, inputTokens);
     let m = byModel.get(request.model);
     if (!m) {
       m = { model: request.model, rows: 0, inputTokens: 0, maxOutputTokens: 0, minCost: 0n, maxCost: 0n };
@@ -101,7 +106,7 @@ export async function estimateJob(
     plan = await planRows(spec, {
       path: input.path,
       label,
-      check: rowChecks(spec, prices),
+      check: rowChecks(spec, prices, deps.onWarning),
       ...(deps.signal ? { signal: deps.signal } : {}),
       ...(deps.counter ? {} : { onRow: (row: PlannedRow) => tally(row, row.reserve.input) }),
     });
@@ -132,6 +137,7 @@ export async function estimateJob(
     maxCost: priced.reduce((sum, m) => sum + (m.maxCost ?? 0n), 0n),
     unpricedRows: models.filter((m) => m.minCost === null).reduce((n, m) => n + m.rows, 0),
     pricesAsOf: prices.asOf,
+    ...(cache ? { cache: cache.result() } : {}),
     duration: durationBound(rows, inputTokens + maxOutputTokens, spec.concurrency, options),
   };
 }

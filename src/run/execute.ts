@@ -34,7 +34,7 @@ export async function execute(spec: JobSpec, deps: RunDeps, startedAt: Date): Pr
     const plan = await planRows(spec, {
       path: input.path,
       label,
-      check: rowChecks(spec, prices),
+      check: rowChecks(spec, prices, deps.onWarning),
       ...(deps.stopSignal ? { signal: deps.stopSignal } : {}),
     });
     const output = await prepareOutput(spec, plan, {

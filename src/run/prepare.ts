@@ -6,6 +6,7 @@
  */
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { leverFields } from '../cost/levers.js';
 import { displayPath } from '../errors.js';
 import { lookalikeColumns } from '../input/source.js';
 import type { JobSpec } from '../job/spec.js';
@@ -36,7 +37,13 @@ export async function prepareOutput(
   plan: RowPlan,
   context: PrepareContext,
 ): Promise<Prepared> {
-  const layout = makeLayout(spec.outputFormat, plan.columns, spec.stream, spec.csvSafe);
+  const layout = makeLayout(
+    spec.outputFormat,
+    plan.columns,
+    spec.stream,
+    spec.csvSafe,
+    leverFields(spec, plan.columns),
+  );
   const header = headerText(layout);
   const label = displayPath(spec.output, context.cwd);
   const warn = context.onWarning ?? (() => {});

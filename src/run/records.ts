@@ -31,6 +31,9 @@ export function okRecord(
   };
   if (streaming)
     record.first_token_ms = result.firstTokenMs === undefined ? null : Math.round(result.firstTokenMs);
+  // Bedrock leaves the tier out when it served the standard one.
+  record.service_tier = result.serviceTier ?? 'default';
+  record.cache_write_1h_tokens = result.usage.cacheWrite1hTokens ?? 0;
   return record;
 }
 

@@ -10,8 +10,8 @@ import { readJsonl, runCli, workdir } from '../helpers/cli.js';
 import { useEmulator } from '../helpers/emulator.js';
 
 const MODELS = [
-  'anthropic.claude-3-haiku-20240307-v1:0',
-  'us.anthropic.claude-3-5-haiku-20241022-v1:0',
+  'global.anthropic.claude-haiku-4-5-20251001-v1:0',
+  'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
   'amazon.nova-micro-v1:0',
   'amazon.titan-text-express-v1',
   'meta.llama3-8b-instruct-v1:0',

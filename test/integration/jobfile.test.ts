@@ -63,7 +63,7 @@ describe('the shipped jobs', () => {
     expect(rows.map((row) => row.id)).toEqual(
       readCsv(join(root, 'fixtures/tickets.csv')).map((r) => r.ticket_id),
     );
-    expect(rows[0]).toMatchObject({ status: 'ok', model: 'us.anthropic.claude-3-5-haiku-20241022-v1:0' });
+    expect(rows[0]).toMatchObject({ status: 'ok', model: 'us.anthropic.claude-haiku-4-5-20251001-v1:0' });
     expect(existsSync(join(root, 'fixtures/tickets.nightly.results.csv'))).toBe(false);
   });
 });

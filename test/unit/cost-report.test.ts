@@ -25,6 +25,8 @@ const row = (
   outputTokens: tokens[1] ?? 0,
   cacheReadTokens: tokens[2] ?? 0,
   cacheWriteTokens: tokens[3] ?? 0,
+  cacheWrite1hTokens: 0,
+  tier: 'default',
   cost,
 });
 
@@ -87,13 +89,13 @@ describe('rendering', () => {
   it('aligns the terminal table, with a total row and the unpriced note', () => {
     expect(renderTable(r)).toBe(
       [
-        'model   rows  ok  error  input tokens  output tokens  cache read  cache write      cost  unpriced',
-        '──────  ────  ──  ─────  ────────────  ─────────────  ──────────  ───────────  ────────  ────────',
-        'sonnet     1   1      0           100             50      10,000        1,000   $0.0078         0',
-        'haiku      3   2      1         1,100            580           0            0   $0.0010         0',
-        'acme       1   1      0            10              5           0            0  unpriced         1',
-        '──────  ────  ──  ─────  ────────────  ─────────────  ──────────  ───────────  ────────  ────────',
-        'total      5   4      1         1,210            635      10,000        1,000   $0.0088         1',
+        'model   rows  ok  error  input tokens  output tokens  cache read  cache write  cache saved      cost  unpriced',
+        '──────  ────  ──  ─────  ────────────  ─────────────  ──────────  ───────────  ───────────  ────────  ────────',
+        'sonnet     1   1      0           100             50      10,000        1,000            —   $0.0078         0',
+        'haiku      3   2      1         1,100            580           0            0            —   $0.0010         0',
+        'acme       1   1      0            10              5           0            0            —  unpriced         1',
+        '──────  ────  ──  ─────  ────────────  ─────────────  ──────────  ───────────  ───────────  ────────  ────────',
+        'total      5   4      1         1,210            635      10,000        1,000            —   $0.0088         1',
         '',
         '1 ok row has no cost_usd (no price for its model when it ran): it is left out of the cost, not counted as $0.',
         '',
@@ -103,11 +105,11 @@ describe('rendering', () => {
 
   it('gives exact costs in CSV and JSON, and no cost (not 0) for an unpriced group', () => {
     expect(renderCsv(r).split('\n')).toEqual([
-      'model,rows,ok,error,unpriced_rows,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,cost_usd',
-      'sonnet,1,1,0,0,100,50,10000,1000,0.0078',
-      'haiku,3,2,1,0,1100,580,0,0,0.001',
-      'acme,1,1,0,1,10,5,0,0,',
-      'total,5,4,1,1,1210,635,10000,1000,0.0088',
+      'model,rows,ok,error,unpriced_rows,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,cache_write_1h_tokens,cache_saved_usd,cost_usd',
+      'sonnet,1,1,0,0,100,50,10000,1000,0,,0.0078',
+      'haiku,3,2,1,0,1100,580,0,0,0,,0.001',
+      'acme,1,1,0,1,10,5,0,0,0,,',
+      'total,5,4,1,1,1210,635,10000,1000,0,,0.0088',
       '',
     ]);
     const json = JSON.parse(renderJson(r));
@@ -123,9 +125,9 @@ describe('rendering', () => {
 
   it('writes a Markdown table with a bold total', () => {
     const md = renderMarkdown(r);
-    expect(md).toContain('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    expect(md).toContain('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     expect(md).toContain(
-      '| **total** | **5** | **4** | **1** | **1,210** | **635** | **10,000** | **1,000** | **$0.0088** | **1** |',
+      '| **total** | **5** | **4** | **1** | **1,210** | **635** | **10,000** | **1,000** | **—** | **$0.0088** | **1** |',
     );
   });
 

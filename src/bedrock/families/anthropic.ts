@@ -1,5 +1,19 @@
 /** Anthropic Claude on Bedrock: the Messages API body (`anthropic_version: bedrock-2023-05-31`). */
+import type { PromptRequest } from '../../types.js';
 import { compact, type FamilyCodec, isObject, type Json, nonEmpty, num, textOf } from './codec.js';
+
+/** A plain string, or one text block with `cache_control` when `--cache-system` caches it. */
+function systemOf(request: PromptRequest): unknown {
+  if (request.system === undefined || request.cacheSystem === undefined) return request.system;
+  const ttl = request.cacheSystem === '1h' ? { ttl: '1h' } : {};
+  return [{ type: 'text', text: request.system, cache_control: { type: 'ephemeral', ...ttl } }];
+}
+
+/** `usage.cache_creation.ephemeral_1h_input_tokens`: the 1-hour share of the cache writes. */
+function hourOf(usage: Json): number | undefined {
+  const creation = usage.cache_creation;
+  return isObject(creation) ? num(creation.ephemeral_1h_input_tokens) : undefined;
+}
 
 export const anthropic: FamilyCodec = {
   name: 'anthropic',
@@ -9,7 +23,7 @@ export const anthropic: FamilyCodec = {
     return compact({
       anthropic_version: 'bedrock-2023-05-31',
       max_tokens: inf.maxTokens,
-      system: request.system,
+      system: systemOf(request),
       messages: request.messages.map((m) => ({
         role: m.role,
         content: [{ type: 'text', text: textOf(m, 'anthropic') }],
@@ -35,6 +49,7 @@ export const anthropic: FamilyCodec = {
         outputTokens: num(usage.output_tokens),
         cacheReadTokens: num(usage.cache_read_input_tokens),
         cacheWriteTokens: num(usage.cache_creation_input_tokens),
+        cacheWrite1hTokens: hourOf(usage),
       },
     };
   },
@@ -46,6 +61,7 @@ export const anthropic: FamilyCodec = {
         inputTokens: num(u.input_tokens),
         cacheReadTokens: num(u.cache_read_input_tokens),
         cacheWriteTokens: num(u.cache_creation_input_tokens),
+        cacheWrite1hTokens: hourOf(u),
       });
     } else if (c.type === 'content_block_delta' && isObject(c.delta) && typeof c.delta.text === 'string') {
       return c.delta.text;

@@ -126,6 +126,7 @@ export function usageFrom(body: Partial<Usage>, headers: Record<string, string |
     totalTokens: inputTokens + outputTokens + cacheReadTokens + cacheWriteTokens,
     cacheReadTokens,
     cacheWriteTokens,
+    ...(body.cacheWrite1hTokens ? { cacheWrite1hTokens: body.cacheWrite1hTokens } : {}),
   };
 }
 

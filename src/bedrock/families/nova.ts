@@ -8,7 +8,14 @@ export const nova: FamilyCodec = {
     const inf = request.inference;
     return compact({
       schemaVersion: 'messages-v1',
-      system: request.system === undefined ? undefined : [{ text: request.system }],
+      // With --cache-system, a cache point after the system text (Nova caches for 5 minutes only).
+      system:
+        request.system === undefined
+          ? undefined
+          : [
+              { text: request.system },
+              ...(request.cacheSystem === undefined ? [] : [{ cachePoint: { type: 'default' } }]),
+            ],
       messages: request.messages.map((m) => ({ role: m.role, content: [{ text: textOf(m, 'nova') }] })),
       inferenceConfig: compact({
         max_new_tokens: inf.maxTokens,

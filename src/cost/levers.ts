@@ -1,0 +1,50 @@
+/**
+ * The cost levers' side of a run that is not pricing: which extra result fields a job writes
+ * (`service_tier` when a tier was asked for, `cache_write_1h_tokens` with `--cache-system`), and
+ * the warnings `--cache-system` owes the user before anything is sent: a system prompt shorter
+ * than the model's minimum for a cache point is billed as plain input, every time, so it is said
+ * once per model instead of being a silent no-op.
+ */
+import { cacheMinimum } from '../bedrock/models.js';
+import { estimateTokens } from '../input/tokens.js';
+import type { JobSpec } from '../job/spec.js';
+import type { PromptRequest } from '../types.js';
+
+export function leverFields(
+  spec: Pick<JobSpec, 'serviceTier' | 'cacheSystem'>,
+  columns: readonly string[],
+): string[] {
+  const fields: string[] = [];
+  if (spec.serviceTier !== undefined || columns.includes('service_tier')) fields.push('service_tier');
+  if (spec.cacheSystem !== undefined) fields.push('cache_write_1h_tokens');
+  return fields;
+}
+
+/** Sees every request once (the input check) and warns at most once per model and cause. */
+export function cacheWarnings(
+  cacheSystem: '5m' | '1h' | undefined,
+  onWarning: ((message: string) => void) | undefined,
+): (request: PromptRequest) => void {
+  const said = new Set<string>();
+  const once = (key: string, message: string) => {
+    if (said.has(key)) return;
+    said.add(key);
+    onWarning?.(message);
+  };
+  return (request) => {
+    if (cacheSystem === undefined || request.nativeBody !== undefined) return;
+    if (request.system === undefined) {
+      once('no-system', '--cache-system: some rows have no system prompt, so they have nothing to cache');
+      return;
+    }
+    const minimum = cacheMinimum(request.model);
+    if (minimum === undefined) return;
+    const tokens = estimateTokens(request.system);
+    if (tokens < minimum) {
+      once(
+        `short\u0000${request.model}`,
+        `--cache-system: the system prompt (about ${tokens.toLocaleString('en-US')} tokens, line ${request.line}) is shorter than the ${minimum.toLocaleString('en-US')} tokens "${request.model}" needs before a cache point; Bedrock ignores the cache point and bills it as plain input`,
+      );
+    }
+  };
+}
