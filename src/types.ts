@@ -4,6 +4,9 @@
  * another's code through here.
  */
 
+import type { AnswerPlan } from './answers/request.js';
+import type { Attachment, AttachmentBlock } from './input/attachments.js';
+
 export interface TextBlock {
   text: string;
 }
@@ -37,6 +40,12 @@ export interface PromptRequest {
   inference: InferenceSettings;
   /** A Bedrock batch-inference record's `modelInput`, sent as it is through InvokeModel. */
   nativeBody?: Record<string, unknown>;
+  /** `--json-schema`: how the answer is asked for and checked (src/answers/request.ts). */
+  answer?: AnswerPlan;
+  /** `--attach`: files checked in the plan pass, read only when the row is sent. */
+  attachments?: Attachment[];
+  /** The attachments' content blocks, loaded at call time (never held for a row not in flight). */
+  attachmentBlocks?: AttachmentBlock[];
 }
 
 export interface Usage {
@@ -54,6 +63,8 @@ export interface CallResult {
   usage: Usage;
   /** Time to the first content delta, streaming only. */
   firstTokenMs?: number;
+  /** The first toolUse block's input as JSON text (a forced answer tool's answer). */
+  toolInput?: string;
 }
 
 export type RowStatus = 'ok' | 'error';

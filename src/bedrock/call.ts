@@ -10,6 +10,8 @@ import {
   InvokeModelCommand,
   InvokeModelWithResponseStreamCommand,
 } from '@aws-sdk/client-bedrock-runtime';
+import { nativeContent, ToolInputCollector, toolInputOf, withToolInput } from '../answers/tool-input.js';
+import { shapeInvokeBody, withLoadedAttachments } from '../answers/wire.js';
 import type { CallResult, PromptRequest } from '../types.js';
 import { responseHeaders } from './client.js';
 import { converse, converseInput } from './converse.js';
@@ -26,10 +28,12 @@ export interface CallOptions {
 
 export async function callModel(
   client: BedrockRuntimeClient,
-  request: PromptRequest,
+  planned: PromptRequest,
   options: CallOptions,
   signal: AbortSignal,
 ): Promise<CallResult> {
+  // --attach: the files are read now, for this attempt only.
+  const request = await withLoadedAttachments(planned);
   // A batch-inference record carries its own native body: it always goes through InvokeModel.
   const api = request.nativeBody !== undefined ? 'invoke' : options.api;
   if (api === 'converse')
@@ -44,7 +48,7 @@ const decoder = new TextDecoder();
 function invokeInput(request: PromptRequest) {
   return {
     modelId: request.model,
-    body: encoder.encode(JSON.stringify(invokeBody(request))),
+    body: encoder.encode(JSON.stringify(shapeInvokeBody(invokeBody(request), request))),
     contentType: 'application/json',
     accept: 'application/json',
   };
@@ -57,7 +61,7 @@ async function invoke(
 ): Promise<CallResult> {
   const output = await client.send(new InvokeModelCommand(invokeInput(request)), { abortSignal: signal });
   const body = JSON.parse(decoder.decode(output.body ?? new Uint8Array())) as Record<string, unknown>;
-  return parseInvokeBody(body, responseHeaders(output));
+  return withToolInput(parseInvokeBody(body, responseHeaders(output)), toolInputOf(nativeContent(body)));
 }
 
 async function invokeStream(
@@ -70,15 +74,18 @@ async function invokeStream(
     abortSignal: signal,
   });
   const reader = new NativeStreamReader();
+  const tools = new ToolInputCollector();
   let firstTokenMs: number | undefined;
   await midStream(async () => {
     for await (const event of output.body ?? []) {
       if (!event.chunk?.bytes) continue;
-      const delta = reader.add(JSON.parse(decoder.decode(event.chunk.bytes)) as Record<string, unknown>);
+      const chunk = JSON.parse(decoder.decode(event.chunk.bytes)) as Record<string, unknown>;
+      tools.add(chunk);
+      const delta = reader.add(chunk);
       if (delta !== '' && firstTokenMs === undefined) firstTokenMs = performance.now() - started;
     }
   });
-  const result = reader.result(responseHeaders(output));
+  const result = withToolInput(reader.result(responseHeaders(output)), tools.result());
   if (result.stopReason === '') throw incomplete();
   return firstTokenMs === undefined ? result : { ...result, firstTokenMs };
 }
@@ -96,8 +103,10 @@ async function converseStream(
   let stopReason = '';
   let firstTokenMs: number | undefined;
   const usage = { inputTokens: 0, outputTokens: 0, totalTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
+  const tools = new ToolInputCollector();
   await midStream(async () => {
     for await (const event of output.stream ?? []) {
+      tools.add(event);
       const delta = event.contentBlockDelta?.delta?.text;
       if (delta) {
         if (firstTokenMs === undefined) firstTokenMs = performance.now() - started;
@@ -115,7 +124,8 @@ async function converseStream(
     }
   });
   if (stopReason === '') throw incomplete();
-  return { text, stopReason, usage, ...(firstTokenMs === undefined ? {} : { firstTokenMs }) };
+  const result = { text, stopReason, usage, ...(firstTokenMs === undefined ? {} : { firstTokenMs }) };
+  return withToolInput(result, tools.result());
 }
 
 /** Exceptions thrown while reading an open stream are marked so the pool retries the row. */

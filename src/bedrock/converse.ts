@@ -6,6 +6,8 @@ import {
   type ConverseCommandOutput,
   type Message,
 } from '@aws-sdk/client-bedrock-runtime';
+import { toolInputOf, withToolInput } from '../answers/tool-input.js';
+import { shapeConverseInput } from '../answers/wire.js';
 import type { CallResult, PromptRequest } from '../types.js';
 import { familyOf } from './models.js';
 
@@ -29,7 +31,7 @@ export function converseInput(request: PromptRequest): ConverseCommandInput {
         ? { inferenceConfig: { topK: inference.topK } }
         : { top_k: inference.topK };
   }
-  return input;
+  return shapeConverseInput(input, request);
 }
 
 export async function converse(
@@ -46,15 +48,18 @@ export function converseResult(output: ConverseCommandOutput): CallResult {
   const usage = output.usage;
   const inputTokens = usage?.inputTokens ?? 0;
   const outputTokens = usage?.outputTokens ?? 0;
-  return {
-    text: content.map((block) => block.text ?? '').join(''),
-    stopReason: output.stopReason ?? '',
-    usage: {
-      inputTokens,
-      outputTokens,
-      totalTokens: usage?.totalTokens ?? inputTokens + outputTokens,
-      cacheReadTokens: usage?.cacheReadInputTokens ?? 0,
-      cacheWriteTokens: usage?.cacheWriteInputTokens ?? 0,
+  return withToolInput(
+    {
+      text: content.map((block) => block.text ?? '').join(''),
+      stopReason: output.stopReason ?? '',
+      usage: {
+        inputTokens,
+        outputTokens,
+        totalTokens: usage?.totalTokens ?? inputTokens + outputTokens,
+        cacheReadTokens: usage?.cacheReadInputTokens ?? 0,
+        cacheWriteTokens: usage?.cacheWriteInputTokens ?? 0,
+      },
     },
-  };
+    toolInputOf(content),
+  );
 }

@@ -5,6 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { RunBatchError } from '../errors.js';
+import { answerOptions } from './answer-options.js';
 import { DEFAULT_MODEL } from './options.js';
 import type { Format, JobSpec } from './spec.js';
 import { decimal, fail, oneOf, text, textList, textOrFile, wholeNumber } from './values.js';
@@ -111,6 +112,7 @@ export function resolveSpec(raw: RawOptions, ctx: ResolveContext): JobSpec {
     graceMs:
       1000 * (given(raw, 'grace-period') ? decimal('grace-period', raw['grace-period'], 0, 86_400) : 30),
     csvSafe: raw['csv-safe'] !== false,
+    ...answerOptions(raw, ctx.cwd),
   };
   if (given(raw, 'rpm')) spec.rpm = wholeNumber('rpm', raw.rpm, 1, 100_000_000);
   if (given(raw, 'tpm')) spec.tpm = wholeNumber('tpm', raw.tpm, 1, 10_000_000_000);

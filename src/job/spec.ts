@@ -3,6 +3,9 @@
  * Built once by `resolveSpec` from flags (and later job files); nothing downstream re-validates.
  */
 
+import type { JsonMode } from '../answers/request.js';
+import type { AnswerSchema } from '../answers/schema.js';
+
 export type Format = 'csv' | 'jsonl';
 
 export interface JobSpec {
@@ -66,4 +69,12 @@ export interface JobSpec {
   pricing?: string;
   /** CSV output: prefix `'` to cells that would start a formula (`--no-csv-safe` turns it off). @default true */
   csvSafe: boolean;
+  /** `--json-schema`: the answer schema, read and compiled once. */
+  jsonSchema?: AnswerSchema;
+  /** @default 'auto' */
+  jsonMode: JsonMode;
+  /** Bad answers retried before the row is an error row. @default 2 */
+  jsonRetries: number;
+  /** `--attach`: columns holding files to send with the prompt. @default [] */
+  attach: string[];
 }

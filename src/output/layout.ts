@@ -5,6 +5,7 @@
  * CSV cells a spreadsheet would run as a formula are neutralized (see `safeCell`) unless turned off.
  */
 import { stringify } from 'csv-stringify/sync';
+import { answerValue, jsonCells, jsonColumns } from '../answers/columns.js';
 import type { Format } from '../job/spec.js';
 import { RESULT_FIELDS, type ResultRecord } from '../types.js';
 
@@ -18,6 +19,8 @@ export interface Layout {
   sourceColumns: readonly string[];
   /** CSV only: neutralize cells that would start a formula (`--csv-safe`, on by default). */
   csvSafe: boolean;
+  /** `--json-schema`: its top-level properties (CSV json_* columns; JSONL response_json). */
+  jsonProperties?: readonly string[];
 }
 
 export function makeLayout(
@@ -25,6 +28,7 @@ export function makeLayout(
   inputColumns: readonly string[],
   streaming: boolean,
   csvSafe = true,
+  jsonProperties?: readonly string[],
 ): Layout {
   const fields: string[] = [...RESULT_FIELDS];
   if (streaming) fields.push('first_token_ms');
@@ -36,12 +40,14 @@ export function makeLayout(
     inputColumns: format === 'csv' ? headerNames : [],
     sourceColumns: format === 'csv' ? inputColumns : [],
     csvSafe,
+    ...(jsonProperties === undefined ? {} : { jsonProperties }),
   };
 }
 
 /** The header line, or nothing for JSONL. */
 export function headerText(layout: Layout): string {
-  return layout.format === 'csv' ? csvLine(layout, [...layout.inputColumns, ...layout.fields]) : '';
+  const json = layout.jsonProperties ? jsonColumns(layout.jsonProperties) : [];
+  return layout.format === 'csv' ? csvLine(layout, [...layout.inputColumns, ...layout.fields, ...json]) : '';
 }
 
 export function recordText(layout: Layout, record: ResultRecord, row: Record<string, unknown>): string {
@@ -49,11 +55,13 @@ export function recordText(layout: Layout, record: ResultRecord, row: Record<str
   if (layout.format === 'jsonl') {
     const out: Record<string, unknown> = {};
     for (const field of layout.fields) out[field] = values[field] ?? null;
+    if (layout.jsonProperties) out.response_json = answerValue(record) ?? null;
     out.input = row;
     return `${JSON.stringify(out)}\n`;
   }
   const cells = layout.sourceColumns.map((name) => cellText(row[name]));
   for (const field of layout.fields) cells.push(cellText(values[field]));
+  if (layout.jsonProperties) cells.push(...jsonCells(answerValue(record), layout.jsonProperties));
   return csvLine(layout, cells);
 }
 

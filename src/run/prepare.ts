@@ -40,7 +40,13 @@ export async function prepare(
   },
 ): Promise<Prepared> {
   const scan = await scanInput(source, build, context.label, context.check, context.signal);
-  const layout = makeLayout(spec.outputFormat, scan.columns, spec.stream, spec.csvSafe);
+  const layout = makeLayout(
+    spec.outputFormat,
+    scan.columns,
+    spec.stream,
+    spec.csvSafe,
+    spec.jsonSchema?.properties,
+  );
   const header = headerText(layout);
   const outputLabel = displayPath(spec.output, context.cwd);
   removeLeftovers(spec.output);

@@ -1,5 +1,6 @@
 /** A row's model call as a pool task: what it reserves, how to attempt it, how to read a failure. */
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { withAnswerChecks } from '../answers/retry.js';
 import { type CallOptions, callModel } from '../bedrock/call.js';
 import { type CallFailure, classifyError } from '../bedrock/errors.js';
 import { invokeBody, UnsupportedRequest } from '../bedrock/native/bodies.js';
@@ -12,7 +13,7 @@ export function rowTask(
   request: PromptRequest,
   options: CallOptions,
 ): Task<CallResult, CallFailure> {
-  return {
+  const task: Task<CallResult, CallFailure> = {
     reserve: reservation(request),
     attempt: (signal) => callModel(client, request, options, signal),
     // What Bedrock's quota finally counts: input (cache writes included) and output; cache reads
@@ -20,6 +21,8 @@ export function rowTask(
     used: (result) => result.usage.inputTokens + result.usage.cacheWriteTokens + result.usage.outputTokens,
     classify: classifyError,
   };
+  // --json-schema: a bad answer is retried like a transient error, then an error row.
+  return withAnswerChecks(task, request, (sent, signal) => callModel(client, sent, options, signal));
 }
 
 /** Why a request cannot go through InvokeModel (checked for every row before anything is sent). */

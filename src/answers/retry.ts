@@ -1,0 +1,93 @@
+/**
+ * Bad answers retried like transient errors. `answerPolicy` says, given a call's result, whether to
+ * accept it, retry it (with a higher max_tokens after a truncation: doubled, capped at the model's
+ * limit) or fail the row with `InvalidJson` / `SchemaMismatch` once `--json-retries` is spent.
+ * `withAnswerChecks` applies it to a row's pool task: a bad answer is thrown as a retryable
+ * failure, so the pool's one retry layer counts it in `attempts` and backs off as for any other.
+ */
+import type { CallFailure } from '../bedrock/errors.js';
+import type { Task } from '../pool/pool.js';
+import type { CallResult, PromptRequest } from '../types.js';
+import type { AnswerPlan } from './request.js';
+import { type AnswerCode, judgeAnswer } from './validate.js';
+
+export type AnswerDecision =
+  | { kind: 'accept'; result: CallResult }
+  | { kind: 'retry'; maxTokens: number; code: AnswerCode; message: string }
+  | { kind: 'fail'; code: AnswerCode; message: string };
+
+/** A stateful judge for one row: it counts the bad answers it has seen. */
+export function answerPolicy(plan: AnswerPlan, startMaxTokens: number) {
+  let bad = 0;
+  let maxTokens = startMaxTokens;
+  return {
+    get maxTokens() {
+      return maxTokens;
+    },
+    decide(result: CallResult): AnswerDecision {
+      const verdict = judgeAnswer(plan.schema, result);
+      if (verdict.kind === 'ok') return { kind: 'accept', result: { ...result, text: verdict.text } };
+      bad++;
+      const spent = bad > plan.retries;
+      if (verdict.truncated) {
+        const raised = Math.min(maxTokens * 2, plan.maxTokensLimit);
+        // At the model's limit a longer answer cannot be asked for: retrying would cut it again.
+        if (raised <= maxTokens || spent)
+          return {
+            kind: 'fail',
+            code: verdict.code,
+            message: `${verdict.message} (max_tokens ${maxTokens})`,
+          };
+        maxTokens = raised;
+        return { kind: 'retry', maxTokens, code: verdict.code, message: verdict.message };
+      }
+      if (spent) {
+        const tries =
+          plan.retries === 0 ? '' : ` (after ${plan.retries} ${plan.retries === 1 ? 'retry' : 'retries'})`;
+        return { kind: 'fail', code: verdict.code, message: `${verdict.message}${tries}` };
+      }
+      return { kind: 'retry', maxTokens, code: verdict.code, message: verdict.message };
+    },
+  };
+}
+
+/** Thrown by an attempt whose answer was bad; classified by `withAnswerChecks`. */
+export class BadAnswer extends Error {
+  constructor(
+    readonly code: AnswerCode,
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The row task with the answer checked after every attempt. `call` makes one call for a request
+ * (the row task's own call), given the request with the current max_tokens.
+ */
+export function withAnswerChecks(
+  task: Task<CallResult, CallFailure>,
+  request: PromptRequest,
+  call: (request: PromptRequest, signal: AbortSignal) => Promise<CallResult>,
+): Task<CallResult, CallFailure> {
+  const plan = request.answer;
+  if (plan === undefined) return task;
+  const policy = answerPolicy(plan, request.inference.maxTokens);
+  return {
+    ...task,
+    attempt: async (signal) => {
+      const sent =
+        policy.maxTokens === request.inference.maxTokens
+          ? request
+          : { ...request, inference: { ...request.inference, maxTokens: policy.maxTokens } };
+      const decision = policy.decide(await call(sent, signal));
+      if (decision.kind === 'accept') return decision.result;
+      throw new BadAnswer(decision.code, decision.message, decision.kind === 'retry');
+    },
+    classify: (error) =>
+      error instanceof BadAnswer
+        ? { code: error.code, message: error.message, retryable: error.retryable, throttle: false }
+        : task.classify(error),
+  };
+}
