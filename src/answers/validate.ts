@@ -43,7 +43,8 @@ export function judgeAnswer(schema: AnswerSchema, result: CallResult): Verdict {
     const first = schema.validate.errors?.[0];
     const problem = first ? describeViolation(first) : 'does not match the schema';
     const got = first ? valueAt(value, first.instancePath) : undefined;
-    const tail = first && first.keyword !== 'required' && got !== undefined ? `, got ${brief(got)}` : '';
+    const named = first && (first.keyword === 'required' || first.keyword === 'additionalProperties');
+    const tail = first && !named && got !== undefined ? `, got ${brief(got)}` : '';
     return { kind: 'bad', code: 'SchemaMismatch', message: `${problem}${tail}`, truncated: false };
   }
   return { kind: 'ok', value, text: JSON.stringify(value) };

@@ -117,7 +117,7 @@ function localAttachment(item: string, column: string, at: string, ctx: AttachCo
   if (bytes > limit) {
     throw new RunBatchError(
       'INPUT',
-      `${at}: ${item}: ${(bytes / MB).toFixed(2)} MB is over Bedrock's ${(limit / MB).toFixed(2)} MB limit for ${kind === 'image' ? 'an image' : 'a document'}`,
+      `${at}: ${item}: ${bytes} bytes is over Bedrock's limit for ${kind === 'image' ? 'an image' : 'a document'}, ${limit / MB} MB (${limit} bytes)`,
     );
   }
   if (kind === 'document')
