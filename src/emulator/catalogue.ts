@@ -1,146 +1,115 @@
 /**
- * The models the emulator serves: the seed document's five Claude models and current text models
- * of each family, with the output-token limit Bedrock enforces. Inference profiles (`us.`, `eu.`,
- * `apac.`, `global.`) and ARNs resolve to these base ids.
+ * The models the emulator serves, read from models.json (one table, data not code): limits,
+ * features, lifecycle, which inference-profile prefixes exist, and which models take only profiles.
+ * Resolution answers as Bedrock does: an unknown id or a prefix the model has no profile for is an
+ * invalid identifier, an end-of-life model is ResourceNotFoundException, and the base id of a
+ * profile-only model is refused for on-demand throughput.
  */
+import { EmulatedError, INVALID_MODEL } from './exceptions.js';
+import table from './models.json' with { type: 'json' };
 
 export type ModelFamily = 'anthropic' | 'nova' | 'titan' | 'llama' | 'mistral';
+
+export type Feature =
+  | 'tools'
+  | 'images'
+  | 'documents'
+  | 'thinking'
+  | 'structured-output'
+  /** Claude 4.1 and later refuse `temperature` and `top_p` together. */
+  | 'temperature-or-top-p'
+  | 'latency-optimized';
 
 export interface ModelInfo {
   id: string;
   family: ModelFamily;
+  status: 'active' | 'legacy' | 'eol';
+  contextWindow: number;
   /** Largest max_tokens the model accepts. */
   maxOutputTokens: number;
+  /** The inference-profile prefixes that exist for the model (`global`, `us`, ...). */
+  profiles: string[];
+  /** Only reachable through an inference profile: the base id is refused on demand. */
+  profileOnly?: boolean;
+  features: Feature[];
+  /** Tokens a prefix needs before a cache point counts; absent = no prompt caching. */
+  cacheMinimum?: number;
+  /** Service tiers beyond `default` (priority, flex). */
+  tiers?: string[];
+  maxStopSequences?: number;
   /** The `model` field Anthropic responses carry (the id without provider and version). */
   anthropicName?: string;
   /** Mistral models that take the chat-completion body instead of the text-completion one. */
   mistralChat?: boolean;
 }
 
-const MODELS: ModelInfo[] = [
-  {
-    id: 'anthropic.claude-3-haiku-20240307-v1:0',
-    family: 'anthropic',
-    maxOutputTokens: 4096,
-    anthropicName: 'claude-3-haiku-20240307',
-  },
-  {
-    id: 'anthropic.claude-3-sonnet-20240229-v1:0',
-    family: 'anthropic',
-    maxOutputTokens: 4096,
-    anthropicName: 'claude-3-sonnet-20240229',
-  },
-  {
-    id: 'anthropic.claude-3-opus-20240229-v1:0',
-    family: 'anthropic',
-    maxOutputTokens: 4096,
-    anthropicName: 'claude-3-opus-20240229',
-  },
-  {
-    id: 'anthropic.claude-3-5-haiku-20241022-v1:0',
-    family: 'anthropic',
-    maxOutputTokens: 8192,
-    anthropicName: 'claude-3-5-haiku-20241022',
-  },
-  {
-    id: 'anthropic.claude-3-5-sonnet-20240620-v1:0',
-    family: 'anthropic',
-    maxOutputTokens: 8192,
-    anthropicName: 'claude-3-5-sonnet-20240620',
-  },
-  {
-    id: 'anthropic.claude-3-5-sonnet-20241022-v2:0',
-    family: 'anthropic',
-    maxOutputTokens: 8192,
-    anthropicName: 'claude-3-5-sonnet-20241022',
-  },
-  {
-    id: 'anthropic.claude-3-7-sonnet-20250219-v1:0',
-    family: 'anthropic',
-    maxOutputTokens: 64000,
-    anthropicName: 'claude-3-7-sonnet-20250219',
-  },
-  {
-    id: 'anthropic.claude-sonnet-4-20250514-v1:0',
-    family: 'anthropic',
-    maxOutputTokens: 64000,
-    anthropicName: 'claude-sonnet-4-20250514',
-  },
-  {
-    id: 'anthropic.claude-opus-4-20250514-v1:0',
-    family: 'anthropic',
-    maxOutputTokens: 32000,
-    anthropicName: 'claude-opus-4-20250514',
-  },
-  {
-    id: 'anthropic.claude-opus-4-1-20250805-v1:0',
-    family: 'anthropic',
-    maxOutputTokens: 32000,
-    anthropicName: 'claude-opus-4-1-20250805',
-  },
-  {
-    id: 'anthropic.claude-sonnet-4-5-20250929-v1:0',
-    family: 'anthropic',
-    maxOutputTokens: 64000,
-    anthropicName: 'claude-sonnet-4-5-20250929',
-  },
-  {
-    id: 'anthropic.claude-haiku-4-5-20251001-v1:0',
-    family: 'anthropic',
-    maxOutputTokens: 64000,
-    anthropicName: 'claude-haiku-4-5-20251001',
-  },
-  {
-    id: 'anthropic.claude-opus-4-5-20251101-v1:0',
-    family: 'anthropic',
-    maxOutputTokens: 64000,
-    anthropicName: 'claude-opus-4-5-20251101',
-  },
-  { id: 'amazon.nova-micro-v1:0', family: 'nova', maxOutputTokens: 10000 },
-  { id: 'amazon.nova-lite-v1:0', family: 'nova', maxOutputTokens: 10000 },
-  { id: 'amazon.nova-pro-v1:0', family: 'nova', maxOutputTokens: 10000 },
-  { id: 'amazon.nova-premier-v1:0', family: 'nova', maxOutputTokens: 32000 },
-  { id: 'amazon.titan-text-express-v1', family: 'titan', maxOutputTokens: 8192 },
-  { id: 'amazon.titan-text-lite-v1', family: 'titan', maxOutputTokens: 4096 },
-  { id: 'amazon.titan-text-premier-v1:0', family: 'titan', maxOutputTokens: 3072 },
-  { id: 'meta.llama3-8b-instruct-v1:0', family: 'llama', maxOutputTokens: 2048 },
-  { id: 'meta.llama3-70b-instruct-v1:0', family: 'llama', maxOutputTokens: 2048 },
-  { id: 'meta.llama3-1-8b-instruct-v1:0', family: 'llama', maxOutputTokens: 2048 },
-  { id: 'meta.llama3-1-70b-instruct-v1:0', family: 'llama', maxOutputTokens: 2048 },
-  { id: 'meta.llama3-2-1b-instruct-v1:0', family: 'llama', maxOutputTokens: 2048 },
-  { id: 'meta.llama3-2-3b-instruct-v1:0', family: 'llama', maxOutputTokens: 2048 },
-  { id: 'meta.llama3-3-70b-instruct-v1:0', family: 'llama', maxOutputTokens: 2048 },
-  { id: 'meta.llama4-scout-17b-instruct-v1:0', family: 'llama', maxOutputTokens: 8192 },
-  { id: 'meta.llama4-maverick-17b-instruct-v1:0', family: 'llama', maxOutputTokens: 8192 },
-  { id: 'mistral.mistral-7b-instruct-v0:2', family: 'mistral', maxOutputTokens: 8192 },
-  { id: 'mistral.mixtral-8x7b-instruct-v0:1', family: 'mistral', maxOutputTokens: 4096 },
-  { id: 'mistral.mistral-small-2402-v1:0', family: 'mistral', maxOutputTokens: 8192 },
-  { id: 'mistral.mistral-large-2402-v1:0', family: 'mistral', maxOutputTokens: 8192 },
-  { id: 'mistral.mistral-large-2407-v1:0', family: 'mistral', maxOutputTokens: 8192, mistralChat: true },
-];
-
+const MODELS = table.models as ModelInfo[];
 const BY_ID = new Map(MODELS.map((m) => [m.id, m]));
-const PROFILE_REGIONS = ['us', 'eu', 'apac', 'global', 'us-gov', 'jp', 'au', 'ca'];
+/** Every profile prefix Bedrock has; a known prefix on a model without that profile is invalid. */
+const PREFIXES = new Set(['us', 'eu', 'apac', 'global', 'us-gov', 'jp', 'au', 'ca']);
 
-/** Every id the emulator answers to, profiles included; for docs and tests. */
+export const END_OF_LIFE =
+  'This model version has reached the end of its life. Please refer to the AWS documentation for more details.';
+
+export function onDemandRefused(id: string): string {
+  return `Invocation of model ID ${id} with on-demand throughput isn't supported. Retry your request with the ID or ARN of an inference profile that contains this model.`;
+}
+
+/** Every model in the table, end-of-life ones included; for docs and tests. */
+export function catalogue(): readonly ModelInfo[] {
+  return MODELS;
+}
+
 export function knownModelIds(): string[] {
   return MODELS.map((m) => m.id);
 }
 
-/**
- * Resolves a model identifier from the path: a base id, an inference-profile id, or an ARN of a
- * foundation model or inference profile. Anything else is unknown (ValidationException upstream).
- */
-export function resolveModel(identifier: string): ModelInfo | undefined {
+export function hasFeature(model: ModelInfo, feature: Feature): boolean {
+  return model.features.includes(feature);
+}
+
+interface Parsed {
+  base: string;
+  prefix?: string;
+}
+
+function parseIdentifier(identifier: string): Parsed | undefined {
   let id = identifier;
+  let kind = 'foundation-model';
   if (id.startsWith('arn:')) {
     const match =
       /^arn:aws[a-z-]*:bedrock:[a-z0-9-]*:\d{0,12}:(foundation-model|inference-profile)\/(.+)$/.exec(id);
     if (!match?.[2]) return undefined;
+    kind = match[1] ?? kind;
     id = match[2];
   }
   const dot = id.indexOf('.');
-  if (dot > 0 && PROFILE_REGIONS.includes(id.slice(0, dot)) && BY_ID.has(id.slice(dot + 1)))
-    id = id.slice(dot + 1);
-  return BY_ID.get(id);
+  const head = dot > 0 ? id.slice(0, dot) : '';
+  if (PREFIXES.has(head)) return { base: id.slice(dot + 1), prefix: head };
+  // An inference-profile ARN always names a profile, never a base model.
+  if (kind === 'inference-profile') return undefined;
+  return { base: id };
+}
+
+/**
+ * The model a path identifier names, or undefined when it names none (a lookup only, for stats
+ * and tests; `admitModel` applies Bedrock's refusals).
+ */
+export function resolveModel(identifier: string): ModelInfo | undefined {
+  const parsed = parseIdentifier(identifier);
+  const model = parsed && BY_ID.get(parsed.base);
+  if (!model || !parsed) return undefined;
+  if (parsed.prefix !== undefined && !model.profiles.includes(parsed.prefix)) return undefined;
+  return model;
+}
+
+/** The model a call may use, or the error Bedrock answers with. */
+export function admitModel(identifier: string): ModelInfo {
+  const parsed = parseIdentifier(identifier);
+  const model = resolveModel(identifier);
+  if (!model || !parsed) throw new EmulatedError('ValidationException', INVALID_MODEL);
+  if (model.status === 'eol') throw new EmulatedError('ResourceNotFoundException', END_OF_LIFE);
+  if (parsed.prefix === undefined && model.profileOnly)
+    throw new EmulatedError('ValidationException', onDemandRefused(model.id));
+  return model;
 }

@@ -1,41 +1,42 @@
 /**
- * Converse (and ConverseStream's request side): validation with Bedrock's wording, reduction to a
- * Generation, and the Converse response body.
+ * Converse (and ConverseStream's request side): member validation with Bedrock's wording, the
+ * per-model rules (stop sequences, context window, additional fields per family, structured
+ * output, service tier, Claude's sampling and thinking rules), reduction to a Generation, and the
+ * Converse response body.
  */
 import type { ModelInfo } from './catalogue.js';
+import { hasFeature } from './catalogue.js';
+import { checkClaude } from './claude.js';
+import { walkPrompt } from './converse-content.js';
 import { EmulatedError } from './exceptions.js';
 import { canonicalJson, type Generation, type Planned } from './generation.js';
+import { converseLatency, converseTier } from './tiers.js';
 import { isObject, parseJson, Violations } from './validate.js';
 
-const CONTENT_KINDS = new Set([
-  'text',
-  'image',
-  'document',
-  'video',
-  'audio',
-  'toolUse',
-  'toolResult',
-  'guardContent',
-  'cachePoint',
-  'reasoningContent',
-  'citationsContent',
-  'searchResult',
-]);
+/** The native keys each family takes through `additionalModelRequestFields`. */
+const ADDITIONAL: Record<ModelInfo['family'], string[]> = {
+  anthropic: ['top_k', 'thinking', 'anthropic_beta', 'output_config'],
+  nova: ['inferenceConfig', 'reasoningConfig'],
+  mistral: ['top_k'],
+  llama: [],
+  titan: [],
+};
 
-const START_WITH_USER =
-  'A conversation must start with a user message. Try again with a conversation that starts with a user message.';
-const ALTERNATE =
-  'A conversation must alternate between user and assistant roles. Make sure the conversation alternates between user and assistant roles and try again.';
+export const TOO_LONG = 'Input is too long for requested model.';
 
 export function parseConverse(body: Buffer, model: ModelInfo): Generation {
   return converseGeneration(parseJson(body), model);
+}
+
+function fail(message: string): never {
+  throw new EmulatedError('ValidationException', message);
 }
 
 /** A parsed Converse body (also CountTokens' `input.converse`) validated and reduced. */
 export function converseGeneration(request: unknown, model: ModelInfo): Generation {
   if (!isObject(request)) throw new EmulatedError('ValidationException');
   const v = new Violations();
-  const { messages, system, inferenceConfig } = request;
+  const { messages, system, inferenceConfig, additionalModelRequestFields: extra } = request;
   if (messages === undefined || messages === null) v.add('messages', null, 'Member must not be null');
   else if (!Array.isArray(messages)) v.add('messages', messages, 'Member must be a list');
   if (system !== undefined && !Array.isArray(system)) v.add('system', system, 'Member must be a list');
@@ -46,106 +47,179 @@ export function converseGeneration(request: unknown, model: ModelInfo): Generati
   v.number('inferenceConfig.temperature', config.temperature, 0, 1);
   v.number('inferenceConfig.topP', config.topP, 0, 1);
   const stops = config.stopSequences;
-  if (
-    stops !== undefined &&
-    (!Array.isArray(stops) || stops.some((s) => typeof s !== 'string' || s === ''))
-  ) {
+  if (stops !== undefined && (!Array.isArray(stops) || stops.some((s) => typeof s !== 'string' || s === '')))
     v.add(
       'inferenceConfig.stopSequences',
       stops,
       'Member must be a list of strings of length greater than or equal to 1',
     );
-  }
+  else if (Array.isArray(stops) && stops.length > 2500)
+    v.add('inferenceConfig.stopSequences', stops, 'Member must have length less than or equal to 2500');
+  if (extra !== undefined && !isObject(extra))
+    v.add('additionalModelRequestFields', extra, 'Member must be a structure');
   v.throwIfAny();
 
-  const list = messages as unknown[];
-  const texts: string[] = [];
-  for (const block of (system as unknown[] | undefined) ?? []) {
-    if (isObject(block) && typeof block.text === 'string') texts.push(block.text);
-  }
-  checkMessages(list, texts);
+  const fields = isObject(extra) ? extra : {};
+  for (const key of Object.keys(fields))
+    if (!ADDITIONAL[model.family].includes(key))
+      fail(
+        `Malformed input request: #: extraneous key [${key}] is not permitted, please reformat your input and try again.`,
+      );
+  const stopList = (stops as string[] | undefined) ?? [];
+  if (model.maxStopSequences !== undefined && stopList.length > model.maxStopSequences)
+    fail(
+      `The model supports at most ${model.maxStopSequences} stop sequences; the request has ${stopList.length}.`,
+    );
+  const prompt = walkPrompt(
+    model,
+    messages as unknown[],
+    system as unknown[] | undefined,
+    request.toolConfig,
+  );
+  if (prompt.prefix.tokens > model.contextWindow) fail(TOO_LONG);
 
   const maxTokens = (config.maxTokens as number | undefined) ?? Math.min(4096, model.maxOutputTokens);
   if (maxTokens > model.maxOutputTokens) {
-    throw new EmulatedError(
-      'ValidationException',
+    fail(
       `The maximum tokens you requested exceeds the model limit of ${model.maxOutputTokens}. Try again with a maximum tokens value that is lower than ${model.maxOutputTokens}.`,
     );
   }
+  const thinkingBudget =
+    model.family === 'anthropic'
+      ? checkClaude(model, fields.thinking, {
+          maxTokens,
+          temperature: config.temperature,
+          topP: config.topP,
+          topK: fields.top_k,
+          toolChoice: prompt.toolChoice,
+        })
+      : undefined;
+  const outputSchema = structuredOutput(model, request.outputConfig, fields.output_config);
+  const serviceTier = converseTier(model, request.serviceTier);
+  const latency = converseLatency(model, request.performanceConfig);
   return {
     model,
-    texts,
+    texts: prompt.texts,
     maxTokens,
-    stopSequences: (stops as string[] | undefined) ?? [],
+    stopSequences: stopList,
+    inputTokens: prompt.prefix.tokens,
+    tools: prompt.tools,
+    ...(prompt.toolChoice ? { toolChoice: prompt.toolChoice } : {}),
+    lastUserText: prompt.lastUserText,
+    afterToolResult: prompt.afterToolResult,
+    ...(outputSchema === undefined ? {} : { outputSchema }),
+    ...(thinkingBudget === undefined ? {} : { thinkingBudget }),
+    cachePoints: prompt.prefix.points,
+    ...(serviceTier ? { serviceTier } : {}),
+    ...(latency ? { latency } : {}),
     // Limits and stop sequences only cut a reply short, as on a real model: they are not in the seed.
     canonical: canonicalJson({
       messages,
       system,
       temperature: config.temperature,
       topP: config.topP,
-      additional: request.additionalModelRequestFields,
+      additional: extra,
+      toolConfig: request.toolConfig,
+      outputConfig: request.outputConfig,
     }),
   };
 }
 
-/** Converse's conversation rules (shared with Nova's Converse-shaped native body). */
-export function checkMessages(messages: unknown[], texts: string[]): void {
-  if (messages.length === 0) throw new EmulatedError('ValidationException', START_WITH_USER);
-  let previous: unknown;
-  for (const [i, message] of messages.entries()) {
+/**
+ * `outputConfig.textFormat` (the schema as a JSON string), or for Claude the native
+ * `output_config.format` passed through additionalModelRequestFields (the AI SDK's way).
+ */
+function structuredOutput(model: ModelInfo, outputConfig: unknown, native: unknown): unknown {
+  let schema: unknown;
+  if (outputConfig !== undefined) {
     const v = new Violations();
-    if (!isObject(message)) {
-      v.add(`messages.${i + 1}.member`, message, 'Member must be a structure');
-      v.throwIfAny();
-      continue;
-    }
-    if (message.role !== 'user' && message.role !== 'assistant') {
-      v.add(
-        `messages.${i + 1}.member.role`,
-        message.role,
-        'Member must satisfy enum value set: [user, assistant]',
-      );
-    }
-    if (!Array.isArray(message.content))
-      v.add(`messages.${i + 1}.member.content`, message.content, 'Member must not be null');
+    const format = isObject(outputConfig) ? outputConfig.textFormat : undefined;
+    if (!isObject(format)) return undefined;
+    if (format.type !== 'json_schema')
+      v.add('outputConfig.textFormat.type', format.type, 'Member must satisfy enum value set: [json_schema]');
+    const json =
+      isObject(format.structure) && isObject(format.structure.jsonSchema) ? format.structure.jsonSchema : {};
+    if (typeof json.schema !== 'string')
+      v.add('outputConfig.textFormat.structure.jsonSchema.schema', json.schema, 'Member must not be null');
     v.throwIfAny();
-    if (i === 0 && message.role !== 'user') throw new EmulatedError('ValidationException', START_WITH_USER);
-    if (message.role === previous) throw new EmulatedError('ValidationException', ALTERNATE);
-    previous = message.role;
-    const content = message.content as unknown[];
-    if (content.length === 0) {
-      throw new EmulatedError(
-        'ValidationException',
-        `The content field in the Message object at messages.${i}.content is empty. Add a ContentBlock object to the content field and try again.`,
+    if (!hasFeature(model, 'structured-output'))
+      fail(
+        "This model doesn't support the outputConfig.textFormat field. Remove outputConfig.textFormat and try again.",
       );
+    try {
+      schema = JSON.parse(json.schema as string);
+    } catch {
+      fail('The JSON schema in outputConfig.textFormat.structure.jsonSchema.schema is not valid JSON.');
     }
-    for (const block of content) {
-      const kinds = isObject(block) ? Object.keys(block).filter((k) => CONTENT_KINDS.has(k)) : [];
-      if (!isObject(block) || kinds.length !== 1 || Object.keys(block).length !== 1) {
-        throw new EmulatedError(
-          'ValidationException',
-          `Invalid content block in messages.${i}.content: exactly one of ${[...CONTENT_KINDS].join(', ')} must be set.`,
-        );
-      }
-      if (kinds[0] !== 'text') continue;
-      if (typeof block.text !== 'string' || block.text.trim() === '') {
-        throw new EmulatedError(
-          'ValidationException',
-          `The text field in the ContentBlock object at messages.${i}.content.${content.indexOf(block)} is blank. Add text to the text field, and try again.`,
-        );
-      }
-      texts.push(block.text);
-    }
+  } else if (isObject(native) && native.format !== undefined) {
+    if (!hasFeature(model, 'structured-output')) fail('output_config.format: Extra inputs are not permitted');
+    schema = isObject(native.format) ? native.format.schema : undefined;
+  } else {
+    return undefined;
   }
+  checkSchema(schema, model);
+  return schema;
+}
+
+/** What the Claude models refuse in a schema: a non-object, or an object open to extra keys. */
+export function checkSchema(schema: unknown, model: ModelInfo): void {
+  if (!isObject(schema)) fail('The JSON schema for structured output must be a JSON object.');
+  if (model.family !== 'anthropic') return;
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const item of node) walk(item);
+      return;
+    }
+    if (!isObject(node)) return;
+    if ((node.type === 'object' || isObject(node.properties)) && node.additionalProperties !== false)
+      fail("For 'object' type, 'additionalProperties' must be explicitly set to false");
+    for (const value of Object.values(node)) walk(value);
+  };
+  walk(schema);
 }
 
 /** The Converse response; `latencyMs` is the time the call took, as Bedrock measures it. */
 export function converseBody(planned: Planned, latencyMs: number): Record<string, unknown> {
-  const { reply, inputTokens } = planned;
+  const content: unknown[] = [];
+  if (planned.thinking)
+    content.push({
+      reasoningContent: {
+        reasoningText: { text: planned.thinking.text, signature: planned.thinking.signature },
+      },
+    });
+  if (planned.reply.text !== '' || !planned.tool) content.push({ text: planned.reply.text });
+  if (planned.tool) {
+    const input = planned.tool.complete ? planned.tool.input : {};
+    content.push({
+      toolUse: { toolUseId: `tooluse_${planned.tool.idSuffix}`, name: planned.tool.name, input },
+    });
+  }
   return {
-    output: { message: { role: 'assistant', content: [{ text: reply.text }] } },
-    stopReason: reply.stopReason,
-    usage: { inputTokens, outputTokens: reply.outputTokens, totalTokens: inputTokens + reply.outputTokens },
+    output: { message: { role: 'assistant', content } },
+    stopReason: planned.stopReason,
+    usage: converseUsage(planned),
     metrics: { latencyMs },
+    ...echoes(planned),
+  };
+}
+
+export function converseUsage(planned: Planned): Record<string, unknown> {
+  const { inputTokens, outputTokens, cache } = planned;
+  const caching = cache.details.length > 0;
+  return {
+    inputTokens,
+    outputTokens,
+    totalTokens: inputTokens + outputTokens + cache.read + cache.write,
+    ...(caching
+      ? { cacheReadInputTokens: cache.read, cacheWriteInputTokens: cache.write, cacheDetails: cache.details }
+      : {}),
+  };
+}
+
+/** serviceTier and performanceConfig, echoed when the call asked for them. */
+export function echoes(planned: Planned): Record<string, unknown> {
+  return {
+    ...(planned.latency ? { performanceConfig: { latency: planned.latency } } : {}),
+    ...(planned.serviceTier ? { serviceTier: { type: planned.serviceTier } } : {}),
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Scripted behaviour written into the prompt text, for tests: `[[emulator:throttle=2]]`,
  * `[[emulator:error=AccessDeniedException]]`, `[[emulator:fail=1:InternalServerException]]`,
- * `[[emulator:latency=250]]`, `[[emulator:tokens=40]]`, `[[emulator:midstream=ModelStreamErrorException]]`.
+ * `[[emulator:latency=250]]`, `[[emulator:tokens=40]]`, `[[emulator:midstream=ModelStreamErrorException]]`,
+ * `[[emulator:badjson=2]]` (a structured-output answer is broken JSON the first 2 times).
  *
  * throttle and fail count arrivals of the exact same request (operation, model, body bytes): the
  * SDKs resend identical bytes on each retry, so "fail the first N times" scripts a retry sequence.
@@ -16,6 +17,7 @@ export interface Directives {
   latencyMs?: number;
   tokens?: number;
   midstream?: ExceptionName;
+  badjson?: number;
 }
 
 /** The exceptions an event stream can carry (the stream unions of reference §2.3 and §2.5). */
@@ -48,6 +50,9 @@ export function parseDirectives(texts: readonly string[]): Directives {
         case 'latency':
           found.latencyMs = wholeNumber(value) ?? bad('expected a whole number of milliseconds');
           break;
+        case 'badjson':
+          found.badjson = wholeNumber(value) ?? bad('expected a whole number');
+          break;
         case 'tokens':
           found.tokens = wholeNumber(value) ?? bad('expected a whole number');
           break;
@@ -71,7 +76,7 @@ export function parseDirectives(texts: readonly string[]): Directives {
           break;
         }
         default:
-          bad('unknown directive (throttle, error, fail, latency, tokens, midstream)');
+          bad('unknown directive (throttle, error, fail, latency, tokens, midstream, badjson)');
       }
     }
   }
@@ -92,6 +97,16 @@ export function scripted(directives: Directives, arrival: number): Scripted {
   if (directives.fail && arrival - throttles <= directives.fail.times)
     return { kind: 'fail', exception: directives.fail.exception };
   return undefined;
+}
+
+/**
+ * Whether the n-th arrival gets broken JSON: the `badjson` count runs after the scripted throttles
+ * and failures, so throttle=1 with badjson=1 gives a throttle, broken JSON, then valid JSON.
+ */
+export function breaksJson(directives: Directives, arrival: number): boolean {
+  if (!directives.badjson || directives.error) return false;
+  const before = (directives.throttle ?? 0) + (directives.fail?.times ?? 0);
+  return arrival > before && arrival <= before + directives.badjson;
 }
 
 /** Counts arrivals per exact request: operation + resolved model id + sha256 of the body bytes. */

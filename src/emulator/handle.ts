@@ -5,11 +5,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { resolveModel } from './catalogue.js';
-import { type Arrivals, scripted } from './directives.js';
-import { EmulatedError, INVALID_MODEL, TOO_MANY_REQUESTS, TOO_MANY_TOKENS } from './exceptions.js';
+import type { PromptCache } from './cache.js';
+import { admitModel, resolveModel } from './catalogue.js';
+import { type Arrivals, breaksJson, scripted } from './directives.js';
+import { EmulatedError, TOO_MANY_REQUESTS, TOO_MANY_TOKENS } from './exceptions.js';
 import type { Faults } from './faults.js';
-import { plan } from './generation.js';
+import { breakJson, type Planned, plan } from './generation.js';
 import {
   dropConnection,
   header,
@@ -19,7 +20,14 @@ import {
   sendError,
   sendJson,
 } from './http.js';
-import { type Call, isStreaming, type Operation, plainResponse, prepare } from './operations.js';
+import {
+  type Call,
+  invokeEchoes,
+  isStreaming,
+  type Operation,
+  plainResponse,
+  prepare,
+} from './operations.js';
 import type { Admission, Quotas } from './quotas.js';
 import type { Outcome, Stats } from './stats.js';
 import { type Clock, converseEvents, invokeEvents, writeStream } from './streams.js';
@@ -31,6 +39,8 @@ export interface Served {
   quotas: Quotas;
   arrivals: Arrivals;
   faults: Faults;
+  /** Prompt-cache entries, on the emulator's clock. */
+  cache: PromptCache;
   /** Aborted when the emulator closes, to end pending latencies at once. */
   closing: AbortSignal;
 }
@@ -67,19 +77,23 @@ export async function handleModelRequest(
   let outputTokens = 0;
   try {
     const body = await readBody(req);
-    if (!model) throw new EmulatedError('ValidationException', INVALID_MODEL);
-    const call = prepare(operation, model, body, (name) => header(req, name));
-    const planned = plan(call.generation);
+    const call = prepare(operation, admitModel(label), body, (name) => header(req, name));
+    const { model: admittedModel } = call;
+    let planned = plan(call.generation, served.cache);
     if (operation !== 'count-tokens') {
       // CountTokens is free: no directives, no quota; only --fail-rate reaches it.
-      const { throttle, fail } = planned.directives;
+      const { throttle, fail, badjson } = planned.directives;
       // Only bodies that script a count are remembered, so a long benchmark does not grow a map.
-      const arrival = throttle || fail ? served.arrivals.arrive(operation, model.id, body) : 1;
+      const arrival =
+        throttle || fail || badjson ? served.arrivals.arrive(operation, admittedModel.id, body) : 1;
       const script = scripted(planned.directives, arrival);
       if (script?.kind === 'throttle')
         throw new EmulatedError('ThrottlingException', TOO_MANY_REQUESTS, 'throttle');
+      if (planned.json && breaksJson(planned.directives, arrival)) planned = breakJson(planned);
       maxTokens = call.generation.maxTokens;
-      const admitted = served.quotas.admit(model.id, planned.inputTokens + maxTokens);
+      // Cache reads and writes are input too: the whole prompt is reserved.
+      const input = planned.inputTokens + planned.cache.read + planned.cache.write;
+      const admitted = served.quotas.admit(admittedModel.id, input + maxTokens, planned.serviceTier);
       if (!admitted.ok) {
         const message = admitted.limit === 'rpm' ? TOO_MANY_REQUESTS : TOO_MANY_TOKENS;
         throw new EmulatedError('ThrottlingException', message, 'throttle');
@@ -99,9 +113,9 @@ export async function handleModelRequest(
         operation === 'converse-stream'
           ? converseEvents(planned, clock)
           : invokeEvents(call, planned, requestId, clock);
-      const written = await writeStream(res, events, planned.reply.pieces.length > 0, {
+      const written = await writeStream(res, events, planned.outputTokens > 0, {
         requestId,
-        headers: streamHeaders(call),
+        headers: streamHeaders(call, planned),
         latencyMs,
         msPerToken: served.msPerToken,
         seed: planned.seed,
@@ -113,17 +127,19 @@ export async function handleModelRequest(
       // Scripted or random, a broken stream is an injected fault.
       if (written.broken)
         return end({ kind: 'error', exception: written.broken, fault: true, midstream: true });
-      outputTokens = planned.reply.outputTokens;
+      outputTokens = planned.outputTokens;
     } else {
-      const total = latencyMs + served.msPerToken * planned.reply.outputTokens;
+      const total = latencyMs + served.msPerToken * planned.outputTokens;
       if (total > 0) await sleep(total, undefined, { signal });
       signal.throwIfAborted();
-      outputTokens = planned.reply.outputTokens;
+      outputTokens = planned.outputTokens;
       const { body: answer, headers } = plainResponse(call, planned, elapsed(clock), requestId);
+      if (operation !== 'count-tokens') served.cache.commit(admittedModel.id, planned.cache.store);
       end(okOutcome(call, planned.inputTokens, outputTokens));
       sendJson(res, 200, answer, requestId, headers);
       return;
     }
+    served.cache.commit(admittedModel.id, planned.cache.store);
     end(okOutcome(call, planned.inputTokens, outputTokens));
   } catch (error) {
     if (signal.aborted) {
@@ -151,9 +167,9 @@ function okOutcome(call: Call, inputTokens: number, outputTokens: number): Outco
   return { kind: 'ok', inputTokens, outputTokens };
 }
 
-function streamHeaders(call: Call): Record<string, string> {
+function streamHeaders(call: Call, planned: Planned): Record<string, string> {
   return call.operation === 'invoke-with-response-stream'
-    ? { 'x-amzn-bedrock-content-type': 'application/json' }
+    ? { 'x-amzn-bedrock-content-type': 'application/json', ...invokeEchoes(planned) }
     : {};
 }
 

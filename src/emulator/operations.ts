@@ -3,10 +3,12 @@
  * Call, and the non-streaming response bodies. Streams are in streams.ts.
  */
 import type { ModelInfo } from './catalogue.js';
-import { converseBody, converseGeneration } from './converse.js';
+import { converseBody, converseGeneration, TOO_LONG } from './converse.js';
 import { EmulatedError } from './exceptions.js';
 import { type Family, familyOf } from './families/index.js';
 import type { Generation, Planned } from './generation.js';
+import { countTokens } from './text.js';
+import { checkLatency, checkTier } from './tiers.js';
 import { isObject, parseJson, Violations } from './validate.js';
 
 export const OPERATIONS = [
@@ -40,7 +42,7 @@ export function prepare(
   switch (operation) {
     case 'converse':
     case 'converse-stream':
-      return { operation, model, generation: converseGeneration(parseJson(body), model) };
+      return { operation, model, generation: withinContext(converseGeneration(parseJson(body), model)) };
     case 'invoke':
     case 'invoke-with-response-stream': {
       checkContentType(header('content-type'));
@@ -48,11 +50,28 @@ export function prepare(
       // own Accept is about the event stream.
       checkAccept(header(operation === 'invoke' ? 'accept' : 'x-amzn-bedrock-accept'));
       const family = familyOf(model);
-      return { operation, model, family, generation: family.parse(parseJson(body), model) };
+      const generation = family.parse(parseJson(body), model);
+      // InvokeModel takes the tier and latency as headers (reference §2.4), whatever the family.
+      const serviceTier = checkTier(model, header('x-amzn-bedrock-service-tier'), 'serviceTier');
+      const latency = checkLatency(
+        model,
+        header('x-amzn-bedrock-performanceconfig-latency'),
+        'performanceConfigLatency',
+      );
+      if (serviceTier) generation.serviceTier = serviceTier;
+      if (latency) generation.latency = latency;
+      return { operation, model, family, generation: withinContext(generation) };
     }
     case 'count-tokens':
       return { operation, model, generation: countTokensGeneration(parseJson(body), model) };
   }
+}
+
+/** Every family: a prompt beyond the model's context window is refused (Bedrock's wording). */
+function withinContext(generation: Generation): Generation {
+  const tokens = generation.inputTokens ?? generation.texts.reduce((sum, t) => sum + countTokens(t), 0);
+  if (tokens > generation.model.contextWindow) throw new EmulatedError('ValidationException', TOO_LONG);
+  return generation;
 }
 
 function mediaTypes(value: string): string[] {
@@ -113,13 +132,29 @@ export function plainResponse(
 ): { body: unknown; headers: Record<string, string> } {
   if (call.operation === 'count-tokens') return { body: { inputTokens: planned.inputTokens }, headers: {} };
   if (call.family === undefined) return { body: converseBody(planned, latencyMs), headers: {} };
+  const { cache } = planned;
   return {
     body: call.family.response(planned, { model: call.model, requestId }),
     // Not in the API model, but sent by Bedrock and read by clients from the raw headers.
     headers: {
       'x-amzn-bedrock-input-token-count': String(planned.inputTokens),
-      'x-amzn-bedrock-output-token-count': String(planned.reply.outputTokens),
+      'x-amzn-bedrock-output-token-count': String(planned.outputTokens),
       'x-amzn-bedrock-invocation-latency': String(latencyMs),
+      ...(cache.details.length > 0
+        ? {
+            'x-amzn-bedrock-cache-read-input-token-count': String(cache.read),
+            'x-amzn-bedrock-cache-write-input-token-count': String(cache.write),
+          }
+        : {}),
+      ...invokeEchoes(planned),
     },
+  };
+}
+
+/** The modeled InvokeModel response headers that echo the tier and latency that served the call. */
+export function invokeEchoes(planned: Planned): Record<string, string> {
+  return {
+    ...(planned.serviceTier ? { 'x-amzn-bedrock-service-tier': planned.serviceTier } : {}),
+    ...(planned.latency ? { 'x-amzn-bedrock-performanceconfig-latency': planned.latency } : {}),
   };
 }

@@ -4,6 +4,10 @@
  * reserves one request and `inputTokens + maxTokens` tokens when it arrives, and gives back the
  * unused `maxTokens - outputTokens` when it ends, so a large max_tokens throttles sooner, as on
  * Bedrock (reference §8.1).
+ *
+ * Service tiers share the on-demand quota (reference §10.3). Flex is served only when there is
+ * room: a flex call is admitted only if a quarter of each bucket's capacity remains after it, so
+ * when the quota is tight flex calls are throttled first while default and priority still pass.
  */
 
 export interface QuotaOptions {
@@ -20,6 +24,9 @@ export interface QuotaOptions {
 export type Admission =
   | { ok: true; release: (unusedTokens: number) => void }
   | { ok: false; limit: 'rpm' | 'tpm' };
+
+/** The share of each bucket a flex call must leave behind. */
+export const FLEX_HEADROOM = 0.25;
 
 class Bucket {
   private level: number;
@@ -44,9 +51,10 @@ class Bucket {
     this.last = now;
   }
 
-  has(now: number, need: number): boolean {
+  /** Whether `need` can be taken and still leave `keep` (a fraction of the capacity) behind. */
+  has(now: number, need: number, keep = 0): boolean {
     this.refill(now, need);
-    return this.level >= need;
+    return this.level - need >= keep * this.capacity;
   }
 
   take(amount: number): void {
@@ -76,11 +84,12 @@ export class Quotas {
   }
 
   /** Reserves a call's quota, or says which limit it would pass; nothing is taken on refusal. */
-  admit(modelId: string, tokens: number): Admission {
+  admit(modelId: string, tokens: number, tier?: string): Admission {
     const now = this.now();
     const model = this.model(modelId, now);
-    if (model.requests && !model.requests.has(now, 1)) return { ok: false, limit: 'rpm' };
-    if (model.tokens && !model.tokens.has(now, tokens)) return { ok: false, limit: 'tpm' };
+    const keep = tier === 'flex' ? FLEX_HEADROOM : 0;
+    if (model.requests && !model.requests.has(now, 1, keep)) return { ok: false, limit: 'rpm' };
+    if (model.tokens && !model.tokens.has(now, tokens, keep)) return { ok: false, limit: 'tpm' };
     model.requests?.take(1);
     model.tokens?.take(tokens);
     let released = false;

@@ -9,6 +9,7 @@ import { setMaxListeners } from 'node:events';
 import { createServer as createHttp1Server } from 'node:http';
 import { createServer as createHttp2Server } from 'node:http2';
 import { type AddressInfo, createServer as createTcpServer, type Socket } from 'node:net';
+import { PromptCache } from './cache.js';
 import { Arrivals } from './directives.js';
 import { EmulatedError } from './exceptions.js';
 import { Faults } from './faults.js';
@@ -38,6 +39,8 @@ export interface EmulatorOptions {
   failRate?: number;
   /** Seed of the fault sequence. @default 1 */
   seed?: number;
+  /** Milliseconds clock of the prompt cache's TTLs; tests move it with advanceClock. @default performance.now */
+  now?: () => number;
 }
 
 export interface Emulator {
@@ -46,6 +49,8 @@ export interface Emulator {
   stats(): StatsSnapshot;
   /** Clears the counters only. */
   resetStats(): void;
+  /** Moves the emulator's clock (prompt-cache TTLs) forward, as `POST /__emulator/clock` does. */
+  advanceClock(ms: number): void;
   /** Clears everything a test could leave behind: counters, directive counts, quota buckets, fault sequence. */
   reset(): void;
   close(): Promise<void>;
@@ -59,6 +64,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const closing = new AbortController();
   // Every request in flight listens for the emulator closing: as many listeners as requests.
   setMaxListeners(0, closing.signal);
+  const clock = { offset: 0 };
+  const baseNow = options.now ?? (() => performance.now());
   const served: Served = {
     latencyMs: options.latencyMs ?? 0,
     msPerToken: options.msPerToken ?? 0,
@@ -70,16 +77,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }),
     arrivals: new Arrivals(),
     faults: new Faults(options.failRate ?? 0, options.seed ?? 1),
+    cache: new PromptCache(() => baseNow() + clock.offset),
     closing: closing.signal,
+  };
+  const advance = (ms: number) => {
+    clock.offset += ms;
   };
   const reset = () => {
     served.stats.reset();
     served.arrivals.reset();
     served.quotas.reset();
     served.faults.reset();
+    served.cache.reset();
   };
   const handler = (req: Request, res: Response) => {
-    route(req, res, served, reset).catch(() => {
+    route(req, res, served, reset, advance).catch(() => {
       if (!res.headersSent) sendError(res, new EmulatedError('InternalServerException'), randomUUID());
       else res.destroy();
     });
@@ -104,6 +116,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     port,
     stats: () => served.stats.snapshot(),
     resetStats: () => served.stats.reset(),
+    advanceClock: advance,
     reset,
     close: () =>
       new Promise<void>((resolve) => {
@@ -114,7 +127,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
 }
 
-async function route(req: Request, res: Response, served: Served, reset: () => void): Promise<void> {
+async function route(
+  req: Request,
+  res: Response,
+  served: Served,
+  reset: () => void,
+  advance: (ms: number) => void,
+): Promise<void> {
   const path = (req.url ?? '/').split('?')[0] ?? '/';
   if (path === '/__emulator/stats' && req.method === 'GET')
     return sendJson(res, 200, served.stats.snapshot(), randomUUID());
@@ -122,6 +141,25 @@ async function route(req: Request, res: Response, served: Served, reset: () => v
     await readBody(req).catch(() => undefined);
     reset();
     return sendJson(res, 200, { reset: true }, randomUUID());
+  }
+  if (path === '/__emulator/clock' && req.method === 'POST') {
+    // {"advanceMs": n}: moves the clock prompt-cache TTLs run on, so a test can expire an entry.
+    const raw = await readBody(req).catch(() => Buffer.alloc(0));
+    let ms: unknown;
+    try {
+      ms = (JSON.parse(raw.toString('utf8') || '{}') as { advanceMs?: unknown }).advanceMs;
+    } catch {
+      ms = undefined;
+    }
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0)
+      return sendJson(
+        res,
+        400,
+        { message: 'Expected {"advanceMs": <milliseconds, 0 or more>}' },
+        randomUUID(),
+      );
+    advance(ms);
+    return sendJson(res, 200, { advancedMs: ms }, randomUUID());
   }
   const match = ROUTE.exec(path);
   if (!match || req.method !== 'POST') {

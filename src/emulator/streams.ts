@@ -6,6 +6,7 @@
  */
 import type { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { converseUsage, echoes } from './converse.js';
 import { eventMessage, exceptionMessage, padding } from './eventstream.js';
 import { EXCEPTIONS, type ExceptionName, streamExceptionType } from './exceptions.js';
 import type { Planned } from './generation.js';
@@ -28,23 +29,45 @@ export interface Clock {
 
 const elapsed = (clock: Clock, at = performance.now()) => Math.round(at - clock.start);
 
-/** ConverseStream: messageStart, a delta per token, contentBlockStop, messageStop, metadata. */
+/**
+ * ConverseStream: messageStart; per content block (reasoning, text, tool call) its deltas and a
+ * contentBlockStop, a tool call opened by contentBlockStart; messageStop; metadata with usage,
+ * and the service tier and performance config when the call asked for them.
+ */
 export function* converseEvents(planned: Planned, clock: Clock): Generator<StreamEvent> {
-  const { reply, inputTokens } = planned;
+  const { reply, thinking, tool } = planned;
   yield { type: 'messageStart', payload: { role: 'assistant' }, delta: false };
-  for (const text of reply.pieces)
-    yield { type: 'contentBlockDelta', payload: { contentBlockIndex: 0, delta: { text } }, delta: true };
-  if (reply.pieces.length > 0)
-    yield { type: 'contentBlockStop', payload: { contentBlockIndex: 0 }, delta: false };
-  yield { type: 'messageStop', payload: { stopReason: reply.stopReason }, delta: false };
+  let index = 0;
+  const delta = (contentBlockIndex: number, d: Record<string, unknown>): StreamEvent => ({
+    type: 'contentBlockDelta',
+    payload: { contentBlockIndex, delta: d },
+    delta: true,
+  });
+  const stop = (contentBlockIndex: number): StreamEvent => ({
+    type: 'contentBlockStop',
+    payload: { contentBlockIndex },
+    delta: false,
+  });
+  if (thinking) {
+    for (const text of thinking.pieces) yield delta(index, { reasoningContent: { text } });
+    yield delta(index, { reasoningContent: { signature: thinking.signature } });
+    yield stop(index++);
+  }
+  if (reply.pieces.length > 0) {
+    for (const text of reply.pieces) yield delta(index, { text });
+    yield stop(index++);
+  }
+  if (tool) {
+    const start = { toolUse: { toolUseId: `tooluse_${tool.idSuffix}`, name: tool.name } };
+    yield { type: 'contentBlockStart', payload: { contentBlockIndex: index, start }, delta: false };
+    for (const input of tool.pieces) yield delta(index, { toolUse: { input } });
+    yield stop(index++);
+  }
+  yield { type: 'messageStop', payload: { stopReason: planned.stopReason }, delta: false };
   // A generator, so this runs when the event is sent and the latency is the real one.
-  const outputTokens = reply.outputTokens;
   yield {
     type: 'metadata',
-    payload: {
-      usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens },
-      metrics: { latencyMs: elapsed(clock) },
-    },
+    payload: { usage: converseUsage(planned), metrics: { latencyMs: elapsed(clock) }, ...echoes(planned) },
     delta: false,
   };
 }
@@ -64,9 +87,12 @@ export function* invokeEvents(
         ...body,
         'amazon-bedrock-invocationMetrics': {
           inputTokenCount: planned.inputTokens,
-          outputTokenCount: planned.reply.outputTokens,
+          outputTokenCount: planned.outputTokens,
           invocationLatency: elapsed(clock),
           firstByteLatency: elapsed(clock, clock.firstByte),
+          ...(planned.cache.details.length > 0
+            ? { cacheReadInputTokenCount: planned.cache.read, cacheWriteInputTokenCount: planned.cache.write }
+            : {}),
         },
       };
     }

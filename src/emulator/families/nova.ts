@@ -4,10 +4,12 @@
  * stream chunks. A top-level `max_tokens` is refused, as Nova's schema has no such key.
  */
 import type { ModelInfo } from '../catalogue.js';
-import { checkMessages } from '../converse.js';
+import { TOO_LONG } from '../converse.js';
+import { walkPrompt } from '../converse-content.js';
+import { EmulatedError } from '../exceptions.js';
 import { canonicalJson, type Generation, type Planned } from '../generation.js';
 import { SchemaViolations } from '../validate.js';
-import { blockTexts, defaultMax, type Family, type NativeChunk } from './family.js';
+import { defaultMax, type Family, type NativeChunk } from './family.js';
 
 const TOP = ['schemaVersion', 'system', 'messages', 'inferenceConfig', 'toolConfig'];
 const CONFIG = ['max_new_tokens', 'maxTokens', 'temperature', 'topP', 'topK', 'stopSequences'];
@@ -30,50 +32,87 @@ function parse(raw: unknown, model: ModelInfo): Generation {
   v.strings('#/inferenceConfig/stopSequences', config.stopSequences);
   v.throwIfAny();
 
-  const texts = blockTexts(request.system);
-  checkMessages(request.messages as unknown[], texts);
+  const prompt = walkPrompt(
+    model,
+    request.messages as unknown[],
+    request.system as unknown[] | undefined,
+    request.toolConfig,
+  );
+  if (prompt.prefix.tokens > model.contextWindow) throw new EmulatedError('ValidationException', TOO_LONG);
   const { max_new_tokens, maxTokens, stopSequences, ...seeded } = config;
   return {
     model,
-    texts,
+    texts: prompt.texts,
+    inputTokens: prompt.prefix.tokens,
+    tools: prompt.tools,
+    ...(prompt.toolChoice ? { toolChoice: prompt.toolChoice } : {}),
+    lastUserText: prompt.lastUserText,
+    afterToolResult: prompt.afterToolResult,
+    cachePoints: prompt.prefix.points,
     maxTokens: ((max_new_tokens ?? maxTokens) as number | undefined) ?? defaultMax(model, 4096),
     stopSequences: (stopSequences as string[] | undefined) ?? [],
     canonical: canonicalJson({ ...request, inferenceConfig: seeded }),
   };
 }
 
-function response(planned: Planned): Record<string, unknown> {
-  const { reply, inputTokens } = planned;
+function content(planned: Planned): unknown[] {
+  const blocks: unknown[] = [];
+  if (planned.reply.text !== '' || !planned.tool) blocks.push({ text: planned.reply.text });
+  if (planned.tool) {
+    const input = planned.tool.complete ? planned.tool.input : {};
+    blocks.push({
+      toolUse: { toolUseId: `tooluse_${planned.tool.idSuffix}`, name: planned.tool.name, input },
+    });
+  }
+  return blocks;
+}
+
+function usage(planned: Planned): Record<string, number> {
+  const { inputTokens, outputTokens, cache } = planned;
   return {
-    output: { message: { role: 'assistant', content: [{ text: reply.text }] } },
-    stopReason: reply.stopReason,
-    usage: {
-      inputTokens,
-      outputTokens: reply.outputTokens,
-      totalTokens: inputTokens + reply.outputTokens,
-      cacheReadInputTokenCount: 0,
-      cacheWriteInputTokenCount: 0,
-    },
+    inputTokens,
+    outputTokens,
+    totalTokens: inputTokens + outputTokens + cache.read + cache.write,
+    cacheReadInputTokenCount: cache.read,
+    cacheWriteInputTokenCount: cache.write,
   };
 }
 
+function response(planned: Planned): Record<string, unknown> {
+  return {
+    output: { message: { role: 'assistant', content: content(planned) } },
+    stopReason: planned.stopReason,
+    usage: usage(planned),
+  };
+}
+
+/** Converse-style chunks: text deltas at index 0, then a tool call's start and input pieces. */
 function stream(planned: Planned): NativeChunk[] {
-  const { reply, inputTokens } = planned;
-  return [
-    { body: { messageStart: { role: 'assistant' } }, delta: false },
-    ...reply.pieces.map((text) => ({
-      body: { contentBlockDelta: { delta: { text }, contentBlockIndex: 0 } },
-      delta: true,
-    })),
-    { body: { contentBlockStop: { contentBlockIndex: 0 } }, delta: false },
-    { body: { messageStop: { stopReason: reply.stopReason } }, delta: false },
-    {
-      body: {
-        metadata: { usage: { inputTokens, outputTokens: reply.outputTokens }, metrics: {}, trace: {} },
-      },
-      delta: false,
-    },
-  ];
+  const { reply, tool } = planned;
+  const chunks: NativeChunk[] = [{ body: { messageStart: { role: 'assistant' } }, delta: false }];
+  let index = 0;
+  if (reply.pieces.length > 0 || !tool) {
+    for (const text of reply.pieces)
+      chunks.push({
+        body: { contentBlockDelta: { delta: { text }, contentBlockIndex: index } },
+        delta: true,
+      });
+    chunks.push({ body: { contentBlockStop: { contentBlockIndex: index } }, delta: false });
+    index++;
+  }
+  if (tool) {
+    const start = { toolUse: { toolUseId: `tooluse_${tool.idSuffix}`, name: tool.name } };
+    chunks.push({ body: { contentBlockStart: { start, contentBlockIndex: index } }, delta: false });
+    for (const input of tool.pieces)
+      chunks.push({
+        body: { contentBlockDelta: { delta: { toolUse: { input } }, contentBlockIndex: index } },
+        delta: true,
+      });
+    chunks.push({ body: { contentBlockStop: { contentBlockIndex: index } }, delta: false });
+  }
+  chunks.push({ body: { messageStop: { stopReason: planned.stopReason } }, delta: false });
+  chunks.push({ body: { metadata: { usage: usage(planned), metrics: {}, trace: {} } }, delta: false });
+  return chunks;
 }
 
 export const nova: Family = { parse, response, stream };
