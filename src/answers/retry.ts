@@ -7,7 +7,7 @@
  */
 import type { CallFailure } from '../bedrock/errors.js';
 import type { Task } from '../pool/pool.js';
-import type { CallResult, PromptRequest } from '../types.js';
+import type { CallResult, PromptRequest, Usage } from '../types.js';
 import type { AnswerPlan } from './request.js';
 import { type AnswerCode, judgeAnswer } from './validate.js';
 
@@ -74,6 +74,8 @@ export function withAnswerChecks(
   const plan = request.answer;
   if (plan === undefined) return task;
   const policy = answerPolicy(plan, request.inference.maxTokens);
+  // Bad answers were generated and billed: an ok row's tokens (and so its cost) include them.
+  let paid: Usage | undefined;
   return {
     ...task,
     attempt: async (signal) => {
@@ -81,13 +83,26 @@ export function withAnswerChecks(
         policy.maxTokens === request.inference.maxTokens
           ? request
           : { ...request, inference: { ...request.inference, maxTokens: policy.maxTokens } };
-      const decision = policy.decide(await call(sent, signal));
-      if (decision.kind === 'accept') return decision.result;
+      const result = await call(sent, signal);
+      const decision = policy.decide(result);
+      if (decision.kind === 'accept')
+        return paid ? { ...decision.result, usage: addUsage(paid, decision.result.usage) } : decision.result;
+      paid = paid ? addUsage(paid, result.usage) : result.usage;
       throw new BadAnswer(decision.code, decision.message, decision.kind === 'retry');
     },
     classify: (error) =>
       error instanceof BadAnswer
         ? { code: error.code, message: error.message, retryable: error.retryable, throttle: false }
         : task.classify(error),
+  };
+}
+
+function addUsage(a: Usage, b: Usage): Usage {
+  return {
+    inputTokens: a.inputTokens + b.inputTokens,
+    outputTokens: a.outputTokens + b.outputTokens,
+    totalTokens: a.totalTokens + b.totalTokens,
+    cacheReadTokens: a.cacheReadTokens + b.cacheReadTokens,
+    cacheWriteTokens: a.cacheWriteTokens + b.cacheWriteTokens,
   };
 }

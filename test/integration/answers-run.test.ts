@@ -4,11 +4,11 @@
  * --json-retries, truncation retried with a higher max_tokens, a broken schema refused before any
  * call, json_* columns and response_json, and resume reading them back.
  */
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { ROOT, readJsonl, runCli, workdir } from '../helpers/cli.js';
+import { FIXTURES, ROOT, readJsonl, runCli, workdir } from '../helpers/cli.js';
 import { useEmulator } from '../helpers/emulator.js';
 import { fetchStats } from '../helpers/emulator-clients.js';
 
@@ -88,6 +88,25 @@ describe('the shipped extraction job', () => {
     const records = readJsonl(join(dir, 'out.jsonl'));
     expect(records).toHaveLength(20);
     for (const r of records) expect(r.response_json).toEqual(JSON.parse(String(r.response)));
+  });
+});
+
+describe('the shipped triage job file', () => {
+  it('runs from another directory, its schema path relative to the job file', async () => {
+    const root = workdir();
+    cpSync(join(ROOT, 'jobs'), join(root, 'jobs'), { recursive: true });
+    cpSync(FIXTURES, join(root, 'fixtures'), { recursive: true });
+    mkdirSync(join(root, 'elsewhere'));
+    // --no-emulate over the job's `emulate: true`: the calls go to this test's emulator.
+    const result = await runCli(['run', '--job', '../jobs/ticket-triage.yaml', '--no-emulate'], {
+      cwd: join(root, 'elsewhere'),
+      env: used.env(),
+    });
+    expect(result.code, result.stderr).toBe(0);
+    const rows = readCsv(join(root, 'fixtures/tickets-extract.results.csv'));
+    expect(rows).toHaveLength(20);
+    expect(rows.every((r) => r.status === 'ok' && CATEGORIES.includes(r.json_category ?? ''))).toBe(true);
+    expect((await fetchStats(used.emulator.url)).byOperation.converse?.ok).toBe(20);
   });
 });
 

@@ -191,8 +191,10 @@ describe('the row task with answer checks', () => {
       throttle: false,
     });
     await expect(task.attempt(signal)).rejects.toBeInstanceOf(BadAnswer);
+    // The two bad answers were billed: the accepted result's usage includes them.
     await expect(task.attempt(signal)).resolves.toMatchObject({
       text: '{"category":"bug","urgency":"high"}',
+      usage: { inputTokens: 30, outputTokens: 21, totalTokens: 51 },
     });
     expect(sent).toEqual([100, 200, 200]);
     // Other failures keep the row task's own classification.
