@@ -1,6 +1,6 @@
 /**
  * `--attach COLUMN`: files sent with a row's prompt. A cell holds paths (relative to the input file)
- * or `s3://` URIs, several separated by `;`. Images (png, jpeg, gif, webp) become Converse image
+ * or `s3://` URIs, several separated by `;` (a JSONL field may hold a list). Images (png, jpeg, gif, webp) become Converse image
  * blocks, documents (pdf, csv, doc, docx, xls, xlsx, html, txt, md) document blocks named as
  * Bedrock accepts. `attachmentsOf` runs in the plan pass: it checks each file's existence, type and
  * Bedrock's limits (size, count per request, total payload) and estimates its tokens, reading only
@@ -61,12 +61,15 @@ export function attachmentsOf(data: Record<string, unknown>, line: number, ctx: 
     const at = `${ctx.label}:${line}: column "${column}"`;
     const cell = data[column];
     if (cell === undefined || cell === null || cell === '') continue;
-    if (typeof cell !== 'string')
-      throw new RunBatchError('INPUT', `${at}: must hold file paths as text, got ${JSON.stringify(cell)}`);
-    for (const item of cell
-      .split(';')
-      .map((s) => s.trim())
-      .filter((s) => s !== '')) {
+    // A JSONL field may also hold a list of paths.
+    const listed = Array.isArray(cell) && cell.every((c) => typeof c === 'string');
+    if (typeof cell !== 'string' && !listed)
+      throw new RunBatchError(
+        'INPUT',
+        `${at}: must hold file paths as text (or, in JSONL, a list of them), got ${JSON.stringify(cell)}`,
+      );
+    const items = listed ? (cell as string[]) : (cell as string).split(';');
+    for (const item of items.map((s) => s.trim()).filter((s) => s !== '')) {
       found.push(
         item.startsWith('s3://') ? s3Attachment(item, column, at) : localAttachment(item, column, at, ctx),
       );
