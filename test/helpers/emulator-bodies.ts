@@ -18,7 +18,7 @@ export interface FamilyCase {
 export const FAMILIES: FamilyCase[] = [
   {
     family: 'anthropic',
-    modelId: 'anthropic.claude-3-5-haiku-20241022-v1:0',
+    modelId: 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
     body: (prompt, max) => ({
       anthropic_version: 'bedrock-2023-05-31',
       max_tokens: max,

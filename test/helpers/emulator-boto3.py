@@ -11,7 +11,7 @@ import botocore
 from botocore.exceptions import ClientError, EventStreamError
 
 client = boto3.client("bedrock-runtime")
-HAIKU = "anthropic.claude-3-haiku-20240307-v1:0"
+HAIKU = "global.anthropic.claude-haiku-4-5-20251001-v1:0"
 out = {"versions": {"boto3": boto3.__version__, "botocore": botocore.__version__}}
 
 

@@ -11,7 +11,9 @@ import { join } from 'node:path';
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 
-export const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
+/** Claude Haiku 4.5, current, through its global profile (the base id takes profiles only). */
+export const HAIKU_BASE = 'anthropic.claude-haiku-4-5-20251001-v1:0';
+export const HAIKU = `global.${HAIKU_BASE}`;
 
 export type Transport = 'h2' | 'http1';
 
@@ -39,6 +41,7 @@ export function awsEnv(url: string): Record<string, string> {
     AWS_ENDPOINT_URL_BEDROCK_RUNTIME: url,
     // No retries unless a script asks: tests count attempts.
     AWS_MAX_ATTEMPTS: '1',
+    AWS_EC2_METADATA_DISABLED: 'true',
   };
 }
 

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Emulator, startEmulator } from '../../src/emulator/server.js';
-import { awsEnv, HAIKU, run } from '../helpers/emulator-clients.js';
+import { awsEnv, HAIKU, HAIKU_BASE, run } from '../helpers/emulator-clients.js';
 
 let emulator: Emulator;
 beforeAll(async () => {
@@ -47,7 +47,7 @@ describe('the AWS CLI', () => {
     const { result, home } = aws([
       'invoke-model',
       '--model-id',
-      `us.${HAIKU}`,
+      `us.${HAIKU_BASE}`,
       '--body',
       JSON.stringify({
         anthropic_version: 'bedrock-2023-05-31',

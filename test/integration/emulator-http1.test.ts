@@ -43,7 +43,7 @@ function post(
   });
 }
 
-const HAIKU = '/model/anthropic.claude-3-haiku-20240307-v1%3A0/converse';
+const HAIKU = '/model/global.anthropic.claude-haiku-4-5-20251001-v1%3A0/converse';
 
 /** A POST whose headers the test controls entirely (an empty value leaves the header out). */
 function raw(path: string, body: string, headers: Record<string, string> = {}) {
@@ -121,8 +121,8 @@ describe('emulator over HTTP/1.1', () => {
     ],
     [
       HAIKU,
-      '{"messages":[{"role":"user","content":[{"text":"a"}]}],"inferenceConfig":{"maxTokens":5000}}',
-      'The maximum tokens you requested exceeds the model limit of 4096. Try again with a maximum tokens value that is lower than 4096.',
+      '{"messages":[{"role":"user","content":[{"text":"a"}]}],"inferenceConfig":{"maxTokens":64001}}',
+      'The maximum tokens you requested exceeds the model limit of 64000. Try again with a maximum tokens value that is lower than 64000.',
     ],
   ])('answers %s %s with a ValidationException in Bedrock wire format', async (path, body, message) => {
     const res = await post(path, body);
@@ -136,9 +136,9 @@ describe('emulator over HTTP/1.1', () => {
 
   it('accepts inference-profile ids and ARNs in the path', async () => {
     for (const id of [
-      'us.anthropic.claude-3-haiku-20240307-v1:0',
-      'arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0',
-      'arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-3-haiku-20240307-v1:0',
+      'us.anthropic.claude-haiku-4-5-20251001-v1:0',
+      'arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-micro-v1:0',
+      'arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-haiku-4-5-20251001-v1:0',
     ]) {
       const res = await post(
         `/model/${encodeURIComponent(id)}/converse`,
@@ -162,7 +162,11 @@ describe('event streams over HTTP/1.1, byte by byte', () => {
       { 'x-amzn-bedrock-accept': 'application/json', accept: 'application/vnd.amazon.eventstream' },
     ],
   ])('sends %s chunked, as CRC-checked frames with the p padding', async (operation, body, headers) => {
-    const res = await raw(`/model/anthropic.claude-3-haiku-20240307-v1%3A0/${operation}`, body, headers);
+    const res = await raw(
+      `/model/global.anthropic.claude-haiku-4-5-20251001-v1%3A0/${operation}`,
+      body,
+      headers,
+    );
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/vnd.amazon.eventstream');
     expect(res.headers['transfer-encoding']).toBe('chunked');
@@ -196,7 +200,7 @@ describe('event streams over HTTP/1.1, byte by byte', () => {
       messages: [{ role: 'user', content: [{ text: '[[emulator:midstream=ThrottlingException]]' }] }],
     });
     const frames = decodeFrames(
-      (await raw('/model/anthropic.claude-3-haiku-20240307-v1%3A0/converse-stream', body)).body,
+      (await raw('/model/global.anthropic.claude-haiku-4-5-20251001-v1%3A0/converse-stream', body)).body,
     );
     expect(frames.map((f) => f.headers[':event-type'] ?? f.headers[':exception-type'])).toEqual([
       'messageStart',
@@ -211,7 +215,7 @@ describe('event streams over HTTP/1.1, byte by byte', () => {
 });
 
 describe('InvokeModel content negotiation', () => {
-  const path = '/model/anthropic.claude-3-haiku-20240307-v1%3A0/invoke';
+  const path = '/model/global.anthropic.claude-haiku-4-5-20251001-v1%3A0/invoke';
   const body = JSON.stringify({
     anthropic_version: 'bedrock-2023-05-31',
     max_tokens: 5,
@@ -241,7 +245,7 @@ describe('InvokeModel content negotiation', () => {
   });
 
   it("reads the stream's wanted type from X-Amzn-Bedrock-Accept, not Accept", async () => {
-    const stream = '/model/anthropic.claude-3-haiku-20240307-v1%3A0/invoke-with-response-stream';
+    const stream = '/model/global.anthropic.claude-haiku-4-5-20251001-v1%3A0/invoke-with-response-stream';
     expect((await raw(stream, body, { accept: 'application/vnd.amazon.eventstream' })).status).toBe(200);
     expect((await raw(stream, body, { 'x-amzn-bedrock-accept': 'text/plain' })).status).toBe(400);
   });
@@ -271,7 +275,7 @@ describe('the /__emulator endpoints', () => {
       inFlight: 0,
       peakInFlight: 1,
     });
-    expect(stats.byModel['anthropic.claude-3-haiku-20240307-v1:0']).toMatchObject({ requests: 2 });
+    expect(stats.byModel['anthropic.claude-haiku-4-5-20251001-v1:0']).toMatchObject({ requests: 2 });
     expect(stats.byOperation.converse).toMatchObject({ requests: 2 });
     expect(stats.byException).toEqual({ ThrottlingException: 1 });
     await fetch(`${emulator.url}/__emulator/reset`, { method: 'POST' });

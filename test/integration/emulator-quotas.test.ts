@@ -6,7 +6,15 @@
 import { ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Emulator, type EmulatorOptions, startEmulator } from '../../src/emulator/server.js';
-import { converseBody, fetchStats, HAIKU, modelPath, post, sdkClient } from '../helpers/emulator-clients.js';
+import {
+  converseBody,
+  fetchStats,
+  HAIKU,
+  HAIKU_BASE,
+  modelPath,
+  post,
+  sdkClient,
+} from '../helpers/emulator-clients.js';
 
 const started: Emulator[] = [];
 async function emulator(options: EmulatorOptions): Promise<Emulator> {
@@ -18,7 +26,7 @@ afterEach(async () => {
   await Promise.all(started.splice(0).map((e) => e.close()));
 });
 
-const SONNET = 'anthropic.claude-3-5-sonnet-20241022-v2:0';
+const SONNET = 'global.anthropic.claude-sonnet-4-5-20250929-v1:0';
 
 /** One Converse call through the SDK, no retries: 'ok' or the exception name and message. */
 async function converse(e: Emulator, modelId: string, text: string, maxTokens: number): Promise<string> {
@@ -43,15 +51,20 @@ describe('emulator quotas', () => {
     // 6 a minute with a 10 s burst: a bucket of one request, refilled every 10 s.
     const e = await emulator({ rpm: 6 });
     expect(await converse(e, HAIKU, 'hi', 10)).toBe('ok');
-    expect(await converse(e, `us.${HAIKU}`, 'hi', 10)).toBe(TOO_MANY_REQUESTS);
-    expect(await converse(e, `arn:aws:bedrock:us-east-1::foundation-model/${HAIKU}`, 'hi', 10)).toBe(
-      TOO_MANY_REQUESTS,
-    );
+    expect(await converse(e, `us.${HAIKU_BASE}`, 'hi', 10)).toBe(TOO_MANY_REQUESTS);
+    expect(
+      await converse(
+        e,
+        `arn:aws:bedrock:us-east-1:123456789012:inference-profile/eu.${HAIKU_BASE}`,
+        'hi',
+        10,
+      ),
+    ).toBe(TOO_MANY_REQUESTS);
     expect(await converse(e, SONNET, 'hi', 10)).toBe('ok');
     const stats = await fetchStats(e.url);
     expect(stats).toMatchObject({ requests: 4, ok: 2, throttled: 2, errors: 2, faults: 0 });
-    expect(stats.byModel[HAIKU]).toMatchObject({ requests: 3, throttled: 2 });
-    expect(stats.byModel[SONNET]).toMatchObject({ requests: 1, ok: 1 });
+    expect(stats.byModel[HAIKU_BASE]).toMatchObject({ requests: 3, throttled: 2 });
+    expect(stats.byModel['anthropic.claude-sonnet-4-5-20250929-v1:0']).toMatchObject({ requests: 1, ok: 1 });
   });
 
   it('--tpm reserves input + max tokens on arrival, so a large max_tokens throttles sooner', async () => {

@@ -14,7 +14,7 @@ import {
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useEmulator } from '../helpers/emulator.js';
 import { FAMILIES } from '../helpers/emulator-bodies.js';
-import { HAIKU, sdkClient, type Transport } from '../helpers/emulator-clients.js';
+import { HAIKU, HAIKU_BASE, sdkClient, type Transport } from '../helpers/emulator-clients.js';
 
 const used = useEmulator();
 
@@ -142,10 +142,10 @@ describe.each<Transport>(['h2', 'http1'])('the JS SDK over %s', (transport) => {
   });
 
   it.each([
-    'us.anthropic.claude-3-haiku-20240307-v1:0',
-    'global.anthropic.claude-3-haiku-20240307-v1:0',
-    'arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0',
-    'arn:aws:bedrock:us-east-1:123456789012:inference-profile/eu.anthropic.claude-3-haiku-20240307-v1:0',
+    'us.anthropic.claude-haiku-4-5-20251001-v1:0',
+    'global.anthropic.claude-haiku-4-5-20251001-v1:0',
+    'arn:aws:bedrock:us-east-1:123456789012:inference-profile/jp.anthropic.claude-haiku-4-5-20251001-v1:0',
+    'arn:aws:bedrock:us-east-1:123456789012:inference-profile/eu.anthropic.claude-haiku-4-5-20251001-v1:0',
   ])('takes %s in the path and counts it against the base model', async (modelId) => {
     await client.send(new ConverseCommand({ modelId, messages: messages('hi') }));
     const stream = await client.send(new ConverseStreamCommand({ modelId, messages: messages('hi') }));
@@ -154,7 +154,7 @@ describe.each<Transport>(['h2', 'http1'])('the JS SDK over %s', (transport) => {
     await client.send(new InvokeModelCommand({ modelId, body }));
     await client.send(new CountTokensCommand({ modelId, input: { converse: { messages: messages('hi') } } }));
     expect(used.emulator.stats().byModel).toEqual({
-      [HAIKU]: expect.objectContaining({ requests: 4, ok: 4 }),
+      [HAIKU_BASE]: expect.objectContaining({ requests: 4, ok: 4 }),
     });
   });
 });
