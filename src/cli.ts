@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { Options } from 'yargs';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import type { CommandIO } from './commands/io.js';
+import { type CommandIO, STOP_SIGNALS, type StopSignal } from './commands/io.js';
 import { ExitCode, RunBatchError } from './errors.js';
 import { RUN_OPTIONS } from './job/options.js';
 import { errorText, logFormatFromArgs } from './progress/events.js';
@@ -27,9 +27,23 @@ const redact = redactor(process.env);
 // JSON error lines from the start when the command line asks for them; a job file can too (below).
 let logFormat = logFormatFromArgs(hideBin(process.argv));
 
+// A closed pipe (`run-batch ... 2>&1 | head -1`) or a closed terminal ends logging, never the run:
+// an EPIPE on stdout or stderr marks that stream gone, and the run goes on to write its results.
+const gone = new Set<NodeJS.WriteStream>();
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => gone.add(stream));
+const write = (stream: NodeJS.WriteStream, text: string) => {
+  if (gone.has(stream)) return;
+  try {
+    stream.write(redact(text));
+  } catch {
+    gone.add(stream);
+  }
+};
+let signalled = false;
+
 const io: CommandIO = {
-  stdout: (text) => process.stdout.write(redact(text)),
-  stderr: (text) => process.stderr.write(redact(text)),
+  stdout: (text) => write(process.stdout, text),
+  stderr: (text) => write(process.stderr, text),
   env: process.env,
   cwd: process.cwd(),
   isTTY: process.stderr.isTTY === true,
@@ -38,13 +52,21 @@ const io: CommandIO = {
     logFormat = format;
   },
   onSignal: (listener) => {
-    process.on('SIGINT', listener);
-    process.on('SIGTERM', listener);
+    const on = (signal: StopSignal) => {
+      signalled = true;
+      listener(signal);
+    };
+    for (const signal of STOP_SIGNALS) process.on(signal, on);
     return () => {
-      process.off('SIGINT', listener);
-      process.off('SIGTERM', listener);
+      for (const signal of STOP_SIGNALS) process.off(signal, on);
     };
   },
+};
+
+const JOB_OPTION: Options = {
+  describe: 'Job file (YAML or JSON): every option as a key, paths relative to it; flags override',
+  group: 'Job:',
+  type: 'string',
 };
 
 function runOptions(): Record<string, Options> {
@@ -78,11 +100,7 @@ async function main(): Promise<void> {
       (y) =>
         y
           .positional('input', { describe: 'CSV or JSONL file of prompts', type: 'string' })
-          .option('job', {
-            describe: 'Job file (YAML or JSON): every option as a key, paths relative to it; flags override',
-            group: 'Job:',
-            type: 'string',
-          })
+          .option('job', JOB_OPTION)
           .options(runOptions()),
       (argv) =>
         run(async () => {
@@ -91,11 +109,12 @@ async function main(): Promise<void> {
         })(),
     )
     .command(
-      'estimate <input>',
+      'estimate [input]',
       'Validate every row, count tokens, predict cost and duration; calls no model',
       async (y) =>
         y
           .positional('input', { describe: 'CSV or JSONL file of prompts', type: 'string' })
+          .option('job', JOB_OPTION)
           .options(runOptions())
           .options((await import('./commands/estimate.js')).estimateOptions),
       (argv) =>
@@ -143,9 +162,12 @@ try {
   await main();
 } catch (error) {
   const internal = !(error instanceof RunBatchError);
-  exitCode = internal ? 70 : error.exitCode;
+  exitCode = internal ? ExitCode.Internal : error.exitCode;
   const message = internal ? `internal error: ${(error as Error)?.stack ?? String(error)}` : error.message;
   const code = internal ? 'INTERNAL' : error.code;
-  process.stderr.write(redact(errorText({ message, code, exitCode }, logFormat, Date.now())));
+  write(process.stderr, errorText({ message, code, exitCode }, logFormat, Date.now()));
 }
 process.exitCode = exitCode;
+// A signalled run has written its results and released its lock; a read still blocked in the
+// thread pool (a FIFO nobody writes to) must not keep the process alive after that.
+if (signalled) setTimeout(() => process.exit(exitCode), 100).unref();

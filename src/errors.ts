@@ -12,6 +12,8 @@ export const ExitCode = {
   Usage: 2,
   Stopped: 3,
   Locked: 4,
+  /** A bug in run-batch, not a user's mistake (sysexits' EX_SOFTWARE). */
+  Internal: 70,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

@@ -4,8 +4,51 @@
  * another's code through here.
  */
 
-import type { AnswerPlan } from './answers/request.js';
-import type { Attachment, AttachmentBlock } from './input/attachments.js';
+/**
+ * `--json-schema` as a request carries it: how the answer is asked for (decided once per model by
+ * plan/answers.ts) and what is needed to check it.
+ */
+export interface AnswerPlan {
+  /** Native structured output, or one forced tool. */
+  wire: 'native' | 'tool';
+  /** The schema file as named in messages. */
+  label: string;
+  schema: Record<string, unknown>;
+  /** The schema as compact JSON text: Converse's `jsonSchema.schema` is a string. */
+  schemaText: string;
+  /** Top-level property names, in the schema's order: the json_* CSV columns. */
+  properties: string[];
+  /** What the schema adds to the request's input tokens. */
+  tokens: number;
+  /** Bad answers retried before the row is an error row. */
+  retries: number;
+  /** The most max_tokens a truncation retry may ask for: the model's output limit. */
+  maxTokensLimit: number;
+}
+
+export type ImageFormat = 'png' | 'jpeg' | 'gif' | 'webp';
+export type DocumentFormat = 'pdf' | 'csv' | 'doc' | 'docx' | 'xls' | 'xlsx' | 'html' | 'txt' | 'md';
+
+/** One `--attach` file, checked in the plan pass; its bytes are read only when the row is sent. */
+export interface Attachment {
+  column: string;
+  kind: 'image' | 'document';
+  format: ImageFormat | DocumentFormat;
+  /** Absolute path of a local file; absent for `s3://`. */
+  path?: string;
+  s3Uri?: string;
+  /** Size in bytes; 0 when unknown (an S3 object is not looked at). */
+  bytes: number;
+  /** Document blocks only: the name Bedrock shows the model. */
+  name?: string;
+  tokens: number;
+}
+
+export type AttachmentSource = { bytes: Uint8Array } | { s3Location: { uri: string } };
+/** An attachment as a Converse content block. */
+export type AttachmentBlock =
+  | { image: { format: ImageFormat; source: AttachmentSource } }
+  | { document: { format: DocumentFormat; name: string; source: AttachmentSource } };
 
 export interface TextBlock {
   text: string;
@@ -87,6 +130,8 @@ export interface ResultRecord {
   finished_at: string;
   error_code: string;
   error_message: string;
+  /** The fingerprint of the request this record answered (plan/fingerprint.ts), for resume. */
+  request_hash: string;
   first_token_ms?: number | null;
 }
 
@@ -107,4 +152,5 @@ export const RESULT_FIELDS = [
   'finished_at',
   'error_code',
   'error_message',
+  'request_hash',
 ] as const satisfies ReadonlyArray<keyof ResultRecord>;

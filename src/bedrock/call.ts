@@ -10,16 +10,17 @@ import {
   InvokeModelCommand,
   InvokeModelWithResponseStreamCommand,
 } from '@aws-sdk/client-bedrock-runtime';
-import { nativeContent, ToolInputCollector, toolInputOf, withToolInput } from '../answers/tool-input.js';
-import { shapeInvokeBody, withLoadedAttachments } from '../answers/wire.js';
 import type { CallResult, PromptRequest } from '../types.js';
+import { shapeInvokeBody, withLoadedAttachments } from './answer-wire.js';
 import { responseHeaders } from './client.js';
 import { converse, converseInput } from './converse.js';
-import { invokeBody } from './native/bodies.js';
-import { parseInvokeBody } from './native/responses.js';
+import { invokeBody, parseInvokeBody } from './families/index.js';
 import { NativeStreamReader } from './native/stream.js';
+import { nativeContent, ToolInputCollector, toolInputOf, withToolInput } from './tool-input.js';
 
-export type Api = 'converse' | 'invoke';
+export type { Api } from './families/index.js';
+
+import type { Api } from './families/index.js';
 
 export interface CallOptions {
   api: Api;
@@ -102,7 +103,14 @@ async function converseStream(
   let text = '';
   let stopReason = '';
   let firstTokenMs: number | undefined;
-  const usage = { inputTokens: 0, outputTokens: 0, totalTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
+  // NaN until the metadata event says: a stream without it has unknown usage, not 0.
+  const usage = {
+    inputTokens: Number.NaN,
+    outputTokens: Number.NaN,
+    totalTokens: Number.NaN,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+  };
   const tools = new ToolInputCollector();
   await midStream(async () => {
     for await (const event of output.stream ?? []) {

@@ -6,10 +6,10 @@ import {
   type ConverseCommandOutput,
   type Message,
 } from '@aws-sdk/client-bedrock-runtime';
-import { toolInputOf, withToolInput } from '../answers/tool-input.js';
-import { shapeConverseInput } from '../answers/wire.js';
 import type { CallResult, PromptRequest } from '../types.js';
-import { familyOf } from './models.js';
+import { shapeConverseInput } from './answer-wire.js';
+import { converseTopK } from './families/index.js';
+import { toolInputOf, withToolInput } from './tool-input.js';
 
 export function converseInput(request: PromptRequest): ConverseCommandInput {
   const { inference } = request;
@@ -26,11 +26,9 @@ export function converseInput(request: PromptRequest): ConverseCommandInput {
   if (request.system !== undefined) input.system = [{ text: request.system }];
   // Converse has no topK; each family takes it as its own native field.
   if (inference.topK !== undefined) {
-    input.additionalModelRequestFields =
-      familyOf(request.model) === 'nova'
-        ? { inferenceConfig: { topK: inference.topK } }
-        : { top_k: inference.topK };
+    input.additionalModelRequestFields = converseTopK(request.model, inference.topK) as Record<string, never>;
   }
+  // --attach and --json-schema (answer-wire.ts)
   return shapeConverseInput(input, request);
 }
 
@@ -46,20 +44,20 @@ export async function converse(
 export function converseResult(output: ConverseCommandOutput): CallResult {
   const content = output.output?.message?.content ?? [];
   const usage = output.usage;
-  const inputTokens = usage?.inputTokens ?? 0;
-  const outputTokens = usage?.outputTokens ?? 0;
-  return withToolInput(
-    {
-      text: content.map((block) => block.text ?? '').join(''),
-      stopReason: output.stopReason ?? '',
-      usage: {
-        inputTokens,
-        outputTokens,
-        totalTokens: usage?.totalTokens ?? inputTokens + outputTokens,
-        cacheReadTokens: usage?.cacheReadInputTokens ?? 0,
-        cacheWriteTokens: usage?.cacheWriteInputTokens ?? 0,
-      },
+  // A count the response lacks is NaN, not 0: the sink records it as unknown.
+  const inputTokens = usage?.inputTokens ?? Number.NaN;
+  const outputTokens = usage?.outputTokens ?? Number.NaN;
+  const result: CallResult = {
+    text: content.map((block) => block.text ?? '').join(''),
+    stopReason: output.stopReason ?? '',
+    usage: {
+      inputTokens,
+      outputTokens,
+      totalTokens: usage?.totalTokens ?? inputTokens + outputTokens,
+      cacheReadTokens: usage?.cacheReadInputTokens ?? 0,
+      cacheWriteTokens: usage?.cacheWriteInputTokens ?? 0,
     },
-    toolInputOf(content),
-  );
+  };
+  // A forced answer tool answers in a toolUse block.
+  return withToolInput(result, toolInputOf(content));
 }

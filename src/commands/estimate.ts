@@ -3,14 +3,15 @@
  * `--count-tokens api`), print the cost range and the shortest possible duration. Calls no model.
  */
 import type { Options } from 'yargs';
-import { bedrockCounter } from '../cost/count-tokens.js';
-import { estimateJob } from '../cost/estimate.js';
-import { estimateJson, estimateText } from '../cost/estimate-text.js';
+import { countTokensTask } from '../bedrock/count-tokens.js';
 import { loadPriceTable } from '../cost/load.js';
 import { displayPath } from '../errors.js';
+import { loadJob } from '../job/file.js';
 import { type RawOptions, resolveSpec } from '../job/resolve.js';
 import { oneOf, wholeNumber } from '../job/values.js';
+import { estimateJob } from '../plan/estimate.js';
 import { openClient } from '../run/client.js';
+import { estimateJson, estimateText } from './estimate-text.js';
 import type { CommandIO } from './io.js';
 
 /** Estimate's own flags, on top of the run options; values stay raw strings, checked below. */
@@ -38,7 +39,9 @@ export const estimateOptions: Record<string, Options> = {
 };
 
 export async function estimateCommand(raw: RawOptions, io: CommandIO): Promise<number> {
-  const spec = resolveSpec(raw, { cwd: io.cwd, env: io.env });
+  // The same job file and flags as `run`, resolved the same way.
+  const job = loadJob(raw, io.cwd);
+  const spec = job.check(() => resolveSpec(job.raw, { cwd: io.cwd, env: io.env }));
   const countTokens = oneOf('count-tokens', raw['count-tokens'] ?? 'local', ['local', 'api'] as const);
   const format = oneOf('format', raw.format ?? 'text', ['text', 'json'] as const);
   const options = {
@@ -46,19 +49,22 @@ export async function estimateCommand(raw: RawOptions, io: CommandIO): Promise<n
     ...(spec.rpm === undefined ? {} : { rpm: spec.rpm }),
     ...(spec.tpm === undefined ? {} : { tpm: spec.tpm }),
   };
-  const prices = loadPriceTable(spec.pricing, raw.pricing === undefined ? undefined : String(raw.pricing));
+  const prices = loadPriceTable(spec.pricing, spec.pricing && displayPath(spec.pricing, io.cwd));
   const onWarning = (message: string) => io.stderr(`run-batch: warning: ${message}\n`);
+  const stop = new AbortController();
+  const unsubscribe = io.onSignal((signal) => stop.abort(`interrupted by ${signal}`));
   const opened = countTokens === 'api' ? await openClient(spec, io.env) : undefined;
   try {
-    const counter = opened ? bedrockCounter(opened.client, displayPath(spec.input, io.cwd)) : undefined;
     const estimate = await estimateJob(spec, prices, options, {
       cwd: io.cwd,
       onWarning,
-      ...(counter ? { counter } : {}),
+      signal: stop.signal,
+      ...(opened ? { counter: countTokensTask(opened.client) } : {}),
     });
     io.stdout(format === 'json' ? estimateJson(estimate) : estimateText(estimate));
     return 0;
   } finally {
+    unsubscribe();
     await opened?.close();
   }
 }

@@ -1,3 +1,11 @@
+/**
+ * Signals that stop a run gracefully: Ctrl-C, `kill`, a closed terminal or SSH session (SIGHUP)
+ * and Ctrl-\ (SIGQUIT). Each gets the grace period, the summary and the lock released; only a
+ * second SIGINT cuts calls off at once.
+ */
+export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const;
+export type StopSignal = (typeof STOP_SIGNALS)[number];
+
 /** Where commands write: injected so tests can capture it and only the CLI touches the console. */
 export interface CommandIO {
   stdout: (text: string) => void;
@@ -10,6 +18,6 @@ export interface CommandIO {
   columns?: () => number | undefined;
   /** Tells the CLI the --log-format once it is known (a job file can set it), so its errors follow it. */
   setLogFormat?: (format: 'text' | 'json') => void;
-  /** Subscribes to SIGINT/SIGTERM; returns the unsubscribe function. */
-  onSignal: (listener: (signal: 'SIGINT' | 'SIGTERM') => void) => () => void;
+  /** Subscribes to the stop signals (STOP_SIGNALS); returns the unsubscribe function. */
+  onSignal: (listener: (signal: StopSignal) => void) => () => void;
 }

@@ -1,7 +1,7 @@
 /** The human-readable run summary. */
 import { relative } from 'node:path';
-import { costLines } from '../cost/summary-lines.js';
 import type { RunSummary } from '../run/summary.js';
+import { costLines } from './summary-lines.js';
 
 export function formatSummary(summary: RunSummary, cwd: string): string {
   const { rows, tokens } = summary;

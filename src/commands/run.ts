@@ -10,8 +10,9 @@ import { formatSummary } from './print.js';
 export async function runCommand(raw: RawOptions, io: CommandIO): Promise<number> {
   const { spec, log } = resolveRun(raw, io);
   const reporter = runReporter(log, io);
-  // First SIGINT/SIGTERM: stop admitting rows, let calls in flight finish (--grace-period).
-  // A second SIGINT: cut them off now. Either way what finished is written and the lock released.
+  // First stop signal (SIGINT, SIGTERM, SIGHUP, SIGQUIT): stop admitting rows, let calls in flight
+  // finish (--grace-period). A second SIGINT: cut them off now. Either way what finished is written
+  // and the lock released.
   const stop = new AbortController();
   const abort = new AbortController();
   const unsubscribe = io.onSignal((signal) => {
@@ -28,7 +29,7 @@ export async function runCommand(raw: RawOptions, io: CommandIO): Promise<number
     const summary = await runBatch(spec, {
       env: io.env,
       cwd: io.cwd,
-      signal: stop.signal,
+      stopSignal: stop.signal,
       abortSignal: abort.signal,
       onProgress: reporter.progress,
       onWarning: reporter.warning,

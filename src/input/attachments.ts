@@ -4,18 +4,16 @@
  * blocks, documents (pdf, csv, doc, docx, xls, xlsx, html, txt, md) document blocks named as
  * Bedrock accepts. `attachmentsOf` runs in the plan pass: it checks each file's existence, type and
  * Bedrock's limits (size, count per request, total payload) and estimates its tokens, reading only
- * an image's header; an input error names file:line and the column. `loadBlocks` reads the bytes
- * when the row is sent, so a job with a large image per row holds only the rows in flight.
+ * an image's header; an input error names file:line and the column. The bytes are read only when
+ * the row is sent (bedrock/attachment-blocks.ts), so a job with a large image per row holds only
+ * the rows in flight.
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
 import { imageSize } from 'image-size';
 import { RunBatchError } from '../errors.js';
+import type { Attachment, DocumentFormat, ImageFormat } from '../types.js';
 import { attachmentTokens, documentName, LIMITS, MB } from './attachment-rules.js';
-
-export type ImageFormat = 'png' | 'jpeg' | 'gif' | 'webp';
-export type DocumentFormat = 'pdf' | 'csv' | 'doc' | 'docx' | 'xls' | 'xlsx' | 'html' | 'txt' | 'md';
 
 const IMAGE_EXTENSIONS: Record<string, ImageFormat> = {
   png: 'png',
@@ -26,25 +24,6 @@ const IMAGE_EXTENSIONS: Record<string, ImageFormat> = {
 };
 const DOCUMENT_FORMATS = new Set<string>(['pdf', 'csv', 'doc', 'docx', 'xls', 'xlsx', 'html', 'txt', 'md']);
 const S3_URI = /^s3:\/\/[a-z0-9][.\-a-z0-9]{1,61}[a-z0-9](\/.*)?$/;
-
-export interface Attachment {
-  column: string;
-  kind: 'image' | 'document';
-  format: ImageFormat | DocumentFormat;
-  /** Absolute path of a local file; absent for `s3://`. */
-  path?: string;
-  s3Uri?: string;
-  /** Size in bytes; 0 when unknown (an S3 object is not looked at). */
-  bytes: number;
-  /** Document blocks only: the name Bedrock shows the model. */
-  name?: string;
-  tokens: number;
-}
-
-export type AttachmentSource = { bytes: Uint8Array } | { s3Location: { uri: string } };
-export type AttachmentBlock =
-  | { image: { format: ImageFormat; source: AttachmentSource } }
-  | { document: { format: DocumentFormat; name: string; source: AttachmentSource } };
 
 export interface AttachContext {
   columns: readonly string[];
@@ -199,18 +178,4 @@ function nameDocuments(found: Attachment[]): void {
     used.add(name);
     a.name = name;
   }
-}
-
-/** The content blocks, bytes read now: called when the row is sent, once per attempt. */
-export async function loadBlocks(attachments: readonly Attachment[]): Promise<AttachmentBlock[]> {
-  return Promise.all(
-    attachments.map(async (a): Promise<AttachmentBlock> => {
-      const source: AttachmentSource =
-        a.s3Uri !== undefined
-          ? { s3Location: { uri: a.s3Uri } }
-          : { bytes: await readFile(a.path as string) };
-      if (a.kind === 'image') return { image: { format: a.format as ImageFormat, source } };
-      return { document: { format: a.format as DocumentFormat, name: a.name ?? 'document', source } };
-    }),
-  );
 }

@@ -5,7 +5,7 @@
 import { createReadStream } from 'node:fs';
 import { CsvError, parse } from 'csv-parse';
 import { RunBatchError } from '../errors.js';
-import { type InputRow, type RowSource, readError } from './source.js';
+import { type InputRow, type RowSource, readError } from './row.js';
 
 /** The context csv-parse attaches to its errors. */
 interface CsvFailure {

@@ -2,7 +2,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { RunBatchError } from '../errors.js';
-import { type InputRow, type RowSource, readError } from './source.js';
+import { type InputRow, type RowSource, readError } from './row.js';
 
 export function jsonlSource(path: string, label = path): RowSource {
   const columns: string[] = [];

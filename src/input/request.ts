@@ -4,12 +4,10 @@
  * multi-turn `messages`, or a Bedrock batch record's `modelInput`. Every problem is an input
  * error naming file, line and column, raised before anything is sent.
  */
-
-import { type RowExtras, requestExtender, rowExtras } from '../answers/plan.js';
 import { RunBatchError } from '../errors.js';
 import type { Format, JobSpec } from '../job/spec.js';
 import type { ChatMessage, InferenceSettings, PromptRequest } from '../types.js';
-import type { InputRow } from './source.js';
+import type { InputRow } from './row.js';
 import { compileTemplate, lookup, type Template } from './template.js';
 
 export interface RequestDefaults {
@@ -23,8 +21,6 @@ export interface RequestDefaults {
   idColumn?: string;
   model: string;
   inference: InferenceSettings;
-  /** `--json-schema` and `--attach` (src/answers/plan.ts). */
-  extras?: RowExtras;
 }
 
 /** The job-wide defaults every row starts from. */
@@ -44,7 +40,6 @@ export function requestDefaults(spec: JobSpec, label: string): RequestDefaults {
     ...(spec.template === undefined ? {} : { template: spec.template }),
     ...(spec.system === undefined ? {} : { system: spec.system }),
     ...(spec.idColumn === undefined ? {} : { idColumn: spec.idColumn }),
-    ...(rowExtras(spec, label) === undefined ? {} : { extras: rowExtras(spec, label) }),
   };
 }
 
@@ -53,14 +48,13 @@ export type RequestBuilder = (row: InputRow, columns: readonly string[]) => Prom
 export function requestBuilder(defaults: RequestDefaults): RequestBuilder {
   const template = defaults.template === undefined ? undefined : compileTemplate(defaults.template);
   let headerChecked = false;
-  const extend = requestExtender(defaults.extras);
   return (row, columns) => {
     // A CSV header is the same for every row: check it once and name line 1.
     if (defaults.format === 'csv' && !headerChecked) {
       checkHeader(columns, defaults, template);
       headerChecked = true;
     }
-    return extend(build(row, defaults, template), row, columns);
+    return build(row, defaults, template);
   };
 }
 

@@ -22,7 +22,7 @@ export function estimateRequestTokens(request: PromptRequest): number {
   let chars = request.system?.length ?? 0;
   for (const message of request.messages) chars += textOf(message.content).length;
   // --json-schema and --attach: the schema's text and each file's own estimate.
-  let extra = request.answer?.schema.tokens ?? 0;
+  let extra = request.answer?.tokens ?? 0;
   for (const attachment of request.attachments ?? []) extra += attachment.tokens;
   return Math.ceil(chars / CHARS_PER_TOKEN) + extra;
 }

@@ -4,10 +4,11 @@
  * broken one stops the run (exit 2) before any row is read.
  */
 import { resolve } from 'node:path';
-import type { JsonMode } from '../answers/request.js';
-import { type AnswerSchema, loadSchema } from '../answers/schema.js';
 import { displayPath } from '../errors.js';
+import { type AnswerSchema, loadSchema } from './json-schema.js';
 import { oneOf, text, textList, wholeNumber } from './values.js';
+
+export type JsonMode = 'auto' | 'native' | 'tool';
 
 export interface AnswerOptions {
   jsonSchema?: AnswerSchema;

@@ -230,7 +230,15 @@ export const RUN_OPTIONS: readonly OptionDef[] = [
     flag: 'fresh',
     type: 'boolean',
     group: 'Output',
-    describe: 'Start over: replace an existing results file instead of resuming from it',
+    describe:
+      'Start over: replace an existing results file instead of resuming from it (the old file is moved to <output>.previous once the first new row is written)',
+  },
+  {
+    flag: 'keep-changed',
+    type: 'boolean',
+    group: 'Output',
+    describe:
+      'On resume, keep ok answers whose request changed since (prompt, model, settings) instead of running those rows again',
   },
   {
     flag: 'pricing',

@@ -109,6 +109,7 @@ export function resolveSpec(raw: RawOptions, ctx: ResolveContext): JobSpec {
         ? decimal('request-timeout', raw['request-timeout'], 0.001, 86_400)
         : 300),
     fresh: raw.fresh === true,
+    keepChanged: raw['keep-changed'] === true,
     graceMs:
       1000 * (given(raw, 'grace-period') ? decimal('grace-period', raw['grace-period'], 0, 86_400) : 30),
     csvSafe: raw['csv-safe'] !== false,

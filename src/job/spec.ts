@@ -3,8 +3,8 @@
  * Built once by `resolveSpec` from flags (and later job files); nothing downstream re-validates.
  */
 
-import type { JsonMode } from '../answers/request.js';
-import type { AnswerSchema } from '../answers/schema.js';
+import type { JsonMode } from './answer-options.js';
+import type { AnswerSchema } from './json-schema.js';
 
 export type Format = 'csv' | 'jsonl';
 
@@ -61,6 +61,8 @@ export interface JobSpec {
   maxErrors?: number;
   /** Replace an existing results file instead of resuming from it. */
   fresh: boolean;
+  /** On resume, keep ok answers whose request changed since they were answered. */
+  keepChanged: boolean;
   /** Budget in USD: no row is admitted whose worst case would take the spend past it. */
   maxCost?: number;
   /** How long calls in flight may take to finish after a stop signal. @default 30000 */

@@ -7,6 +7,7 @@
  */
 import {
   closeSync,
+  existsSync,
   fdatasync,
   fsyncSync,
   ftruncateSync,
@@ -39,6 +40,12 @@ export interface JournalOptions {
   reserveBytes?: number;
   /** Told once when the disk filled and the reserve was given up: stop admitting rows. */
   onDiskFull?: (message: string) => void;
+  /**
+   * Replace the file at `path` (--fresh), but only once the first row is written: until then the
+   * old file stays as it is; then it is moved to `<path>.previous` and `onReplaced` is told.
+   */
+  replace?: boolean;
+  onReplaced?: (previous: string) => void;
   /** Tests pass a writer that fails. */
   writeSync?: typeof writeSync;
 }
@@ -47,7 +54,7 @@ export interface JournalOptions {
 const WINDOW = 4 << 20;
 
 export class Journal {
-  private readonly fd: number;
+  private fd = -1;
   private size: number;
   private readonly slots: Slots;
   private ordered: boolean;
@@ -81,15 +88,28 @@ export class Journal {
       }
     }
     this.ordered = existing?.ordered ?? true;
-    try {
-      this.fd = openSync(path, existing ? 'r+' : 'w+');
-    } catch (error) {
-      throw new RunBatchError('OUTPUT', `${path}: cannot open for writing: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
     this.size = existing?.size ?? 0;
-    if (!existing) this.write(Buffer.from(header));
+    if (!options.replace) this.open(existing !== undefined);
+  }
+
+  private open(existing: boolean): void {
+    if (!existing && this.options.replace && existsSync(this.path)) {
+      const previous = `${this.path}.previous`;
+      renameSync(this.path, previous);
+      this.options.onReplaced?.(previous);
+    }
+    try {
+      this.fd = openSync(this.path, existing ? 'r+' : 'w+');
+    } catch (error) {
+      throw new RunBatchError(
+        'OUTPUT',
+        `${this.path}: cannot open for writing: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
+    }
+    if (!existing) this.write(Buffer.from(this.header));
     // Page-cache writes survive a killed process; this bounds what a power cut could take.
     this.syncTimer = setInterval(() => fdatasync(this.fd, () => {}), 1000);
     this.syncTimer.unref();
@@ -97,6 +117,7 @@ export class Journal {
 
   /** Appends one finished row; returns once the bytes are in the file. */
   append(index: number, text: string): void {
+    if (this.fd < 0) this.open(false);
     const bytes = Buffer.from(text);
     const offset = this.size;
     this.write(bytes);
@@ -154,6 +175,7 @@ export class Journal {
   finish(): void {
     this.stopTimer();
     this.releaseReserve();
+    if (this.fd < 0) return; // nothing was written: a file being replaced stays as it was
     try {
       fsyncSync(this.fd);
       if (!this.ordered) this.rewriteInOrder();
@@ -196,6 +218,7 @@ export class Journal {
   close(): void {
     this.stopTimer();
     this.releaseReserve();
+    if (this.fd < 0) return;
     try {
       fsyncSync(this.fd);
     } finally {

@@ -5,9 +5,9 @@
  * CSV cells a spreadsheet would run as a formula are neutralized (see `safeCell`) unless turned off.
  */
 import { stringify } from 'csv-stringify/sync';
-import { answerValue, jsonCells, jsonColumns } from '../answers/columns.js';
 import type { Format } from '../job/spec.js';
 import { RESULT_FIELDS, type ResultRecord } from '../types.js';
+import { answerValue, jsonCells, jsonColumns } from './json-columns.js';
 
 export interface Layout {
   format: Format;

@@ -33,6 +33,8 @@ export interface ExistingResults {
   errors: number;
   /** Bytes of a half-written last record that were cut off. */
   repairedBytes: number;
+  /** Ok records whose request changed since (a new prompt, model or setting): run again. */
+  changed: number;
 }
 
 /** The most a half-written record can be; a longer unreadable tail is damage, not a crash's cut. */
@@ -41,24 +43,31 @@ const MAX_TAIL = 4 << 20;
 interface Found {
   id: string;
   status: string;
+  /** The fingerprint of the request the record answered; '' in files from before fingerprints. */
+  hash: string;
   /** Byte offset just past the record. */
   end: number;
 }
 
-/**
- * @param header the header this run writes (CSV), which the file's must match
- * @param indexOf the input row index of an id, undefined for an id not in the input
- * @param restore undoes the spreadsheet-safety prefix on an id cell read from a CSV
- */
-export async function readExisting(
-  path: string,
-  format: Format,
-  header: string,
-  rowCount: number,
-  indexOf: (id: string) => number | undefined,
-  label = path,
-  restore: (cell: string) => string = (cell) => cell,
-): Promise<ExistingResults | undefined> {
+export interface ReadOptions {
+  format: Format;
+  /** The header this run writes (CSV), which the file's must match. */
+  header: string;
+  rowCount: number;
+  /** The input row index of an id, undefined for an id not in the input. */
+  indexOf: (id: string) => number | undefined;
+  /** The fingerprint of the request the input row at an index asks now. */
+  fingerprintAt: (index: number) => string;
+  /** Keep ok answers whose request changed (--keep-changed). */
+  keepChanged: boolean;
+  label: string;
+  /** Undoes the spreadsheet-safety prefix on a cell read from a CSV. */
+  restore?: (cell: string) => string;
+}
+
+export async function readExisting(path: string, options: ReadOptions): Promise<ExistingResults | undefined> {
+  const { format, header, rowCount, indexOf, label } = options;
+  const restore = options.restore ?? ((cell: string) => cell);
   const fileSize = statSync(path).size;
   if (fileSize === 0) return undefined;
   const state = {
@@ -69,8 +78,9 @@ export async function readExisting(
     ordered: true,
     lastIndex: -1,
     end: 0,
+    changed: 0,
   };
-  const take = ({ id, status, end }: Found, line: number) => {
+  const take = ({ id, status, hash, end }: Found, line: number) => {
     const index = indexOf(id);
     if (index === undefined) {
       throw new RunBatchError(
@@ -87,7 +97,12 @@ export async function readExisting(
     if (state.slots.lengths[index] !== 0) state.errors--;
     state.slots.offsets[index] = start;
     state.slots.lengths[index] = end - start;
-    if (status === 'ok') {
+    // A record from before fingerprints (hash '') cannot tell: its answer is kept, as it was then.
+    const stale = status === 'ok' && hash !== '' && hash !== options.fingerprintAt(index);
+    if (stale && !options.keepChanged) {
+      state.changed++;
+      state.errors++; // run again, like a failed row; a later record may still settle it
+    } else if (status === 'ok') {
       state.done[index] = 1;
       state.ok++;
     } else {
@@ -103,7 +118,16 @@ export async function readExisting(
     truncate(path, 0, label);
     return undefined;
   }
-  if (format === 'csv') await readCsv(path, header, label, take, (end) => (state.end = end), restore);
+  if (format === 'csv')
+    await readCsv(
+      path,
+      header,
+      label,
+      take,
+      (end) => (state.end = end),
+      restore,
+      () => state.end,
+    );
   else await readJsonl(path, label, take);
   const size = state.end;
   if (size < fileSize) {
@@ -124,6 +148,7 @@ export async function readExisting(
     ok: state.ok,
     errors: state.errors,
     repairedBytes: fileSize - size,
+    changed: state.changed,
   };
 }
 
@@ -152,6 +177,7 @@ async function readCsv(
   take: (found: Found, line: number) => void,
   headerEnd: (end: number) => void,
   restore: (cell: string) => string,
+  takenEnd: () => number,
 ): Promise<void> {
   // The names as they read back from the header this run writes (quoting and --csv-safe included).
   const expected = JSON.stringify(parseSync(header)[0] ?? []);
@@ -160,10 +186,14 @@ async function readCsv(
   const parser = parse({
     columns: (names: string[]) => {
       if (JSON.stringify(names) !== expected) {
+        const older = !names.includes('request_hash') && JSON.parse(expected).includes('request_hash');
         throw new RunBatchError(
           'OUTPUT',
-          `${label}: its columns differ from what this run writes (the input's columns or --stream changed?); ` +
-            'use --fresh to replace it, or -o to write elsewhere',
+          older
+            ? `${label}: was written by an older run-batch (it has no request_hash column, so changed prompts cannot be told apart); ` +
+                'use -o to write to a new file (the old one stays as it is), or --fresh to replace it'
+            : `${label}: its columns differ from what this run writes (the input's columns or --stream changed?); ` +
+                'use --fresh to replace it, or -o to write elsewhere',
         );
       }
       headerEnd(Buffer.byteLength(header));
@@ -175,7 +205,12 @@ async function readCsv(
       if (pending) take(pending.found, pending.line);
       line++;
       pending = {
-        found: { id: restore(record.id ?? ''), status: record.status ?? '', end: context.bytes },
+        found: {
+          id: restore(record.id ?? ''),
+          status: record.status ?? '',
+          hash: record.request_hash ?? '',
+          end: context.bytes,
+        },
         line,
       };
       return null;
@@ -190,8 +225,18 @@ async function readCsv(
     }
   } catch (error) {
     if (error instanceof RunBatchError) throw error;
-    // Records are written whole, so only the last can be broken: the one before it is complete.
+    // The record before the one that failed is complete. What follows is either the half record a
+    // crash leaves at the end (cut off by the caller), or damage, which is never cut silently.
     if (pending) take(pending.found, pending.line);
+    const start = takenEnd();
+    if (damagedAfter(path, start, expected)) {
+      throw new RunBatchError(
+        'OUTPUT',
+        `${label}:${lineAt(path, start)}: damaged (${(error as Error).message.split('\n')[0]}), with whole records after it: ` +
+          'this is not what a crash leaves. Fix or delete that line and run again (the rows after it are kept), ' +
+          'or use --fresh to start over',
+      );
+    }
     return;
   }
   if (pending && (await endsWithNewline(path))) take(pending.found, pending.line);
@@ -222,7 +267,11 @@ async function readJsonl(
         `${label}:${lineNo}: is not a results record (not JSON); use --fresh to replace the file`,
       );
     }
-    take({ id: String(record.id ?? ''), status: String(record.status ?? ''), end }, lineNo);
+    const hash =
+      typeof (record as { request_hash?: unknown }).request_hash === 'string'
+        ? (record as { request_hash: string }).request_hash
+        : '';
+    take({ id: String(record.id ?? ''), status: String(record.status ?? ''), hash, end }, lineNo);
   }
 }
 
@@ -242,4 +291,62 @@ async function endsWithNewline(path: string): Promise<boolean> {
   if (size === 0) return false;
   for await (const chunk of createReadStream(path, { start: size - 1 })) return (chunk as Buffer)[0] === 0x0a;
   return false;
+}
+
+/** How many complete lines after a damaged spot are tried as the start of a record. */
+const TRIES = 200;
+
+/**
+ * Whether the unreadable bytes from `start` on hold whole results records after the broken spot:
+ * a crash cuts only the last record, so a line after it that parses as a complete record (the same
+ * columns, a status of ok or error) means the file was damaged in the middle.
+ */
+function damagedAfter(path: string, start: number, header: string): boolean {
+  const columns = (JSON.parse(header) as string[]).length;
+  const statusAt = (JSON.parse(header) as string[]).indexOf('status');
+  const size = statSync(path).size;
+  const length = Math.min(size - start, MAX_TAIL);
+  if (size - start > MAX_TAIL) return true;
+  const tail = Buffer.alloc(length);
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, tail, 0, length, start);
+  } finally {
+    closeSync(fd);
+  }
+  let tries = 0;
+  for (
+    let nl = tail.indexOf(0x0a);
+    nl >= 0 && nl < tail.length - 1 && tries < TRIES;
+    nl = tail.indexOf(0x0a, nl + 1)
+  ) {
+    tries++;
+    try {
+      const records = parseSync(tail.subarray(nl + 1), { to: 1, relax_column_count: true }) as string[][];
+      const first = records[0];
+      if (first && first.length === columns && (first[statusAt] === 'ok' || first[statusAt] === 'error'))
+        return true;
+    } catch {
+      // not a record start: try the next line
+    }
+  }
+  return false;
+}
+
+/** The 1-based line at a byte offset. */
+function lineAt(path: string, offset: number): number {
+  const fd = openSync(path, 'r');
+  const chunk = Buffer.alloc(1 << 20);
+  let line = 1;
+  try {
+    for (let at = 0; at < offset; ) {
+      const n = readSync(fd, chunk, 0, Math.min(chunk.length, offset - at), at);
+      if (n <= 0) break;
+      for (let i = 0; i < n; i++) if (chunk[i] === 0x0a) line++;
+      at += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return line;
 }

@@ -8,8 +8,7 @@
  * It writes only through the `write` it is given; the CLI redacts that and owns the console.
  */
 import type { LogOptions } from '../job/resolve.js';
-import type { Progress } from '../run/run-batch.js';
-import type { RunSummary } from '../run/summary.js';
+import type { Progress, RunSummary } from '../run/summary.js';
 import { LiveBar } from './bar.js';
 import { jsonLine, progressFields } from './events.js';
 import { barText, plainLine, rates } from './format.js';

@@ -1,85 +1,90 @@
 /**
- * Everything before the first call: check every row (nothing is sent if one is bad), take the
- * results file's lock, and pick up an existing results file (rows already ok are kept and not sent
- * again; a half-written last row from a crash is cut off) or start a new one with --fresh.
+ * The results file before the first call (the lock is held): pick up an existing results file
+ * (rows already ok, and still asking what they asked, are kept and not sent again; a half-written
+ * last row from a crash is cut off; damage elsewhere is refused), or, with --fresh, set up to
+ * replace it once the first new row is written.
  */
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { displayPath } from '../errors.js';
-import type { RequestBuilder } from '../input/request.js';
-import type { RowSource } from '../input/source.js';
 import type { JobSpec } from '../job/spec.js';
 import { Journal } from '../output/journal.js';
 import { headerText, type Layout, makeLayout, restoreCell } from '../output/layout.js';
 import { readExisting } from '../output/resume.js';
-import { type RequestCheck, scanInput } from './scan.js';
+import type { RowPlan } from '../plan/plan.js';
 
 export interface Prepared {
-  rowCount: number;
-  largestReservation: number;
   layout: Layout;
   journal: Journal;
   /** 1 for rows already ok in the results file; undefined when starting afresh. */
   done: Uint8Array | undefined;
   /** Rows already ok (kept, not sent again). */
   kept: number;
+  /** Ok rows whose request changed since they were answered: they run again. */
+  changed: number;
 }
 
-/** Call with the results file's lock held. */
-export async function prepare(
+export interface PrepareContext {
+  cwd: string;
+  onWarning?: (message: string) => void;
+  onDiskFull?: (message: string) => void;
+}
+
+export async function prepareOutput(
   spec: JobSpec,
-  source: RowSource,
-  build: RequestBuilder,
-  context: {
-    label: string;
-    cwd: string;
-    check?: RequestCheck;
-    signal?: AbortSignal;
-    onWarning?: (message: string) => void;
-    onDiskFull?: (message: string) => void;
-  },
+  plan: RowPlan,
+  context: PrepareContext,
 ): Promise<Prepared> {
-  const scan = await scanInput(source, build, context.label, context.check, context.signal);
   const layout = makeLayout(
     spec.outputFormat,
-    scan.columns,
+    plan.columns,
     spec.stream,
     spec.csvSafe,
     spec.jsonSchema?.properties,
   );
   const header = headerText(layout);
-  const outputLabel = displayPath(spec.output, context.cwd);
+  const label = displayPath(spec.output, context.cwd);
+  const warn = context.onWarning ?? (() => {});
   removeLeftovers(spec.output);
   const existing =
     !spec.fresh && existsSync(spec.output)
-      ? await readExisting(
-          spec.output,
-          spec.outputFormat,
+      ? await readExisting(spec.output, {
+          format: spec.outputFormat,
           header,
-          scan.rowCount,
-          (id) => scan.indexById.get(id),
-          outputLabel,
-          spec.csvSafe ? restoreCell : undefined,
-        )
+          rowCount: plan.rowCount,
+          indexOf: (id) => plan.indexById.get(id),
+          fingerprintAt: plan.fingerprintAt,
+          keepChanged: spec.keepChanged,
+          label,
+          ...(spec.csvSafe ? { restore: restoreCell } : {}),
+        })
       : undefined;
   if (existing && existing.repairedBytes > 0) {
-    context.onWarning?.(
-      `cut off a half-written last row (${existing.repairedBytes} bytes) left in ${outputLabel} by a crash; ` +
+    warn(
+      `cut off a half-written last row (${existing.repairedBytes} bytes) left in ${label} by a crash; ` +
         `the bytes are kept in ${displayPath(`${spec.output}.cut`, context.cwd)}`,
     );
   }
-  const journal = new Journal(spec.output, header, scan.rowCount, {
+  if (existing && existing.changed > 0) {
+    warn(
+      `${existing.changed} ${existing.changed === 1 ? 'row asks' : 'rows ask'} something else than when ${label} ` +
+        'answered them (prompt, model or settings changed): they run again (--keep-changed keeps the old answers)',
+    );
+  }
+  const journal = new Journal(spec.output, header, plan.rowCount, {
     ...(existing ? { existing } : {}),
     reserveBytes: reserveFor(spec.concurrency),
     ...(context.onDiskFull ? { onDiskFull: context.onDiskFull } : {}),
+    replace: spec.fresh,
+    onReplaced: (previous) =>
+      warn(`--fresh: the previous results are kept in ${displayPath(previous, context.cwd)}`),
   });
   return {
-    rowCount: scan.rowCount,
-    largestReservation: scan.largestReservation,
     layout,
     journal,
     done: existing?.done,
     kept: existing?.ok ?? 0,
+    changed: existing?.changed ?? 0,
   };
 }
 

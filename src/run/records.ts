@@ -1,18 +1,13 @@
 /** Builds the per-row ResultRecord from a call's outcome; failures are data, never thrown. */
 import type { CallFailure } from '../bedrock/errors.js';
-import type { CallResult, PromptRequest, ResultRecord } from '../types.js';
-
-export interface Attempts {
-  attempts: number;
-  /** Duration of the last attempt, the one whose outcome is recorded. */
-  latencyMs: number;
-  finishedAt: Date;
-}
+import type { Finished } from '../engines/engine.js';
+import type { PlannedRow } from '../plan/plan.js';
+import type { CallResult, ResultRecord } from '../types.js';
 
 export function okRecord(
-  request: PromptRequest,
+  { request, fingerprint }: PlannedRow,
   result: CallResult,
-  meta: Attempts,
+  meta: Finished,
   streaming: boolean,
 ): ResultRecord {
   const record: ResultRecord = {
@@ -32,6 +27,7 @@ export function okRecord(
     finished_at: meta.finishedAt.toISOString(),
     error_code: '',
     error_message: '',
+    request_hash: fingerprint,
   };
   if (streaming)
     record.first_token_ms = result.firstTokenMs === undefined ? null : Math.round(result.firstTokenMs);
@@ -39,9 +35,9 @@ export function okRecord(
 }
 
 export function errorRecord(
-  request: PromptRequest,
+  { request, fingerprint }: PlannedRow,
   failure: CallFailure,
-  meta: Attempts,
+  meta: Finished,
   streaming: boolean,
 ): ResultRecord {
   const record: ResultRecord = {
@@ -61,6 +57,7 @@ export function errorRecord(
     finished_at: meta.finishedAt.toISOString(),
     error_code: failure.code,
     error_message: failure.message,
+    request_hash: fingerprint,
   };
   if (streaming) record.first_token_ms = null;
   return record;

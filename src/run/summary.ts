@@ -4,6 +4,22 @@
 import { picoFromUsd, usdNumber } from '../cost/money.js';
 import type { ResultRecord } from '../types.js';
 
+/** Where a run stands after each finished row. */
+export interface Progress {
+  total: number;
+  done: number;
+  ok: number;
+  error: number;
+  /** Already ok from an earlier run: not sent again. */
+  skipped: number;
+  attempts: number;
+  throttles: number;
+  inputTokens: number;
+  outputTokens: number;
+  /** Spend so far, null until a priced row finished. */
+  costUsd: number | null;
+}
+
 export interface ModelTotals {
   rows: number;
   inputTokens: number;
@@ -28,6 +44,8 @@ export interface RunSummary {
     error: number;
     /** Already ok in the results file from an earlier run, so not sent again. */
     skipped: number;
+    /** Ok in the results file, but asking something else now (prompt, model, settings): run again. */
+    changed: number;
     /** Never finished because the run stopped early. */
     notRun: number;
   };
@@ -50,6 +68,7 @@ export class Tally {
   ok = 0;
   error = 0;
   skipped = 0;
+  changed = 0;
   attempts = 0;
   throttles = 0;
   readonly tokens = { input: 0, output: 0, total: 0, cacheRead: 0, cacheWrite: 0 };
@@ -100,6 +119,22 @@ export class Tally {
     return this.ok + this.error;
   }
 
+  /** Where the run stands, for the progress reporter. */
+  progress(total: number, calls: { attempts: number; throttles: number }): Progress {
+    return {
+      total,
+      done: this.done,
+      ok: this.ok,
+      error: this.error,
+      skipped: this.skipped,
+      attempts: calls.attempts,
+      throttles: calls.throttles,
+      inputTokens: this.tokens.input,
+      outputTokens: this.tokens.output,
+      costUsd: this.spentUsd,
+    };
+  }
+
   summarize(base: {
     input: string;
     output: string;
@@ -124,6 +159,7 @@ export class Tally {
         ok: this.ok + this.skipped,
         error: this.error,
         skipped: this.skipped,
+        changed: this.changed,
         notRun: Math.max(0, base.total - this.ok - this.error - this.skipped),
       },
       tokens: { ...this.tokens },

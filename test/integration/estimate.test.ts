@@ -81,7 +81,7 @@ describe('run-batch estimate', () => {
       'run-batch: bad.csv:2: column "max_tokens" must be a whole number from 1 to 1000000, got "abc"',
       'bad.csv:3: the prompt in column "prompt" is empty',
       'bad.csv:5: duplicate id "3" (first on line 4)',
-      'bad.csv: 3 bad rows; nothing was estimated',
+      'bad.csv: 3 bad rows; nothing was sent',
     ]);
     expect(used.emulator.stats().requests).toBe(0);
   });

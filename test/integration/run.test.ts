@@ -25,6 +25,8 @@ const FIELDS = [
   'finished_at',
   'error_code',
   'error_message',
+  // The fingerprint of the request each record answered (resume tells changed rows by it).
+  'request_hash',
 ];
 
 function readCsv(path: string): Array<Record<string, string>> {

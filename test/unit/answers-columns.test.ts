@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answerValue, jsonCells, jsonColumns } from '../../src/answers/columns.js';
+import { answerValue, jsonCells, jsonColumns } from '../../src/output/json-columns.js';
 import { headerText, makeLayout, recordText } from '../../src/output/layout.js';
 import type { ResultRecord } from '../../src/types.js';
 
@@ -45,6 +45,7 @@ const record = (over: Partial<ResultRecord>): ResultRecord => ({
   finished_at: '2026-12-01T00:00:00.000Z',
   error_code: '',
   error_message: '',
+  request_hash: 'h',
   ...over,
 });
 
@@ -52,13 +53,13 @@ describe('results files with a schema', () => {
   it('CSV: the json_* columns come after the result fields, empty on an error row', () => {
     const layout = makeLayout('csv', ['id', 'text'], false, true, ['category', 'tags']);
     expect(headerText(layout).trim().split(',').slice(-3)).toEqual([
-      'error_message',
+      'request_hash',
       'json_category',
       'json_tags',
     ]);
     expect(recordText(layout, record({}), { id: 'T-1', text: 'hi' }).trim()).toMatch(/,bug,"\[""x""\]"$/);
     const failed = record({ status: 'error', response: '', error_code: 'InvalidJson', error_message: 'bad' });
-    expect(recordText(layout, failed, { id: 'T-1', text: 'hi' }).trim()).toMatch(/,InvalidJson,bad,,$/);
+    expect(recordText(layout, failed, { id: 'T-1', text: 'hi' }).trim()).toMatch(/,InvalidJson,bad,h,,$/);
   });
 
   it('JSONL: response_json holds the parsed value, null on an error row', () => {

@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type RowExtras, requestExtender } from '../../src/answers/plan.js';
-import { loadSchema } from '../../src/answers/schema.js';
 import { countMedia } from '../../src/emulator/media-count.js';
 import { RunBatchError } from '../../src/errors.js';
-import { estimateRequestTokens } from '../../src/input/tokens.js';
+import { estimateRequestTokens, estimateTokens } from '../../src/input/tokens.js';
+import { loadSchema } from '../../src/job/json-schema.js';
+import { type RowExtras, requestExtender } from '../../src/plan/answers.js';
 import type { PromptRequest } from '../../src/types.js';
 
 const schema = loadSchema(resolve('jobs/ticket-triage.schema.json'), 'jobs/ticket-triage.schema.json');
@@ -52,8 +52,9 @@ describe('the plan pass for answers and attachments', () => {
     expect(a.attachments).toHaveLength(1);
     expect(b.attachments).toBeUndefined();
     // 40 characters (10 tokens), the schema, and a 320x200 image (86 tokens).
-    expect(estimateRequestTokens(a)).toBe(10 + schema.tokens + 86);
-    expect(estimateRequestTokens(b)).toBe(10 + schema.tokens);
+    expect(a.answer?.tokens).toBe(estimateTokens(schema.text));
+    expect(estimateRequestTokens(a)).toBe(10 + estimateTokens(schema.text) + 86);
+    expect(estimateRequestTokens(b)).toBe(10 + estimateTokens(schema.text));
   });
 
   it("refuses the job's model as a usage error, a row's model column naming the row", () => {

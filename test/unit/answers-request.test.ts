@@ -2,19 +2,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  type AnswerPlan,
-  chooseWire,
-  converseAnswerFields,
-  invokeAnswerFields,
-  outputLimit,
-} from '../../src/answers/request.js';
-import { loadSchema } from '../../src/answers/schema.js';
-import { ToolInputCollector, toolInputOf } from '../../src/answers/tool-input.js';
-import { shapeInvokeBody } from '../../src/answers/wire.js';
+import { converseAnswerFields, invokeAnswerFields, shapeInvokeBody } from '../../src/bedrock/answer-wire.js';
 import { converseInput } from '../../src/bedrock/converse.js';
-import { invokeBody } from '../../src/bedrock/native/bodies.js';
-import type { PromptRequest } from '../../src/types.js';
+import { invokeBody } from '../../src/bedrock/families/index.js';
+import { ToolInputCollector, toolInputOf } from '../../src/bedrock/tool-input.js';
+import { loadSchema } from '../../src/job/json-schema.js';
+import { chooseWire, outputLimit } from '../../src/plan/answer-wire-choice.js';
+import type { AnswerPlan, PromptRequest } from '../../src/types.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rb-wire-'));
 function schemaFile(schema: object) {
@@ -76,7 +70,11 @@ describe('which wire a model gets', () => {
 
 const plan = (wire: 'native' | 'tool'): AnswerPlan => ({
   wire,
-  schema: strict,
+  label: strict.label,
+  schema: strict.schema,
+  schemaText: strict.text,
+  properties: strict.properties,
+  tokens: 5,
   retries: 2,
   maxTokensLimit: 64_000,
 });

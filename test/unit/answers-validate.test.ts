@@ -2,11 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { AnswerPlan } from '../../src/answers/request.js';
-import { answerPolicy, BadAnswer, withAnswerChecks } from '../../src/answers/retry.js';
-import { loadSchema } from '../../src/answers/schema.js';
-import { judgeAnswer } from '../../src/answers/validate.js';
-import type { CallResult, PromptRequest } from '../../src/types.js';
+import { answerPolicy, BadAnswer, withAnswerChecks } from '../../src/engines/ondemand/answer-checks.js';
+import { judgeAnswer } from '../../src/engines/ondemand/answer-judge.js';
+import { loadSchema } from '../../src/job/json-schema.js';
+import type { AnswerPlan, CallResult, PromptRequest } from '../../src/types.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rb-validate-'));
 const path = join(dir, 'triage.json');
@@ -24,6 +23,7 @@ writeFileSync(
   }),
 );
 const schema = loadSchema(path, 'triage.json');
+const checked = { schemaText: schema.text };
 
 function result(text: string, stopReason = 'end_turn', toolInput?: string): CallResult {
   const usage = {
@@ -88,7 +88,7 @@ describe('judging one answer', () => {
       { code: 'SchemaMismatch', message: '(root): unexpected property "mood"' },
     ],
   ])('%s', (_name, given, expected) => {
-    const verdict = judgeAnswer(schema, given);
+    const verdict = judgeAnswer(checked, given);
     if ('kind' in expected) {
       expect(verdict.kind).toBe('ok');
       return;
@@ -104,7 +104,7 @@ describe('judging one answer', () => {
   });
 
   it('keeps the answer as compact JSON text', () => {
-    const verdict = judgeAnswer(schema, result('\n{ "category": "bug",\n  "urgency": "high" }\n'));
+    const verdict = judgeAnswer(checked, result('\n{ "category": "bug",\n  "urgency": "high" }\n'));
     expect(verdict).toEqual({
       kind: 'ok',
       value: { category: 'bug', urgency: 'high' },
@@ -115,7 +115,11 @@ describe('judging one answer', () => {
 
 const plan = (retries: number, maxTokensLimit = 4096): AnswerPlan => ({
   wire: 'native',
-  schema,
+  label: schema.label,
+  schema: schema.schema,
+  schemaText: schema.text,
+  properties: schema.properties,
+  tokens: 10,
   retries,
   maxTokensLimit,
 });

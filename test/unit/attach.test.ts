@@ -2,10 +2,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadBlocks, nativeAttachmentProblem, novaBlocks } from '../../src/bedrock/attachment-blocks.js';
 import { RunBatchError } from '../../src/errors.js';
-import { nativeAttachmentProblem, novaBlocks } from '../../src/input/attachment-native.js';
 import { documentName, imageTokens, LIMITS } from '../../src/input/attachment-rules.js';
-import { type Attachment, attachmentsOf, loadBlocks } from '../../src/input/attachments.js';
+import { attachmentsOf } from '../../src/input/attachments.js';
+import type { Attachment } from '../../src/types.js';
 
 const fixtures = resolve('fixtures');
 const ctx = { columns: ['files'], baseDir: fixtures, label: 'tickets.csv' };

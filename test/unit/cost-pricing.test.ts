@@ -204,6 +204,7 @@ describe('Pricer (fills cost_usd for a run)', () => {
     latency_ms: 1,
     attempts: 1,
     finished_at: '2026-01-01T00:00:00.000Z',
+    request_hash: '',
     error_code: '',
     error_message: '',
     ...extra,

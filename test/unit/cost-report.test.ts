@@ -3,12 +3,12 @@
  * against figures worked out by hand.
  */
 import { describe, expect, it } from 'vitest';
+import { time } from '../../src/commands/estimate-text.js';
 import { Aggregator, type GroupBy } from '../../src/cost/aggregate.js';
-import { durationBound } from '../../src/cost/estimate.js';
-import { time } from '../../src/cost/estimate-text.js';
 import { renderHtml } from '../../src/cost/html.js';
 import { renderCsv, renderJson, renderMarkdown, renderTable } from '../../src/cost/render.js';
 import type { ReportRow } from '../../src/cost/results.js';
+import { durationBound } from '../../src/plan/estimate.js';
 
 const row = (
   model: string,

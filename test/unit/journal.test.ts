@@ -75,6 +75,16 @@ describe('journal', () => {
 
 describe('reading an existing results file', () => {
   const index = (id: string) => ({ a: 0, b: 1, c: 2 })[id];
+  const read = (path: string, format: 'csv' | 'jsonl', header: string) =>
+    readExisting(path, {
+      format,
+      header,
+      rowCount: 3,
+      indexOf: index,
+      fingerprintAt: () => '',
+      keepChanged: false,
+      label: path,
+    });
 
   it.each([
     ['whole', line('a') + line('b', 'error'), 0, [1, 0, 0]],
@@ -84,7 +94,7 @@ describe('reading an existing results file', () => {
   ])('CSV %s: keeps whole records and cuts the rest', async (_name, body, cut, done) => {
     const path = file();
     writeFileSync(path, HEADER + body);
-    const existing = await readExisting(path, 'csv', HEADER, 3, index);
+    const existing = await read(path, 'csv', HEADER);
     expect(existing?.repairedBytes).toBe(cut);
     expect([...(existing?.done ?? [])]).toEqual(done);
     expect(readFileSync(path, 'utf8')).toBe(HEADER + body.slice(0, body.length - cut));
@@ -93,9 +103,7 @@ describe('reading an existing results file', () => {
   it('refuses a CSV written with other columns', async () => {
     const path = file();
     writeFileSync(path, `id,status\n${'a,ok\n'}`);
-    await expect(readExisting(path, 'csv', HEADER, 3, index)).rejects.toThrow(
-      /its columns differ from what this run writes/,
-    );
+    await expect(read(path, 'csv', HEADER)).rejects.toThrow(/its columns differ from what this run writes/);
   });
 
   it('JSONL: the latest record of a row wins, an ok one is final, a line without newline is cut', async () => {
@@ -105,7 +113,7 @@ describe('reading an existing results file', () => {
       path,
       `${rec('b', 'error') + rec('a', 'ok') + rec('b', 'ok') + rec('b', 'error')}{"id":"c","sta`,
     );
-    const existing = await readExisting(path, 'jsonl', '', 3, index);
+    const existing = await read(path, 'jsonl', '');
     expect([...(existing?.done ?? [])]).toEqual([1, 1, 0]);
     expect(existing).toMatchObject({ ok: 2, errors: 0, ordered: false, repairedBytes: 14 });
   });
@@ -113,6 +121,6 @@ describe('reading an existing results file', () => {
   it('refuses, rather than cuts, a damaged file', async () => {
     const path = file('jsonl');
     writeFileSync(path, `{"id":"a","status":"ok"}\nnot json\n{"id":"b","status":"ok"}\n`);
-    await expect(readExisting(path, 'jsonl', '', 3, index)).rejects.toThrow(/:2: is not a results record/);
+    await expect(read(path, 'jsonl', '')).rejects.toThrow(/:2: is not a results record/);
   });
 });

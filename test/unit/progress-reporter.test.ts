@@ -24,7 +24,7 @@ function summary(exitCode: number): RunSummary {
     startedAt: '2025-06-01T02:15:00.000Z',
     finishedAt: '2025-06-01T02:15:04.000Z',
     wallMs: 4000,
-    rows: { total: 40, ok: 39, error: 1, skipped: 0, notRun: 0 },
+    rows: { total: 40, ok: 39, error: 1, skipped: 0, changed: 0, notRun: 0 },
     tokens: { input: 800, output: 1200, total: 2000, cacheRead: 0, cacheWrite: 0 },
     costUsd: null,
     unpricedRows: 39,

@@ -2,13 +2,20 @@
  * --max-cost: a row is admitted only if what was spent so far, plus the worst case of every row in
  * flight, plus its own worst case (estimated input and all of max_tokens out) stays within the
  * budget. When a row finishes, its worst case is replaced by what it really cost. So the spend
- * never passes the budget, whatever the rows in flight turn out to cost.
+ * never passes the budget, whatever the rows in flight turn out to cost. A row that does not fit
+ * while others are in flight waits for them to settle (see the on-demand engine) before the run
+ * is declared out of budget.
  */
 import { worstCaseCost } from '../cost/cost.js';
 import { picoFromUsd, usdNumber } from '../cost/money.js';
 import type { PriceTable } from '../cost/table.js';
-import type { PromptRequest } from '../types.js';
-import { reservation } from './scan.js';
+import type { PlannedRow } from '../plan/plan.js';
+
+/** What a finished row cost: null when unknown; `paid` when an answer came back (failed calls cost nothing). */
+export interface Charge {
+  costUsd: number | null;
+  paid: boolean;
+}
 
 export type Admission = { ok: true; hold: bigint } | { ok: false; reason: string };
 
@@ -24,9 +31,9 @@ export class Budget {
     this.limit = picoFromUsd(maxUsd);
   }
 
-  admit(request: PromptRequest): Admission {
+  admit({ request, reserve }: PlannedRow): Admission {
     // A batch record's body names its own output limit: bound the cost by that, not the job's.
-    const { output } = reservation(request);
+    const { output } = reserve;
     const worst = worstCaseCost(
       { ...request, inference: { ...request.inference, maxTokens: output } },
       this.table,
@@ -45,8 +52,10 @@ export class Budget {
   }
 
   /** A row finished (or was dropped): release its hold and count what it cost. */
-  settle(hold: bigint, costUsd: number | null): void {
+  settle(hold: bigint, charge: Charge): void {
     this.held -= hold;
-    if (costUsd !== null) this.spent += picoFromUsd(costUsd);
+    // A paid answer whose cost is unknown (a response without usage) is counted at its worst case.
+    if (charge.costUsd !== null) this.spent += picoFromUsd(charge.costUsd);
+    else if (charge.paid) this.spent += hold;
   }
 }

@@ -2,8 +2,9 @@
  * The cost lines of the printed run summary: the total, then the cost of each model when there is
  * more than one, and the rows that could not be priced (shown as such, never as $0).
  */
+
+import { dollars, picoFromUsd } from '../cost/money.js';
 import type { RunSummary } from '../run/summary.js';
-import { dollars, picoFromUsd } from './money.js';
 
 export function costLines(summary: Pick<RunSummary, 'costUsd' | 'unpricedRows' | 'costByModel'>): string[] {
   const models = Object.entries(summary.costByModel);

@@ -1,9 +1,10 @@
 /**
  * The answer schema of `--json-schema FILE`: read once (JSON or YAML), compiled once with ajv (and
  * ajv-formats, so `format: date` and friends are checked rather than ignored), and described for
- * the rest of the run: the schema object for the wire, its JSON text, its top-level properties (the
- * CSV's json_* columns) and the tokens it adds to every request. A broken schema is a CONFIG error
- * (exit 2) naming the file and the problem, raised before anything is sent.
+ * the rest of the run: the schema object for the wire, its JSON text and its top-level properties
+ * (the CSV's json_* columns). A broken schema is a CONFIG error (exit 2) naming the file and the
+ * problem, raised before anything is sent. `validatorOf` gives the engine the compiled validator
+ * (compiled once, when the schema was loaded).
  */
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
@@ -11,7 +12,6 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import formatsModule, { type FormatsPlugin } from 'ajv-formats';
 import { parseDocument } from 'yaml';
 import { RunBatchError } from '../errors.js';
-import { estimateTokens } from '../input/tokens.js';
 
 export interface AnswerSchema {
   /** How the file is named in messages. */
@@ -21,8 +21,6 @@ export interface AnswerSchema {
   text: string;
   /** Top-level property names, in the schema's order: one `json_<name>` CSV column each. */
   properties: string[];
-  /** What the schema adds to a request's input tokens (estimated like any text). */
-  tokens: number;
   validate: ValidateFunction;
 }
 
@@ -41,7 +39,21 @@ export function loadSchema(path: string, label: string): AnswerSchema {
   const validate = compile(schema, label);
   const properties = Object.keys(schema.properties as Record<string, unknown>);
   const text = JSON.stringify(schema);
-  return { label, schema, text, properties, tokens: estimateTokens(text), validate };
+  compiled.set(text, validate);
+  return { label, schema, text, properties, validate };
+}
+
+/** Validators by schema text: each schema is compiled once, whoever asks for it. */
+const compiled = new Map<string, ValidateFunction>();
+
+/** The compiled validator of a schema (by its JSON text), compiling it if it was not loaded here. */
+export function validatorOf(schemaText: string): ValidateFunction {
+  let validate = compiled.get(schemaText);
+  if (!validate) {
+    validate = compile(JSON.parse(schemaText) as Record<string, unknown>, 'the answer schema');
+    compiled.set(schemaText, validate);
+  }
+  return validate;
 }
 
 function parseSchemaFile(path: string, label: string): Record<string, unknown> {

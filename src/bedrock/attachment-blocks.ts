@@ -1,16 +1,18 @@
 /**
- * Attachments in InvokeModel bodies, for the families whose native body takes them: Anthropic
- * (base64 `source` blocks; images, PDF and plain-text documents, no S3) and Nova (Converse-shaped
- * blocks with base64 `bytes`, or `s3Location`). Others are refused before anything is sent.
+ * Attachments as content blocks, made when the row is sent: `loadBlocks` reads the files (once per
+ * attempt, dropped after) into Converse blocks; InvokeModel bodies take them in the family's own
+ * form, for the families whose native body takes them: Anthropic (base64 `source` blocks; images,
+ * PDF and plain-text documents, no S3) and Nova (Converse-shaped blocks with base64 `bytes`, or
+ * `s3Location`). Others are refused before anything is sent (`nativeAttachmentProblem`).
  */
-import type { Family } from '../bedrock/models.js';
-import type { Attachment, AttachmentBlock, AttachmentSource } from './attachments.js';
+import { readFile } from 'node:fs/promises';
+import type { Attachment, AttachmentBlock, AttachmentSource, DocumentFormat, ImageFormat } from '../types.js';
 
 const TEXT_FORMATS = new Set(['txt', 'md', 'csv', 'html']);
 
 /** Why these attachments cannot go to this family through InvokeModel; undefined when they can. */
 export function nativeAttachmentProblem(
-  family: Family,
+  family: string,
   attachments: readonly Attachment[],
 ): string | undefined {
   if (attachments.length === 0) return undefined;
@@ -78,4 +80,18 @@ function rawBytes(source: AttachmentSource): Uint8Array {
 
 function bytesOf(source: AttachmentSource): string {
   return base64(rawBytes(source));
+}
+
+/** The content blocks, bytes read now: called when the row is sent, once per attempt. */
+export async function loadBlocks(attachments: readonly Attachment[]): Promise<AttachmentBlock[]> {
+  return Promise.all(
+    attachments.map(async (a): Promise<AttachmentBlock> => {
+      const source: AttachmentSource =
+        a.s3Uri !== undefined
+          ? { s3Location: { uri: a.s3Uri } }
+          : { bytes: await readFile(a.path as string) };
+      if (a.kind === 'image') return { image: { format: a.format as ImageFormat, source } };
+      return { document: { format: a.format as DocumentFormat, name: a.name ?? 'document', source } };
+    }),
+  );
 }

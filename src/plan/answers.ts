@@ -5,14 +5,16 @@
  * is an input error before anything is sent.
  */
 import { dirname } from 'node:path';
-import { familyOf } from '../bedrock/models.js';
+import { nativeAttachmentProblem } from '../bedrock/attachment-blocks.js';
+import { familyName } from '../bedrock/families/index.js';
 import { RunBatchError } from '../errors.js';
-import { nativeAttachmentProblem } from '../input/attachment-native.js';
 import { attachmentsOf } from '../input/attachments.js';
-import type { InputRow } from '../input/source.js';
+import type { RequestBuilder } from '../input/request.js';
+import type { InputRow } from '../input/row.js';
+import { estimateTokens } from '../input/tokens.js';
 import type { JobSpec } from '../job/spec.js';
-import type { PromptRequest } from '../types.js';
-import { type AnswerPlan, chooseWire, outputLimit } from './request.js';
+import type { AnswerPlan, PromptRequest } from '../types.js';
+import { chooseWire, outputLimit } from './answer-wire-choice.js';
 
 export interface RowExtras {
   label: string;
@@ -23,6 +25,14 @@ export interface RowExtras {
   format: JobSpec['inputFormat'];
   answer?: { schema: NonNullable<JobSpec['jsonSchema']>; mode: JobSpec['jsonMode']; retries: number };
   attach: string[];
+}
+
+/** The request builder with the extras added to every request it builds. */
+export function extendBuilder(build: RequestBuilder, spec: JobSpec, label: string): RequestBuilder {
+  const extras = rowExtras(spec, label);
+  if (extras === undefined) return build;
+  const extend = requestExtender(extras);
+  return (row, columns) => extend(build(row, columns), row, columns);
 }
 
 /** What the builder needs from the spec; undefined when the job uses neither feature. */
@@ -70,7 +80,9 @@ export function requestExtender(extras: RowExtras | undefined): Extend {
       });
       if (attachments.length > 0) {
         const problem =
-          extras.api === 'invoke' ? nativeAttachmentProblem(familyOf(request.model), attachments) : undefined;
+          extras.api === 'invoke'
+            ? nativeAttachmentProblem(familyName(request.model), attachments)
+            : undefined;
         if (problem !== undefined) throw new RunBatchError('INPUT', `${at}: ${problem}`);
         request.attachments = attachments;
       }
@@ -89,19 +101,18 @@ function planFor(model: string, extras: RowExtras, plans: Map<string, AnswerPlan
     if (model === extras.jobModel) throw new RunBatchError('USAGE', decision.problem);
     throw new RunBatchError('INPUT', `${at}: ${decision.problem}`);
   }
+  const { schema } = answer;
   const plan: AnswerPlan = {
     wire: decision.wire,
-    schema: answer.schema,
+    label: schema.label,
+    schema: schema.schema,
+    schemaText: schema.text,
+    properties: schema.properties,
+    // The schema travels with every request: its text counts like any other input.
+    tokens: estimateTokens(schema.text),
     retries: answer.retries,
     maxTokensLimit: outputLimit(model),
   };
   plans.set(model, plan);
   return plan;
-}
-
-/** Tokens the extras add to a request's input: the schema, and each attachment's estimate. */
-export function extraTokens(request: PromptRequest): number {
-  let tokens = request.answer?.schema.tokens ?? 0;
-  for (const a of request.attachments ?? []) tokens += a.tokens;
-  return tokens;
 }

@@ -5,11 +5,10 @@
  * `withAnswerChecks` applies it to a row's pool task: a bad answer is thrown as a retryable
  * failure, so the pool's one retry layer counts it in `attempts` and backs off as for any other.
  */
-import type { CallFailure } from '../bedrock/errors.js';
-import type { Task } from '../pool/pool.js';
-import type { CallResult, PromptRequest, Usage } from '../types.js';
-import type { AnswerPlan } from './request.js';
-import { type AnswerCode, judgeAnswer } from './validate.js';
+import type { CallFailure } from '../../bedrock/errors.js';
+import type { Task } from '../../pool/pool.js';
+import type { AnswerPlan, CallResult, PromptRequest, Usage } from '../../types.js';
+import { type AnswerCode, judgeAnswer } from './answer-judge.js';
 
 export type AnswerDecision =
   | { kind: 'accept'; result: CallResult }
@@ -25,7 +24,7 @@ export function answerPolicy(plan: AnswerPlan, startMaxTokens: number) {
       return maxTokens;
     },
     decide(result: CallResult): AnswerDecision {
-      const verdict = judgeAnswer(plan.schema, result);
+      const verdict = judgeAnswer(plan, result);
       if (verdict.kind === 'ok') return { kind: 'accept', result: { ...result, text: verdict.text } };
       bad++;
       const spent = bad > plan.retries;

@@ -1,9 +1,9 @@
 /**
  * Judges one answer against the schema: cut off by max_tokens, not JSON, not matching, or good.
- * Pure, so it is tested table-style; what to do about a bad answer is retry.ts's concern.
+ * Pure, so it is tested table-style; what to do about a bad answer is answer-checks.ts's concern.
  */
-import type { CallResult } from '../types.js';
-import { type AnswerSchema, describeViolation } from './schema.js';
+import { describeViolation, validatorOf } from '../../job/json-schema.js';
+import type { AnswerPlan, CallResult } from '../../types.js';
 
 export type AnswerCode = 'InvalidJson' | 'SchemaMismatch';
 
@@ -16,7 +16,7 @@ export function answerText(result: CallResult): string {
   return result.toolInput ?? result.text;
 }
 
-export function judgeAnswer(schema: AnswerSchema, result: CallResult): Verdict {
+export function judgeAnswer(plan: Pick<AnswerPlan, 'schemaText'>, result: CallResult): Verdict {
   const text = answerText(result);
   // A cut-off answer may still parse (a closed object with fields missing); it is never kept.
   if (result.stopReason === 'max_tokens') {
@@ -39,8 +39,9 @@ export function judgeAnswer(schema: AnswerSchema, result: CallResult): Verdict {
       truncated: false,
     };
   }
-  if (!schema.validate(value)) {
-    const first = schema.validate.errors?.[0];
+  const validate = validatorOf(plan.schemaText);
+  if (!validate(value)) {
+    const first = validate.errors?.[0];
     const problem = first ? describeViolation(first) : 'does not match the schema';
     const got = first ? valueAt(value, first.instancePath) : undefined;
     const named = first && (first.keyword === 'required' || first.keyword === 'additionalProperties');

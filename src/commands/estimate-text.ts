@@ -1,6 +1,6 @@
 /** How `estimate` prints: lines for people, or JSON with exact figures for scripts. */
-import type { Estimate } from './estimate.js';
-import { dollars, exactUsd } from './money.js';
+import { dollars, exactUsd } from '../cost/money.js';
+import type { Estimate } from '../plan/estimate.js';
 
 const n = (value: number) => value.toLocaleString('en-US');
 

@@ -1,0 +1,91 @@
+/**
+ * The on-demand engine: every planned row becomes one pool task (Converse or InvokeModel calls,
+ * retried, paced by rpm/tpm and the adaptive controller). It reads rows no further ahead than the
+ * pool can use, admits each through the budget, and gives every outcome to the sink.
+ */
+import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import type { CallOptions } from '../../bedrock/call.js';
+import type { PlannedRow } from '../../plan/plan.js';
+import { Pool, type PoolOptions } from '../../pool/pool.js';
+import type { Engine, EngineStats, EngineWork } from '../engine.js';
+import { rowTask } from './row-task.js';
+
+export class OnDemandEngine implements Engine {
+  private readonly pool: Pool;
+  private readonly running = new Set<Promise<void>>();
+  private wake: (() => void) | undefined;
+
+  constructor(
+    private readonly client: BedrockRuntimeClient,
+    private readonly call: CallOptions,
+    pool: Omit<PoolOptions, 'signal' | 'abortSignal'>,
+    largestReservation: number,
+    control: { soft: AbortSignal; hard: AbortSignal },
+  ) {
+    this.pool = new Pool({ ...pool, signal: control.soft, abortSignal: control.hard }, largestReservation);
+  }
+
+  get stats(): EngineStats {
+    return { attempts: this.pool.stats.attempts, throttles: this.pool.stats.throttles };
+  }
+
+  async run({ rows, sink, stopper, budget }: EngineWork): Promise<void> {
+    try {
+      for await (const row of rows) {
+        if (stopper.stopped) break;
+        // Backpressure: never read further ahead than the pool can use.
+        while (this.pool.load >= this.pool.concurrency * 2 && !stopper.stopped) await this.settledOne();
+        if (stopper.stopped) break;
+        let admission = budget?.admit(row) ?? { ok: true as const, hold: 0n };
+        // The worst case of the calls in flight may not come to pass: wait for them to settle
+        // before deciding the budget is spent.
+        while (!admission.ok && this.running.size > 0 && !stopper.stopped) {
+          await this.settledOne();
+          admission = budget?.admit(row) ?? admission;
+        }
+        if (!admission.ok) {
+          stopper.stop(admission.reason);
+          break;
+        }
+        this.schedule(row, sink, admission.hold, budget);
+      }
+    } finally {
+      await Promise.allSettled(this.running);
+    }
+  }
+
+  private schedule(
+    row: PlannedRow,
+    sink: EngineWork['sink'],
+    hold: bigint,
+    budget: EngineWork['budget'],
+  ): void {
+    const task = this.pool.run(rowTask(this.client, row, this.call)).then((outcome) => {
+      if (outcome.kind === 'skipped') return budget?.settle(hold, { costUsd: null, paid: false });
+      const { attempts, latencyMs } = outcome;
+      const finished = { attempts, latencyMs, finishedAt: new Date() };
+      const charge =
+        outcome.kind === 'ok'
+          ? sink.finish(row, { kind: 'ok', value: outcome.value, ...finished })
+          : sink.finish(row, { kind: 'failed', failure: outcome.failure, ...finished });
+      budget?.settle(hold, charge);
+    });
+    this.running.add(task);
+    const settled = () => {
+      this.running.delete(task);
+      this.wake?.();
+    };
+    // Both ways, so a failed task is not also an unhandled rejection.
+    task.then(settled, settled);
+  }
+
+  /** Resolves once a running task settles (at once when none is running). */
+  private settledOne(): Promise<void> {
+    if (this.running.size === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => (this.wake = resolve));
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+}

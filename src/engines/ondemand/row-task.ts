@@ -1,0 +1,29 @@
+/** A planned row's model call as a pool task: what it reserves, how to attempt it, how to read a failure. */
+import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { type CallOptions, callModel } from '../../bedrock/call.js';
+import { type CallFailure, classifyError } from '../../bedrock/errors.js';
+import type { PlannedRow } from '../../plan/plan.js';
+import type { Task } from '../../pool/pool.js';
+import type { CallResult } from '../../types.js';
+import { withAnswerChecks } from './answer-checks.js';
+
+export function rowTask(
+  client: BedrockRuntimeClient,
+  row: PlannedRow,
+  options: CallOptions,
+): Task<CallResult, CallFailure> {
+  const task: Task<CallResult, CallFailure> = {
+    reserve: row.reserve,
+    attempt: (signal) => callModel(client, row.request, options, signal),
+    // What Bedrock's quota finally counts: input (cache writes included) and output; cache reads
+    // are given back at settlement. A response without usage settles at what was reserved.
+    used: (result) => {
+      const { inputTokens, cacheWriteTokens, outputTokens } = result.usage;
+      const used = inputTokens + cacheWriteTokens + outputTokens;
+      return Number.isFinite(used) && used >= 0 ? used : row.reserve.input + row.reserve.output;
+    },
+    classify: classifyError,
+  };
+  // --json-schema: a bad answer is retried like a transient error, then an error row.
+  return withAnswerChecks(task, row.request, (sent, signal) => callModel(client, sent, options, signal));
+}

@@ -1,0 +1,227 @@
+/**
+ * `estimate`: a dry run over the row plan. The plan checks every row exactly as a run does (same
+ * builder, same checks, same messages), then input tokens are counted (the plan's local estimate,
+ * or exactly through CountTokens, retried by the pool like any call) and the cost range and the
+ * shortest possible duration worked out. Nothing here calls a model.
+ */
+import type { CountTask } from '../bedrock/count-tokens.js';
+import { bestCaseCost, worstCaseCost } from '../cost/cost.js';
+import type { Pico } from '../cost/money.js';
+import type { PriceTable } from '../cost/table.js';
+import { displayPath, RunBatchError } from '../errors.js';
+import type { JobSpec } from '../job/spec.js';
+import { Pool } from '../pool/pool.js';
+import type { PromptRequest } from '../types.js';
+import { rowChecks } from './checks.js';
+import { type PlannedRow, planRows, type RowPlan } from './plan.js';
+import { spoolIfOnceOnly } from './spool.js';
+
+export interface EstimateOptions {
+  rpm?: number;
+  tpm?: number;
+  /** The least time one call takes, since concurrency alone bounds nothing. */
+  latencyMs: number;
+}
+
+export interface ModelEstimate {
+  model: string;
+  rows: number;
+  inputTokens: number;
+  /** Sum of max_tokens: the most output the rows can produce. */
+  maxOutputTokens: number;
+  /** Null when the model has no price. */
+  minCost: Pico | null;
+  maxCost: Pico | null;
+}
+
+export interface Estimate {
+  input: string;
+  rows: number;
+  counted: 'local' | 'api';
+  inputTokens: number;
+  maxOutputTokens: number;
+  byModel: ModelEstimate[];
+  /** Over the priced rows. */
+  minCost: Pico;
+  maxCost: Pico;
+  unpricedRows: number;
+  pricesAsOf: string;
+  duration: {
+    seconds: number;
+    bound: 'rpm' | 'tpm' | 'concurrency';
+    rpmSeconds: number | null;
+    tpmSeconds: number | null;
+    concurrencySeconds: number;
+    concurrency: number;
+    latencyMs: number;
+    rpm: number | null;
+    tpm: number | null;
+  };
+}
+
+export interface EstimateDeps {
+  cwd: string;
+  /** Exact counts (CountTokens); the local estimate is used without one. */
+  counter?: CountTask;
+  onWarning?: (message: string) => void;
+  /** Stops the estimate (a signal): nothing more is counted. */
+  signal?: AbortSignal;
+}
+
+export async function estimateJob(
+  spec: JobSpec,
+  prices: PriceTable,
+  options: EstimateOptions,
+  deps: EstimateDeps,
+): Promise<Estimate> {
+  const label = displayPath(spec.input, deps.cwd);
+  const byModel = new Map<string, ModelEstimate>();
+  const tally = ({ request, reserve }: PlannedRow, inputTokens: number) => {
+    // A batch record's body names its own output limit: the range is bounded by it.
+    const bounded = { ...request, inference: { ...request.inference, maxTokens: reserve.output } };
+    let m = byModel.get(request.model);
+    if (!m) {
+      m = { model: request.model, rows: 0, inputTokens: 0, maxOutputTokens: 0, minCost: 0n, maxCost: 0n };
+      byModel.set(request.model, m);
+    }
+    m.rows++;
+    m.inputTokens += inputTokens;
+    m.maxOutputTokens += reserve.output;
+    const min = bestCaseCost(bounded, prices, inputTokens);
+    const max = worstCaseCost(bounded, prices, inputTokens);
+    m.minCost = min === null || m.minCost === null ? null : m.minCost + min;
+    m.maxCost = max === null || m.maxCost === null ? null : m.maxCost + max;
+  };
+
+  // The plan checks every row (and, without a counter, counts it). The counter is asked in a second
+  // pass, and only once every row is known to be good.
+  const input = await spoolIfOnceOnly(spec.input, label, deps.signal);
+  let plan: RowPlan;
+  try {
+    plan = await planRows(spec, {
+      path: input.path,
+      label,
+      check: rowChecks(spec, prices),
+      ...(deps.signal ? { signal: deps.signal } : {}),
+      ...(deps.counter ? {} : { onRow: (row: PlannedRow) => tally(row, row.reserve.input) }),
+    });
+    if (deps.counter) await countAll(plan, spec.concurrency, deps.counter, tally, deps.signal);
+  } finally {
+    input.dispose();
+  }
+  const rows = plan.rowCount;
+
+  const models = [...byModel.values()].sort((a, b) => (a.model < b.model ? -1 : 1));
+  for (const m of models) {
+    if (m.minCost === null)
+      deps.onWarning?.(
+        `no price for model "${m.model}": its ${m.rows} rows are left out of the cost (add it with --pricing FILE)`,
+      );
+  }
+  const priced = models.filter((m) => m.minCost !== null);
+  const inputTokens = models.reduce((n, m) => n + m.inputTokens, 0);
+  const maxOutputTokens = models.reduce((n, m) => n + m.maxOutputTokens, 0);
+  return {
+    input: label,
+    rows,
+    counted: deps.counter ? 'api' : 'local',
+    inputTokens,
+    maxOutputTokens,
+    byModel: models,
+    minCost: priced.reduce((sum, m) => sum + (m.minCost ?? 0n), 0n),
+    maxCost: priced.reduce((sum, m) => sum + (m.maxCost ?? 0n), 0n),
+    unpricedRows: models.filter((m) => m.minCost === null).reduce((n, m) => n + m.rows, 0),
+    pricesAsOf: prices.asOf,
+    duration: durationBound(rows, inputTokens + maxOutputTokens, spec.concurrency, options),
+  };
+}
+
+/**
+ * The shortest possible duration: no faster than the request rate allows (rows / rpm), than the
+ * token rate allows counting what Bedrock reserves at the start of each call (input + max_tokens,
+ * over tpm), nor than `concurrency` calls at a time of at least `latencyMs` each.
+ */
+export function durationBound(
+  rows: number,
+  reservedTokens: number,
+  concurrency: number,
+  options: EstimateOptions,
+): Estimate['duration'] {
+  const rpmSeconds = options.rpm ? (rows / options.rpm) * 60 : null;
+  const tpmSeconds = options.tpm ? (reservedTokens / options.tpm) * 60 : null;
+  const concurrencySeconds = (rows * options.latencyMs) / 1000 / concurrency;
+  let bound: Estimate['duration']['bound'] = 'concurrency';
+  let seconds = concurrencySeconds;
+  if (rpmSeconds !== null && rpmSeconds > seconds) [bound, seconds] = ['rpm', rpmSeconds];
+  if (tpmSeconds !== null && tpmSeconds > seconds) [bound, seconds] = ['tpm', tpmSeconds];
+  return {
+    seconds,
+    bound,
+    rpmSeconds,
+    tpmSeconds,
+    concurrencySeconds,
+    concurrency,
+    latencyMs: options.latencyMs,
+    rpm: options.rpm ?? null,
+    tpm: options.tpm ?? null,
+  };
+}
+
+/** Counts every row through the pool, a few at a time; the first failure stops the estimate. */
+async function countAll(
+  plan: RowPlan,
+  concurrency: number,
+  counter: CountTask,
+  tally: (row: PlannedRow, inputTokens: number) => void,
+  signal?: AbortSignal,
+): Promise<void> {
+  const stop = new AbortController();
+  const onAbort = () => stop.abort(signal?.reason);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const pool = new Pool(
+    { concurrency, retry: { maxAttempts: 5, baseMs: 250, capMs: 20_000 }, signal: stop.signal },
+    0,
+  );
+  const running = new Set<Promise<void>>();
+  let failure: RunBatchError | undefined;
+  try {
+    for await (const row of plan.rows()) {
+      if (failure || stop.signal.aborted) break;
+      while (running.size >= concurrency * 2) await Promise.race(running);
+      const task = pool.run(counter(row.request)).then((outcome) => {
+        if (outcome.kind === 'ok') return tally(row, outcome.value);
+        stop.abort();
+        failure ??= countFailed(
+          row.request,
+          plan.label,
+          outcome.kind === 'failed' ? outcome.failure : undefined,
+          signal,
+        );
+      });
+      running.add(task);
+      void task.finally(() => running.delete(task));
+    }
+    await Promise.all(running);
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    await pool.close();
+  }
+  if (failure) throw failure;
+  if (signal?.aborted)
+    throw new RunBatchError('STOPPED', `${String(signal.reason ?? 'interrupted')}: the estimate stopped`);
+}
+
+function countFailed(
+  request: PromptRequest,
+  label: string,
+  failure: { code: string; message: string } | undefined,
+  signal?: AbortSignal,
+): RunBatchError {
+  if (!failure || signal?.aborted)
+    return new RunBatchError('STOPPED', `${String(signal?.reason ?? 'interrupted')}: the estimate stopped`);
+  return new RunBatchError(
+    'USAGE',
+    `--count-tokens api: CountTokens failed for row "${request.id}" (${label}:${request.line}, model ${request.model}): ` +
+      `${failure.code}: ${failure.message}; use --count-tokens local for the local estimate`,
+  );
+}

@@ -1,0 +1,147 @@
+/**
+ * The row plan: what every row of the input will send, checked once. The check pass builds each
+ * row's request and applies every check (see scan.ts), and keeps per row what later steps need:
+ * its id, its fingerprint (what it asks, see fingerprint.ts) and the largest token reservation.
+ * `rows()` is the second pass that engines read: it builds each request again and verifies it is
+ * the one that was checked, so an input replaced or edited while the run reads it stops the run
+ * (exit 3) instead of sending rows nobody checked or leaving rows silently unsent.
+ */
+import { RunBatchError } from '../errors.js';
+import { requestBuilder, requestDefaults } from '../input/request.js';
+import { openSource } from '../input/source.js';
+import type { JobSpec } from '../job/spec.js';
+import type { PromptRequest } from '../types.js';
+import { extendBuilder } from './answers.js';
+import type { RequestCheck } from './checks.js';
+import { fingerprint } from './fingerprint.js';
+import { type Reservation, reservation } from './reservation.js';
+import { scanRows } from './scan.js';
+
+export interface PlannedRow {
+  request: PromptRequest;
+  reserve: Reservation;
+  fingerprint: string;
+}
+
+export interface RowPlan {
+  /** The input as named in messages. */
+  label: string;
+  rowCount: number;
+  columns: string[];
+  /** id -> 0-based row index, to match an existing results file against the input. */
+  indexById: Map<string, number>;
+  /** The largest token reservation (estimated input + max_tokens) of any row. */
+  largestReservation: number;
+  fingerprintAt(index: number): string;
+  /** The second pass, in input order; throws InputChanged when the input is not what was checked. */
+  rows(): AsyncIterable<PlannedRow>;
+}
+
+export interface PlanOptions {
+  /** The path to read (a spooled copy of a pipe, or the input itself). */
+  path: string;
+  label: string;
+  check?: RequestCheck;
+  signal?: AbortSignal;
+  /** Called for every good row during the check pass (estimate tallies here). */
+  onRow?: (row: PlannedRow) => void;
+}
+
+/** Fingerprints are kept as 12 raw bytes a row (16 base64url characters), not as strings. */
+const FP_BYTES = 12;
+
+export async function planRows(spec: JobSpec, options: PlanOptions): Promise<RowPlan> {
+  const source = openSource(options.path, spec.inputFormat, options.label);
+  // --json-schema and --attach add their part to every request (answers.ts).
+  const build = extendBuilder(requestBuilder(requestDefaults(spec, options.label)), spec, options.label);
+  const indexById = new Map<string, number>();
+  const plannedRow = (request: PromptRequest) => planned(request, options.label);
+  let prints: Buffer = Buffer.alloc(FP_BYTES * 1024);
+  let largestReservation = 0;
+  const { rowCount, columns } = await scanRows(
+    source,
+    build,
+    {
+      label: options.label,
+      ...(options.check ? { check: options.check } : {}),
+      ...signalOf(options),
+    },
+    (request) => {
+      const row = plannedRow(request);
+      indexById.set(request.id, request.index);
+      if ((request.index + 1) * FP_BYTES > prints.length) prints = grow(prints);
+      prints.write(row.fingerprint, request.index * FP_BYTES, 'base64url');
+      largestReservation = Math.max(largestReservation, row.reserve.input + row.reserve.output);
+      options.onRow?.(row);
+    },
+  );
+  const fingerprintAt = (index: number) =>
+    prints.subarray(index * FP_BYTES, (index + 1) * FP_BYTES).toString('base64url');
+  return {
+    label: options.label,
+    rowCount,
+    columns,
+    indexById,
+    largestReservation,
+    fingerprintAt,
+    async *rows() {
+      let seen = 0;
+      const rows = source.rows()[Symbol.asyncIterator]();
+      for (;;) {
+        let next: PlannedRow;
+        let line: number | undefined;
+        try {
+          const row = await rows.next();
+          if (row.done) break;
+          line = row.value.line;
+          next = plannedRow(build(row.value, source.columns()));
+          if (row.value.index >= rowCount || next.fingerprint !== fingerprintAt(row.value.index))
+            throw new InputChanged(options.label, line);
+        } catch (error) {
+          // A row that no longer parses or builds was not the row that was checked either.
+          if (error instanceof InputChanged || !(error instanceof RunBatchError)) throw error;
+          throw new InputChanged(options.label, line, error.message);
+        }
+        seen++;
+        yield next;
+      }
+      if (seen < rowCount) throw new InputChanged(options.label);
+    },
+  };
+}
+
+function planned(request: PromptRequest, label: string): PlannedRow {
+  let print: string;
+  try {
+    print = fingerprint(request);
+  } catch (error) {
+    // Only a value nested past the stack's depth gets here (thousands of levels).
+    throw new RunBatchError(
+      'INPUT',
+      `${label}:${request.line}: the row is nested too deeply to be sent (${(error as Error).message})`,
+    );
+  }
+  return { request, reserve: reservation(request), fingerprint: print };
+}
+
+function grow(buffer: Buffer): Buffer {
+  const bigger = Buffer.alloc(buffer.length * 2);
+  buffer.copy(bigger);
+  return bigger;
+}
+
+function signalOf(options: PlanOptions): { signal?: AbortSignal } {
+  return options.signal ? { signal: options.signal } : {};
+}
+
+/** The input read in the run's pass is not the one the check pass read. */
+export class InputChanged extends RunBatchError {
+  constructor(label: string, line?: number, detail?: string) {
+    super(
+      'STOPPED',
+      `${label}${line === undefined ? '' : `:${line}`}: the input changed while the run was reading it ` +
+        '(rows were added, removed or edited after they were checked); nothing unchecked was sent; run again' +
+        (detail === undefined ? '' : ` (${detail})`),
+    );
+  }
+}

@@ -1,0 +1,23 @@
+/** What a caller gives runBatch besides the spec: a client, the environment, callbacks and stop signals. */
+import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import type { Progress } from './summary.js';
+
+export interface RunDeps {
+  /** A ready client (tests); otherwise one is built from the spec (or the emulator's, --emulate). */
+  client?: BedrockRuntimeClient;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Called after every finished row. */
+  onProgress?: (progress: Progress) => void;
+  /** Something the user should know that does not stop the run (an unpriced model, a stale lock). */
+  onWarning?: (message: string) => void;
+  /**
+   * A finished row that could not be written anywhere (the disk is full and its reserve spent):
+   * its record as JSON, so the answer reaches the log instead of being lost. Never silenced.
+   */
+  onUnwritten?: (record: string) => void;
+  /** Aborting it stops the run softly: no new row starts; calls in flight get the grace period. */
+  stopSignal?: AbortSignal;
+  /** Aborting it cuts calls in flight off at once (what finished is still written). */
+  abortSignal?: AbortSignal;
+}

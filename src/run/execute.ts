@@ -1,0 +1,172 @@
+/**
+ * The run itself, under the lock: plan -> results file -> engine -> sink -> summary. Each step is
+ * its own module; this one wires them and decides the exit code.
+ */
+import { statSync } from 'node:fs';
+import { Pricer } from '../cost/cost.js';
+import { loadPriceTable } from '../cost/load.js';
+import { Budget } from '../engines/budget.js';
+import { Stopper } from '../engines/stopper.js';
+import { displayPath, ExitCode, RunBatchError } from '../errors.js';
+import type { JobSpec } from '../job/spec.js';
+import { rowChecks } from '../plan/checks.js';
+import { InputChanged, type PlannedRow, planRows, type RowPlan } from '../plan/plan.js';
+import { spoolIfOnceOnly } from '../plan/spool.js';
+import { redactor } from '../redact.js';
+import type { RunDeps } from './deps.js';
+import { FailureGuard } from './guard.js';
+import { openEngine } from './open-engine.js';
+import { prepareOutput } from './prepare.js';
+import { resultSink } from './sink.js';
+import { type RunSummary, Tally } from './summary.js';
+
+export async function execute(spec: JobSpec, deps: RunDeps, startedAt: Date): Promise<RunSummary> {
+  const cwd = deps.cwd ?? process.cwd();
+  const label = displayPath(spec.input, cwd);
+  refuseInputAsOutput(spec, cwd);
+  const prices = loadPriceTable(spec.pricing, spec.pricing && displayPath(spec.pricing, cwd));
+  const stopper = new Stopper(spec.graceMs);
+  const unlisten = listen(deps, stopper);
+  const input = await spoolIfOnceOnly(spec.input, label, deps.stopSignal);
+  try {
+    const plan = await planRows(spec, {
+      path: input.path,
+      label,
+      check: rowChecks(spec, prices),
+      ...(deps.stopSignal ? { signal: deps.stopSignal } : {}),
+    });
+    const output = await prepareOutput(spec, plan, {
+      cwd,
+      onDiskFull: (message) =>
+        stopper.stop(`${message}: stopped admitting rows; free some space and run again`),
+      ...(deps.onWarning ? { onWarning: deps.onWarning } : {}),
+    });
+    const tally = new Tally();
+    tally.skipped = output.kept;
+    tally.changed = output.changed;
+    const engine = await openEngine(spec, deps, plan, stopper);
+    try {
+      const sink = resultSink({
+        layout: output.layout,
+        journal: output.journal,
+        pricer: new Pricer(prices, deps.onWarning),
+        redact: redactor(deps.env ?? process.env),
+        tally,
+        guard: new FailureGuard(spec.maxErrors, spec.concurrency),
+        stopper,
+        streaming: spec.stream,
+        onFinished: () => deps.onProgress?.(tally.progress(plan.rowCount, engine.stats)),
+        ...(deps.onWarning ? { onWarning: deps.onWarning } : {}),
+        ...(deps.onUnwritten ? { onUnwritten: deps.onUnwritten } : {}),
+      });
+      const budget = spec.maxCost === undefined ? undefined : new Budget(spec.maxCost, prices);
+      await engine.run({
+        rows: rowsToDo(plan, output.done, stopper),
+        sink,
+        stopper,
+        ...(budget ? { budget } : {}),
+      });
+      // A stopped run also leaves its rows in input order; only a hard stop skips the rewrite.
+      if (stopper.hard.aborted) output.journal.close();
+      else finishJournal(output.journal, deps);
+    } catch (error) {
+      stopper.abortNow('error');
+      output.journal.close();
+      throw error;
+    } finally {
+      await engine.close();
+    }
+    tally.attempts = engine.stats.attempts;
+    tally.throttles = engine.stats.throttles;
+    return summarize(spec, plan, tally, stopper, startedAt);
+  } finally {
+    input.dispose();
+    unlisten();
+    stopper.dispose();
+  }
+}
+
+/** The rows still to do, in input order; an input that changed since the plan stops the run. */
+async function* rowsToDo(
+  plan: RowPlan,
+  done: Uint8Array | undefined,
+  stopper: Stopper,
+): AsyncIterable<PlannedRow> {
+  try {
+    for await (const row of plan.rows()) if (done?.[row.request.index] !== 1) yield row;
+  } catch (error) {
+    if (!(error instanceof InputChanged)) throw error;
+    stopper.stop(error.message);
+  }
+}
+
+function summarize(
+  spec: JobSpec,
+  plan: RowPlan,
+  tally: Tally,
+  stopper: Stopper,
+  startedAt: Date,
+): RunSummary {
+  const notRun = plan.rowCount - tally.ok - tally.error - tally.skipped;
+  // Rows left undone always mean "run again" (exit 3), whatever left them; a stop that left nothing
+  // undone (the last row tripped --max-errors, a signal after the end) is a finished run.
+  if (notRun > 0 && !stopper.stopped) stopper.stop(`${notRun} rows were not run`);
+  const exitCode = notRun > 0 ? ExitCode.Stopped : tally.error > 0 ? ExitCode.RowsFailed : ExitCode.Ok;
+  return tally.summarize({
+    input: spec.input,
+    output: spec.output,
+    total: plan.rowCount,
+    startedAt,
+    finishedAt: new Date(),
+    exitCode,
+    ...(notRun > 0 && stopper.reason !== undefined ? { stopReason: stopper.reason } : {}),
+  });
+}
+
+/** Soft and hard stops from the caller (signals, in the CLI) reach the stopper. */
+function listen(deps: RunDeps, stopper: Stopper): () => void {
+  const onStop = () => stopper.stop(String(deps.stopSignal?.reason ?? 'interrupted'));
+  const onAbort = () => stopper.abortNow(String(deps.abortSignal?.reason ?? 'interrupted'));
+  if (deps.stopSignal?.aborted) onStop();
+  if (deps.abortSignal?.aborted) onAbort();
+  deps.stopSignal?.addEventListener('abort', onStop, { once: true });
+  deps.abortSignal?.addEventListener('abort', onAbort, { once: true });
+  return () => {
+    deps.stopSignal?.removeEventListener('abort', onStop);
+    deps.abortSignal?.removeEventListener('abort', onAbort);
+  };
+}
+
+/**
+ * Never write over the input: `-o` may name it through a symlink, a hard link or another path, so
+ * files are compared by device and inode, not by name.
+ */
+function refuseInputAsOutput(spec: JobSpec, cwd: string): void {
+  const a = statOrUndefined(spec.input);
+  const b = statOrUndefined(spec.output);
+  if (a && b && a.dev === b.dev && a.ino === b.ino) {
+    throw new RunBatchError(
+      'USAGE',
+      `--output ${displayPath(spec.output, cwd)} is the input file ${displayPath(spec.input, cwd)} (the same file under another name); give another output file`,
+    );
+  }
+}
+
+function statOrUndefined(path: string) {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reordering needs room for a second copy; without it the rows stay, in completion order. */
+function finishJournal(journal: { finish(): void }, deps: RunDeps): void {
+  try {
+    journal.finish();
+  } catch (error) {
+    deps.onWarning?.(
+      `${(error as Error).message}; every finished row is in the file, in the order it finished`,
+    );
+  }
+}

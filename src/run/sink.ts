@@ -1,0 +1,152 @@
+/**
+ * The result sink: where every engine hands a finished row. In this order: build its record,
+ * check its usage, price it, redact it, serialize it, write it to the journal (on disk before
+ * anything else happens to it), then count it, let the failure guard judge it, and report progress.
+ *
+ * Its promise: a row is never paid twice because of something that happened after it was paid.
+ * Nothing between the answer and the disk may throw: a price that cannot be computed becomes an
+ * empty cost with a warning, a row that cannot be serialized is written without its input copy,
+ * and only a journal that cannot be written at all (the disk is full and its reserve spent) stops
+ * the run, with the record put in the log instead.
+ */
+import type { Pricer } from '../cost/cost.js';
+import type { Charge } from '../engines/budget.js';
+import type { RowOutcome, RowSink } from '../engines/engine.js';
+import type { Stopper } from '../engines/stopper.js';
+import type { Journal } from '../output/journal.js';
+import { type Layout, recordText } from '../output/layout.js';
+import type { PlannedRow } from '../plan/plan.js';
+import type { ResultRecord } from '../types.js';
+import type { FailureGuard } from './guard.js';
+import { errorRecord, okRecord } from './records.js';
+import type { Tally } from './summary.js';
+
+export interface SinkParts {
+  layout: Layout;
+  journal: Journal;
+  pricer: Pricer;
+  redact: (text: string) => string;
+  tally: Tally;
+  guard: FailureGuard;
+  stopper: Stopper;
+  streaming: boolean;
+  onFinished?: () => void;
+  onWarning?: (message: string) => void;
+  onUnwritten?: (record: string) => void;
+}
+
+export function resultSink(parts: SinkParts): RowSink {
+  const { layout, journal, tally, guard, stopper } = parts;
+  const warnOnce = onceEach(parts.onWarning);
+  return {
+    finish(row: PlannedRow, outcome: RowOutcome): Charge {
+      const record =
+        outcome.kind === 'ok'
+          ? okRecord(row, outcome.value, outcome, parts.streaming)
+          : errorRecord(row, outcome.failure, outcome, parts.streaming);
+      const paid = outcome.kind === 'ok';
+      const sound = !paid || usageIsSound(record);
+      if (!sound) {
+        warnOnce(
+          `usage:${record.model}`,
+          `a response from "${record.model}" had no usable token counts: its rows get empty tokens and cost_usd`,
+        );
+        clearUsage(record);
+      }
+      // Unknown usage has an unknown cost: empty, never a silent 0.
+      record.cost_usd = sound
+        ? safely(
+            () => finiteOrNull(parts.pricer.recordCost(record)),
+            null,
+            (error) =>
+              warnOnce(
+                `price:${record.model}`,
+                `cannot price "${record.model}": ${error}; its rows get an empty cost_usd`,
+              ),
+          )
+        : null;
+      // An error message, or a setting echoed back, could carry a credential: never to the file.
+      record.error_message = safely(() => parts.redact(record.error_message), '');
+      record.model = safely(() => parts.redact(record.model), record.model);
+      const text = serialize(layout, record, row, warnOnce);
+      try {
+        journal.append(row.request.index, text);
+      } catch (error) {
+        // Nowhere left to write (the disk-full reserve is spent too): stop at once, and put the
+        // paid-for answer in the log rather than lose it.
+        stopper.abortNow(`cannot write the results file: ${(error as Error).message}`);
+        const lost = `row ${record.id} could not be written; its record: ${safely(() => JSON.stringify(record), record.id)}`;
+        (parts.onUnwritten ?? parts.onWarning)?.(lost);
+        return { costUsd: record.cost_usd, paid };
+      }
+      tally.add(record);
+      const reason = guard.check(record);
+      if (reason !== undefined) stopper.stop(reason);
+      parts.onFinished?.();
+      return { costUsd: record.cost_usd, paid };
+    },
+  };
+}
+
+/** The record's line; if the input row cannot be serialized (nested too deep), it goes without it. */
+function serialize(
+  layout: Layout,
+  record: ResultRecord,
+  row: PlannedRow,
+  warnOnce: (key: string, message: string) => void,
+): string {
+  try {
+    return recordText(layout, record, row.request.row);
+  } catch (error) {
+    warnOnce(
+      `serialize:${row.request.id}`,
+      `row ${row.request.id}: its input cannot be copied into the results (${(error as Error).message}); ` +
+        'the answer is written without it',
+    );
+    return recordText(layout, record, {});
+  }
+}
+
+const MAX_TOKENS_PER_CALL = 100_000_000;
+
+/** Token counts a response can really have: whole, not negative, not absurd. */
+function usageIsSound(record: ResultRecord): boolean {
+  return [
+    record.input_tokens,
+    record.output_tokens,
+    record.total_tokens,
+    record.cache_read_tokens,
+    record.cache_write_tokens,
+  ].every((n) => typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= MAX_TOKENS_PER_CALL);
+}
+
+function finiteOrNull(cost: number | null): number | null {
+  if (cost !== null && !Number.isFinite(cost)) throw new Error(`the price gives ${cost}`);
+  return cost;
+}
+
+function clearUsage(record: ResultRecord): void {
+  record.input_tokens = null;
+  record.output_tokens = null;
+  record.total_tokens = null;
+  record.cache_read_tokens = null;
+  record.cache_write_tokens = null;
+}
+
+function safely<T>(fn: () => T, fallback: T, onError?: (message: string) => void): T {
+  try {
+    return fn();
+  } catch (error) {
+    onError?.((error as Error).message);
+    return fallback;
+  }
+}
+
+function onceEach(onWarning?: (message: string) => void): (key: string, message: string) => void {
+  const said = new Set<string>();
+  return (key, message) => {
+    if (said.has(key)) return;
+    said.add(key);
+    onWarning?.(message);
+  };
+}
