@@ -70,6 +70,15 @@ export function shapeConverseInput<T extends { messages?: unknown }>(input: T, r
   return shaped;
 }
 
+/**
+ * CountTokens' Converse input with the attachments and, for the forced tool, its toolConfig
+ * (CountTokens takes no outputConfig: native structured output's schema is not counted there).
+ */
+export function shapeCountTokensInput<T extends { messages?: unknown }>(input: T, request: PromptRequest): T {
+  const { outputConfig: _, ...shaped } = shapeConverseInput(input, request) as T & { outputConfig?: unknown };
+  return shaped as T;
+}
+
 /** An InvokeModel body with the attachments and the answer fields added, in the family's own form. */
 export function shapeInvokeBody(body: Json, request: PromptRequest): Json {
   if (request.nativeBody !== undefined) return body; // a batch record's body is sent as it is

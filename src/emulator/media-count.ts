@@ -21,7 +21,9 @@ export function countMedia(body: Buffer): MediaCount | undefined {
     return undefined;
   }
   const count: MediaCount = { images: 0, documents: 0, s3Locations: 0 };
-  const messages = (parsed as { messages?: unknown } | null)?.messages;
+  // CountTokens wraps a Converse request: {input: {converse: {messages}}}.
+  const top = parsed as { messages?: unknown; input?: { converse?: { messages?: unknown } } } | null;
+  const messages = top?.messages ?? top?.input?.converse?.messages;
   if (!Array.isArray(messages)) return undefined;
   for (const message of messages) {
     const content = (message as { content?: unknown } | null)?.content;

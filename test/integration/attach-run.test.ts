@@ -75,6 +75,25 @@ describe('attachments reach the emulator', () => {
     expect(Number(withImage?.input_tokens) - Number(without?.input_tokens)).toBeGreaterThan(50);
   });
 
+  it('estimate counts them: locally, and through CountTokens with the files sent', async () => {
+    const dir = input(['attachments/login-error.png;attachments/export-steps.md', '']);
+    const args = ['estimate', 'in.csv', '-m', 'us.amazon.nova-lite-v1:0'];
+    const plain = await runCli(args, { cwd: dir, env: used.env() });
+    const local = await runCli([...args, '--attach', 'files'], { cwd: dir, env: used.env() });
+    const tokens = (text: string) => Number(/input +([\d,]+) tokens/.exec(text)?.[1]?.replace(/,/g, ''));
+    expect(local.code, local.stderr).toBe(0);
+    // the 320x200 image (86) and the notes file (about 60) on top of the prompts
+    expect(tokens(local.stdout + local.stderr) - tokens(plain.stdout + plain.stderr)).toBeGreaterThan(120);
+    const api = await runCli([...args, '--attach', 'files', '--count-tokens', 'api'], {
+      cwd: dir,
+      env: used.env(),
+    });
+    expect(api.code, api.stderr).toBe(0);
+    const stats = await fetchStats(used.emulator.url);
+    expect(stats.byOperation['count-tokens']?.ok).toBe(2);
+    expect(stats.media).toEqual({ images: 1, documents: 1, s3Locations: 0 });
+  });
+
   it('an s3:// URI becomes an s3Location block', async () => {
     const dir = input([
       's3://acme-support-uploads/tickets/4471/screen shot.png;s3://acme-support-uploads/tickets/4471/invoice.pdf',
