@@ -13,7 +13,8 @@ const ROWS = 2000;
 const IMAGE_BYTES = 512 * 1024;
 /** Distinct files, cycled over the rows: each row still reads its own copy from disk when sent. */
 const FILES = 20;
-const CONCURRENCY = 16;
+// The default concurrency: what a user running this job gets.
+const CONCURRENCY = 8;
 
 const crcTable = Array.from({ length: 256 }, (_, n) => {
   let c = n;
