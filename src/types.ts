@@ -4,6 +4,52 @@
  * another's code through here.
  */
 
+/**
+ * `--json-schema` as a request carries it: how the answer is asked for (decided once per model by
+ * plan/answers.ts) and what is needed to check it.
+ */
+export interface AnswerPlan {
+  /** Native structured output, or one forced tool. */
+  wire: 'native' | 'tool';
+  /** The schema file as named in messages. */
+  label: string;
+  schema: Record<string, unknown>;
+  /** The schema as compact JSON text: Converse's `jsonSchema.schema` is a string. */
+  schemaText: string;
+  /** Top-level property names, in the schema's order: the json_* CSV columns. */
+  properties: string[];
+  /** What the schema adds to the request's input tokens. */
+  tokens: number;
+  /** Bad answers retried before the row is an error row. */
+  retries: number;
+  /** The most max_tokens a truncation retry may ask for: the model's output limit. */
+  maxTokensLimit: number;
+}
+
+export type ImageFormat = 'png' | 'jpeg' | 'gif' | 'webp';
+export type DocumentFormat = 'pdf' | 'csv' | 'doc' | 'docx' | 'xls' | 'xlsx' | 'html' | 'txt' | 'md';
+
+/** One `--attach` file, checked in the plan pass; its bytes are read only when the row is sent. */
+export interface Attachment {
+  column: string;
+  kind: 'image' | 'document';
+  format: ImageFormat | DocumentFormat;
+  /** Absolute path of a local file; absent for `s3://`. */
+  path?: string;
+  s3Uri?: string;
+  /** Size in bytes; 0 when unknown (an S3 object is not looked at). */
+  bytes: number;
+  /** Document blocks only: the name Bedrock shows the model. */
+  name?: string;
+  tokens: number;
+}
+
+export type AttachmentSource = { bytes: Uint8Array } | { s3Location: { uri: string } };
+/** An attachment as a Converse content block. */
+export type AttachmentBlock =
+  | { image: { format: ImageFormat; source: AttachmentSource } }
+  | { document: { format: DocumentFormat; name: string; source: AttachmentSource } };
+
 export interface TextBlock {
   text: string;
 }
@@ -41,6 +87,12 @@ export interface PromptRequest {
   serviceTier?: 'default' | 'priority' | 'flex';
   /** `--cache-system`: a cache point with this TTL after the system prompt (when the row has one). */
   cacheSystem?: '5m' | '1h';
+  /** `--json-schema`: how the answer is asked for and checked (src/answers/request.ts). */
+  answer?: AnswerPlan;
+  /** `--attach`: files checked in the plan pass, read only when the row is sent. */
+  attachments?: Attachment[];
+  /** The attachments' content blocks, loaded at call time (never held for a row not in flight). */
+  attachmentBlocks?: AttachmentBlock[];
 }
 
 export interface Usage {
@@ -62,6 +114,8 @@ export interface CallResult {
   firstTokenMs?: number;
   /** The tier the response says served the call (Converse `serviceTier`, InvokeModel's header). */
   serviceTier?: string;
+  /** The first toolUse block's input as JSON text (a forced answer tool's answer). */
+  toolInput?: string;
 }
 
 export type RowStatus = 'ok' | 'error';

@@ -11,10 +11,12 @@ import {
   InvokeModelWithResponseStreamCommand,
 } from '@aws-sdk/client-bedrock-runtime';
 import type { CallResult, PromptRequest } from '../types.js';
+import { shapeInvokeBody, withLoadedAttachments } from './answer-wire.js';
 import { responseHeaders } from './client.js';
 import { converse, converseInput, hourWrites } from './converse.js';
 import { invokeBody, parseInvokeBody } from './families/index.js';
 import { NativeStreamReader } from './native/stream.js';
+import { nativeContent, ToolInputCollector, toolInputOf, withToolInput } from './tool-input.js';
 
 export type { Api } from './families/index.js';
 
@@ -27,10 +29,12 @@ export interface CallOptions {
 
 export async function callModel(
   client: BedrockRuntimeClient,
-  request: PromptRequest,
+  planned: PromptRequest,
   options: CallOptions,
   signal: AbortSignal,
 ): Promise<CallResult> {
+  // --attach: the files are read now, for this attempt only.
+  const request = await withLoadedAttachments(planned);
   // A batch-inference record carries its own native body: it always goes through InvokeModel.
   const api = request.nativeBody !== undefined ? 'invoke' : options.api;
   if (api === 'converse')
@@ -45,7 +49,7 @@ const decoder = new TextDecoder();
 function invokeInput(request: PromptRequest) {
   return {
     modelId: request.model,
-    body: encoder.encode(JSON.stringify(invokeBody(request))),
+    body: encoder.encode(JSON.stringify(shapeInvokeBody(invokeBody(request), request))),
     contentType: 'application/json',
     accept: 'application/json',
     // The SDK sends it as the X-Amzn-Bedrock-Service-Tier header.
@@ -60,7 +64,10 @@ async function invoke(
 ): Promise<CallResult> {
   const output = await client.send(new InvokeModelCommand(invokeInput(request)), { abortSignal: signal });
   const body = JSON.parse(decoder.decode(output.body ?? new Uint8Array())) as Record<string, unknown>;
-  return servedTier(parseInvokeBody(body, responseHeaders(output)), output.serviceTier);
+  return servedTier(
+    withToolInput(parseInvokeBody(body, responseHeaders(output)), toolInputOf(nativeContent(body))),
+    output.serviceTier,
+  );
 }
 
 /** The tier InvokeModel's response header says served the call. */
@@ -78,15 +85,21 @@ async function invokeStream(
     abortSignal: signal,
   });
   const reader = new NativeStreamReader();
+  const tools = new ToolInputCollector();
   let firstTokenMs: number | undefined;
   await midStream(async () => {
     for await (const event of output.body ?? []) {
       if (!event.chunk?.bytes) continue;
-      const delta = reader.add(JSON.parse(decoder.decode(event.chunk.bytes)) as Record<string, unknown>);
+      const chunk = JSON.parse(decoder.decode(event.chunk.bytes)) as Record<string, unknown>;
+      tools.add(chunk);
+      const delta = reader.add(chunk);
       if (delta !== '' && firstTokenMs === undefined) firstTokenMs = performance.now() - started;
     }
   });
-  const result = servedTier(reader.result(responseHeaders(output)), output.serviceTier);
+  const result = servedTier(
+    withToolInput(reader.result(responseHeaders(output)), tools.result()),
+    output.serviceTier,
+  );
   if (result.stopReason === '') throw incomplete();
   return firstTokenMs === undefined ? result : { ...result, firstTokenMs };
 }
@@ -112,8 +125,10 @@ async function converseStream(
     cacheReadTokens: 0,
     cacheWriteTokens: 0,
   };
+  const tools = new ToolInputCollector();
   await midStream(async () => {
     for await (const event of output.stream ?? []) {
+      tools.add(event);
       const delta = event.contentBlockDelta?.delta?.text;
       if (delta) {
         if (firstTokenMs === undefined) firstTokenMs = performance.now() - started;
@@ -133,13 +148,14 @@ async function converseStream(
     }
   });
   if (stopReason === '') throw incomplete();
-  return {
+  const result = {
     text,
     stopReason,
     usage,
     ...(firstTokenMs === undefined ? {} : { firstTokenMs }),
     ...(serviceTier === undefined ? {} : { serviceTier }),
   };
+  return withToolInput(result, tools.result());
 }
 
 /** Exceptions thrown while reading an open stream are marked so the pool retries the row. */

@@ -7,7 +7,9 @@ import {
   type Message,
 } from '@aws-sdk/client-bedrock-runtime';
 import type { CallResult, PromptRequest } from '../types.js';
+import { shapeConverseInput } from './answer-wire.js';
 import { converseTopK, familyName } from './families/index.js';
+import { toolInputOf, withToolInput } from './tool-input.js';
 
 export function converseInput(request: PromptRequest): ConverseCommandInput {
   const { inference } = request;
@@ -29,7 +31,8 @@ export function converseInput(request: PromptRequest): ConverseCommandInput {
   if (inference.topK !== undefined) {
     input.additionalModelRequestFields = converseTopK(request.model, inference.topK) as Record<string, never>;
   }
-  return input;
+  // --attach and --json-schema (answer-wire.ts)
+  return shapeConverseInput(input, request);
 }
 
 /** Nova caches for 5 minutes only and is sent no ttl; Claude gets the one asked for. */
@@ -55,7 +58,7 @@ export function converseResult(output: ConverseCommandOutput): CallResult {
   // A count the response lacks is NaN, not 0: the sink records it as unknown.
   const inputTokens = usage?.inputTokens ?? Number.NaN;
   const outputTokens = usage?.outputTokens ?? Number.NaN;
-  return {
+  const result: CallResult = {
     text: content.map((block) => block.text ?? '').join(''),
     stopReason: output.stopReason ?? '',
     usage: {
@@ -68,6 +71,8 @@ export function converseResult(output: ConverseCommandOutput): CallResult {
     },
     ...(output.serviceTier?.type ? { serviceTier: output.serviceTier.type } : {}),
   };
+  // A forced answer tool answers in a toolUse block.
+  return withToolInput(result, toolInputOf(content));
 }
 
 /** The 1-hour share of the cache writes, from `cacheDetails` (writes by TTL); absent when none. */

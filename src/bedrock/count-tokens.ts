@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-bedrock-runtime';
 import type { Task } from '../pool/pool.js';
 import type { PromptRequest } from '../types.js';
+import { shapeCountTokensInput, withLoadedAttachments } from './answer-wire.js';
 import { type CallFailure, classifyError } from './errors.js';
 import { baseModelId } from './models.js';
 
@@ -26,10 +27,14 @@ export function countTokensInput(request: PromptRequest): CountTokensCommandInpu
   return {
     modelId,
     input: {
-      converse: {
-        messages: request.messages as Message[],
-        ...(request.system === undefined ? {} : { system: [{ text: request.system }] }),
-      },
+      // --attach and a forced answer tool count too (answer-wire.ts).
+      converse: shapeCountTokensInput(
+        {
+          messages: request.messages as Message[],
+          ...(request.system === undefined ? {} : { system: [{ text: request.system }] }),
+        },
+        request,
+      ),
     },
   };
 }
@@ -41,7 +46,8 @@ export function countTokensTask(client: BedrockRuntimeClient): CountTask {
   return (request) => ({
     reserve: { input: 0, output: 0 },
     attempt: async (signal) => {
-      const output = await client.send(new CountTokensCommand(countTokensInput(request)), {
+      const loaded = await withLoadedAttachments(request);
+      const output = await client.send(new CountTokensCommand(countTokensInput(loaded)), {
         abortSignal: signal,
       });
       if (typeof output.inputTokens !== 'number')

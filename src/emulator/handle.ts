@@ -20,6 +20,7 @@ import {
   sendError,
   sendJson,
 } from './http.js';
+import { countMedia } from './media-count.js';
 import {
   type Call,
   invokeEchoes,
@@ -77,6 +78,7 @@ export async function handleModelRequest(
   let outputTokens = 0;
   try {
     const body = await readBody(req);
+    served.stats.media(countMedia(body));
     const call = prepare(operation, admitModel(label, operation === 'count-tokens'), body, (name) =>
       header(req, name),
     );

@@ -26,6 +26,8 @@ export interface Counters {
 }
 
 export interface StatsSnapshot extends Counters {
+  /** Attachments carried by the requests that arrived (media-count.ts), every attempt counted. */
+  media: MediaCount;
   inFlight: number;
   peakInFlight: number;
   byModel: Record<string, Counters>;
@@ -33,6 +35,8 @@ export interface StatsSnapshot extends Counters {
   /** Error responses and in-stream exceptions by exception name. */
   byException: Record<string, number>;
 }
+
+import type { MediaCount } from './media-count.js';
 
 export type Outcome =
   | { kind: 'ok'; inputTokens: number; outputTokens: number }
@@ -82,6 +86,15 @@ export class Stats {
   private byModel: Record<string, Counters> = {};
   private byOperation: Record<string, Counters> = {};
   private byException: Record<string, number> = {};
+  private mediaSeen: MediaCount = { images: 0, documents: 0, s3Locations: 0 };
+
+  /** Counts the attachments of a request that arrived. */
+  media(count: MediaCount | undefined): void {
+    if (!count) return;
+    this.mediaSeen.images += count.images;
+    this.mediaSeen.documents += count.documents;
+    this.mediaSeen.s3Locations += count.s3Locations;
+  }
 
   /**
    * Call when a model request arrives, before its body is read, so peak in-flight covers every
@@ -111,6 +124,7 @@ export class Stats {
       byModel: structuredClone(this.byModel),
       byOperation: structuredClone(this.byOperation),
       byException: { ...this.byException },
+      media: { ...this.mediaSeen },
     };
   }
 
@@ -121,5 +135,6 @@ export class Stats {
     this.byModel = {};
     this.byOperation = {};
     this.byException = {};
+    this.mediaSeen = { images: 0, documents: 0, s3Locations: 0 };
   }
 }

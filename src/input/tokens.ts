@@ -21,7 +21,10 @@ export function estimateRequestTokens(request: PromptRequest): number {
   if (request.nativeBody !== undefined) return estimateTokens(textOf(request.nativeBody));
   let chars = request.system?.length ?? 0;
   for (const message of request.messages) chars += textOf(message.content).length;
-  return Math.ceil(chars / CHARS_PER_TOKEN);
+  // --json-schema and --attach: the schema's text and each file's own estimate.
+  let extra = request.answer?.tokens ?? 0;
+  for (const attachment of request.attachments ?? []) extra += attachment.tokens;
+  return Math.ceil(chars / CHARS_PER_TOKEN) + extra;
 }
 
 /** All the string values inside a value, joined: the text a model body carries. */

@@ -20,7 +20,7 @@ const KEY_TYPES = new Map<string, OptionType>([
 ]);
 const ALIASES = new Map(RUN_OPTIONS.flatMap((def) => (def.alias ? [[def.alias, def.flag] as const] : [])));
 /** Keys holding a path, resolved against the job file's directory. */
-const PATH_KEYS = new Set(['input', 'output', 'pricing']);
+const PATH_KEYS = new Set(['input', 'output', 'pricing', 'json-schema']);
 /** Keys whose `@file` form names a path. */
 const AT_FILE_KEYS = new Set(['template', 'system']);
 

@@ -70,6 +70,36 @@ export const RUN_OPTIONS: readonly OptionDef[] = [
     defaultDescription: 'id, else the row number',
   },
   {
+    flag: 'attach',
+    type: 'list',
+    group: 'Input',
+    describe:
+      'Column holding files to send with the prompt (repeatable): paths relative to the input file or s3:// URIs, several separated by ";"',
+  },
+  {
+    flag: 'json-schema',
+    type: 'string',
+    group: 'Model',
+    describe: 'JSON Schema (JSON or YAML) every answer must match; CSV results get json_<property> columns',
+  },
+  {
+    flag: 'json-mode',
+    type: 'string',
+    choices: ['auto', 'native', 'tool'],
+    group: 'Model',
+    describe:
+      'How the schema is sent: native structured output, one forced tool, or auto (native where the model has it)',
+    defaultDescription: 'auto',
+  },
+  {
+    flag: 'json-retries',
+    type: 'number',
+    group: 'Model',
+    describe:
+      'Retries of an answer that is not JSON, does not match, or was cut off, before the row is an error',
+    defaultDescription: '2',
+  },
+  {
     flag: 'model',
     alias: 'm',
     type: 'string',

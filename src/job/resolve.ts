@@ -5,6 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { RunBatchError } from '../errors.js';
+import { answerOptions } from './answer-options.js';
 import { batchOptions } from './batch-options.js';
 import { checkedTemplate, endpointUrl, modelId, region } from './checks.js';
 import { APIS, DEFAULTS, FORMATS } from './options.js';
@@ -125,6 +126,7 @@ export function resolveSpec(raw: RawOptions, ctx: ResolveContext): JobSpec {
         : DEFAULTS.gracePeriodSeconds),
     csvSafe: raw['csv-safe'] !== false,
     batch: batchOptions(raw),
+    ...answerOptions(raw, ctx.cwd),
   };
   const optional = <K extends keyof JobSpec>(key: K, flag: string, check: (value: unknown) => JobSpec[K]) => {
     if (!given(raw, flag)) return;

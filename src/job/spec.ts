@@ -4,7 +4,9 @@
  * default comes from DEFAULTS in job/options.ts.
  */
 
+import type { JsonMode } from './answer-options.js';
 import type { BatchOptions } from './batch-options.js';
+import type { AnswerSchema } from './json-schema.js';
 
 export type Format = 'csv' | 'jsonl';
 
@@ -77,4 +79,12 @@ export interface JobSpec {
   batch: BatchOptions;
   /** CSV output: prefix `'` to cells that would start a formula (`--no-csv-safe` turns it off). @default true */
   csvSafe: boolean;
+  /** `--json-schema`: the answer schema, read and compiled once. */
+  jsonSchema?: AnswerSchema;
+  /** @default 'auto' */
+  jsonMode: JsonMode;
+  /** Bad answers retried before the row is an error row. @default 2 */
+  jsonRetries: number;
+  /** `--attach`: columns holding files to send with the prompt. @default [] */
+  attach: string[];
 }

@@ -11,6 +11,7 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import type { Format } from '../job/spec.js';
 import { RESULT_FIELDS, type ResultRecord } from '../types.js';
+import { answerValue, jsonCells, jsonColumns } from './json-columns.js';
 
 export interface Layout {
   format: Format;
@@ -22,6 +23,8 @@ export interface Layout {
   sourceColumns: readonly string[];
   /** CSV only: neutralize cells that would start a formula (`--csv-safe`, on by default). */
   csvSafe: boolean;
+  /** `--json-schema`: its top-level properties (CSV json_* columns; JSONL response_json). */
+  jsonProperties?: readonly string[];
 }
 
 export function makeLayout(
@@ -30,6 +33,7 @@ export function makeLayout(
   streaming: boolean,
   csvSafe = true,
   extraFields: readonly string[] = [],
+  jsonProperties?: readonly string[],
 ): Layout {
   const fields: string[] = [...RESULT_FIELDS];
   if (streaming) fields.push('first_token_ms');
@@ -42,6 +46,7 @@ export function makeLayout(
     inputColumns: format === 'csv' ? headerNames : [],
     sourceColumns: format === 'csv' ? inputColumns : [],
     csvSafe,
+    ...(jsonProperties === undefined ? {} : { jsonProperties }),
   };
 }
 
@@ -64,7 +69,8 @@ function headerNamesFor(inputColumns: readonly string[], fields: readonly string
 
 /** The header line, or nothing for JSONL. */
 export function headerText(layout: Layout): string {
-  return layout.format === 'csv' ? csvLine(layout, [...layout.inputColumns, ...layout.fields]) : '';
+  const json = layout.jsonProperties ? jsonColumns(layout.jsonProperties) : [];
+  return layout.format === 'csv' ? csvLine(layout, [...layout.inputColumns, ...layout.fields, ...json]) : '';
 }
 
 export function recordText(layout: Layout, record: ResultRecord, row: Record<string, unknown>): string {
@@ -72,11 +78,13 @@ export function recordText(layout: Layout, record: ResultRecord, row: Record<str
   if (layout.format === 'jsonl') {
     // Field by field, so a number is written as plain decimals (JSON.stringify would write 2.5e-7).
     const parts = layout.fields.map((field) => `${JSON.stringify(field)}:${jsonValue(values[field])}`);
+    if (layout.jsonProperties) parts.push(`"response_json":${JSON.stringify(answerValue(record) ?? null)}`);
     parts.push(`"input":${JSON.stringify(row)}`);
     return `{${parts.join(',')}}\n`;
   }
   const cells = layout.sourceColumns.map((name) => cellText(row[name]));
   for (const field of layout.fields) cells.push(cellText(values[field]));
+  if (layout.jsonProperties) cells.push(...jsonCells(answerValue(record), layout.jsonProperties));
   return csvLine(layout, cells);
 }
 

@@ -11,6 +11,7 @@ import { requestBuilder, requestDefaults } from '../input/request.js';
 import { openSource } from '../input/source.js';
 import type { JobSpec } from '../job/spec.js';
 import type { PromptRequest } from '../types.js';
+import { extendBuilder } from './answers.js';
 import type { RequestCheck } from './checks.js';
 import { fingerprint } from './fingerprint.js';
 import { type Reservation, reservation } from './reservation.js';
@@ -51,7 +52,8 @@ const FP_BYTES = 12;
 
 export async function planRows(spec: JobSpec, options: PlanOptions): Promise<RowPlan> {
   const source = openSource(options.path, spec.inputFormat, options.label);
-  const build = requestBuilder(requestDefaults(spec, options.label));
+  // --json-schema and --attach add their part to every request (answers.ts).
+  const build = extendBuilder(requestBuilder(requestDefaults(spec, options.label)), spec, options.label);
   const indexById = new Map<string, number>();
   const plannedRow = (request: PromptRequest) => planned(request, options.label);
   let prints: Buffer = Buffer.alloc(FP_BYTES * 1024);

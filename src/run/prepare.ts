@@ -43,6 +43,7 @@ export async function prepareOutput(
     spec.stream,
     spec.csvSafe,
     leverFields(spec, plan.columns),
+    spec.jsonSchema?.properties,
   );
   const header = headerText(layout);
   const label = displayPath(spec.output, context.cwd);

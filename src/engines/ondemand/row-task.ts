@@ -5,13 +5,14 @@ import { type CallFailure, classifyError } from '../../bedrock/errors.js';
 import type { PlannedRow } from '../../plan/plan.js';
 import type { Task } from '../../pool/pool.js';
 import type { CallResult } from '../../types.js';
+import { withAnswerChecks } from './answer-checks.js';
 
 export function rowTask(
   client: BedrockRuntimeClient,
   row: PlannedRow,
   options: CallOptions,
 ): Task<CallResult, CallFailure> {
-  return {
+  const task: Task<CallResult, CallFailure> = {
     reserve: row.reserve,
     attempt: (signal) => callModel(client, row.request, options, signal),
     // What Bedrock's quota finally counts: input (cache writes included) and output; cache reads
@@ -23,4 +24,6 @@ export function rowTask(
     },
     classify: classifyError,
   };
+  // --json-schema: a bad answer is retried like a transient error, then an error row.
+  return withAnswerChecks(task, row.request, (sent, signal) => callModel(client, sent, options, signal));
 }
