@@ -8,6 +8,8 @@ import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { BatchEngine } from '../engines/batch/as-engine.js';
 import { createBatchClients } from '../engines/batch/clients.js';
 import { DEFAULT_BATCH_LIMITS, DEFAULT_POLL } from '../engines/batch/limits.js';
+import { statePath } from '../engines/batch/names.js';
+import { removeState } from '../engines/batch/state.js';
 import { batchSettings, checkBatchSize, chooseMode } from '../engines/batch/settings.js';
 import type { Engine } from '../engines/engine.js';
 import { OnDemandEngine } from '../engines/ondemand/engine.js';
@@ -37,6 +39,8 @@ export async function openEngine(
   const client = deps.client ?? (opened as OpenClient).client;
   const onDemand = onDemandEngine(spec, client, plan, stopper);
   if (mode === 'ondemand') return withClose(onDemand, opened);
+  // --fresh starts over: the jobs of an earlier run of this output are forgotten, not collected.
+  if (spec.fresh) removeState(statePath(spec.output));
   const { s3, roleArn } = batch;
   if (!s3 || !roleArn) throw new Error('batch options were not checked'); // resolveSpec requires both
   const engine = new BatchEngine({
@@ -48,7 +52,7 @@ export async function openEngine(
       wait: batch.wait,
       cancel: batch.cancel,
       limits: { ...DEFAULT_BATCH_LIMITS, minRecordsPerJob: batch.minRecords },
-      poll: opened?.emulator ? { ...DEFAULT_POLL, ...EMULATOR_POLL } : DEFAULT_POLL,
+      poll: pollPolicy(deps.env ?? process.env, opened?.emulator !== undefined),
       ...(batch.timeoutHours === undefined ? {} : { timeoutHours: batch.timeoutHours }),
     }),
     clients: createBatchClients({
@@ -69,6 +73,16 @@ export async function openEngine(
     ...(deps.onWarning ? { onWarning: deps.onWarning } : {}),
   });
   return withClose(engine, opened);
+}
+
+/**
+ * How often jobs are polled: Bedrock's pace, the emulator's (it finishes jobs in milliseconds), or
+ * RUN_BATCH_POLL_MS for the first wait (tests, and the impatient), growing as Bedrock's does.
+ */
+function pollPolicy(env: NodeJS.ProcessEnv, emulated: boolean) {
+  const ms = Number(env.RUN_BATCH_POLL_MS);
+  if (Number.isInteger(ms) && ms >= 10) return { ...DEFAULT_POLL, firstMs: ms, maxMs: Math.max(ms, 1000) };
+  return emulated ? { ...DEFAULT_POLL, ...EMULATOR_POLL } : DEFAULT_POLL;
 }
 
 function onDemandEngine(
