@@ -154,7 +154,7 @@ export function closestKey(key: string, known: readonly string[]): string | unde
     .replace(/_/g, '-')
     .toLowerCase();
   let best: string | undefined;
-  // Short keys allow one edit; longer ones about a third of their length (a swap counts two).
+  // Short keys allow one edit; longer ones about a third of their length.
   let bestDistance = (wanted.length <= 3 ? 1 : Math.max(2, Math.floor(wanted.length / 3))) + 1;
   for (const candidate of known) {
     const distance = editDistance(wanted, candidate);
@@ -163,15 +163,23 @@ export function closestKey(key: string, known: readonly string[]): string | unde
   return best;
 }
 
+/**
+ * Edits between two keys, a swap of neighbours counting one (optimal string alignment): `modle` is
+ * one edit from `model`, as it is from `mode`, and the tie goes to the key of the same length.
+ */
 function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  const at = (i: number, j: number) => d[i]?.[j] ?? 0;
   for (let i = 1; i <= a.length; i++) {
-    const current = [i];
     for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution);
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, at(i - 2, j - 2) + 1);
+      (d[i] as number[])[j] = best;
     }
-    previous = current;
   }
-  return previous[b.length] ?? 0;
+  return at(a.length, b.length) + (a.length === b.length ? 0 : 0.5);
 }

@@ -51,7 +51,7 @@ const record = (over: Partial<ResultRecord>): ResultRecord => ({
 
 describe('results files with a schema', () => {
   it('CSV: the json_* columns come after the result fields, empty on an error row', () => {
-    const layout = makeLayout('csv', ['id', 'text'], false, true, ['category', 'tags']);
+    const layout = makeLayout('csv', ['id', 'text'], false, true, [], ['category', 'tags']);
     expect(headerText(layout).trim().split(',').slice(-3)).toEqual([
       'request_hash',
       'json_category',
@@ -63,7 +63,7 @@ describe('results files with a schema', () => {
   });
 
   it('JSONL: response_json holds the parsed value, null on an error row', () => {
-    const layout = makeLayout('jsonl', [], false, true, ['category', 'tags']);
+    const layout = makeLayout('jsonl', [], false, true, [], ['category', 'tags']);
     expect(JSON.parse(recordText(layout, record({}), {})).response_json).toEqual({
       category: 'bug',
       tags: ['x'],
