@@ -208,7 +208,7 @@ async function readCsv(
         found: {
           id: restore(record.id ?? ''),
           status: record.status ?? '',
-          hash: record.request_hash ?? '',
+          hash: restore(record.request_hash ?? ''),
           end: context.bytes,
         },
         line,

@@ -17,7 +17,8 @@ export function fingerprint(request: PromptRequest): string {
   for (const key of Object.keys(request).sort()) {
     if (!NOT_ASKED.has(key)) asked[key] = (request as unknown as Record<string, unknown>)[key];
   }
-  return createHash('sha256').update(stableJson(asked)).digest('base64url').slice(0, 16);
+  // Hex, not base64url: a cell starting with '-' would be neutralized as a formula in CSV output.
+  return createHash('sha256').update(stableJson(asked)).digest('hex').slice(0, 24);
 }
 
 /** JSON with object keys sorted, so the same request always hashes the same. */

@@ -47,7 +47,7 @@ export interface PlanOptions {
   onRow?: (row: PlannedRow) => void;
 }
 
-/** Fingerprints are kept as 12 raw bytes a row (16 base64url characters), not as strings. */
+/** Fingerprints are kept as 12 raw bytes a row (24 hex characters), not as strings. */
 const FP_BYTES = 12;
 
 export async function planRows(spec: JobSpec, options: PlanOptions): Promise<RowPlan> {
@@ -70,13 +70,13 @@ export async function planRows(spec: JobSpec, options: PlanOptions): Promise<Row
       const row = plannedRow(request);
       indexById.set(request.id, request.index);
       if ((request.index + 1) * FP_BYTES > prints.length) prints = grow(prints);
-      prints.write(row.fingerprint, request.index * FP_BYTES, 'base64url');
+      prints.write(row.fingerprint, request.index * FP_BYTES, 'hex');
       largestReservation = Math.max(largestReservation, row.reserve.input + row.reserve.output);
       options.onRow?.(row);
     },
   );
   const fingerprintAt = (index: number) =>
-    prints.subarray(index * FP_BYTES, (index + 1) * FP_BYTES).toString('base64url');
+    prints.subarray(index * FP_BYTES, (index + 1) * FP_BYTES).toString('hex');
   return {
     label: options.label,
     rowCount,
