@@ -3,32 +3,11 @@
  * attempt, dropped after) into Converse blocks; InvokeModel bodies take them in the family's own
  * form, for the families whose native body takes them: Anthropic (base64 `source` blocks; images,
  * PDF and plain-text documents, no S3) and Nova (Converse-shaped blocks with base64 `bytes`, or
- * `s3Location`). Others are refused before anything is sent (`nativeAttachmentProblem`).
+ * `s3Location`), each codec saying which it takes; others are refused before anything is sent
+ * (`nativeAttachmentProblem` in families/index.ts).
  */
 import { readFile } from 'node:fs/promises';
 import type { Attachment, AttachmentBlock, AttachmentSource, DocumentFormat, ImageFormat } from '../types.js';
-
-const TEXT_FORMATS = new Set(['txt', 'md', 'csv', 'html']);
-
-/** Why these attachments cannot go to this family through InvokeModel; undefined when they can. */
-export function nativeAttachmentProblem(
-  family: string,
-  attachments: readonly Attachment[],
-): string | undefined {
-  if (attachments.length === 0) return undefined;
-  if (family === 'nova') return undefined;
-  if (family !== 'anthropic')
-    return `attachments cannot be sent to a ${family} model through --api invoke; use --api converse`;
-  const s3 = attachments.find((a) => a.s3Uri !== undefined);
-  if (s3)
-    return `column "${s3.column}": an s3:// attachment cannot go in an Anthropic InvokeModel body; use --api converse`;
-  const office = attachments.find(
-    (a) => a.kind === 'document' && a.format !== 'pdf' && !TEXT_FORMATS.has(a.format),
-  );
-  if (office)
-    return `column "${office.column}": a .${office.format} document cannot go in an Anthropic InvokeModel body (pdf and text only); use --api converse`;
-  return undefined;
-}
 
 const MEDIA_TYPES: Record<string, string> = {
   png: 'image/png',

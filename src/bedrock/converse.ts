@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-bedrock-runtime';
 import type { CallResult, PromptRequest } from '../types.js';
 import { shapeConverseInput } from './answer-wire.js';
-import { converseTopK, familyName } from './families/index.js';
+import { cachePointFor, converseTopK } from './families/index.js';
 import { toolInputOf, withToolInput } from './tool-input.js';
 
 export function converseInput(request: PromptRequest): ConverseCommandInput {
@@ -35,12 +35,9 @@ export function converseInput(request: PromptRequest): ConverseCommandInput {
   return shapeConverseInput(input, request);
 }
 
-/** Nova caches for 5 minutes only and is sent no ttl; Claude gets the one asked for. */
+/** The cache point after the system prompt, in the family's own form (Nova takes no 5m ttl). */
 export function cachePointOf(request: PromptRequest): { type: 'default'; ttl?: '5m' | '1h' } {
-  const ttl = request.cacheSystem;
-  return familyName(request.model) === 'nova' && ttl === '5m'
-    ? { type: 'default' }
-    : { type: 'default', ...(ttl ? { ttl } : {}) };
+  return cachePointFor(request.model, request.cacheSystem) as { type: 'default'; ttl?: '5m' | '1h' };
 }
 
 export async function converse(

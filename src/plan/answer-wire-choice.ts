@@ -5,7 +5,7 @@
  * under `--json-mode native`, is a problem reported up front. Also the output limits a truncation
  * retry doubles max_tokens up to.
  */
-import { familyName } from '../bedrock/families/index.js';
+import { forcesTool } from '../bedrock/families/index.js';
 import { baseModelId } from '../bedrock/models.js';
 import type { JsonMode } from '../job/answer-options.js';
 import { type AnswerSchema, nativeProblems } from '../job/json-schema.js';
@@ -18,9 +18,6 @@ export type Wire = 'native' | 'tool';
  * per model and unverified, so they are left to the forced tool until one is confirmed.
  */
 const NATIVE_MODELS = [/^anthropic\.claude-(haiku|sonnet|opus)-4-[5-9]/];
-
-/** Families whose Converse honours `toolChoice.tool` (Bedrock: "Anthropic Claude and Amazon Nova"). */
-const FORCED_TOOL_FAMILIES = new Set(['anthropic', 'nova']);
 
 /** Output-token limits (model cards), for doubling max_tokens after a truncation. */
 const OUTPUT_LIMITS: Array<[RegExp, number]> = [
@@ -55,7 +52,7 @@ export function chooseWire(
 ): Decision {
   const native = hasNativeOutput(model);
   // InvokeModel: Anthropic's tools and Nova's toolConfig; no other family's body has a forced tool.
-  const tool = FORCED_TOOL_FAMILIES.has(familyName(model));
+  const tool = forcesTool(model);
   const refused = nativeProblems(schema.schema);
   if (mode === 'native' || (mode === 'auto' && native && refused.length === 0)) {
     if (!native)

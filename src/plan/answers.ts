@@ -5,8 +5,7 @@
  * is an input error before anything is sent.
  */
 import { dirname } from 'node:path';
-import { nativeAttachmentProblem } from '../bedrock/attachment-blocks.js';
-import { familyName } from '../bedrock/families/index.js';
+import { familyName, nativeAttachmentProblem } from '../bedrock/families/index.js';
 import { RunBatchError } from '../errors.js';
 import { attachmentsOf } from '../input/attachments.js';
 import type { RequestBuilder } from '../input/request.js';

@@ -2,8 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { converseAnswerFields, invokeAnswerFields, shapeInvokeBody } from '../../src/bedrock/answer-wire.js';
+import { converseAnswerFields, shapeInvokeBody } from '../../src/bedrock/answer-wire.js';
 import { converseInput } from '../../src/bedrock/converse.js';
+import { anthropic } from '../../src/bedrock/families/anthropic.js';
 import { invokeBody } from '../../src/bedrock/families/index.js';
 import { ToolInputCollector, toolInputOf } from '../../src/bedrock/tool-input.js';
 import { loadSchema } from '../../src/job/json-schema.js';
@@ -115,7 +116,7 @@ describe('the schema on the wire', () => {
   });
 
   it('InvokeModel Anthropic: output_config.format, or tools + tool_choice', () => {
-    expect(invokeAnswerFields(plan('native'), 'anthropic')).toEqual({
+    expect(anthropic.invokeAnswer?.(plan('native'))).toEqual({
       output_config: { format: { type: 'json_schema', schema: strict.schema } },
     });
     const body = shapeInvokeBody(invokeBody(request(HAIKU, 'tool')), request(HAIKU, 'tool'));

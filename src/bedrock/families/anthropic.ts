@@ -1,5 +1,7 @@
 /** Anthropic Claude on Bedrock: the Messages API body (`anthropic_version: bedrock-2023-05-31`). */
 import type { PromptRequest } from '../../types.js';
+import { ANSWER_TOOL, TOOL_DESCRIPTION } from '../answer-tool.js';
+import { anthropicBlocks } from '../attachment-blocks.js';
 import { compact, type FamilyCodec, isObject, type Json, nonEmpty, num, textOf } from './codec.js';
 
 /** A plain string, or one text block with `cache_control` when `--cache-system` caches it. */
@@ -74,4 +76,29 @@ export const anthropic: FamilyCodec = {
   unsupported: () => undefined,
   converseTopK: (topK) => ({ top_k: topK }),
   outputLimit: (body) => num(body.max_tokens),
+  forcesTool: true,
+  invokeAnswer: (plan) =>
+    plan.wire === 'native'
+      ? { output_config: { format: { type: 'json_schema', schema: plan.schema } } }
+      : {
+          tools: [{ name: ANSWER_TOOL, description: TOOL_DESCRIPTION, input_schema: plan.schema }],
+          tool_choice: { type: 'tool', name: ANSWER_TOOL },
+        },
+  invokeAttachments: {
+    problem: (attachments) => {
+      const s3 = attachments.find((a) => a.s3Uri !== undefined);
+      if (s3)
+        return `column "${s3.column}": an s3:// attachment cannot go in an Anthropic InvokeModel body; use --api converse`;
+      const office = attachments.find(
+        (a) => a.kind === 'document' && a.format !== 'pdf' && !TEXT_FORMATS.has(a.format),
+      );
+      if (office)
+        return `column "${office.column}": a .${office.format} document cannot go in an Anthropic InvokeModel body (pdf and text only); use --api converse`;
+      return undefined;
+    },
+    blocks: anthropicBlocks,
+  },
 };
+
+/** Documents Anthropic's native body takes as plain text (besides PDF). */
+const TEXT_FORMATS = new Set(['txt', 'md', 'csv', 'html']);

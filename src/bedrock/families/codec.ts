@@ -4,7 +4,15 @@
  * take through each API, where Converse puts its top_k, and how its body names the output limit.
  * Adding a family is one file that implements this, plus its line in index.ts.
  */
-import type { CallResult, ChatMessage, PromptRequest, Usage } from '../../types.js';
+import type {
+  AnswerPlan,
+  Attachment,
+  AttachmentBlock,
+  CallResult,
+  ChatMessage,
+  PromptRequest,
+  Usage,
+} from '../../types.js';
 
 export type Json = Record<string, unknown>;
 export type Api = 'converse' | 'invoke';
@@ -43,6 +51,18 @@ export interface FamilyCodec {
   converseTopK(topK: number): Json;
   /** The output limit a native body names (max_tokens, max_gen_len, ...), when it names one. */
   outputLimit(body: Json): number | undefined;
+  /** Whether its Converse honours `toolChoice.tool` (a forced answer tool). @default false */
+  readonly forcesTool?: boolean;
+  /** `--json-schema` in its native body (a forced tool or a native format); absent: it has none. */
+  invokeAnswer?(plan: AnswerPlan): Json;
+  /** Attachments in its native body; absent: it takes none through InvokeModel. */
+  readonly invokeAttachments?: {
+    /** Why these cannot go in its body; undefined when they can. */
+    problem(attachments: readonly Attachment[]): string | undefined;
+    blocks(blocks: readonly AttachmentBlock[]): Json[];
+  };
+  /** The Converse cache point after the system prompt, for a TTL. @default { type: 'default', ttl } */
+  cachePoint?(ttl: '5m' | '1h' | undefined): Json;
 }
 
 /** A message's text blocks joined; any other block cannot go through a text-only native body. */

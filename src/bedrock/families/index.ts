@@ -3,7 +3,7 @@
  * (profile prefixes and ARNs stripped); a response body or stream chunk is read by the first codec
  * whose shape it has, so a batch record's passthrough body reads whatever model it names.
  */
-import type { CallResult, PromptRequest, Usage } from '../../types.js';
+import type { Attachment, CallResult, PromptRequest, Usage } from '../../types.js';
 import { baseModelId } from '../models.js';
 import { anthropic } from './anthropic.js';
 import { type Api, type FamilyCodec, isObject, type Json, noTopK, num, UnsupportedRequest } from './codec.js';
@@ -65,6 +65,28 @@ export function unsupportedSetting(request: PromptRequest, api: Api): string | u
 /** Converse's additionalModelRequestFields for a top_k, in the family's own field. */
 export function converseTopK(modelId: string, topK: number): Json {
   return (codecFor(modelId) ?? anthropic).converseTopK(topK);
+}
+
+/** Why these attachments cannot go to a family (by name) through InvokeModel; undefined when they can. */
+export function nativeAttachmentProblem(
+  family: string,
+  attachments: readonly Attachment[],
+): string | undefined {
+  if (attachments.length === 0) return undefined;
+  const native = CODECS.find((codec) => codec.name === family)?.invokeAttachments;
+  if (!native)
+    return `attachments cannot be sent to a ${family} model through --api invoke; use --api converse`;
+  return native.problem(attachments);
+}
+
+/** Whether the model's Converse honours a forced tool (`toolChoice.tool`). */
+export function forcesTool(modelId: string): boolean {
+  return codecFor(modelId)?.forcesTool === true;
+}
+
+/** The Converse cache point after the system prompt, in the family's own form. */
+export function cachePointFor(modelId: string, ttl: '5m' | '1h' | undefined): Json {
+  return codecFor(modelId)?.cachePoint?.(ttl) ?? { type: 'default', ...(ttl ? { ttl } : {}) };
 }
 
 /** The output limit a batch record's native body names, when it names one. */

@@ -1,4 +1,6 @@
 /** Amazon Nova: the `messages-v1` body, Converse-shaped responses and stream events. */
+import { converseAnswerFields } from '../answer-tool.js';
+import { novaBlocks } from '../attachment-blocks.js';
 import { compact, type FamilyCodec, isObject, type Json, nonEmpty, num, textOf } from './codec.js';
 
 export const nova: FamilyCodec = {
@@ -63,4 +65,10 @@ export const nova: FamilyCodec = {
     // A Converse-shaped body (a Converse batch record) names it maxTokens.
     return num(config?.max_new_tokens ?? config?.maxTokens);
   },
+  forcesTool: true,
+  // Nova's native body takes Converse's toolConfig: its answer is always the forced tool.
+  invokeAnswer: (plan) => converseAnswerFields({ ...plan, wire: 'tool' }),
+  invokeAttachments: { problem: () => undefined, blocks: novaBlocks },
+  // Nova caches for 5 minutes only and is sent no ttl.
+  cachePoint: (ttl) => (ttl === '1h' ? { type: 'default', ttl } : { type: 'default' }),
 };
