@@ -2,7 +2,6 @@
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { type CallOptions, callModel } from '../../bedrock/call.js';
 import { type CallFailure, classifyError } from '../../bedrock/errors.js';
-import { quotaSettled } from '../../bedrock/models.js';
 import type { PlannedRow } from '../../plan/plan.js';
 import type { Task } from '../../pool/pool.js';
 import type { CallResult } from '../../types.js';
@@ -16,11 +15,11 @@ export function rowTask(
   const task: Task<CallResult, CallFailure> = {
     reserve: row.reserve,
     attempt: (signal) => callModel(client, row.request, options, signal),
-    // What Bedrock's quota finally counts: input and cache writes once, output times the model's
-    // burndown (5 for the Claude 4 family); cache reads are given back at settlement. A response
-    // without usage settles at what was reserved.
+    // What Bedrock's quota finally counts: input (cache writes included) and output; cache reads
+    // are given back at settlement. A response without usage settles at what was reserved.
     used: (result) => {
-      const used = quotaSettled(row.request.model, result.usage);
+      const { inputTokens, cacheWriteTokens, outputTokens } = result.usage;
+      const used = inputTokens + cacheWriteTokens + outputTokens;
       return Number.isFinite(used) && used >= 0 ? used : row.reserve.input + row.reserve.output;
     },
     classify: classifyError,
