@@ -6,7 +6,7 @@
  * retry doubles max_tokens up to.
  */
 import { forcesTool } from '../bedrock/families/index.js';
-import { baseModelId } from '../bedrock/models.js';
+import { baseModelId, modelFacts } from '../bedrock/models.js';
 import type { JsonMode } from '../job/answer-options.js';
 import { type AnswerSchema, nativeProblems } from '../job/json-schema.js';
 
@@ -19,16 +19,7 @@ export type Wire = 'native' | 'tool';
  */
 const NATIVE_MODELS = [/^anthropic\.claude-(haiku|sonnet|opus)-4-[5-9]/];
 
-/** Output-token limits (model cards), for doubling max_tokens after a truncation. */
-const OUTPUT_LIMITS: Array<[RegExp, number]> = [
-  [/^anthropic\.claude-opus-4-6/, 128_000],
-  [/^anthropic\.claude-(haiku|sonnet|opus)-4-[5-9]/, 64_000],
-  [/^anthropic\.claude-(sonnet-4|3-7)/, 64_000],
-  [/^anthropic\.claude-opus-4/, 32_000],
-  [/^anthropic\./, 8_192],
-  [/^amazon\.nova-premier/, 32_000],
-  [/^amazon\.nova/, 10_000],
-];
+/** When the model table does not know a model: the smallest limit of the current families. */
 const DEFAULT_OUTPUT_LIMIT = 8_192;
 
 export function hasNativeOutput(model: string): boolean {
@@ -36,9 +27,9 @@ export function hasNativeOutput(model: string): boolean {
   return NATIVE_MODELS.some((re) => re.test(id));
 }
 
+/** The model's output-token limit, from the one model table, for doubling max_tokens after a truncation. */
 export function outputLimit(model: string): number {
-  const id = baseModelId(model);
-  return OUTPUT_LIMITS.find(([re]) => re.test(id))?.[1] ?? DEFAULT_OUTPUT_LIMIT;
+  return modelFacts(model)?.maxOutput ?? DEFAULT_OUTPUT_LIMIT;
 }
 
 export type Decision = { wire: Wire; warning?: string } | { problem: string };
