@@ -22,6 +22,12 @@ export function estimateText(e: Estimate): string {
       lines.push(`          ${cost}  ${m.model} (${n(m.rows)} rows)`);
     }
   }
+  if (e.batch !== undefined)
+    lines.push(
+      e.batch === null
+        ? 'batch     unpriced: a model has no batch price in the table'
+        : `batch     ${dollars(e.batch.minCost)} to ${dollars(e.batch.maxCost)} as Bedrock Batch Inference jobs (--mode batch), against the on-demand range above`,
+    );
   if (e.cache) lines.push(...cacheComparisonLines(e.cache, (pico) => dollars(pico)));
   const d = e.duration;
   const terms = {
@@ -53,7 +59,17 @@ export function estimateJson(e: Estimate): string {
         maxCost: undefined,
         minCostUsd: usd(m.minCost),
         maxCostUsd: usd(m.maxCost),
+        batchMinCost: undefined,
+        batchMaxCost: undefined,
+        batchMinCostUsd: usd(m.batchMinCost),
+        batchMaxCostUsd: usd(m.batchMaxCost),
       })),
+      batch:
+        e.batch === undefined
+          ? undefined
+          : e.batch === null
+            ? null
+            : { minCostUsd: usd(e.batch.minCost), maxCostUsd: usd(e.batch.maxCost) },
       minCost: undefined,
       maxCost: undefined,
       minCostUsd: usd(e.minCost),

@@ -10,7 +10,7 @@ import type { Pico } from './money.js';
 import type { ReportRow } from './results.js';
 import type { PriceTable } from './table.js';
 
-export const GROUP_BY = ['model', 'day', 'job', 'status', 'tier'] as const;
+export const GROUP_BY = ['model', 'day', 'job', 'status', 'tier', 'mode'] as const;
 export type GroupBy = (typeof GROUP_BY)[number];
 
 export interface GroupTotals {
@@ -76,7 +76,12 @@ function keyOf(row: ReportRow, by: GroupBy): string {
           ? row.job
           : by === 'tier'
             ? row.tier
-            : row.status;
+            : by === 'mode'
+              ? // A Bedrock Batch Inference record is written with service_tier "batch".
+                row.tier === 'batch'
+                ? 'batch'
+                : 'ondemand'
+              : row.status;
   return value === '' ? '(none)' : value;
 }
 

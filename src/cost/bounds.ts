@@ -7,16 +7,24 @@ import { routingOf } from '../bedrock/models.js';
 import { estimateRequestTokens } from '../input/tokens.js';
 import type { PromptRequest } from '../types.js';
 import { type Pico, perTokenPico, usdNumber } from './money.js';
-import { type AppliedPrices, appliedPrices } from './rules.js';
+import { type AppliedPrices, appliedPrices, type PriceMode } from './rules.js';
 import { findPrice, type PriceTable } from './table.js';
 
 /** The prices a request will pay; null without a price (or without one for its tier). */
-export function requestPrices(request: PromptRequest, table: PriceTable): AppliedPrices | null {
+export function requestPrices(
+  request: PromptRequest,
+  table: PriceTable,
+  mode: PriceMode = 'onDemand',
+): AppliedPrices | null {
   const found = findPrice(table, request.model);
   if (!found) return null;
   const applied = appliedPrices(
     found.price,
-    { routing: routingOf(request.model), ...(request.serviceTier ? { tier: request.serviceTier } : {}) },
+    {
+      routing: routingOf(request.model),
+      ...(mode === 'batch' ? { mode } : {}),
+      ...(request.serviceTier ? { tier: request.serviceTier } : {}),
+    },
     found.exact,
   );
   return 'missing' in applied ? null : applied;
@@ -31,8 +39,13 @@ export function requestPrices(request: PromptRequest, table: PriceTable): Applie
  * The input side is an estimate (4 characters per token), not a guarantee; the scheduler should
  * settle the budget with each row's real `cost_usd` once it is known.
  */
-export function worstCaseCost(request: PromptRequest, table: PriceTable, inputTokens?: number): Pico | null {
-  const prices = requestPrices(request, table);
+export function worstCaseCost(
+  request: PromptRequest,
+  table: PriceTable,
+  inputTokens?: number,
+  mode: PriceMode = 'onDemand',
+): Pico | null {
+  const prices = requestPrices(request, table, mode);
   if (!prices) return null;
   const tokens = BigInt(inputTokens ?? estimateRequestTokens(request));
   let inputPrice = prices.input;
@@ -59,8 +72,13 @@ export function worstCaseCostUsd(
  * The least a request can cost: its input at the input price (the cheaper cache-read price when it
  * carries a cache point) and no output at all.
  */
-export function bestCaseCost(request: PromptRequest, table: PriceTable, inputTokens?: number): Pico | null {
-  const prices = requestPrices(request, table);
+export function bestCaseCost(
+  request: PromptRequest,
+  table: PriceTable,
+  inputTokens?: number,
+  mode: PriceMode = 'onDemand',
+): Pico | null {
+  const prices = requestPrices(request, table, mode);
   if (!prices) return null;
   const inputPrice =
     hasCachePoint(request) && prices.cacheRead !== null

@@ -108,10 +108,12 @@ export class Pricer {
         cacheWriteTokens: record.cache_write_tokens ?? 0,
         cacheWrite1hTokens: record.cache_write_1h_tokens ?? 0,
       },
-      {
-        ...(mode === 'batch' ? { mode } : {}),
-        ...(record.service_tier ? { tier: record.service_tier } : {}),
-      },
+      // A Batch Inference record is written with service_tier "batch": batch prices, not a tier's.
+      record.service_tier === 'batch' || mode === 'batch'
+        ? { mode: 'batch' }
+        : record.service_tier
+          ? { tier: record.service_tier }
+          : {},
     );
     if ('pico' in result) return usdNumber(result.pico);
     this.warn(record.model, result.missing);

@@ -11,11 +11,14 @@ import type { JobSpec } from '../job/spec.js';
 import type { PromptRequest } from '../types.js';
 
 export function leverFields(
-  spec: Pick<JobSpec, 'serviceTier' | 'cacheSystem'>,
+  spec: Pick<JobSpec, 'serviceTier' | 'cacheSystem'> & { batch?: Pick<JobSpec['batch'], 'mode' | 'cancel'> },
   columns: readonly string[],
 ): string[] {
   const fields: string[] = [];
-  if (spec.serviceTier !== undefined || columns.includes('service_tier')) fields.push('service_tier');
+  // Batch mode writes service_tier "batch" on the rows Bedrock Batch Inference answered.
+  const batch = spec.batch !== undefined && (spec.batch.mode !== 'ondemand' || spec.batch.cancel);
+  if (spec.serviceTier !== undefined || columns.includes('service_tier') || batch)
+    fields.push('service_tier');
   if (spec.cacheSystem !== undefined) fields.push('cache_write_1h_tokens');
   return fields;
 }

@@ -33,6 +33,9 @@ export interface ModelEstimate {
   /** Null when the model has no price. */
   minCost: Pico | null;
   maxCost: Pico | null;
+  /** The same rows at Bedrock Batch Inference prices (null: no batch price). */
+  batchMinCost: Pico | null;
+  batchMaxCost: Pico | null;
 }
 
 export interface Estimate {
@@ -46,6 +49,8 @@ export interface Estimate {
   minCost: Pico;
   maxCost: Pico;
   unpricedRows: number;
+  /** `--mode batch|auto`: the priced rows at batch prices; null when a model has no batch price. */
+  batch?: { minCost: Pico; maxCost: Pico } | null;
   pricesAsOf: string;
   /** With --cache-system: the cost with and without the prompt cache (one write, then reads). */
   cache?: CacheComparison;
@@ -86,7 +91,16 @@ export async function estimateJob(
     cache?.add(bounded, inputTokens);
     let m = byModel.get(request.model);
     if (!m) {
-      m = { model: request.model, rows: 0, inputTokens: 0, maxOutputTokens: 0, minCost: 0n, maxCost: 0n };
+      m = {
+        model: request.model,
+        rows: 0,
+        inputTokens: 0,
+        maxOutputTokens: 0,
+        minCost: 0n,
+        maxCost: 0n,
+        batchMinCost: 0n,
+        batchMaxCost: 0n,
+      };
       byModel.set(request.model, m);
     }
     m.rows++;
@@ -96,6 +110,10 @@ export async function estimateJob(
     const max = worstCaseCost(bounded, prices, inputTokens);
     m.minCost = min === null || m.minCost === null ? null : m.minCost + min;
     m.maxCost = max === null || m.maxCost === null ? null : m.maxCost + max;
+    const batchMin = bestCaseCost(bounded, prices, inputTokens, 'batch');
+    const batchMax = worstCaseCost(bounded, prices, inputTokens, 'batch');
+    m.batchMinCost = batchMin === null || m.batchMinCost === null ? null : m.batchMinCost + batchMin;
+    m.batchMaxCost = batchMax === null || m.batchMaxCost === null ? null : m.batchMaxCost + batchMax;
   };
 
   // The plan checks every row (and, without a counter, counts it). The counter is asked in a second
@@ -136,6 +154,8 @@ export async function estimateJob(
     minCost: priced.reduce((sum, m) => sum + (m.minCost ?? 0n), 0n),
     maxCost: priced.reduce((sum, m) => sum + (m.maxCost ?? 0n), 0n),
     unpricedRows: models.filter((m) => m.minCost === null).reduce((n, m) => n + m.rows, 0),
+    // With --mode batch or auto: what the same rows cost as Bedrock Batch Inference jobs.
+    ...(spec.batch.mode === 'ondemand' ? {} : { batch: batchRange(priced) }),
     pricesAsOf: prices.asOf,
     ...(cache ? { cache: cache.result() } : {}),
     duration: durationBound(rows, inputTokens + maxOutputTokens, spec.concurrency, options),
@@ -230,4 +250,12 @@ function countFailed(
     `--count-tokens api: CountTokens failed for row "${request.id}" (${label}:${request.line}, model ${request.model}): ` +
       `${failure.code}: ${failure.message}; use --count-tokens local for the local estimate`,
   );
+}
+
+function batchRange(priced: ModelEstimate[]): { minCost: Pico; maxCost: Pico } | null {
+  if (priced.some((m) => m.batchMinCost === null || m.batchMaxCost === null)) return null;
+  return {
+    minCost: priced.reduce((sum, m) => sum + (m.batchMinCost ?? 0n), 0n),
+    maxCost: priced.reduce((sum, m) => sum + (m.batchMaxCost ?? 0n), 0n),
+  };
 }

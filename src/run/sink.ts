@@ -45,6 +45,8 @@ export function resultSink(parts: SinkParts): RowSink {
           ? okRecord(row, outcome.value, outcome, parts.streaming)
           : errorRecord(row, outcome.failure, outcome, parts.streaming);
       const paid = outcome.kind === 'ok';
+      // Batch Inference is a way of being served, and priced, like a tier: recorded as one.
+      if (outcome.kind === 'ok' && outcome.mode === 'batch') record.service_tier = 'batch';
       const sound = !paid || usageIsSound(record);
       if (!sound) {
         warnOnce(

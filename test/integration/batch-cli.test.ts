@@ -55,11 +55,20 @@ describe('--mode batch', () => {
     expect(onDemand.code).toBe(0);
     const [a, b] = [rows(dir), rows(dir, 'od.csv')];
     expect(a.map((r) => r.id)).toEqual(b.map((r) => r.id));
-    expect(Object.keys(a[0] ?? {})).toEqual(Object.keys(b[0] ?? {}));
-    expect(a.every((r) => r.status === 'ok' && r.attempts === '1')).toBe(true);
+    // The same fields, and one more: service_tier says which rows Batch Inference answered.
+    expect(Object.keys(a[0] ?? {})).toEqual([...Object.keys(b[0] ?? {}), 'service_tier']);
+    expect(a.every((r) => r.status === 'ok' && r.attempts === '1' && r.service_tier === 'batch')).toBe(true);
     const cost = (list: typeof a) => list.reduce((sum, r) => sum + Math.round(Number(r.cost_usd) * 1e12), 0);
     expect(cost(a) * 2).toBe(cost(b));
     expect(jobs()).toBe(1);
+    const report = JSON.parse(
+      (await runCli(['report', 'in.results.csv', 'od.csv', '--by', 'mode', '--format', 'json'], { cwd: dir }))
+        .stdout,
+    );
+    expect(report.groups.map((g: { mode: string; rows: number }) => [g.mode, g.rows])).toEqual([
+      ['batch', 150],
+      ['ondemand', 150],
+    ]);
   });
 
   it('a SIGKILL while it waits, then a rerun: one job, every id once, all ok', async () => {
