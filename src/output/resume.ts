@@ -28,7 +28,7 @@ export interface ExistingResults {
   /** Whether the records are in input order with one per row (no reordering needed). */
   ordered: boolean;
   /** 1 for rows whose latest record is `ok`. */
-  done: Uint8Array;
+  alreadyOk: Uint8Array;
   ok: number;
   errors: number;
   /** Bytes of a half-written last record that were cut off. */
@@ -72,7 +72,7 @@ export async function readExisting(path: string, options: ReadOptions): Promise<
   if (fileSize === 0) return undefined;
   const state = {
     slots: emptySlots(rowCount),
-    done: new Uint8Array(rowCount),
+    alreadyOk: new Uint8Array(rowCount),
     ok: 0,
     errors: 0,
     ordered: true,
@@ -91,7 +91,7 @@ export async function readExisting(path: string, options: ReadOptions): Promise<
     }
     const start = state.end;
     state.end = end;
-    if (state.done[index] === 1) return; // an ok record is final; later ones cannot be better
+    if (state.alreadyOk[index] === 1) return; // an ok record is final; later ones cannot be better
     if (state.slots.lengths[index] !== 0 || index < state.lastIndex) state.ordered = false;
     state.lastIndex = Math.max(state.lastIndex, index);
     if (state.slots.lengths[index] !== 0) state.errors--;
@@ -103,7 +103,7 @@ export async function readExisting(path: string, options: ReadOptions): Promise<
       state.changed++;
       state.errors++; // run again, like a failed row; a later record may still settle it
     } else if (status === 'ok') {
-      state.done[index] = 1;
+      state.alreadyOk[index] = 1;
       state.ok++;
     } else {
       state.errors++;
@@ -144,7 +144,7 @@ export async function readExisting(path: string, options: ReadOptions): Promise<
     size,
     slots: state.slots,
     ordered: state.ordered,
-    done: state.done,
+    alreadyOk: state.alreadyOk,
     ok: state.ok,
     errors: state.errors,
     repairedBytes: fileSize - size,

@@ -51,7 +51,7 @@ export async function execute(spec: JobSpec, deps: RunDeps, startedAt: Date): Pr
       const onFinished = () => deps.onProgress?.(tally.progress(plan.rowCount, engine.stats));
       const sink = sinkFor(spec, deps, { output, prices, tally, stopper, onFinished });
       const budget = spec.maxCost === undefined ? undefined : new Budget(spec.maxCost, prices);
-      const rows = rowsToDo(plan, output.done, stopper, (row) => {
+      const rows = rowsToDo(plan, output.alreadyOk, stopper, (row) => {
         refreshKept(output, row, deps);
         engine.keep?.(row);
       });
@@ -102,13 +102,13 @@ function sinkFor(
  */
 async function* rowsToDo(
   plan: RowPlan,
-  done: Uint8Array | undefined,
+  alreadyOk: Uint8Array | undefined,
   stopper: Stopper,
   onKept: (row: PlannedRow) => void,
 ): AsyncIterable<PlannedRow> {
   try {
     for await (const row of plan.rows()) {
-      if (done?.[row.request.index] === 1) onKept(row);
+      if (alreadyOk?.[row.request.index] === 1) onKept(row);
       else yield row;
     }
   } catch (error) {

@@ -19,7 +19,7 @@ export interface Prepared {
   layout: Layout;
   journal: Journal;
   /** 1 for rows already ok in the results file; undefined when starting afresh. */
-  done: Uint8Array | undefined;
+  alreadyOk: Uint8Array | undefined;
   /** Rows already ok (kept, not sent again). */
   kept: number;
   /** Ok rows whose request changed since they were answered: they run again. */
@@ -86,7 +86,7 @@ export async function prepareOutput(
   return {
     layout,
     journal,
-    done: existing?.done,
+    alreadyOk: existing?.alreadyOk,
     kept: existing?.ok ?? 0,
     changed: existing?.changed ?? 0,
   };

@@ -96,7 +96,7 @@ describe('reading an existing results file', () => {
     writeFileSync(path, HEADER + body);
     const existing = await read(path, 'csv', HEADER);
     expect(existing?.repairedBytes).toBe(cut);
-    expect([...(existing?.done ?? [])]).toEqual(done);
+    expect([...(existing?.alreadyOk ?? [])]).toEqual(done);
     expect(readFileSync(path, 'utf8')).toBe(HEADER + body.slice(0, body.length - cut));
   });
 
@@ -114,7 +114,7 @@ describe('reading an existing results file', () => {
       `${rec('b', 'error') + rec('a', 'ok') + rec('b', 'ok') + rec('b', 'error')}{"id":"c","sta`,
     );
     const existing = await read(path, 'jsonl', '');
-    expect([...(existing?.done ?? [])]).toEqual([1, 1, 0]);
+    expect([...(existing?.alreadyOk ?? [])]).toEqual([1, 1, 0]);
     expect(existing).toMatchObject({ ok: 2, errors: 0, ordered: false, repairedBytes: 14 });
   });
 
