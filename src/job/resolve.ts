@@ -114,6 +114,10 @@ export function resolveSpec(raw: RawOptions, ctx: ResolveContext): JobSpec {
   };
   if (given(raw, 'rpm')) spec.rpm = wholeNumber('rpm', raw.rpm, 1, 100_000_000);
   if (given(raw, 'tpm')) spec.tpm = wholeNumber('tpm', raw.tpm, 1, 10_000_000_000);
+  if (given(raw, 'limiter')) spec.limiter = limiterUrl('limiter', raw.limiter);
+  else if (ctx.env.RUN_BATCH_LIMITER) spec.limiter = limiterUrl('limiter', ctx.env.RUN_BATCH_LIMITER);
+  if (given(raw, 'limiter-key')) spec.limiterKey = text('limiter-key', raw['limiter-key']);
+  if (given(raw, 'shard')) spec.shard = shardOption(raw.shard);
   if (given(raw, 'max-errors')) spec.maxErrors = wholeNumber('max-errors', raw['max-errors'], 1);
   if (given(raw, 'template')) spec.template = textOrFile('template', raw.template, ctx.cwd);
   if (given(raw, 'system')) spec.system = textOrFile('system', raw.system, ctx.cwd);
@@ -139,6 +143,37 @@ function endpointUrl(value: unknown): string {
     // fall through to the error below
   }
   return fail('endpoint', 'an http:// or https:// URL', raw);
+}
+
+/** `redis://host:port[/db]` (or `rediss://`): checked here so a typo is exit 2, not a hung run. */
+function limiterUrl(flag: string, value: unknown): string {
+  const raw = text(flag, value);
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    // fall through to the error below
+  }
+  const db = url?.pathname.replace(/^\//, '') ?? '';
+  if (
+    !url ||
+    (url.protocol !== 'redis:' && url.protocol !== 'rediss:') ||
+    url.hostname === '' ||
+    !/^\d*$/.test(db)
+  )
+    return fail(flag, 'a Redis URL, redis://host:port[/db]', raw);
+  return raw;
+}
+
+/** `i/N` with 1 <= i <= N. */
+function shardOption(value: unknown): { index: number; count: number } {
+  const raw = typeof value === 'number' ? String(value) : text('shard', value);
+  const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(raw);
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || count < 1 || index < 1 || index > count || count > 1_000_000)
+    return fail('shard', 'i/N with i from 1 to N, e.g. 2/3', raw);
+  return { index, count };
 }
 
 /** How a run reports progress and logs (`--log-format`, `--quiet`): the CLI's concern, not runBatch's. */

@@ -23,6 +23,8 @@ export interface Task<T, F extends Failure> {
   attempt(signal: AbortSignal): Promise<T>;
   /** Tokens the attempt really used, to settle its reservation. */
   used(value: T): number;
+  /** Tokens a failed attempt still used (the quota's rule for failures is the task's to know). */
+  usedOnFailure(failure: F): number;
   classify(error: unknown): F;
 }
 
@@ -124,8 +126,7 @@ export class Pool {
         if (this.options.abortSignal?.aborted) return { kind: 'skipped' };
         const latencyMs = performance.now() - started;
         const failure = task.classify(error);
-        // A throttled call reserved nothing on the server; any other failure used its input.
-        this.gate.settle(failure.throttle ? reserved : task.reserve.output);
+        this.gate.settle(reserved - task.usedOnFailure(failure));
         if (failure.throttle) this.stats.throttles++;
         if (handle) this.adaptive?.done(handle, failure.throttle ? 'throttle' : 'other');
         last = { kind: 'failed', failure, attempts: attempt, latencyMs };

@@ -12,12 +12,15 @@ export function rowTask(
   request: PromptRequest,
   options: CallOptions,
 ): Task<CallResult, CallFailure> {
+  const reserve = reservation(request);
   return {
-    reserve: reservation(request),
+    reserve,
     attempt: (signal) => callModel(client, request, options, signal),
     // What Bedrock's quota finally counts: input (cache writes included) and output; cache reads
     // are given back at settlement.
     used: (result) => result.usage.inputTokens + result.usage.cacheWriteTokens + result.usage.outputTokens,
+    // A throttled call reserved nothing on Bedrock; any other failure used its input.
+    usedOnFailure: (failure) => (failure.throttle ? 0 : reserve.input),
     classify: classifyError,
   };
 }
