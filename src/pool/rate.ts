@@ -12,6 +12,7 @@
  * good: the token bucket is never updated, the spacing limiter is, freely.
  */
 import Bottleneck from 'bottleneck';
+import type { Admission, Gate } from './gate.js';
 
 export interface RateLimits {
   /** Requests per minute. */
@@ -23,7 +24,12 @@ export interface RateLimits {
 /** Bottleneck's heartbeat runs every 250 ms: refilling more often than that is not possible. */
 const REFILL_MS = 250;
 
-export class RateGate {
+/** The token bucket's size: one second's worth, or one call's worth if that is larger. */
+export function tokenCapacity(tpm: number, largestCall: number): number {
+  return Math.max(Math.ceil(tpm / 60), largestCall);
+}
+
+export class RateGate implements Gate {
   private readonly tokens: Bottleneck | undefined;
   private pace: Bottleneck | undefined;
   private readonly configuredMinTime: number;
@@ -38,7 +44,7 @@ export class RateGate {
    */
   constructor(limits: RateLimits, largestCall = 0) {
     this.configuredMinTime = limits.rpm ? 60_000 / limits.rpm : 0;
-    this.tokenCapacity = limits.tpm ? Math.max(Math.ceil(limits.tpm / 60), largestCall) : 0;
+    this.tokenCapacity = limits.tpm ? tokenCapacity(limits.tpm, largestCall) : 0;
     if (limits.tpm) {
       const refill = Math.max(1, Math.round((limits.tpm * REFILL_MS) / 60_000));
       this.tokens = new Bottleneck({
@@ -54,13 +60,9 @@ export class RateGate {
     if (this.configuredMinTime > 0) this.pace = pacer(this.configuredMinTime);
   }
 
-  /**
-   * Waits until a call reserving `tokens` may start; false if the gate was stopped meanwhile.
-   * Retries pass a higher priority (a lower number).
-   */
-  async acquire(tokens: number, priority = 5): Promise<boolean> {
-    if (this.stopped) return false;
-    if (!this.tokens && !this.pace) return true;
+  async acquire(tokens: number, priority = 5): Promise<Admission | undefined> {
+    if (this.stopped) return undefined;
+    if (!this.tokens && !this.pace) return { settle: () => {} };
     // Bottleneck's timers do not keep the process alive; when every row waits for the bucket to
     // refill, nothing else would, and Node would exit mid-run. Hold a timer while anyone waits.
     if (this.waiting++ === 0) this.keepAlive = setInterval(() => {}, 60_000);
@@ -72,16 +74,15 @@ export class RateGate {
         const weight = Math.min(Math.max(0, Math.round(tokens)), this.tokenCapacity);
         await this.tokens.schedule({ priority, weight }, async () => undefined);
       }
-      return !this.stopped;
+      return this.stopped ? undefined : { settle: (refund) => this.settle(refund) };
     } catch {
-      return false;
+      return undefined;
     } finally {
       if (--this.waiting === 0) clearInterval(this.keepAlive);
     }
   }
 
-  /** Corrects a reservation once the real usage is known: positive gives tokens back. */
-  settle(refund: number): void {
+  private settle(refund: number): void {
     const limiter = this.tokens;
     if (!limiter || this.stopped || Math.round(refund) === 0) return;
     void limiter
@@ -94,6 +95,10 @@ export class RateGate {
       .catch(() => undefined);
   }
 
+  share(): number {
+    return 1;
+  }
+
   /** The adaptive controller's request rate (calls per second), under the configured caps; undefined lifts it. */
   setAdaptiveRate(rps: number | undefined): void {
     const minTime = Math.max(this.configuredMinTime, rps ? 1000 / rps : 0);
@@ -101,7 +106,6 @@ export class RateGate {
     else if (minTime > 0) this.pace = pacer(minTime);
   }
 
-  /** Lets every waiting call go (as not admitted) and admits no more. */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;

@@ -16,6 +16,7 @@ import type { JobSpec } from '../job/spec.js';
 import { recordText } from '../output/layout.js';
 import { acquireLock } from '../output/lock.js';
 import { Pool } from '../pool/pool.js';
+import { connectLimiter, limiterKey, type SharedLimiter } from '../pool/shared.js';
 import { redactor } from '../redact.js';
 import type { PromptRequest, ResultRecord } from '../types.js';
 import { Budget } from './budget.js';
@@ -91,6 +92,23 @@ export async function runBatch(spec: JobSpec, deps: RunDeps = {}): Promise<RunSu
   }
 }
 
+/** `--limiter`: the Redis every runner on this account, region and model shares its limits through. */
+async function openLimiter(spec: JobSpec, client: BedrockRuntimeClient, deps: RunDeps): Promise<SharedLimiter> {
+  const { accessKeyId } = await client.config.credentials();
+  return connectLimiter({
+    url: spec.limiter as string,
+    key: limiterKey({
+      ...(spec.limiterKey === undefined ? {} : { account: spec.limiterKey }),
+      accessKeyId,
+      region: spec.region,
+      model: spec.model,
+    }),
+    // An attempt settles within the request timeout; a reservation older than that was a dead runner's.
+    reservationTtlMs: spec.requestTimeoutMs + 5000,
+    ...(deps.onWarning ? { onWarning: deps.onWarning } : {}),
+  });
+}
+
 /** Written on every exit path; a summary that cannot be written is a warning, not a failed run. */
 function saveSummary(output: string, summary: object, redact: (text: string) => string, deps: RunDeps): void {
   try {
@@ -137,8 +155,10 @@ async function run(spec: JobSpec, deps: RunDeps, startedAt: Date): Promise<RunSu
     if (deps.abortSignal?.aborted) onHard();
     deps.abortSignal?.addEventListener('abort', onHard, { once: true });
 
+    const limiter = spec.limiter === undefined ? undefined : await openLimiter(spec, client, deps);
     pool = new Pool(
       {
+        ...(limiter ? { limiter } : {}),
         concurrency: spec.concurrency,
         adaptive: spec.adaptive,
         retry: { maxAttempts: spec.maxAttempts, baseMs: spec.backoffBaseMs, capMs: spec.backoffCapMs },
