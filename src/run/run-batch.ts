@@ -93,7 +93,11 @@ export async function runBatch(spec: JobSpec, deps: RunDeps = {}): Promise<RunSu
 }
 
 /** `--limiter`: the Redis every runner on this account, region and model shares its limits through. */
-async function openLimiter(spec: JobSpec, client: BedrockRuntimeClient, deps: RunDeps): Promise<SharedLimiter> {
+async function openLimiter(
+  spec: JobSpec,
+  client: BedrockRuntimeClient,
+  deps: RunDeps,
+): Promise<SharedLimiter> {
   const { accessKeyId } = await client.config.credentials();
   return connectLimiter({
     url: spec.limiter as string,

@@ -30,8 +30,14 @@ describe('--limiter, --limiter-key, --shard', () => {
   });
 
   it.each([
-    ['http://localhost:6379', '--limiter must be a Redis URL, redis://host:port[/db], got "http://localhost:6379"'],
-    ['redis://localhost:6379/x', '--limiter must be a Redis URL, redis://host:port[/db], got "redis://localhost:6379/x"'],
+    [
+      'http://localhost:6379',
+      '--limiter must be a Redis URL, redis://host:port[/db], got "http://localhost:6379"',
+    ],
+    [
+      'redis://localhost:6379/x',
+      '--limiter must be a Redis URL, redis://host:port[/db], got "redis://localhost:6379/x"',
+    ],
     ['localhost', '--limiter must be a Redis URL, redis://host:port[/db], got "localhost"'],
   ])('refuses --limiter %s', (value, message) => {
     expect(usage({ limiter: value })).toBe(message);
