@@ -5,7 +5,7 @@
 //   npm run bench -- --quick       one small quota scenario in a few seconds (BENCH_QUICK=1 too):
 //                                  the CI smoke, which checks that it runs, never how fast
 import { bareLoop, FAKE_ENV, makeRows, runBatch, startEmulator } from './lib.mjs';
-import { notTold, SHAPES, told } from './quota.mjs';
+import { KINDS, notTold, SHAPES, told } from './quota.mjs';
 import { sharedLimiter } from './shared.mjs';
 
 const quick = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
@@ -82,7 +82,7 @@ async function memory() {
 
 /** Not told the quota, on request and token quotas, on every bucket shape. */
 async function quota() {
-  for (const kind of ['requests', 'tokens'])
+  for (const kind of KINDS)
     for (const shape of SHAPES)
       report(
         `not told, ${kind} quota, ${shape} s bucket (concurrency 50, 100 ms)`,
@@ -92,7 +92,7 @@ async function quota() {
 
 /** Told the quota: --tpm and --rpm, on every bucket shape. */
 async function toldQuota() {
-  for (const kind of ['tokens', 'requests'])
+  for (const kind of KINDS)
     for (const shape of SHAPES)
       report(`told --${kind === 'tokens' ? 'tpm' : 'rpm'}, ${shape} s bucket`, await told(kind, shape, 20));
 }

@@ -17,7 +17,7 @@
  */
 import Bottleneck from 'bottleneck';
 import type { Admission, Gate } from './gate.js';
-import { RateGate, type RateLimits, tokenCapacity } from './rate.js';
+import { RateGate, type RateLimits, tokenBucket } from './rate.js';
 import type { SharedLimiter } from './shared.js';
 import { sleep } from './sleep.js';
 
@@ -33,6 +33,7 @@ export class SharedGate implements Gate {
   private readonly turns = new Bottleneck({ maxConcurrent: 1 });
   private readonly configuredMinTime: number;
   private readonly capacity: number;
+  private readonly start: number;
   private readonly perMs: number;
   private readonly stopping = new AbortController();
   private readonly ready: Promise<unknown>;
@@ -46,7 +47,9 @@ export class SharedGate implements Gate {
   ) {
     this.local = new RateGate(limits, largestCall);
     this.configuredMinTime = limits.rpm ? 60_000 / limits.rpm : 0;
-    this.capacity = limits.tpm ? tokenCapacity(limits.tpm, largestCall) : 0;
+    const bucket = limits.tpm ? tokenBucket(limits.tpm, largestCall) : { start: 0, capacity: 0 };
+    this.capacity = bucket.capacity;
+    this.start = bucket.start;
     this.perMs = (limits.tpm ?? 0) / 60_000;
     this.pace = new Bottleneck({
       id: `${shared.prefix}:pace`,
@@ -119,7 +122,7 @@ export class SharedGate implements Gate {
   private settle(id: string, refund: number): void {
     if (this.shared.failed) return;
     this.shared
-      .tokens('settle', [this.perMs, this.capacity, id, Math.round(refund)])
+      .tokens('settle', [this.perMs, this.capacity, this.start, id, Math.round(refund)])
       .catch((error) => this.shared.fail(error));
   }
 

@@ -10,7 +10,8 @@
  * Redis's clock); KEYS[2] a sorted set of open reservations scored by when they expire; KEYS[3] a
  * hash from reservation to the tokens to give back if it expires unsettled.
  *
- * ARGV: op ('take' | 'settle' | 'held'), tokens per ms, capacity, then
+ * ARGV: op ('take' | 'settle' | 'held'), tokens per ms, capacity (what tokens given back may fill it
+ * to), start (where a new bucket starts, and what refill fills it to), then
  *   take:   id, tokens needed, ttl ms, tokens to give back on expiry
  *           -> {1, level} taken; {0, ms to wait} not enough tokens yet
  *   settle: id, tokens to give back -> {1, level}; {0, level} when the reservation had expired
@@ -24,11 +25,11 @@
 export const TOKEN_SCRIPT = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local op, perMs, capacity = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+local op, perMs, capacity, start = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 
 local level = tonumber(redis.call('HGET', KEYS[1], 'level'))
 local last = tonumber(redis.call('HGET', KEYS[1], 'last'))
-if level == nil then level = capacity; last = now end
+if level == nil then level = start; last = now end
 
 local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now)
 for _, id in ipairs(expired) do
@@ -36,23 +37,25 @@ for _, id in ipairs(expired) do
   redis.call('HDEL', KEYS[3], id)
 end
 if #expired > 0 then redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now) end
-level = math.min(capacity, level + math.max(0, now - last) * perMs)
+level = math.min(math.max(capacity, start), level)
+-- Refill fills to \`start\` (one second's worth); tokens given back may take it up to capacity.
+if level < start then level = math.min(start, level + math.max(0, now - last) * perMs) end
 
 local result
 if op == 'take' then
-  local need = tonumber(ARGV[5])
+  local need = tonumber(ARGV[6])
   if level >= need then
     level = level - need
-    redis.call('ZADD', KEYS[2], now + tonumber(ARGV[6]), ARGV[4])
-    redis.call('HSET', KEYS[3], ARGV[4], ARGV[7])
+    redis.call('ZADD', KEYS[2], now + tonumber(ARGV[7]), ARGV[5])
+    redis.call('HSET', KEYS[3], ARGV[5], ARGV[8])
     result = {1, math.floor(level)}
   else
     result = {0, math.ceil((need - level) / perMs)}
   end
 elseif op == 'settle' then
-  local open = redis.call('ZREM', KEYS[2], ARGV[4])
-  redis.call('HDEL', KEYS[3], ARGV[4])
-  if open == 1 then level = math.min(capacity, level + tonumber(ARGV[5])) end
+  local open = redis.call('ZREM', KEYS[2], ARGV[5])
+  redis.call('HDEL', KEYS[3], ARGV[5])
+  if open == 1 then level = math.min(capacity, level + tonumber(ARGV[6])) end
   result = {open, math.floor(level)}
 else
   result = {redis.call('ZCARD', KEYS[2]), math.floor(level)}
@@ -64,8 +67,8 @@ redis.call('HSET', KEYS[1], 'level', tostring(level), 'last', now)
 local keep = math.ceil(capacity / perMs) + 60000
 redis.call('PEXPIRE', KEYS[1], keep)
 if op == 'take' and result[1] == 1 then
-  redis.call('PEXPIRE', KEYS[2], keep + tonumber(ARGV[6]))
-  redis.call('PEXPIRE', KEYS[3], keep + tonumber(ARGV[6]))
+  redis.call('PEXPIRE', KEYS[2], keep + tonumber(ARGV[7]))
+  redis.call('PEXPIRE', KEYS[3], keep + tonumber(ARGV[7]))
 end
 return result
 `;

@@ -153,7 +153,7 @@ describe('--limiter: one quota, several runner processes', () => {
       key: limiterKey({ account: key, region: 'us-east-1', model: MODEL }),
     });
     try {
-      const held = () => limiter.tokens('held', [tpm / 60_000, 1_000_000]);
+      const held = () => limiter.tokens('held', [tpm / 60_000, 1_000_000, 0]);
       const [open, level] = await held();
       expect(open).toBe(1);
       expect(level).toBeLessThan(20);
