@@ -94,8 +94,7 @@ export async function told(kind, shape, paceSeconds) {
   return {
     rows,
     'run-batch wall s': rb.ms / 1000,
-    [requests ? 'ideal s (rows / rpm)' : 'ideal s (settled tokens after the first burst / tpm)']:
-      ideal / 1000,
+    [requests ? 'ideal s (rows / rpm)' : 'ideal s (settled tokens / tpm)']: ideal / 1000,
     'run-batch share of ideal': ideal / rb.ms,
     'run-batch throttled share': share(rb),
     'rows ok': rb.ok,

@@ -13,8 +13,6 @@ export interface CallFailure {
   throttle: boolean;
   /** From `retry-after` (seconds or an HTTP date) or `x-amz-retry-after` (ms). */
   retryAfterMs?: number;
-  /** Which quota a throttle hit, when Bedrock's message says ("Too many tokens" / "requests"). */
-  limit?: 'requests' | 'tokens';
 }
 
 const RETRYABLE = new Set([
@@ -78,8 +76,6 @@ export function classifyError(error: unknown, now = Date.now()): CallFailure {
     (status !== undefined && status >= 500);
   const failure: CallFailure = { code, message, retryable, throttle };
   if (status !== undefined) failure.status = status;
-  if (throttle && /too many tokens/i.test(message)) failure.limit = 'tokens';
-  else if (throttle && /too many requests/i.test(message)) failure.limit = 'requests';
   const retryAfterMs = retryAfter(e.$response?.headers, now);
   if (retryAfterMs !== undefined) failure.retryAfterMs = retryAfterMs;
   return failure;

@@ -60,11 +60,7 @@ const LONE_MS = 1000;
 
 interface Dispatch {
   at: number;
-  /** When its outcome came. */
-  end?: number;
   outcome: 'pending' | 'ok' | 'throttle' | 'other';
-  /** The share of its token reservation it gave back when it ended. */
-  giveBack?: number;
 }
 
 export class AdaptiveController {
@@ -77,8 +73,6 @@ export class AdaptiveController {
   private lastIncreaseAt = 0;
   /** Dispatch times of recent throttled calls, oldest first. */
   private readonly throttles: number[] = [];
-  /** Those of them that hit a token quota. */
-  private readonly tokenThrottles = new Set<number>();
   /** Lower bounds on the quota (calls per second), with when they were measured. */
   private readonly bounds: Array<{ at: number; rps: number }> = [];
   private readonly log: Dispatch[] = [];
@@ -101,17 +95,10 @@ export class AdaptiveController {
     return entry;
   }
 
-  /**
-   * @param giveBack for a success, the share of its token reservation it gave back at the end
-   * @param tokens for a throttle, whether it hit a token quota (when the server said so)
-   */
-  done(entry: Dispatch, outcome: 'ok' | 'throttle' | 'other', giveBack = 0, tokens = false): void {
+  done(entry: Dispatch, outcome: 'ok' | 'throttle' | 'other'): void {
     entry.outcome = outcome;
     const now = this.now();
-    entry.end = now;
-    entry.giveBack = giveBack;
     if (outcome === 'throttle') {
-      if (tokens) this.tokenThrottles.add(entry.at);
       this.throttled(entry.at, now);
     } else if (outcome === 'ok') {
       const latency = now - entry.at;
@@ -189,11 +176,8 @@ export class AdaptiveController {
     let best: number | undefined;
     for (const from of this.throttles) {
       if (end - from < minSpan) break;
-      // One call less: the bucket may have held part of a token when the span began. On a token
-      // quota, calls in flight when the span began gave tokens back inside it: the calls those
-      // let through say nothing about the refill.
-      const refunded = this.tokenThrottles.has(from) ? this.givenBackAfter(from) : 0;
-      const ok = this.successesBetween(from, end) - 1 - refunded;
+      // One call less: the bucket may have held part of a token when the span began.
+      const ok = this.successesBetween(from, end) - 1;
       if (ok < minCalls) continue;
       const rps = (ok * 1000) / (end - from) / this.share();
       if (best === undefined || rps > best) best = rps;
@@ -214,16 +198,6 @@ export class AdaptiveController {
       if (d.outcome === 'ok') ok++;
     }
     return ok;
-  }
-
-  /** Shares of reservations given back, after `from`, by calls dispatched before it. */
-  private givenBackAfter(from: number): number {
-    let given = 0;
-    for (const d of this.log) {
-      if (d.at >= from) break;
-      if (d.outcome === 'ok' && (d.end ?? 0) > from) given += d.giveBack ?? 0;
-    }
-    return given;
   }
 
   private bestBound(now: number): number | undefined {
@@ -291,11 +265,9 @@ export class AdaptiveController {
   /** Forgets what no measurement can use any more. */
   private prune(now: number): void {
     const horizon = now - MEMORY_MS;
-    while (this.throttles.length > 0 && (this.throttles[0] ?? 0) < horizon)
-      this.tokenThrottles.delete(this.throttles.shift() ?? 0);
+    while (this.throttles.length > 0 && (this.throttles[0] ?? 0) < horizon) this.throttles.shift();
     while (this.bounds.length > 0 && (this.bounds[0]?.at ?? 0) < horizon) this.bounds.shift();
-    if (this.throttles.length > 256)
-      for (const at of this.throttles.splice(0, this.throttles.length - 256)) this.tokenThrottles.delete(at);
+    if (this.throttles.length > 256) this.throttles.splice(0, this.throttles.length - 256);
     let drop = 0;
     const oldest = Math.min(this.throttles[0] ?? now, horizon);
     while (

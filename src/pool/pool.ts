@@ -18,8 +18,6 @@ export interface Failure {
   retryable: boolean;
   throttle: boolean;
   retryAfterMs?: number;
-  /** Which quota a throttle hit, when the server said: the adaptive controller measures token quotas differently. */
-  limit?: 'requests' | 'tokens';
 }
 
 export interface Task<T, F extends Failure> {
@@ -139,10 +137,7 @@ export class Pool {
       try {
         const value = await this.withTimeout(task);
         admitted.settle(reserved - task.used(value));
-        // The share of its reservation the call gave back: on a token quota, that share of a call in
-        // flight when a throttle came was let through by the refund, not by the refill.
-        if (handle)
-          this.adaptive?.done(handle, 'ok', reserved > 0 ? Math.max(0, 1 - task.used(value) / reserved) : 0);
+        if (handle) this.adaptive?.done(handle, 'ok');
         return { kind: 'ok', value, attempts: attempt, latencyMs: performance.now() - started };
       } catch (error) {
         if (this.options.abortSignal?.aborted) {
@@ -153,8 +148,7 @@ export class Pool {
         const failure = task.classify(error);
         admitted.settle(reserved - task.usedOnFailure(failure));
         if (failure.throttle) this.stats.throttles++;
-        if (handle)
-          this.adaptive?.done(handle, failure.throttle ? 'throttle' : 'other', 0, failure.limit === 'tokens');
+        if (handle) this.adaptive?.done(handle, failure.throttle ? 'throttle' : 'other');
         last = { kind: 'failed', failure, attempts: attempt, latencyMs };
         const stopping = this.options.signal?.aborted === true;
         if (!failure.retryable || attempt >= this.retry.maxAttempts || stopping) return last;

@@ -108,6 +108,7 @@ export class SharedGate implements Gate {
         const [ok, value] = await this.shared.tokens('take', [
           this.perMs,
           this.capacity,
+          this.start,
           id,
           need,
           ttl,

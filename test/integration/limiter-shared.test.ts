@@ -110,11 +110,26 @@ describe('--limiter: one quota, several runner processes', () => {
     const peak = await peakRate(all, rpm / 60, rpm / 60);
     const results = await all;
     for (const r of results) expect(r.code, r.stderr).toBe(0);
+    // Shared all along: no runner fell back to its own limits.
+    for (const r of results) expect(r.stderr).not.toContain('Redis failed');
     const stats = emulator?.stats();
     expect(stats?.ok).toBe(300);
     // Each told the whole quota: alone, three would run at three times it and be throttled often.
     expect((stats?.throttled ?? 0) / (stats?.requests ?? 1)).toBeLessThanOrEqual(0.01);
     expect(peak).toBeLessThanOrEqual(1.1);
+  });
+
+  it('three runners told a token quota share one bucket: reservations, settling, few throttles', async () => {
+    const tpm = 60_000;
+    const dir = await setup({ tpm, burstSeconds: 1, latencyMs: 50 });
+    const shared = ['--limiter', redis?.url ?? '', '--tpm', String(tpm), '--max-tokens', '100', '-c', '8'];
+    const runs = ['a', 'b', 'c'].map((name) => spawnRunner(dir, [input(dir, name, 60), ...shared]));
+    const results = await Promise.all(runs.map((r) => r.done));
+    for (const r of results) expect(r.code, r.stderr).toBe(0);
+    for (const r of results) expect(r.stderr).not.toContain('Redis failed');
+    const stats = emulator?.stats();
+    expect(stats?.ok).toBe(180);
+    expect((stats?.throttled ?? 0) / (stats?.requests ?? 1)).toBeLessThanOrEqual(0.01);
   });
 
   it('without the limiter, the same three overrun the quota (the check above can fail)', async () => {
