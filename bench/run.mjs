@@ -1,8 +1,15 @@
 // npm run bench: run-batch against the bare p-limit + SDK loop, side by side in one invocation,
 // each scenario's figures as ratios against the baseline measured in the same run.
+//   npm run bench                  every scenario (about ten minutes)
+//   npm run bench -- quota         one group: latency, overhead, memory, quota, told, shared
+//   npm run bench -- --quick       one small quota scenario in a few seconds (BENCH_QUICK=1 too):
+//                                  the CI smoke, which checks that it runs, never how fast
 import { bareLoop, FAKE_ENV, makeRows, runBatch, startEmulator } from './lib.mjs';
+import { KINDS, notTold, SHAPES, told } from './quota.mjs';
+import { sharedLimiter } from './shared.mjs';
 
-const only = process.argv[2];
+const quick = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
+const only = process.argv.slice(2).find((a) => !a.startsWith('--'));
 const results = [];
 const report = (scenario, figures) => {
   results.push({ scenario, ...figures });
@@ -73,78 +80,41 @@ async function memory() {
   report('memory (zero latency, concurrency 50)', figures);
 }
 
-// A per-minute quota on the emulator, with a bucket of one second's worth: the quota's pace is then
-// a clear line (rows / rate) that no initial burst can hide behind.
-const QUOTA = { rpm: 3000, tpm: 2_000_000, rows: 1500, concurrency: 50, latency: 100 };
-const quotaFlags = [
-  '--rpm',
-  String(QUOTA.rpm),
-  '--tpm',
-  String(QUOTA.tpm),
-  '--burst-seconds',
-  '1',
-  '--latency-ms',
-  String(QUOTA.latency),
-];
-
-async function quotaRun(emulator, fn) {
-  await emulator.reset();
-  const run = await fn();
-  const stats = await emulator.stats();
-  return { ...run, requests: stats.requests, throttled: stats.throttled, ok: stats.ok };
+/** Not told the quota, on request and token quotas, on every bucket shape. */
+async function quota() {
+  for (const kind of KINDS)
+    for (const shape of SHAPES)
+      report(
+        `not told, ${kind} quota, ${shape} s bucket (concurrency 50, 100 ms)`,
+        await notTold(kind, shape, 20),
+      );
 }
 
-async function quotaGiven() {
-  const input = makeRows(QUOTA.rows);
-  const emulator = await startEmulator(quotaFlags);
-  const env = { ...FAKE_ENV, AWS_ENDPOINT_URL_BEDROCK_RUNTIME: emulator.url };
-  const told = await quotaRun(emulator, () =>
-    runBatch(
-      input,
-      ['-c', String(QUOTA.concurrency), '--rpm', String(QUOTA.rpm), '--tpm', String(QUOTA.tpm)],
-      env,
-    ),
-  );
-  await emulator.stop();
-  const ideal = (QUOTA.rows / QUOTA.rpm) * 60_000;
-  report(`quota given (${QUOTA.rows} rows, emulator and run-batch at ${QUOTA.rpm} rpm / ${QUOTA.tpm} tpm)`, {
-    'run-batch wall s': sec(told.ms),
-    "quota's pace s (rows / rpm)": sec(ideal),
-    'achieved pace / quota pace': ideal / told.ms,
-    'calls throttled (share)': told.throttled / told.requests,
-    'rows ok': told.ok,
-  });
+/** Told the quota: --tpm and --rpm, on every bucket shape. */
+async function toldQuota() {
+  for (const kind of KINDS)
+    for (const shape of SHAPES)
+      report(`told --${kind === 'tokens' ? 'tpm' : 'rpm'}, ${shape} s bucket`, await told(kind, shape, 20));
 }
 
-async function adaptive() {
-  const input = makeRows(QUOTA.rows);
-  const emulator = await startEmulator(quotaFlags);
-  const env = { ...FAKE_ENV, AWS_ENDPOINT_URL_BEDROCK_RUNTIME: emulator.url };
-  const rb = await quotaRun(emulator, () => runBatch(input, ['-c', String(QUOTA.concurrency)], env));
-  const sdkAdaptive = await quotaRun(emulator, () => bareLoop(input, QUOTA.concurrency, 'adaptive', env));
-  const sdkStandard = await quotaRun(emulator, () => bareLoop(input, QUOTA.concurrency, 'standard', env));
-  await emulator.stop();
-  const ideal = (QUOTA.rows / QUOTA.rpm) * 60_000;
-  const okRows = (run) => (run.ok === undefined ? 0 : run.ok);
-  report(`adaptive (same quota, not told to run-batch; ${QUOTA.concurrency} concurrency)`, {
-    'run-batch wall s': sec(rb.ms),
-    'SDK adaptive loop wall s': sec(sdkAdaptive.ms),
-    'SDK standard loop wall s': sec(sdkStandard.ms),
-    'run-batch / SDK adaptive (wall)': rb.ms / sdkAdaptive.ms,
-    'run-batch pace / quota pace': ideal / rb.ms,
-    'SDK adaptive pace / quota pace': ideal / sdkAdaptive.ms,
-    'run-batch throttled share': rb.throttled / rb.requests,
-    'SDK adaptive throttled share': sdkAdaptive.throttled / sdkAdaptive.requests,
-    'SDK standard throttled share': sdkStandard.throttled / sdkStandard.requests,
-    'run-batch rows ok': okRows(rb),
-    'SDK adaptive rows ok': sdkAdaptive.ok,
-    'SDK standard rows ok': sdkStandard.ok,
-  });
+async function shared() {
+  report('three runners on one quota (1200 rpm, 6 s bucket), --limiter against none', await sharedLimiter());
 }
 
-const scenarios = { latency: latencyBound, overhead, quota: quotaGiven, adaptive, memory };
-for (const [name, fn] of Object.entries(scenarios)) {
-  if (only && only !== name) continue;
-  await fn();
+if (quick) {
+  const figures = await notTold('requests', 1, 3);
+  report('quick: not told, requests quota, 1 s bucket', figures);
+  // A smoke: the scenario ran and both sides finished their rows; how fast is not checked.
+  const [rb, sdk] = String(figures['run-batch rows ok / SDK rows ok']).split(' / ').map(Number);
+  if (!(rb === figures.rows && sdk > 0)) {
+    console.error(`bench smoke: run-batch finished ${rb} of ${figures.rows} rows, the SDK loop ${sdk}`);
+    process.exit(1);
+  }
+} else {
+  const scenarios = { latency: latencyBound, overhead, memory, quota, told: toldQuota, shared };
+  for (const [name, fn] of Object.entries(scenarios)) {
+    if (only && only !== name) continue;
+    await fn();
+  }
 }
 console.log(`\n${JSON.stringify(results)}`);

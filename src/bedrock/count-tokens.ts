@@ -55,6 +55,7 @@ export function countTokensTask(client: BedrockRuntimeClient): CountTask {
       return output.inputTokens;
     },
     used: () => 0,
+    usedOnFailure: () => 0,
     classify: classifyError,
   });
 }

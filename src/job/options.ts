@@ -186,6 +186,27 @@ export const RUN_OPTIONS: readonly OptionDef[] = [
     describe: 'Tokens per minute, counting estimated input plus max_tokens as Bedrock reserves them',
   },
   {
+    flag: 'limiter',
+    type: 'string',
+    group: 'Scheduling',
+    describe:
+      'Share --rpm/--tpm and the adaptive rate with every runner on this Redis: redis://host:port[/db]',
+    defaultDescription: 'RUN_BATCH_LIMITER, else local limits only',
+  },
+  {
+    flag: 'limiter-key',
+    type: 'string',
+    group: 'Scheduling',
+    describe: 'Account part of the shared limiter key (runners with the same key, region and model share)',
+    defaultDescription: 'a hash of the access key id',
+  },
+  {
+    flag: 'shard',
+    type: 'string',
+    group: 'Input',
+    describe: 'Run only shard i of N (i from 1): the rows whose id hashes there, e.g. 2/3',
+  },
+  {
     flag: 'adaptive',
     type: 'boolean',
     group: 'Scheduling',

@@ -146,6 +146,12 @@ export function resolveSpec(raw: RawOptions, ctx: ResolveContext): JobSpec {
   optional('maxCost', 'max-cost', (x) => decimal('max-cost', x, 0, 1e12));
   optional('pricing', 'pricing', (x) => resolve(ctx.cwd, text('pricing', x)));
   optional('endpoint', 'endpoint', endpointUrl);
+  optional('limiter', 'limiter', (x) => limiterUrl('limiter', x));
+  if (!given(raw, 'limiter') && ctx.env.RUN_BATCH_LIMITER)
+    spec.limiter = v(() => limiterUrl('limiter', ctx.env.RUN_BATCH_LIMITER), undefined);
+  if (spec.limiter === undefined) delete spec.limiter;
+  optional('limiterKey', 'limiter-key', (x) => text('limiter-key', x));
+  optional('shard', 'shard', shardOption);
   optional('serviceTier', 'service-tier', (x) => oneOf('service-tier', x, SERVICE_TIERS));
   if (given(raw, 'cache-system')) {
     const cache = v(() => cacheSystem(raw['cache-system']), undefined);
@@ -235,6 +241,37 @@ function cacheSystem(value: unknown): '5m' | '1h' | undefined {
   if (value === undefined || value === null || value === false) return undefined;
   if (value === true || value === '') return '5m';
   return oneOf('cache-system', value, ['5m', '1h'] as const);
+}
+
+/** `redis://host:port[/db]` (or `rediss://`): checked here so a typo is exit 2, not a hung run. */
+function limiterUrl(flag: string, value: unknown): string {
+  const raw = text(flag, value);
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    // fall through to the error below
+  }
+  const db = url?.pathname.replace(/^\//, '') ?? '';
+  if (
+    !url ||
+    (url.protocol !== 'redis:' && url.protocol !== 'rediss:') ||
+    url.hostname === '' ||
+    !/^\d*$/.test(db)
+  )
+    return fail(flag, 'a Redis URL, redis://host:port[/db]', raw);
+  return raw;
+}
+
+/** `i/N` with 1 <= i <= N. */
+function shardOption(value: unknown): { index: number; count: number } {
+  const raw = typeof value === 'number' ? String(value) : text('shard', value);
+  const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(raw);
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || count < 1 || index < 1 || index > count || count > 1_000_000)
+    return fail('shard', 'i/N with i from 1 to N, e.g. 2/3', raw);
+  return { index, count };
 }
 
 /** How a run reports progress and logs (`--log-format`, `--quiet`): the CLI's concern, not runBatch's. */

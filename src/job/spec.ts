@@ -53,6 +53,12 @@ export interface JobSpec {
   rpm?: number;
   /** Tokens per minute (estimated input + max_tokens reserved per call). */
   tpm?: number;
+  /** Redis URL of a limiter shared with other runners (`--limiter`, RUN_BATCH_LIMITER). */
+  limiter?: string;
+  /** Account part of the shared limiter's key (`--limiter-key`). */
+  limiterKey?: string;
+  /** Only the rows whose id hashes to shard `index` (1-based) of `count` (`--shard i/N`). */
+  shard?: { index: number; count: number };
   /** Slow down on throttles, speed up on success. @default true */
   adaptive: boolean;
   /** Attempts per row, the first included. @default DEFAULTS.maxAttempts */

@@ -16,6 +16,7 @@ import type { RequestCheck } from './checks.js';
 import { fingerprint } from './fingerprint.js';
 import { type Reservation, reservation } from './reservation.js';
 import { scanRows } from './scan.js';
+import { inShard } from './shard.js';
 
 export interface PlannedRow {
   request: PromptRequest;
@@ -58,7 +59,11 @@ export async function planRows(spec: JobSpec, options: PlanOptions): Promise<Row
   const plannedRow = (request: PromptRequest) => planned(request, options.label);
   let prints: Buffer = Buffer.alloc(FP_BYTES * 1024);
   let largestReservation = 0;
-  const { rowCount, columns } = await scanRows(
+  // --shard i/N: only this shard's rows are planned, numbered among themselves (their results file
+  // holds them alone, in input order).
+  const inThisShard = (id: string) => spec.shard === undefined || inShard(id, spec.shard);
+  let inShardCount = 0;
+  const { columns } = await scanRows(
     source,
     build,
     {
@@ -67,6 +72,8 @@ export async function planRows(spec: JobSpec, options: PlanOptions): Promise<Row
       ...signalOf(options),
     },
     (request) => {
+      if (!inThisShard(request.id)) return;
+      request.index = inShardCount++;
       const row = plannedRow(request);
       indexById.set(request.id, request.index);
       if ((request.index + 1) * FP_BYTES > prints.length) prints = grow(prints);
@@ -75,6 +82,7 @@ export async function planRows(spec: JobSpec, options: PlanOptions): Promise<Row
       options.onRow?.(row);
     },
   );
+  const rowCount = inShardCount;
   const fingerprintAt = (index: number) =>
     prints.subarray(index * FP_BYTES, (index + 1) * FP_BYTES).toString('hex');
   return {
@@ -86,6 +94,7 @@ export async function planRows(spec: JobSpec, options: PlanOptions): Promise<Row
     fingerprintAt,
     async *rows() {
       let seen = 0;
+      let index = 0;
       const rows = source.rows()[Symbol.asyncIterator]();
       for (;;) {
         let next: PlannedRow;
@@ -94,8 +103,11 @@ export async function planRows(spec: JobSpec, options: PlanOptions): Promise<Row
           const row = await rows.next();
           if (row.done) break;
           line = row.value.line;
-          next = plannedRow(build(row.value, source.columns()));
-          if (row.value.index >= rowCount || next.fingerprint !== fingerprintAt(row.value.index))
+          const request = build(row.value, source.columns());
+          if (!inThisShard(request.id)) continue;
+          request.index = index++;
+          next = plannedRow(request);
+          if (request.index >= rowCount || next.fingerprint !== fingerprintAt(request.index))
             throw new InputChanged(options.label, line);
         } catch (error) {
           // A row that no longer parses or builds was not the row that was checked either.

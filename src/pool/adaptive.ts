@@ -8,7 +8,8 @@
  * it. Until a throttle is far enough from an earlier one to measure, it halves the rate instead.
  * Concurrency is cut by the same decrease, but never below what the new rate needs; while calls
  * succeed, rate and concurrency rise again by a fixed step (additive increase), never above the
- * configured caps. Nothing here knows about Bedrock.
+ * configured caps. When several runners share one limiter, the rate is theirs together: what
+ * this one measures is scaled by its share of the calls. Nothing here knows about Bedrock.
  */
 
 export interface AdaptiveTarget {
@@ -21,6 +22,12 @@ export interface AdaptiveOptions {
   maxConcurrency: number;
   /** The user's request-rate cap (rpm / 60), if any. */
   maxRps?: number;
+  /**
+   * This controller's share of the calls made on the quota (runners sharing one limiter each see
+   * their own calls only): its measurements are scaled up by it, since the rate it sets is the
+   * rate of all of them. @default () => 1
+   */
+  share?: () => number;
   now?: () => number;
 }
 
@@ -101,6 +108,10 @@ export class AdaptiveController {
     this.prune(now);
   }
 
+  private share(): number {
+    return Math.min(1, Math.max(0.01, this.options.share?.() ?? 1));
+  }
+
   get currentRate(): number | undefined {
     return this.rate;
   }
@@ -125,7 +136,7 @@ export class AdaptiveController {
       // No measurement yet: cut by the share of recent calls the server accepted (it accepts about
       // quota / offered rate), at least halving, so a 10x overload is not undone one halving at a
       // time. A lone throttle is not an overload: it changes nothing.
-      const current = Math.min(this.rate ?? Number.POSITIVE_INFINITY, this.recentRate(now));
+      const current = Math.min(this.rate ?? Number.POSITIVE_INFINITY, this.recentRate(now) / this.share());
       const factor = Math.max(MIN_FACTOR, Math.min(BACKOFF, this.acceptance(now)));
       this.recoverTo = Math.max(this.recoverTo ?? 0, current);
       this.apply(Math.max(current * factor, 0.1), now);
@@ -168,7 +179,7 @@ export class AdaptiveController {
       // One call less: the bucket may have held part of a token when the span began.
       const ok = this.successesBetween(from, end) - 1;
       if (ok < minCalls) continue;
-      const rps = (ok * 1000) / (end - from);
+      const rps = (ok * 1000) / (end - from) / this.share();
       if (best === undefined || rps > best) best = rps;
     }
     return best;
@@ -215,7 +226,7 @@ export class AdaptiveController {
     if (decreased) {
       this.lastDecreaseAt = now;
       // Concurrency follows, but keeps enough calls in flight to sustain the new rate.
-      const needed = Math.ceil((capped * Math.max(this.latencyMs, 1)) / 1000) + 1;
+      const needed = Math.ceil((capped * this.share() * Math.max(this.latencyMs, 1)) / 1000) + 1;
       this.setConcurrency(Math.max(needed, Math.floor(this.concurrency * 0.7)));
     }
   }

@@ -7,7 +7,10 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import { AdaptiveController } from './adaptive.js';
 import { DEFAULT_RETRY, type RetryPolicy, retryDelayMs } from './backoff.js';
+import type { Gate } from './gate.js';
 import { RateGate, type RateLimits } from './rate.js';
+import type { SharedLimiter } from './shared.js';
+import { SharedGate } from './shared-gate.js';
 import { sleep } from './sleep.js';
 
 /** What the pool needs to know about a failed attempt. */
@@ -23,6 +26,8 @@ export interface Task<T, F extends Failure> {
   attempt(signal: AbortSignal): Promise<T>;
   /** Tokens the attempt really used, to settle its reservation. */
   used(value: T): number;
+  /** Tokens a failed attempt still used (the quota's rule for failures is the task's to know). */
+  usedOnFailure(failure: F): number;
   classify(error: unknown): F;
 }
 
@@ -44,6 +49,11 @@ export interface PoolOptions extends RateLimits {
   signal?: AbortSignal;
   /** Cuts calls in flight off: their tasks end as `skipped`, as nothing finished. */
   abortSignal?: AbortSignal;
+  /**
+   * Limits shared with every runner on one Redis key (`connectLimiter`); the pool owns it from
+   * here and closes it in `close()`. Without it, limits are this process's own.
+   */
+  limiter?: SharedLimiter;
   random?: () => number;
   /** Waits between attempts; tests pass one that records the delays. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -62,7 +72,7 @@ export class AttemptTimeout extends Error {
 
 export class Pool {
   private readonly limit: LimitFunction;
-  private readonly gate: RateGate;
+  private readonly gate: Gate;
   private readonly adaptive: AdaptiveController | undefined;
   private readonly retry: RetryPolicy;
   readonly stats: PoolStats = { attempts: 0, throttles: 0, retries: 0 };
@@ -72,7 +82,9 @@ export class Pool {
     largestReservation = 0,
   ) {
     this.limit = pLimit(options.concurrency);
-    this.gate = new RateGate(options, largestReservation);
+    this.gate = options.limiter
+      ? new SharedGate(options.limiter, options, largestReservation)
+      : new RateGate(options, largestReservation);
     // Stopping lets every row still waiting for admission go: it has sent nothing.
     options.signal?.addEventListener('abort', () => void this.gate.stop(), { once: true });
     this.retry = options.retry ?? DEFAULT_RETRY;
@@ -84,7 +96,11 @@ export class Pool {
             this.limit.concurrency = n;
           },
         },
-        { maxConcurrency: options.concurrency, ...(options.rpm ? { maxRps: options.rpm / 60 } : {}) },
+        {
+          maxConcurrency: options.concurrency,
+          share: () => this.gate.share(),
+          ...(options.rpm ? { maxRps: options.rpm / 60 } : {}),
+        },
       );
     }
   }
@@ -109,23 +125,28 @@ export class Pool {
       // A retry goes ahead of rows that have not started, so rows finish in roughly input order.
       if (attempt === 1 && this.options.signal?.aborted) return { kind: 'skipped' };
       const admitted = await this.gate.acquire(reserved, attempt === 1 ? 5 : 4);
-      if (attempt === 1 && (!admitted || this.options.signal?.aborted)) return { kind: 'skipped' };
-      if (!admitted && last) return last;
+      if (attempt === 1 && (!admitted || this.options.signal?.aborted)) {
+        admitted?.settle(reserved);
+        return { kind: 'skipped' };
+      }
+      if (!admitted) return last ?? { kind: 'skipped' };
       this.stats.attempts++;
       if (attempt > 1) this.stats.retries++;
       const handle = this.adaptive?.dispatched();
       const started = performance.now();
       try {
         const value = await this.withTimeout(task);
-        this.gate.settle(reserved - task.used(value));
+        admitted.settle(reserved - task.used(value));
         if (handle) this.adaptive?.done(handle, 'ok');
         return { kind: 'ok', value, attempts: attempt, latencyMs: performance.now() - started };
       } catch (error) {
-        if (this.options.abortSignal?.aborted) return { kind: 'skipped' };
+        if (this.options.abortSignal?.aborted) {
+          admitted.settle(reserved - task.usedOnFailure(task.classify(error)));
+          return { kind: 'skipped' };
+        }
         const latencyMs = performance.now() - started;
         const failure = task.classify(error);
-        // A throttled call reserved nothing on the server; any other failure used its input.
-        this.gate.settle(failure.throttle ? reserved : task.reserve.output);
+        admitted.settle(reserved - task.usedOnFailure(failure));
         if (failure.throttle) this.stats.throttles++;
         if (handle) this.adaptive?.done(handle, failure.throttle ? 'throttle' : 'other');
         last = { kind: 'failed', failure, attempts: attempt, latencyMs };

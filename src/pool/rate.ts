@@ -1,17 +1,25 @@
 /**
- * Admission by rate, on bottleneck: tokens per minute as a bucket refilled every 250 ms, and
- * requests per minute (and the adaptive controller's rate) as an even spacing between call starts
- * (`minTime`). A per-minute quota also throttles bursts, so calls are spread across the minute
- * instead of spending a minute's budget at once; the token bucket holds at most one second's
- * worth, or one call's worth if that is larger.
+ * Admission by rate, on bottleneck: two buckets, each a bottleneck reservoir that calls wait on
+ * (in priority order, retries first), refilled by this module for the time that really passed.
  *
- * Tokens are reserved the way Bedrock's quota counts them: estimated input plus max_tokens when a
- * call starts, settled to the real usage when it ends (`settle`).
+ * - Call starts (`--rpm`, and the adaptive controller's rate): a bucket of call starts that holds
+ *   at most PACE_BURST_S of the rate (at least one call, at most two when the rate allows them),
+ *   so calls are spread evenly instead of spending a minute's budget at once, yet a timer that
+ *   fires late on a busy machine is made up by the next calls instead of lost for good.
+ * - Tokens (`--tpm`), reserved the way Bedrock's quota counts them: estimated input plus
+ *   max_tokens when a call starts, settled to the real usage when it ends (`settle`). Refill fills
+ *   the bucket to one second's worth (the least burst a per-minute quota could allow), so an idle
+ *   stretch never saves up more than any quota would; what calls give back may take it up to a
+ *   minute's worth, the tokens the quota has. Reservations in flight are so bounded by the quota,
+ *   not by one second's worth, and calls that reserve far more than they use (max_tokens over a
+ *   short answer) keep the quota busy.
  *
- * Two limiters, because bottleneck's `updateSettings` stops a limiter's reservoir heartbeat for
- * good: the token bucket is never updated, the spacing limiter is, freely.
+ * Why not bottleneck's own `reservoirIncrease*` and `minTime`: both count from when their timer
+ * fired, so every late timer is time lost (a paced run on a loaded machine fell to 0.8 of its
+ * rate), and `updateSettings` stops the reservoir heartbeat for good.
  */
 import Bottleneck from 'bottleneck';
+import type { Admission, Gate } from './gate.js';
 
 export interface RateLimits {
   /** Requests per minute. */
@@ -20,102 +28,160 @@ export interface RateLimits {
   tpm?: number;
 }
 
-/** Bottleneck's heartbeat runs every 250 ms: refilling more often than that is not possible. */
-const REFILL_MS = 250;
+/** How often the buckets are refilled (with the time that really passed since the last refill). */
+const REFILL_MS = 20;
+/** Call starts the pace bucket may save up, in seconds of its rate. */
+const PACE_BURST_S = 0.1;
 
-export class RateGate {
-  private readonly tokens: Bottleneck | undefined;
-  private pace: Bottleneck | undefined;
-  private readonly configuredMinTime: number;
-  private readonly tokenCapacity: number;
+/**
+ * Refill stops this far short of one second's worth: Bedrock counts a call's input itself, and
+ * an estimate a little short of it, on every call in flight, would otherwise hold more than its
+ * bucket has.
+ */
+const START_SHARE = 0.75;
+
+/**
+ * The token bucket: refill fills it to one second's worth (`start`, also where it starts), tokens
+ * given back up to a minute's (`capacity`); both at least one call's worth, so the largest call
+ * can always pass.
+ */
+export function tokenBucket(tpm: number, largestCall: number): { start: number; capacity: number } {
+  return {
+    start: Math.max(Math.ceil((tpm / 60) * START_SHARE), largestCall),
+    capacity: Math.max(tpm, largestCall),
+  };
+}
+
+/**
+ * A bottleneck reservoir (the truth: bottleneck takes a call's weight from it as it admits the
+ * call) refilled at `perMs` up to `refillCap`, and given tokens back up to `capacity`. Fractions of a token carry over to the next refill.
+ * Changes go through one promise chain, so a refill never reads the level another is changing;
+ * a call admitted meanwhile only lowers it, so the cap still holds.
+ */
+class Bucket {
+  readonly limiter: Bottleneck;
+  private fraction = 0;
+  private last = performance.now();
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    public perMs: number,
+    public capacity: number,
+    public refillCap: number,
+  ) {
+    this.limiter = new Bottleneck({ reservoir: Math.floor(refillCap) });
+  }
+
+  refill(now: number): void {
+    const due = (now - this.last) * this.perMs + this.fraction;
+    this.last = now;
+    const whole = Math.floor(due);
+    this.fraction = due - whole;
+    if (whole > 0) this.add(whole, this.refillCap);
+  }
+
+  /** Adds tokens (negative takes), never past `cap`; a level already past it stays. */
+  add(amount: number, cap = this.capacity): void {
+    this.chain = this.chain
+      .then(async () => {
+        const level = (await this.limiter.currentReservoir()) ?? 0;
+        const next = amount >= 0 ? Math.max(level, Math.min(cap, level + amount)) : level + amount;
+        if (next !== level) await this.limiter.incrementReservoir(next - level);
+      })
+      .catch(() => undefined);
+  }
+}
+
+export class RateGate implements Gate {
+  private readonly tokens: Bucket | undefined;
+  private readonly pace: Bucket;
+  private readonly configuredRps: number;
   private stopped = false;
   private waiting = 0;
-  private keepAlive: NodeJS.Timeout | undefined;
+  private timer: NodeJS.Timeout | undefined;
 
   /**
    * @param limits the caps the user gave
    * @param largestCall the largest single reservation expected, so the bucket can always admit it
    */
   constructor(limits: RateLimits, largestCall = 0) {
-    this.configuredMinTime = limits.rpm ? 60_000 / limits.rpm : 0;
-    this.tokenCapacity = limits.tpm ? Math.max(Math.ceil(limits.tpm / 60), largestCall) : 0;
+    this.configuredRps = limits.rpm ? limits.rpm / 60 : 0;
+    this.pace = new Bucket(0, 1, 1);
+    this.setPace(this.configuredRps);
     if (limits.tpm) {
-      const refill = Math.max(1, Math.round((limits.tpm * REFILL_MS) / 60_000));
-      this.tokens = new Bottleneck({
-        // One refill short of full: the refills come in steps, and the first may land just after
-        // the start, while Bedrock's bucket refills smoothly. Starting lower by a step means this
-        // bucket never holds more than Bedrock's.
-        reservoir: Math.max(0, this.tokenCapacity - refill),
-        reservoirIncreaseInterval: REFILL_MS,
-        reservoirIncreaseAmount: refill,
-        reservoirIncreaseMaximum: this.tokenCapacity,
-      });
+      const bucket = tokenBucket(limits.tpm, largestCall);
+      this.tokens = new Bucket(limits.tpm / 60_000, bucket.capacity, bucket.start);
     }
-    if (this.configuredMinTime > 0) this.pace = pacer(this.configuredMinTime);
   }
 
-  /**
-   * Waits until a call reserving `tokens` may start; false if the gate was stopped meanwhile.
-   * Retries pass a higher priority (a lower number).
-   */
-  async acquire(tokens: number, priority = 5): Promise<boolean> {
-    if (this.stopped) return false;
-    if (!this.tokens && !this.pace) return true;
-    // Bottleneck's timers do not keep the process alive; when every row waits for the bucket to
-    // refill, nothing else would, and Node would exit mid-run. Hold a timer while anyone waits.
-    if (this.waiting++ === 0) this.keepAlive = setInterval(() => {}, 60_000);
+  async acquire(tokens: number, priority = 5): Promise<Admission | undefined> {
+    if (this.stopped) return undefined;
+    if (!this.tokens && this.pace.perMs === 0) return { settle: () => {} };
+    // The refill timer runs only while someone waits, and then keeps the process alive: when every
+    // row waits for a bucket, nothing else would, and Node would exit mid-run.
+    if (this.waiting++ === 0) this.timer = setInterval(() => this.refill(), REFILL_MS);
     try {
       // Spacing first, tokens last: a call holding tokens while it waits for its turn would keep
       // them from the calls that could start now.
-      if (this.pace) await this.pace.schedule({ priority }, async () => undefined);
-      if (this.tokens) {
-        const weight = Math.min(Math.max(0, Math.round(tokens)), this.tokenCapacity);
-        await this.tokens.schedule({ priority, weight }, async () => undefined);
+      if (this.pace.perMs > 0) {
+        await this.pace.limiter.schedule({ priority, weight: 1 }, async () => undefined);
       }
-      return !this.stopped;
+      const bucket = this.tokens;
+      if (bucket) {
+        const weight = Math.min(Math.max(0, Math.round(tokens)), bucket.capacity);
+        await bucket.limiter.schedule({ priority, weight }, async () => undefined);
+      }
+      return this.stopped ? undefined : { settle: (refund) => this.settle(refund) };
     } catch {
-      return false;
+      return undefined;
     } finally {
-      if (--this.waiting === 0) clearInterval(this.keepAlive);
+      if (--this.waiting === 0) clearInterval(this.timer);
     }
   }
 
-  /** Corrects a reservation once the real usage is known: positive gives tokens back. */
-  settle(refund: number): void {
-    const limiter = this.tokens;
-    if (!limiter || this.stopped || Math.round(refund) === 0) return;
-    void limiter
-      .currentReservoir()
-      .then((now) => {
-        // Never refill past the bucket's size: refunds must not turn into a burst.
-        const add = Math.min(Math.round(refund), this.tokenCapacity - (now ?? 0));
-        return add === 0 ? undefined : limiter.incrementReservoir(add);
-      })
-      .catch(() => undefined);
+  private refill(): void {
+    const now = performance.now();
+    this.pace.refill(now);
+    this.tokens?.refill(now);
+  }
+
+  /** Never past the bucket's size: refunds must not turn into a burst. */
+  private settle(refund: number): void {
+    if (!this.tokens || this.stopped || Math.round(refund) === 0) return;
+    this.tokens.refill(performance.now());
+    this.tokens.add(Math.round(refund));
+  }
+
+  share(): number {
+    return 1;
   }
 
   /** The adaptive controller's request rate (calls per second), under the configured caps; undefined lifts it. */
   setAdaptiveRate(rps: number | undefined): void {
-    const minTime = Math.max(this.configuredMinTime, rps ? 1000 / rps : 0);
-    if (this.pace) void this.pace.updateSettings({ minTime });
-    else if (minTime > 0) this.pace = pacer(minTime);
+    const rates = [this.configuredRps, rps ?? 0].filter((r) => r > 0);
+    this.setPace(rates.length === 0 ? 0 : Math.min(...rates));
   }
 
-  /** Lets every waiting call go (as not admitted) and admits no more. */
+  private setPace(rps: number): void {
+    this.pace.refill(performance.now());
+    this.pace.perMs = rps / 1000;
+    // At least one call, at most two, and never more than a second's worth.
+    this.pace.capacity = Math.max(1, Math.min(2, rps, rps * PACE_BURST_S));
+    this.pace.refillCap = this.pace.capacity;
+    // A lower rate holds fewer saved-up starts.
+    void this.pace.limiter
+      .currentReservoir()
+      .then(
+        (level) => (level ?? 0) > this.pace.capacity && this.pace.limiter.updateSettings({ reservoir: 1 }),
+      );
+  }
+
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    for (const limiter of [this.tokens, this.pace]) {
-      if (limiter) await limiter.stop({ dropWaitingJobs: true }).catch(() => undefined);
+    clearInterval(this.timer);
+    for (const bucket of [this.tokens, this.pace]) {
+      if (bucket) await bucket.limiter.stop({ dropWaitingJobs: true }).catch(() => undefined);
     }
   }
-}
-
-/**
- * Spaces call starts `minTime` apart. One call at a time passes through it: bottleneck fixes a
- * call's start time when it takes the call in, so taking in one at a time means a new rate from
- * the adaptive controller applies to every call still waiting, not only to calls that come later.
- */
-function pacer(minTime: number): Bottleneck {
-  return new Bottleneck({ minTime, maxConcurrent: 1 });
 }

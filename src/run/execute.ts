@@ -13,6 +13,7 @@ import type { JobSpec } from '../job/spec.js';
 import { recordText, resultFieldsOf } from '../output/layout.js';
 import { rowChecks } from '../plan/checks.js';
 import { InputChanged, type PlannedRow, planRows, type RowPlan } from '../plan/plan.js';
+import { shardLabel } from '../plan/shard.js';
 import { spoolIfOnceOnly } from '../plan/spool.js';
 import { redactor } from '../redact.js';
 import type { RunDeps } from './deps.js';
@@ -148,7 +149,7 @@ function summarize(
   // undone (the last row tripped --max-errors, a signal after the end) is a finished run.
   if (notRun > 0 && !stopper.stopped) stopper.stop(`${notRun} rows were not run`);
   const exitCode = notRun > 0 ? ExitCode.Stopped : tally.error > 0 ? ExitCode.RowsFailed : ExitCode.Ok;
-  return tally.summarize({
+  const summary = tally.summarize({
     input: spec.input,
     output: spec.output,
     total: plan.rowCount,
@@ -157,6 +158,8 @@ function summarize(
     exitCode,
     ...(notRun > 0 && stopper.reason !== undefined ? { stopReason: stopper.reason } : {}),
   });
+  if (spec.shard) summary.shard = shardLabel(spec.shard);
+  return summary;
 }
 
 /** Soft and hard stops from the caller (signals, in the CLI) reach the stopper. */

@@ -17,6 +17,7 @@ import type { Stopper } from '../engines/stopper.js';
 import { displayPath } from '../errors.js';
 import type { JobSpec } from '../job/spec.js';
 import type { RowPlan } from '../plan/plan.js';
+import { connectLimiter, limiterKey, type SharedLimiter } from '../pool/shared.js';
 import { type OpenClient, openClient } from './client.js';
 import type { RunDeps } from './deps.js';
 
@@ -37,7 +38,8 @@ export async function openEngine(
     checkBatchSize(rowsToRun, batch.minRecords);
   const opened = deps.client ? undefined : await openClient(spec, deps.env ?? process.env);
   const client = deps.client ?? (opened as OpenClient).client;
-  const onDemand = onDemandEngine(spec, client, plan, stopper);
+  const limiter = spec.limiter === undefined ? undefined : await openLimiter(spec, client, deps);
+  const onDemand = onDemandEngine(spec, client, plan, stopper, limiter);
   if (mode === 'ondemand') return withClose(onDemand, opened);
   // --fresh starts over: the jobs of an earlier run of this output are forgotten, not collected.
   if (spec.fresh) removeState(statePath(spec.output));
@@ -85,16 +87,39 @@ function pollPolicy(env: NodeJS.ProcessEnv, emulated: boolean) {
   return emulated ? { ...DEFAULT_POLL, ...EMULATOR_POLL } : DEFAULT_POLL;
 }
 
+/** `--limiter`: the Redis every runner on this account, region and model shares its limits through. */
+async function openLimiter(
+  spec: JobSpec,
+  client: BedrockRuntimeClient,
+  deps: RunDeps,
+): Promise<SharedLimiter> {
+  const { accessKeyId } = await client.config.credentials();
+  return connectLimiter({
+    url: spec.limiter as string,
+    key: limiterKey({
+      ...(spec.limiterKey === undefined ? {} : { account: spec.limiterKey }),
+      accessKeyId,
+      region: spec.region,
+      model: spec.model,
+    }),
+    // An attempt settles within the request timeout; a reservation older than that was a dead runner's.
+    reservationTtlMs: spec.requestTimeoutMs + 5000,
+    ...(deps.onWarning ? { onWarning: deps.onWarning } : {}),
+  });
+}
+
 function onDemandEngine(
   spec: JobSpec,
   client: BedrockRuntimeClient,
   plan: RowPlan,
   stopper: Stopper,
+  limiter: SharedLimiter | undefined,
 ): Engine {
   return new OnDemandEngine(
     client,
     { api: spec.api, stream: spec.stream },
     {
+      ...(limiter ? { limiter } : {}),
       concurrency: spec.concurrency,
       adaptive: spec.adaptive,
       retry: { maxAttempts: spec.maxAttempts, baseMs: spec.backoffBaseMs, capMs: spec.backoffCapMs },

@@ -62,6 +62,8 @@ export interface RunSummary {
   errorsByCode: Record<string, number>;
   exitCode: number;
   stopReason?: string;
+  /** `--shard i/N`: which shard of the input this run was. */
+  shard?: string;
 }
 
 export class Tally {

@@ -85,6 +85,7 @@ describe('retry-after from a real response', () => {
       reserve: { input: 1, output: 10 },
       attempt: (signal) => callModel(client, request, { api: 'converse', stream: false }, signal),
       used: () => 2,
+      usedOnFailure: () => 0,
       classify: classifyError,
     });
     client.destroy();

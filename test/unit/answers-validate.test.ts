@@ -175,6 +175,7 @@ describe('the row task with answer checks', () => {
     reserve: { input: 1, output: 100 },
     attempt: () => Promise.reject(new Error('unused')),
     used: () => 0,
+    usedOnFailure: () => 0,
     classify: () => ({ code: 'Other', message: 'm', retryable: false, throttle: false }),
   };
 

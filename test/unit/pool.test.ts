@@ -23,6 +23,7 @@ function task(failures: Fail[], log: { calls: number }): Task<string, Fail> {
       return 'done';
     },
     used: () => 50,
+    usedOnFailure: (failure) => (failure.throttle ? 0 : 10),
     classify,
   };
 }
@@ -106,6 +107,7 @@ describe('pool', () => {
         return 1;
       },
       used: () => 2,
+      usedOnFailure: () => 1,
       classify,
     };
     const outcomes = await Promise.all(Array.from({ length: 20 }, () => p.run(slow)));
@@ -123,6 +125,7 @@ describe('pool', () => {
           signal.addEventListener('abort', () => reject(new Error('aborted'))),
         ),
       used: () => 0,
+      usedOnFailure: () => 1,
       classify: (error) => {
         seen.push(error);
         return { code: (error as Error).name, retryable: true, throttle: false };

@@ -22,6 +22,8 @@ export function rowTask(
       const used = inputTokens + cacheWriteTokens + outputTokens;
       return Number.isFinite(used) && used >= 0 ? used : row.reserve.input + row.reserve.output;
     },
+    // Bedrock's rule for failures: a throttled call reserved nothing; any other one used its input.
+    usedOnFailure: (failure) => (failure.throttle ? 0 : row.reserve.input),
     classify: classifyError,
   };
   // --json-schema: a bad answer is retried like a transient error, then an error row.

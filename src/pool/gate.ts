@@ -1,0 +1,25 @@
+/**
+ * What the pool asks of admission by rate, local (rate.ts) or shared with other runners
+ * (shared-gate.ts): wait for a call's turn and tokens, settle its reservation when it ends, take
+ * the adaptive controller's rate, and let every waiter go on stop.
+ */
+
+/** One admitted attempt's reservation. */
+export interface Admission {
+  /** Corrects the reservation once the real usage is known: positive gives tokens back. Call once. */
+  settle(refund: number): void;
+}
+
+export interface Gate {
+  /**
+   * Waits until a call reserving `tokens` may start; undefined if the gate was stopped meanwhile.
+   * Retries pass a higher priority (a lower number).
+   */
+  acquire(tokens: number, priority?: number): Promise<Admission | undefined>;
+  /** The adaptive controller's request rate (calls per second); undefined lifts it. */
+  setAdaptiveRate(rps: number | undefined): void;
+  /** Share of the quota's recent calls that this runner made: 1 when it runs alone. */
+  share(): number;
+  /** Lets every waiting call go (as not admitted) and admits no more. */
+  stop(): Promise<void>;
+}

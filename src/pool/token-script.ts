@@ -1,0 +1,74 @@
+/**
+ * The shared token bucket, as one Lua script that Redis runs atomically. bottleneck's clustered
+ * reservoir takes a weight per call, but it cannot do the rest of what Bedrock's token quota does:
+ * give back what a call did not use when it ends, never above the bucket's size
+ * (`incrementReservoir` is not capped), and give back the reservation of a runner that died before
+ * it could settle. So the token part lives here, in Redis itself, and the pacing of call starts
+ * stays on bottleneck.
+ *
+ * Keys: KEYS[1] a hash {level, last} (tokens in the bucket, and when it was last refilled, in
+ * Redis's clock); KEYS[2] a sorted set of open reservations scored by when they expire; KEYS[3] a
+ * hash from reservation to the tokens to give back if it expires unsettled.
+ *
+ * ARGV: op ('take' | 'settle' | 'held'), tokens per ms, capacity (what tokens given back may fill it
+ * to), start (where a new bucket starts, and what refill fills it to), then
+ *   take:   id, tokens needed, ttl ms, tokens to give back on expiry
+ *           -> {1, level} taken; {0, ms to wait} not enough tokens yet
+ *   settle: id, tokens to give back -> {1, level}; {0, level} when the reservation had expired
+ *   held:   -> {open reservations, level}
+ *
+ * Every call first gives back expired reservations and refills by the time passed, so a dead
+ * runner's tokens come back with the next call of any runner. Time is Redis's (`TIME`), so runners
+ * on hosts with skewed clocks still share one bucket. The rate and capacity come with each call:
+ * runners told different quotas share one bucket at the last caller's settings.
+ */
+export const TOKEN_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local op, perMs, capacity, start = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+
+local level = tonumber(redis.call('HGET', KEYS[1], 'level'))
+local last = tonumber(redis.call('HGET', KEYS[1], 'last'))
+if level == nil then level = start; last = now end
+
+local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now)
+for _, id in ipairs(expired) do
+  level = level + (tonumber(redis.call('HGET', KEYS[3], id)) or 0)
+  redis.call('HDEL', KEYS[3], id)
+end
+if #expired > 0 then redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now) end
+level = math.min(math.max(capacity, start), level)
+-- Refill fills to \`start\` (one second's worth); tokens given back may take it up to capacity.
+if level < start then level = math.min(start, level + math.max(0, now - last) * perMs) end
+
+local result
+if op == 'take' then
+  local need = tonumber(ARGV[6])
+  if level >= need then
+    level = level - need
+    redis.call('ZADD', KEYS[2], now + tonumber(ARGV[7]), ARGV[5])
+    redis.call('HSET', KEYS[3], ARGV[5], ARGV[8])
+    result = {1, math.floor(level)}
+  else
+    result = {0, math.ceil((need - level) / perMs)}
+  end
+elseif op == 'settle' then
+  local open = redis.call('ZREM', KEYS[2], ARGV[5])
+  redis.call('HDEL', KEYS[3], ARGV[5])
+  if open == 1 then level = math.min(capacity, level + tonumber(ARGV[6])) end
+  result = {open, math.floor(level)}
+else
+  result = {redis.call('ZCARD', KEYS[2]), math.floor(level)}
+end
+
+redis.call('HSET', KEYS[1], 'level', tostring(level), 'last', now)
+-- An idle bucket is full again after capacity / rate: no key is kept much longer than that (the
+-- reservations as long as the last one taken may stay open).
+local keep = math.ceil(capacity / perMs) + 60000
+redis.call('PEXPIRE', KEYS[1], keep)
+if op == 'take' and result[1] == 1 then
+  redis.call('PEXPIRE', KEYS[2], keep + tonumber(ARGV[7]))
+  redis.call('PEXPIRE', KEYS[3], keep + tonumber(ARGV[7]))
+end
+return result
+`;
