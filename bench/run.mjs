@@ -1,9 +1,11 @@
 // npm run bench: run-batch against the bare p-limit + SDK loop, side by side in one invocation,
 // each scenario's figures as ratios against the baseline measured in the same run.
 //   npm run bench                  every scenario (about ten minutes)
-//   npm run bench -- quota         one group: latency, overhead, memory, quota, told, shared
+//   npm run bench -- quota         one group: latency, overhead, memory, quota, told, shared, attachments
 //   npm run bench -- --quick       one small quota scenario in a few seconds (BENCH_QUICK=1 too):
 //                                  the CI smoke, which checks that it runs, never how fast
+
+import { attachments } from './attachments.mjs';
 import { bareLoop, FAKE_ENV, makeRows, runBatch, startEmulator } from './lib.mjs';
 import { KINDS, notTold, SHAPES, told } from './quota.mjs';
 import { sharedLimiter } from './shared.mjs';
@@ -111,7 +113,15 @@ if (quick) {
     process.exit(1);
   }
 } else {
-  const scenarios = { latency: latencyBound, overhead, memory, quota, told: toldQuota, shared };
+  const scenarios = {
+    latency: latencyBound,
+    overhead,
+    memory,
+    quota,
+    told: toldQuota,
+    shared,
+    attachments: () => attachments(report),
+  };
   for (const [name, fn] of Object.entries(scenarios)) {
     if (only && only !== name) continue;
     await fn();
