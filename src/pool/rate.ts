@@ -2,10 +2,10 @@
  * Admission by rate, on bottleneck: two buckets, each a bottleneck reservoir that calls wait on
  * (in priority order, retries first), refilled by this module for the time that really passed.
  *
- * - Call starts (`--rpm`, and the adaptive controller's rate): a bucket of call starts that holds
- *   at most PACE_BURST_S of the rate (at least one call, at most two when the rate allows them),
- *   so calls are spread evenly instead of spending a minute's budget at once, yet a timer that
- *   fires late on a busy machine is made up by the next calls instead of lost for good.
+ * - Call starts (`--rpm`, and the adaptive controller's rate): a bucket of one call start, so calls
+ *   are spread evenly instead of spending a minute's budget at once, refilled for the time that
+ *   passed (fractions carried over), so a timer that fires late on a busy machine is made up by
+ *   the next call instead of lost for good.
  * - Tokens (`--tpm`), reserved the way Bedrock's quota counts them: estimated input plus
  *   max_tokens when a call starts, settled to the real usage when it ends (`settle`). Refill fills
  *   the bucket to one second's worth (the least burst a per-minute quota could allow), so an idle
@@ -30,8 +30,6 @@ export interface RateLimits {
 
 /** How often the buckets are refilled (with the time that really passed since the last refill). */
 const REFILL_MS = 20;
-/** Call starts the pace bucket may save up, in seconds of its rate. */
-const PACE_BURST_S = 0.1;
 
 /**
  * Refill stops this far short of one second's worth: Bedrock counts a call's input itself, and
@@ -120,6 +118,8 @@ export class RateGate implements Gate {
     // The refill timer runs only while someone waits, and then keeps the process alive: when every
     // row waits for a bucket, nothing else would, and Node would exit mid-run.
     if (this.waiting++ === 0) this.timer = setInterval(() => this.refill(), REFILL_MS);
+    // Credit the time since the last refill now: a call that finds no queue must not wait a tick.
+    this.refill();
     try {
       // Spacing first, tokens last: a call holding tokens while it waits for its turn would keep
       // them from the calls that could start now.
@@ -165,8 +165,10 @@ export class RateGate implements Gate {
   private setPace(rps: number): void {
     this.pace.refill(performance.now());
     this.pace.perMs = rps / 1000;
-    // At least one call, at most two, and never more than a second's worth.
-    this.pace.capacity = Math.max(1, Math.min(2, rps, rps * PACE_BURST_S));
+    // One start saved up at most: two at once would meet a server bucket that has refilled for one
+    // (on a token quota a second call at once is often throttled). Late timers are made up by the
+    // fraction carried over, not by saving starts up.
+    this.pace.capacity = 1;
     this.pace.refillCap = this.pace.capacity;
     // A lower rate holds fewer saved-up starts.
     void this.pace.limiter
