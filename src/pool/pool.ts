@@ -35,7 +35,7 @@ export type Outcome<T, F> =
   | { kind: 'ok'; value: T; attempts: number; latencyMs: number }
   | { kind: 'failed'; failure: F; attempts: number; latencyMs: number }
   /** The run was stopping before the task's first attempt: nothing was sent. */
-  | { kind: 'skipped' };
+  | { kind: 'notSent' };
 
 export interface PoolOptions extends RateLimits {
   /** Most attempts in flight. */
@@ -47,7 +47,7 @@ export interface PoolOptions extends RateLimits {
   requestTimeoutMs?: number;
   /** Aborts waits (backoff, admission) when the run is stopping; calls in flight go on. */
   signal?: AbortSignal;
-  /** Cuts calls in flight off: their tasks end as `skipped`, as nothing finished. */
+  /** Cuts calls in flight off: their tasks end as `notSent`, as nothing finished. */
   abortSignal?: AbortSignal;
   /**
    * Limits shared with every runner on one Redis key (`connectLimiter`); the pool owns it from
@@ -123,13 +123,13 @@ export class Pool {
     let last: Outcome<T, F> | undefined;
     for (let attempt = 1; ; attempt++) {
       // A retry goes ahead of rows that have not started, so rows finish in roughly input order.
-      if (attempt === 1 && this.options.signal?.aborted) return { kind: 'skipped' };
+      if (attempt === 1 && this.options.signal?.aborted) return { kind: 'notSent' };
       const admitted = await this.gate.acquire(reserved, attempt === 1 ? 5 : 4);
       if (attempt === 1 && (!admitted || this.options.signal?.aborted)) {
         admitted?.settle(reserved);
-        return { kind: 'skipped' };
+        return { kind: 'notSent' };
       }
-      if (!admitted) return last ?? { kind: 'skipped' };
+      if (!admitted) return last ?? { kind: 'notSent' };
       this.stats.attempts++;
       if (attempt > 1) this.stats.retries++;
       const handle = this.adaptive?.dispatched();
@@ -142,7 +142,7 @@ export class Pool {
       } catch (error) {
         if (this.options.abortSignal?.aborted) {
           admitted.settle(reserved - task.usedOnFailure(task.classify(error)));
-          return { kind: 'skipped' };
+          return { kind: 'notSent' };
         }
         const latencyMs = performance.now() - started;
         const failure = task.classify(error);

@@ -61,7 +61,7 @@ export class OnDemandEngine implements Engine {
     budget: EngineWork['budget'],
   ): void {
     const task = this.pool.run(rowTask(this.client, row, this.call)).then((outcome) => {
-      if (outcome.kind === 'skipped') return budget?.settle(hold, { costUsd: null, paid: false });
+      if (outcome.kind === 'notSent') return budget?.settle(hold, { costUsd: null, paid: false });
       const { attempts, latencyMs } = outcome;
       const finished = { attempts, latencyMs, finishedAt: new Date() };
       const charge =
