@@ -1,7 +1,7 @@
 /**
  * Call-time shaping of a request's extras, laid over the Converse input or the InvokeModel body
  * the core built: the attachments (their bytes read now, when the row is sent) and the answer
- * schema (reference/bedrock-wire.md §10.2). Converse: native structured output is
+ * schema. Converse: native structured output is
  * `outputConfig.textFormat` with the schema as a string; the forced tool is one tool whose
  * `inputSchema.json` is the schema, chosen by `toolChoice.tool`. InvokeModel: Anthropic
  * `output_config.format` or `tools` + `tool_choice`; Nova's `toolConfig`.

@@ -1,5 +1,5 @@
 /**
- * The `application/vnd.amazon.eventstream` encoder (reference/bedrock-wire.md §4): a prelude with
+ * The `application/vnd.amazon.eventstream` encoder: a prelude with
  * both lengths and its CRC32, string headers (type 7, the only kind Bedrock uses), the payload, and
  * a CRC32 over everything before it. The AWS SDKs check both CRCs, so a bug here shows at once.
  */

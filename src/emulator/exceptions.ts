@@ -1,5 +1,5 @@
 /**
- * Bedrock Runtime's exceptions as they appear on the wire (reference/bedrock-wire.md §3):
+ * Bedrock Runtime's exceptions as they appear on the wire:
  * the HTTP status, and the message the service uses where one is known.
  */
 

@@ -1,6 +1,6 @@
 /**
  * Bedrock Batch Inference limits, in one table. These are per-model service quotas an account can
- * raise (reference/bedrock-wire.md §7.2 and §10.7 list the defaults seen, none verified per model),
+ * raise (the defaults commonly cited for Bedrock; none verified per model: see the README's batch section),
  * so every value can be overridden through BatchSettings.limits.
  */
 

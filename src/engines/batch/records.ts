@@ -70,7 +70,7 @@ function converseBody(request: PromptRequest): Record<string, unknown> {
   return body as Record<string, unknown>;
 }
 
-// Converse-type jobs do not take tool use (reference/bedrock-wire.md §10.7); a row that carries
+// Converse-type jobs do not take tool use; a row that carries
 // toolUse or toolResult blocks would fail inside the job, after the upload and the wait.
 function converseJobProblem(request: PromptRequest): string | undefined {
   for (const message of request.messages) {
