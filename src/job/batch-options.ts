@@ -76,6 +76,10 @@ export interface BatchOptions {
   timeoutHours?: number;
 }
 
+/** With --emulate, where batch jobs' files go and the role named, unless given. */
+export const EMULATOR_S3: S3Location = { bucket: 'run-batch-emulator', prefix: 'jobs/' };
+export const EMULATOR_ROLE = 'arn:aws:iam::123456789012:role/run-batch-emulator';
+
 const given = (raw: Record<string, unknown>, key: string) => raw[key] !== undefined;
 
 /** Checks every batch option; `--mode batch|auto` (or `--cancel`) without --s3 or --role-arn is refused. */
@@ -89,6 +93,11 @@ export function batchOptions(raw: Record<string, unknown>): BatchOptions {
   };
   if (given(raw, 's3')) options.s3 = parseS3Uri(raw.s3);
   if (given(raw, 'role-arn')) options.roleArn = parseRoleArn(raw['role-arn']);
+  // On the built-in emulator nothing is real: a bucket and a role of its own stand in when not given.
+  if (raw.emulate === true) {
+    options.s3 ??= EMULATOR_S3;
+    options.roleArn ??= EMULATOR_ROLE;
+  }
   if (given(raw, 'batch-timeout-hours')) options.timeoutHours = parseTimeoutHours(raw['batch-timeout-hours']);
   if (options.mode !== 'ondemand' || options.cancel)
     requireBatchSetup(options, options.mode === 'ondemand' ? 'cancel' : options.mode);

@@ -193,4 +193,16 @@ describe('--mode batch', () => {
       await moto.stop();
     }
   });
+
+  it('--emulate alone: batch mode on the built-in emulator, its own bucket and role', async () => {
+    const dir = workdir('tickets-200.csv');
+    const result = await runCli(['tickets-200.csv', '--mode', 'batch', '--emulate'], {
+      cwd: dir,
+      env: { AWS_EC2_METADATA_DISABLED: 'true' },
+    });
+    expect(result.code).toBe(0);
+    const got = rows(dir, 'tickets-200.results.csv');
+    expect(got).toHaveLength(200);
+    expect(got.every((r) => r.status === 'ok' && r.service_tier === 'batch')).toBe(true);
+  });
 });
