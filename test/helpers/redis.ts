@@ -4,7 +4,7 @@
  * limiter is never tested against a stand-in, and never skipped.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from './free-port.js';
 
 export interface RedisServer {
   readonly url: string;
@@ -23,18 +23,7 @@ function redisBinary(): string {
   }
 }
 
-/** A port nobody listens on right now (the server binds it a moment later). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 export async function startRedis(): Promise<RedisServer> {
   const binary = redisBinary();

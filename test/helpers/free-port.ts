@@ -1,0 +1,15 @@
+/** A free loopback port, for a server a test starts itself. */
+import { createServer } from 'node:net';
+
+/** A port nobody listens on right now (the server binds it a moment later). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
