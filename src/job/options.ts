@@ -30,7 +30,6 @@ export const DEFAULTS = {
   emulatorPort: 4010,
 } as const;
 
-export const DEFAULT_MODEL = DEFAULTS.model;
 export const APIS = ['converse', 'invoke'] as const;
 export const FORMATS = ['csv', 'jsonl'] as const;
 
@@ -105,7 +104,7 @@ export const RUN_OPTIONS: readonly OptionDef[] = [
     type: 'string',
     group: 'Model',
     describe: 'Model id, inference profile id or ARN; a "model" column overrides it per row',
-    defaultDescription: DEFAULT_MODEL,
+    defaultDescription: DEFAULTS.model,
   },
   {
     flag: 'max-tokens',

@@ -14,7 +14,6 @@ import { titan } from './titan.js';
 
 export const CODECS: readonly FamilyCodec[] = [anthropic, nova, titan, llama, mistral];
 
-export { isMistralChat } from './mistral.js';
 export { type Api, UnsupportedRequest };
 
 /** The codec of a model id; undefined for a family the client does not know. */
