@@ -103,13 +103,11 @@ export function burndownOf(modelId: string): number {
 }
 
 /**
- * What Bedrock reserves against TPM when a call starts: every input token (cached ones too: cache
- * reads are reserved, then released at settlement) plus max_tokens, or the model's maximum output
- * when the request sets none. `promptTokens` is the whole prompt, cached prefix included.
+ * The output Bedrock reserves against TPM when a call starts (besides every input token, cached
+ * ones too): max_tokens, or the model's maximum output when the request sets none.
  */
-export function quotaReservation(modelId: string, promptTokens: number, maxTokens?: number): number {
-  const output = maxTokens ?? modelFacts(modelId)?.maxOutput ?? 4096;
-  return promptTokens + output;
+export function reservedOutput(modelId: string, maxTokens?: number): number {
+  return maxTokens ?? modelFacts(modelId)?.maxOutput ?? 4096;
 }
 
 /**

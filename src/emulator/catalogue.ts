@@ -27,6 +27,8 @@ export interface ModelInfo {
   contextWindow: number;
   /** Largest max_tokens the model accepts. */
   maxOutputTokens: number;
+  /** Each output token counts this many against the tokens-per-minute quota (Claude 3.7 and 4: 5). @default 1 */
+  outputBurndown?: number;
   /** The inference-profile prefixes that exist for the model (`global`, `us`, ...). */
   profiles: string[];
   /** Only reachable through an inference profile: the base id is refused on demand. */

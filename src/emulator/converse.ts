@@ -78,7 +78,8 @@ export function converseGeneration(request: unknown, model: ModelInfo): Generati
   );
   if (prompt.prefix.tokens > model.contextWindow) fail(TOO_LONG);
 
-  const maxTokens = (config.maxTokens as number | undefined) ?? Math.min(4096, model.maxOutputTokens);
+  const given = config.maxTokens as number | undefined;
+  const maxTokens = given ?? Math.min(4096, model.maxOutputTokens);
   if (maxTokens > model.maxOutputTokens) {
     fail(
       `The maximum tokens you requested exceeds the model limit of ${model.maxOutputTokens}. Try again with a maximum tokens value that is lower than ${model.maxOutputTokens}.`,
@@ -101,6 +102,7 @@ export function converseGeneration(request: unknown, model: ModelInfo): Generati
     model,
     texts: prompt.texts,
     maxTokens,
+    ...(given === undefined ? { maxTokensUnset: true as const } : {}),
     stopSequences: stopList,
     inputTokens: prompt.prefix.tokens,
     tools: prompt.tools,

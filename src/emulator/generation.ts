@@ -21,6 +21,8 @@ export interface Generation {
   /** Every prompt text (system and messages), for token counting and directives. */
   texts: string[];
   maxTokens: number;
+  /** The request set no output limit: Bedrock's quota then reserves the model's most output. */
+  maxTokensUnset?: true;
   stopSequences: string[];
   /**
    * The request in a canonical form, without max tokens and stop sequences: equal requests, from any

@@ -74,8 +74,10 @@ export async function handleModelRequest(
     served.closing.removeEventListener('abort', stop);
   });
   let admission: Extract<Admission, { ok: true }> | undefined;
-  let maxTokens = 0;
   let outputTokens = 0;
+  /** What the quota counts for the call besides its output: uncached input and cache writes. */
+  let countedInput = 0;
+  let burndown = 1;
   try {
     const body = await readBody(req);
     served.stats.media(countMedia(body));
@@ -94,10 +96,14 @@ export async function handleModelRequest(
       if (script?.kind === 'throttle')
         throw new EmulatedError('ThrottlingException', TOO_MANY_REQUESTS, 'throttle');
       if (planned.json && breaksJson(planned.directives, arrival)) planned = breakJson(planned);
-      maxTokens = call.generation.maxTokens;
-      // Cache reads and writes are input too: the whole prompt is reserved.
+      // Reserved: the whole prompt (cache reads and writes are input too) and the most output the
+      // call may produce; counted at the end: input, cache writes, output times the burndown.
+      const { generation } = call;
       const input = planned.inputTokens + planned.cache.read + planned.cache.write;
-      const admitted = served.quotas.admit(admittedModel.id, input + maxTokens, planned.serviceTier);
+      const output = generation.maxTokensUnset ? admittedModel.maxOutputTokens : generation.maxTokens;
+      countedInput = planned.inputTokens + planned.cache.write;
+      burndown = admittedModel.outputBurndown ?? 1;
+      const admitted = served.quotas.admit(admittedModel.id, input + output, planned.serviceTier);
       if (!admitted.ok) {
         const message = admitted.limit === 'rpm' ? TOO_MANY_REQUESTS : TOO_MANY_TOKENS;
         throw new EmulatedError('ThrottlingException', message, 'throttle');
@@ -160,8 +166,8 @@ export async function handleModelRequest(
     if (!res.headersSent) sendError(res, emulated, requestId);
     else res.destroy();
   } finally {
-    // Settle the reservation to what was really generated.
-    admission?.release(maxTokens - outputTokens);
+    // Settle the reservation to what the quota counts for what was really generated.
+    admission?.settle(countedInput + outputTokens * burndown);
   }
 }
 

@@ -1,9 +1,11 @@
 /**
  * Per-model quotas the way Bedrock admits on-demand calls: a requests-per-minute and a
  * tokens-per-minute bucket per base model id, refilled continuously at quota/60 per second. A call
- * reserves one request and `inputTokens + maxTokens` tokens when it arrives, and gives back the
- * unused `maxTokens - outputTokens` when it ends, so a large max_tokens throttles sooner, as on
- * Bedrock (reference §8.1).
+ * reserves one request and its whole input (cache reads too) plus max_tokens (the model's most when
+ * the request sets none) when it arrives, so a large max_tokens throttles sooner; when it ends the
+ * reservation is settled to what the quota counts: input, cache writes, and output times the
+ * model's burndown (Claude 4: 5). Settling gives tokens back, or takes more than was reserved, and
+ * the bucket may go below empty until it refills (reference §8.1, §10.6).
  *
  * Service tiers share the on-demand quota (reference §10.3). Flex is served only when there is
  * room: a flex call is admitted only if a quarter of each bucket's capacity remains after it, so
@@ -22,8 +24,8 @@ export interface QuotaOptions {
 }
 
 export type Admission =
-  | { ok: true; release: (unusedTokens: number) => void }
-  | { ok: false; limit: 'rpm' | 'tpm' };
+  /** `settle(counted)`: the tokens the call finally counts against the quota. */
+  { ok: true; settle: (countedTokens: number) => void } | { ok: false; limit: 'rpm' | 'tpm' };
 
 /** The share of each bucket a flex call must leave behind. */
 export const FLEX_HEADROOM = 0.25;
@@ -61,7 +63,9 @@ class Bucket {
     this.level -= amount;
   }
 
-  give(amount: number): void {
+  /** Gives tokens back (never past a full bucket) or, for a negative amount, takes more. */
+  give(now: number, amount: number): void {
+    this.refill(now, 0);
     this.level = Math.min(Math.max(this.capacity, this.level), this.level + amount);
   }
 }
@@ -92,13 +96,13 @@ export class Quotas {
     if (model.tokens && !model.tokens.has(now, tokens, keep)) return { ok: false, limit: 'tpm' };
     model.requests?.take(1);
     model.tokens?.take(tokens);
-    let released = false;
+    let settled = false;
     return {
       ok: true,
-      release: (unusedTokens) => {
-        if (released) return;
-        released = true;
-        if (unusedTokens > 0) model.tokens?.give(unusedTokens);
+      settle: (countedTokens) => {
+        if (settled) return;
+        settled = true;
+        model.tokens?.give(this.now(), tokens - countedTokens);
       },
     };
   }

@@ -6,8 +6,11 @@
 
 /** One admitted attempt's reservation. */
 export interface Admission {
-  /** Corrects the reservation once the real usage is known: positive gives tokens back. Call once. */
-  settle(refund: number): void;
+  /**
+   * Settles the reservation to what the call finally counted against the quota: what was taken
+   * beyond it is given back, and what it counted beyond what was taken is taken too. Call once.
+   */
+  settle(counted: number): void;
 }
 
 export interface Gate {

@@ -9,6 +9,7 @@ import { AdaptiveController } from './adaptive.js';
 import { DEFAULT_RETRY, type RetryPolicy, retryDelayMs } from './backoff.js';
 import type { Gate } from './gate.js';
 import { RateGate, type RateLimits } from './rate.js';
+import { type Reserve, SettleEstimate } from './settle-estimate.js';
 import type { SharedLimiter } from './shared.js';
 import { SharedGate } from './shared-gate.js';
 import { sleep } from './sleep.js';
@@ -21,8 +22,11 @@ export interface Failure {
 }
 
 export interface Task<T, F extends Failure> {
-  /** Tokens reserved when an attempt starts: estimated input and the most output it may produce. */
-  reserve: { input: number; output: number };
+  /**
+   * Tokens reserved when an attempt starts: estimated input and the most output it may produce;
+   * and the most it may count when it settles, if more (output burndown).
+   */
+  reserve: Reserve;
   attempt(signal: AbortSignal): Promise<T>;
   /** Tokens the attempt really used, to settle its reservation. */
   used(value: T): number;
@@ -75,6 +79,7 @@ export class Pool {
   private readonly gate: Gate;
   private readonly adaptive: AdaptiveController | undefined;
   private readonly retry: RetryPolicy;
+  private readonly estimate = new SettleEstimate();
   readonly stats: PoolStats = { attempts: 0, throttles: 0, retries: 0 };
 
   constructor(
@@ -124,9 +129,10 @@ export class Pool {
     for (let attempt = 1; ; attempt++) {
       // A retry goes ahead of rows that have not started, so rows finish in roughly input order.
       if (attempt === 1 && this.options.signal?.aborted) return { kind: 'notSent' };
-      const admitted = await this.gate.acquire(reserved, attempt === 1 ? 5 : 4);
+      const weight = this.estimate.weigh(task.reserve);
+      const admitted = await this.gate.acquire(weight, attempt === 1 ? 5 : 4);
       if (attempt === 1 && (!admitted || this.options.signal?.aborted)) {
-        admitted?.settle(reserved);
+        admitted?.settle(0);
         return { kind: 'notSent' };
       }
       if (!admitted) return last ?? { kind: 'notSent' };
@@ -136,17 +142,19 @@ export class Pool {
       const started = performance.now();
       try {
         const value = await this.withTimeout(task);
-        admitted.settle(reserved - task.used(value));
+        const counted = task.used(value);
+        admitted.settle(counted);
+        this.estimate.learn(reserved, counted);
         if (handle) this.adaptive?.done(handle, 'ok');
         return { kind: 'ok', value, attempts: attempt, latencyMs: performance.now() - started };
       } catch (error) {
         if (this.options.abortSignal?.aborted) {
-          admitted.settle(reserved - task.usedOnFailure(task.classify(error)));
+          admitted.settle(task.usedOnFailure(task.classify(error)));
           return { kind: 'notSent' };
         }
         const latencyMs = performance.now() - started;
         const failure = task.classify(error);
-        admitted.settle(reserved - task.usedOnFailure(failure));
+        admitted.settle(task.usedOnFailure(failure));
         if (failure.throttle) this.stats.throttles++;
         if (handle) this.adaptive?.done(handle, failure.throttle ? 'throttle' : 'other');
         last = { kind: 'failed', failure, attempts: attempt, latencyMs };

@@ -127,11 +127,10 @@ export class RateGate implements Gate {
         await this.pace.limiter.schedule({ priority, weight: 1 }, async () => undefined);
       }
       const bucket = this.tokens;
-      if (bucket) {
-        const weight = Math.min(Math.max(0, Math.round(tokens)), bucket.capacity);
-        await bucket.limiter.schedule({ priority, weight }, async () => undefined);
-      }
-      return this.stopped ? undefined : { settle: (refund) => this.settle(refund) };
+      // At most what refill alone reaches: a call weighing more could wait forever.
+      const weight = bucket ? Math.min(Math.max(0, Math.round(tokens)), bucket.refillCap) : 0;
+      if (bucket) await bucket.limiter.schedule({ priority, weight }, async () => undefined);
+      return this.stopped ? undefined : { settle: (counted) => this.settle(weight - counted) };
     } catch {
       return undefined;
     } finally {
@@ -145,7 +144,7 @@ export class RateGate implements Gate {
     this.tokens?.refill(now);
   }
 
-  /** Never past the bucket's size: refunds must not turn into a burst. */
+  /** Never past the bucket's size: refunds must not turn into a burst. A negative refund takes. */
   private settle(refund: number): void {
     if (!this.tokens || this.stopped || Math.round(refund) === 0) return;
     this.tokens.refill(performance.now());

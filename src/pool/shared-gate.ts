@@ -99,7 +99,8 @@ export class SharedGate implements Gate {
   }
 
   private takeTokens(tokens: number, priority: number): Promise<Admission | undefined> {
-    const need = Math.min(Math.max(0, Math.round(tokens)), this.capacity);
+    // At most what refill alone reaches: a call weighing more could wait forever.
+    const need = Math.min(Math.max(0, Math.round(tokens)), this.start);
     const id = `${this.shared.runner}:${this.next++}`;
     const ttl = this.shared.reservationTtlMs;
     return this.turns.schedule({ priority }, async () => {
@@ -114,7 +115,7 @@ export class SharedGate implements Gate {
           ttl,
           need,
         ]);
-        if (ok === 1) return { settle: (refund: number) => this.settle(id, refund) };
+        if (ok === 1) return { settle: (counted: number) => this.settle(id, need - counted) };
         await sleep(Math.min(Math.max(value, 1), POLL_MS), this.stopping.signal);
       }
     });

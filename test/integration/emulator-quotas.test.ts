@@ -27,6 +27,7 @@ afterEach(async () => {
 });
 
 const SONNET = 'global.anthropic.claude-sonnet-4-5-20250929-v1:0';
+const NOVA_MICRO = 'amazon.nova-micro-v1:0';
 
 /** One Converse call through the SDK, no retries: 'ok' or the exception name and message. */
 async function converse(e: Emulator, modelId: string, text: string, maxTokens: number): Promise<string> {
@@ -68,12 +69,38 @@ describe('emulator quotas', () => {
   });
 
   it('--tpm reserves input + max tokens on arrival, so a large max_tokens throttles sooner', async () => {
-    // 600 a minute with a 10 s burst: a bucket of 100 tokens, 10 more a second.
+    // 600 a minute with a 10 s burst: a bucket of 100 tokens, 10 more a second. Nova Micro counts
+    // output once, so what the first call gives back is all of its unused max_tokens.
     const e = await emulator({ tpm: 600 });
-    expect(await converse(e, HAIKU, 'hi', 60)).toBe('ok'); // reserves 61, gives back the unused part
-    expect(await converse(e, HAIKU, 'hi', 99)).toBe(TOO_MANY_TOKENS);
-    expect(await converse(e, HAIKU, 'hi', 10)).toBe('ok');
+    expect(await converse(e, NOVA_MICRO, 'hi', 60)).toBe('ok'); // reserves 61, gives back the unused part
+    expect(await converse(e, NOVA_MICRO, 'hi', 99)).toBe(TOO_MANY_TOKENS);
+    expect(await converse(e, NOVA_MICRO, 'hi', 10)).toBe('ok');
     expect(await fetchStats(e.url)).toMatchObject({ requests: 3, ok: 2, throttled: 1 });
+  });
+
+  it("reserves the model's most output when the request sets no max_tokens", async () => {
+    // A bucket of 10,000 tokens: Nova Micro's most output (10,000) plus the input does not fit.
+    const e = await emulator({ tpm: 60_000 });
+    const unset = new ConverseCommand({
+      modelId: NOVA_MICRO,
+      messages: [{ role: 'user', content: [{ text: 'hi' }] }],
+    });
+    await expect(sdkClient(e.url, 'h2').send(unset)).rejects.toMatchObject({ name: 'ThrottlingException' });
+    expect(await converse(e, NOVA_MICRO, 'hi', 9_000)).toBe('ok');
+  });
+
+  it('settles Claude 4 output at 5 tokens each: a call can count more than it reserved', async () => {
+    // A bucket of 100 tokens, 10 more a second; '[[emulator:tokens=10]] hi' is 11 input tokens.
+    // The same calls on Haiku 4.5 (output x5) and Nova Micro (x1), reserving 11 + 20 = 31:
+    // Haiku counts 11 + 10 x 5 = 61 (30 more than reserved) and leaves 39; Nova counts 21 and leaves 79.
+    const claude = await emulator({ tpm: 600 });
+    expect(await converse(claude, HAIKU, '[[emulator:tokens=10]] hi', 20)).toBe('ok');
+    expect(await converse(claude, HAIKU, 'hi', 40)).toBe(TOO_MANY_TOKENS); // needs 41
+    expect(await converse(claude, HAIKU, 'hi', 20)).toBe('ok'); // needs 21
+    const nova = await emulator({ tpm: 600 });
+    expect(await converse(nova, NOVA_MICRO, '[[emulator:tokens=10]] hi', 20)).toBe('ok');
+    expect(await converse(nova, NOVA_MICRO, 'hi', 40)).toBe('ok');
+    expect(await fetchStats(claude.url)).toMatchObject({ ok: 2, throttled: 1 });
   });
 
   it('settles a reservation to the tokens really generated when the call ends', async () => {

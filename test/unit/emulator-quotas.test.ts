@@ -86,21 +86,34 @@ describe('emulator quotas', () => {
     }
   });
 
-  it('gives back the unused part of the reservation when the call ends, capped at capacity', () => {
+  it('settles a reservation to what the call counted, never past a full bucket', () => {
     const { q } = quotas({ tpm: 600 }); // capacity 100
     const first = q.admit('m', 90);
     expect(first.ok).toBe(true);
     expect(q.admit('m', 50).ok).toBe(false);
-    if (first.ok) first.release(80); // it used 10 of its 90
+    if (first.ok) first.settle(10); // it counted 10 of its 90
     expect(q.admit('m', 90).ok).toBe(true);
     const full = quotas({ tpm: 600 });
     const small = full.q.admit('m', 10);
     if (small.ok) {
-      small.release(10);
-      small.release(10); // a second release is ignored
+      small.settle(0);
+      small.settle(0); // a second settlement is ignored
     }
     expect(full.q.admit('m', 100).ok).toBe(true);
     expect(full.q.admit('m', 1).ok).toBe(false);
+  });
+
+  it('takes more than was reserved when a call counts more (output burndown), until it refills', () => {
+    const { q, at } = quotas({ tpm: 600 }); // capacity 100, 10 tokens a second
+    const call = q.admit('m', 100); // 50 input + 50 max_tokens: the bucket is empty
+    expect(call.ok).toBe(true);
+    // 50 input + 18 output x 5 = 140: the bucket goes 40 below empty.
+    if (call.ok) call.settle(140);
+    expect(q.admit('m', 1).ok).toBe(false);
+    at(4_000); // 40 tokens refilled: back to empty
+    expect(q.admit('m', 1).ok).toBe(false);
+    at(4_100);
+    expect(q.admit('m', 1).ok).toBe(true);
   });
 
   it('reset refills every bucket', () => {

@@ -11,8 +11,8 @@ import {
   lifecycleProblem,
   modelProblem,
   profileProblem,
-  quotaReservation,
   quotaSettled,
+  reservedOutput,
   routingOf,
   tierProblem,
 } from '../../src/bedrock/models.js';
@@ -136,14 +136,14 @@ describe('checks before anything is sent', () => {
 
 describe('quota accounting the way Bedrock counts', () => {
   it.each([
-    // model, prompt tokens, max_tokens, reserved
-    [`global.${HAIKU}`, 1000, 500, 1500],
+    // model, max_tokens, output reserved
+    [`global.${HAIKU}`, 500, 500],
     // No max_tokens: the model's maximum output (64,000 for Haiku 4.5) is reserved.
-    [`global.${HAIKU}`, 1000, undefined, 65_000],
-    ['amazon.nova-micro-v1:0', 200, undefined, 10_200],
-    ['acme.unknown-v1', 10, undefined, 4106],
-  ] as const)('reserves %s with %i prompt tokens, max_tokens %s: %i', (model, prompt, max, reserved) => {
-    expect(quotaReservation(model, prompt, max)).toBe(reserved);
+    [`global.${HAIKU}`, undefined, 64_000],
+    ['amazon.nova-micro-v1:0', undefined, 10_000],
+    ['acme.unknown-v1', undefined, 4096],
+  ] as const)('reserves for the output of %s with max_tokens %s: %i', (model, max, reserved) => {
+    expect(reservedOutput(model, max)).toBe(reserved);
   });
 
   it.each([

@@ -26,8 +26,22 @@ export interface Family {
 }
 
 /** Each family's default output limit when the body sets none, capped by the model's own. */
-export function defaultMax(model: ModelInfo, familyDefault: number): number {
+function defaultMax(model: ModelInfo, familyDefault: number): number {
   return Math.min(familyDefault, model.maxOutputTokens);
+}
+
+/**
+ * The output limit a native body asked for, or the family's default when it set none; then
+ * Bedrock's quota reserves the model's most instead (`maxTokensUnset`).
+ */
+export function outputLimit(
+  model: ModelInfo,
+  given: unknown,
+  familyDefault: number,
+): { maxTokens: number; maxTokensUnset?: true } {
+  return given === undefined
+    ? { maxTokens: defaultMax(model, familyDefault), maxTokensUnset: true }
+    : { maxTokens: given as number };
 }
 
 /** The texts of a list of Converse-style content blocks (`[{text}, {image}...]`). */

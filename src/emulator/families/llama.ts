@@ -7,7 +7,7 @@ import type { ModelInfo } from '../catalogue.js';
 import { canonicalWithout, type Generation, type Planned } from '../generation.js';
 import type { Reply } from '../text.js';
 import { SchemaViolations } from '../validate.js';
-import { defaultMax, type Family, type NativeChunk } from './family.js';
+import { type Family, type NativeChunk, outputLimit } from './family.js';
 
 function parse(raw: unknown, model: ModelInfo): Generation {
   const v = new SchemaViolations();
@@ -21,7 +21,7 @@ function parse(raw: unknown, model: ModelInfo): Generation {
   return {
     model,
     texts: [request.prompt as string],
-    maxTokens: (request.max_gen_len as number | undefined) ?? defaultMax(model, 512),
+    ...outputLimit(model, request.max_gen_len, 512),
     stopSequences: [],
     canonical: canonicalWithout(request, ['max_gen_len']),
   };

@@ -7,7 +7,7 @@ import type { ModelInfo } from '../catalogue.js';
 import { canonicalWithout, type Generation, type Planned } from '../generation.js';
 import type { Reply } from '../text.js';
 import { SchemaViolations } from '../validate.js';
-import { defaultMax, type Family, type NativeChunk } from './family.js';
+import { type Family, type NativeChunk, outputLimit } from './family.js';
 
 const TEXT_KEYS = ['prompt', 'max_tokens', 'stop', 'temperature', 'top_p', 'top_k'];
 const CHAT_KEYS = ['messages', 'tools', 'tool_choice', 'max_tokens', 'temperature', 'top_p'];
@@ -31,7 +31,7 @@ function parseText(raw: unknown, model: ModelInfo): Generation {
   return {
     model,
     texts: [request.prompt as string],
-    maxTokens: (request.max_tokens as number | undefined) ?? defaultMax(model, 512),
+    ...outputLimit(model, request.max_tokens, 512),
     stopSequences: (request.stop as string[] | undefined) ?? [],
     canonical: canonicalWithout(request, ['max_tokens', 'stop']),
   };
@@ -59,7 +59,7 @@ function parseChat(raw: unknown, model: ModelInfo): Generation {
   return {
     model,
     texts,
-    maxTokens: (request.max_tokens as number | undefined) ?? defaultMax(model, 512),
+    ...outputLimit(model, request.max_tokens, 512),
     stopSequences: [],
     canonical: canonicalWithout(request, ['max_tokens']),
   };

@@ -9,7 +9,7 @@ import { walkPrompt } from '../converse-content.js';
 import { EmulatedError } from '../exceptions.js';
 import { canonicalJson, type Generation, type Planned } from '../generation.js';
 import { SchemaViolations } from '../validate.js';
-import { defaultMax, type Family, type NativeChunk } from './family.js';
+import { type Family, type NativeChunk, outputLimit } from './family.js';
 
 const TOP = ['schemaVersion', 'system', 'messages', 'inferenceConfig', 'toolConfig'];
 const CONFIG = ['max_new_tokens', 'maxTokens', 'temperature', 'topP', 'topK', 'stopSequences'];
@@ -49,7 +49,7 @@ function parse(raw: unknown, model: ModelInfo): Generation {
     lastUserText: prompt.lastUserText,
     afterToolResult: prompt.afterToolResult,
     cachePoints: prompt.prefix.points,
-    maxTokens: ((max_new_tokens ?? maxTokens) as number | undefined) ?? defaultMax(model, 4096),
+    ...outputLimit(model, max_new_tokens ?? maxTokens, 4096),
     stopSequences: (stopSequences as string[] | undefined) ?? [],
     canonical: canonicalJson({ ...request, inferenceConfig: seeded }),
   };

@@ -6,7 +6,7 @@ import type { ModelInfo } from '../catalogue.js';
 import { canonicalJson, type Generation, type Planned } from '../generation.js';
 import type { Reply } from '../text.js';
 import { SchemaViolations } from '../validate.js';
-import { defaultMax, type Family, type NativeChunk } from './family.js';
+import { type Family, type NativeChunk, outputLimit } from './family.js';
 
 const CONFIG = ['temperature', 'topP', 'maxTokenCount', 'stopSequences'];
 
@@ -26,7 +26,7 @@ function parse(raw: unknown, model: ModelInfo): Generation {
   return {
     model,
     texts: [request.inputText as string],
-    maxTokens: (maxTokenCount as number | undefined) ?? defaultMax(model, 512),
+    ...outputLimit(model, maxTokenCount, 512),
     stopSequences: (stopSequences as string[] | undefined) ?? [],
     canonical: canonicalJson({ inputText: request.inputText, config: seeded }),
   };

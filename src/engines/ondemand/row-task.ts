@@ -2,6 +2,7 @@
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { type CallOptions, callModel } from '../../bedrock/call.js';
 import { type CallFailure, classifyError } from '../../bedrock/errors.js';
+import { burndownOf, quotaSettled } from '../../bedrock/models.js';
 import type { PlannedRow } from '../../plan/plan.js';
 import type { Task } from '../../pool/pool.js';
 import type { CallResult } from '../../types.js';
@@ -13,13 +14,17 @@ export function rowTask(
   options: CallOptions,
 ): Task<CallResult, CallFailure> {
   const task: Task<CallResult, CallFailure> = {
-    reserve: row.reserve,
+    // Output burndown makes a call count more than it reserved, at worst all its output x burndown.
+    reserve: {
+      ...row.reserve,
+      mostCounted: row.reserve.input + row.reserve.output * burndownOf(row.request.model),
+    },
     attempt: (signal) => callModel(client, row.request, options, signal),
-    // What Bedrock's quota finally counts: input (cache writes included) and output; cache reads
-    // are given back at settlement. A response without usage settles at what was reserved.
+    // What Bedrock's quota finally counts: input, cache writes, and output times the model's
+    // burndown (Claude 4: 5, so a call often counts more than it reserved); cache reads are given
+    // back. A response without usage settles at what was reserved.
     used: (result) => {
-      const { inputTokens, cacheWriteTokens, outputTokens } = result.usage;
-      const used = inputTokens + cacheWriteTokens + outputTokens;
+      const used = quotaSettled(row.request.model, result.usage);
       return Number.isFinite(used) && used >= 0 ? used : row.reserve.input + row.reserve.output;
     },
     // Bedrock's rule for failures: a throttled call reserved nothing; any other one used its input.
