@@ -11,6 +11,8 @@ export interface CallFailure {
   retryable: boolean;
   /** A throttle: the adaptive limiter slows down on these. */
   throttle: boolean;
+  /** Which quota a throttle says was spent, when its message says ("Too many tokens"). */
+  quota?: 'tokens' | 'requests';
   /** From `retry-after` (seconds or an HTTP date) or `x-amz-retry-after` (ms). */
   retryAfterMs?: number;
 }
@@ -82,6 +84,8 @@ export function classifyError(error: unknown, now = Date.now()): CallFailure {
     e.$midStream === true ||
     (status !== undefined && status >= 500);
   const failure: CallFailure = { code, message, retryable, throttle };
+  if (throttle && /too many tokens/i.test(message)) failure.quota = 'tokens';
+  else if (throttle && /too many requests/i.test(message)) failure.quota = 'requests';
   if (status !== undefined) failure.status = status;
   const retryAfterMs = retryAfter(e.$response?.headers, now);
   if (retryAfterMs !== undefined) failure.retryAfterMs = retryAfterMs;

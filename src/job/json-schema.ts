@@ -7,9 +7,9 @@
  * (compiled once, when the schema was loaded).
  */
 import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import formatsModule, { type FormatsPlugin } from 'ajv-formats';
+import { createRequire } from 'node:module';
+import type { Ajv, ErrorObject, Options, ValidateFunction } from 'ajv';
+import type { FormatsPlugin } from 'ajv-formats';
 import { parseDocument } from 'yaml';
 import { RunBatchError } from '../errors.js';
 
@@ -24,8 +24,19 @@ export interface AnswerSchema {
   validate: ValidateFunction;
 }
 
-// ajv-formats is CommonJS; under nodenext its default import is the module object.
-const addFormats = (formatsModule as unknown as { default: FormatsPlugin }).default;
+/**
+ * ajv and ajv-formats are CommonJS, required when a schema is first compiled: most runs have no
+ * schema, and loading ajv is a tenth of the CLI's start-up.
+ */
+const require = createRequire(import.meta.url);
+function newAjv(draft2020: boolean, options: Options): Ajv {
+  const { Ajv: Draft7 } = require('ajv') as typeof import('ajv');
+  const { Ajv2020 } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+  const addFormats = require('ajv-formats') as FormatsPlugin;
+  const ajv = draft2020 ? new Ajv2020(options) : new Draft7(options);
+  addFormats(ajv);
+  return ajv;
+}
 
 export function loadSchema(path: string, label: string): AnswerSchema {
   const schema = parseSchemaFile(path, label);
@@ -84,8 +95,7 @@ function compile(schema: Record<string, unknown>, label: string): ValidateFuncti
   // strict: an unknown keyword (a typo such as "propertes") is an error, not a silently ignored
   // constraint. strictTypes off: it warns about valid schemas that merely omit "type".
   const options = { strict: true, strictTypes: false, strictTuples: false, allErrors: false } as const;
-  const ajv = draft2020 ? new Ajv2020(options) : new Ajv(options);
-  addFormats(ajv);
+  const ajv = newAjv(draft2020, options);
   try {
     return ajv.compile(schema);
   } catch (error) {

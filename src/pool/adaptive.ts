@@ -1,15 +1,25 @@
 /**
- * Adaptive control: find the real quota without being told it, and stay just under it.
+ * Adaptive control: find the real quota without being told it, and run at it.
  *
  * A throttle means the server's bucket was empty when that call arrived. Between two throttles the
- * bucket was empty at both ends, so the calls it let through in between are at most what it
- * refilled: successes / span is a lower bound on the quota (exact when the bucket never filled up
- * in between). The controller keeps the best such bound of the last half minute and runs just under
- * it. Until a throttle is far enough from an earlier one to measure, it halves the rate instead.
- * Concurrency is cut by the same decrease, but never below what the new rate needs; while calls
- * succeed, rate and concurrency rise again by a fixed step (additive increase), never above the
- * configured caps. When several runners share one limiter, the rate is theirs together: what
- * this one measures is scaled by its share of the calls. Nothing here knows about Bedrock.
+ * bucket was empty at both ends, so the calls it let through in between are what it refilled in
+ * that span: successes / span is the quota's rate, within one call, whatever the bucket's size, and
+ * from below when the bucket filled up in between (never from above). A span is measured once every
+ * call sent in it has its outcome, since calls still in flight would be missed. The controller
+ * keeps the best such measurement of the last half minute and runs at it; while calls succeed it
+ * probes a little above (additive increase), and the throttle a probe meets gives the next
+ * measurement and brings the rate back.
+ *
+ * The first throttles (the server's burst spent) come before any span can be measured: the rate
+ * is cut to a tenth of what was being sent, then climbs multiplicatively until throttles come back;
+ * a first rough measurement, from a short span, is used meanwhile. Throttles that keep coming at
+ * the measured rate mean the quota fell (another runner joined it): the old measurements are
+ * forgotten and the search starts again from the share of calls the server accepted.
+ *
+ * Concurrency is cut with the rate, but never below what the new rate needs, and rises again while
+ * calls succeed, never above the configured caps. When several runners share one limiter, the rate
+ * is theirs together: what this one measures is scaled by its share of the calls. Nothing here
+ * knows about Bedrock.
  */
 
 export interface AdaptiveTarget {
@@ -31,36 +41,39 @@ export interface AdaptiveOptions {
   now?: () => number;
 }
 
-/** Share of the measured quota to run at, leaving room for the server's bucket to refill. */
-const HEADROOM = 0.95;
-/** Decrease when no measurement is possible yet: at least this, at most MIN_FACTOR. */
-const BACKOFF = 0.5;
-const MIN_FACTOR = 0.1;
-/** The accepted share is only trusted over at least this many recent calls. */
-const MIN_SAMPLE = 10;
-/** Spans shorter than this between throttles are too noisy to measure a quota from. */
-const MIN_SPAN_MS = 1000;
-/** A measurement needs this many calls let through: fewer say too little to hold the rate down. */
-const MIN_CALLS = 20;
-const FIRST_CALLS = 5;
-/** Before any full measurement, a first rough one may come from a span this short. */
-const FIRST_SPAN_MS = 200;
+/** A measurement needs a span at least this long, with at least MIN_CALLS let through. */
+const MIN_SPAN_MS = 500;
+const MIN_CALLS = 10;
+/** A rough first measurement, used only until a proper one exists. */
+const ROUGH_SPAN_MS = 60;
+const ROUGH_CALLS = 2;
 /** Measurements older than this are forgotten (the quota may be shared and change). */
 const MEMORY_MS = 30_000;
-/** At most one blind decrease per this interval: throttles of calls already in flight say nothing new. */
-const COOLDOWN_MS = 250;
-/** Additive increase: this share of the measured quota, every STEP_MS without throttles. */
-const STEP_SHARE = 0.0025;
+/** The first cut, before anything is measured: this share of the rate being sent. */
+const FIRST_CUT = 0.1;
+/** Search: climb by this factor every STEP_MS without throttles, until throttles give a measurement. */
+const SEARCH_GROWTH = 1.3;
+/**
+ * Paced: probe above the measured rate by this share of it every STEP_MS without throttles, times
+ * one plus half the seconds since the last throttle.
+ */
+const PROBE_SHARE = 0.0025;
 const STEP_MS = 250;
-/** Climbing back after a blind cut: this factor every STEP_MS, once RECOVERY_QUIET_MS passed without throttles. */
-const RECOVERY = 1.1;
-const RECOVERY_QUIET_MS = 2000;
+/** At most one blind cut per this interval: throttles of calls already in flight say nothing new. */
+const COOLDOWN_MS = 250;
 /** A throttle with no other within this span is a lone one, not an overload. */
 const LONE_MS = 1000;
+/** This many throttles within LONE_MS while at or below the measured rate: the quota fell. */
+const STALE_THROTTLES = 4;
+const LOG_LIMIT = 50_000;
 
 interface Dispatch {
   at: number;
+  /** When its outcome came. */
+  end?: number;
   outcome: 'pending' | 'ok' | 'throttle' | 'other';
+  /** A throttle of a token quota. */
+  tokens?: boolean;
 }
 
 export class AdaptiveController {
@@ -69,16 +82,19 @@ export class AdaptiveController {
   private concurrency: number;
   private step = 0;
   private lastThrottleAt = Number.NEGATIVE_INFINITY;
-  private lastDecreaseAt = Number.NEGATIVE_INFINITY;
+  private lastCutAt = Number.NEGATIVE_INFINITY;
   private lastIncreaseAt = 0;
-  /** Dispatch times of recent throttled calls, oldest first. */
-  private readonly throttles: number[] = [];
-  /** Lower bounds on the quota (calls per second), with when they were measured. */
-  private readonly bounds: Array<{ at: number; rps: number }> = [];
+  /** Recent attempts in dispatch order; `pendingFrom` is the index before which none is pending. */
   private readonly log: Dispatch[] = [];
+  private pendingFrom = 0;
+  /** Throttled attempts whose spans wait for calls sent before them to finish. */
+  private readonly unresolved: Dispatch[] = [];
+  /** Measured rates (calls per second, for all runners sharing the quota), with when. */
+  private readonly bounds: Array<{ at: number; rps: number }> = [];
+  private rough: number | undefined;
+  /** Spans start no earlier than this: before it the quota was another. */
+  private measureFrom = Number.NEGATIVE_INFINITY;
   private latencyMs = 0;
-  /** The rate before the last blind cut, to climb back to quickly if no overload follows. */
-  private recoverTo: number | undefined;
 
   constructor(
     private readonly target: AdaptiveTarget,
@@ -95,21 +111,23 @@ export class AdaptiveController {
     return entry;
   }
 
-  done(entry: Dispatch, outcome: 'ok' | 'throttle' | 'other'): void {
+  /** @param quota which quota a throttle says was spent, if it says */
+  done(entry: Dispatch, outcome: 'ok' | 'throttle' | 'other', quota?: 'tokens' | 'requests'): void {
     entry.outcome = outcome;
     const now = this.now();
+    entry.end = now;
+    if (quota === 'tokens') entry.tokens = true;
     if (outcome === 'throttle') {
+      this.lastThrottleAt = Math.max(this.lastThrottleAt, entry.at);
+      this.unresolved.push(entry);
       this.throttled(entry.at, now);
     } else if (outcome === 'ok') {
       const latency = now - entry.at;
       this.latencyMs = this.latencyMs === 0 ? latency : 0.9 * this.latencyMs + 0.1 * latency;
-      this.maybeIncrease(now);
     }
+    if (this.unresolved.length > 0) this.resolve(now);
+    if (outcome === 'ok') this.maybeIncrease(now);
     this.prune(now);
-  }
-
-  private share(): number {
-    return Math.min(1, Math.max(0.01, this.options.share?.() ?? 1));
   }
 
   get currentRate(): number | undefined {
@@ -120,84 +138,125 @@ export class AdaptiveController {
     return this.concurrency;
   }
 
+  private share(): number {
+    return Math.min(1, Math.max(0.01, this.options.share?.() ?? 1));
+  }
+
+  /** What a throttle changes at once, before the span it ends can be measured. */
   private throttled(at: number, now: number): void {
-    this.lastThrottleAt = Math.max(this.lastThrottleAt, at);
-    this.throttles.push(at);
-    this.throttles.sort((x, y) => x - y);
-    const bound = this.measure(at, MIN_SPAN_MS, MIN_CALLS);
-    if (bound !== undefined) this.bounds.push({ at: now, rps: bound });
-    // Until a long span has been measured, a short one gives a first, rougher figure to use.
-    const best = this.bestBound(now) ?? this.measure(at, FIRST_SPAN_MS, FIRST_CALLS);
-    if (best !== undefined) {
-      // A measured quota is the ceiling to creep up to, not a rate to jump back to.
-      this.recoverTo = undefined;
-      this.apply(Math.max(best * HEADROOM, 0.1), now);
-    } else if (now - this.lastDecreaseAt >= COOLDOWN_MS && this.throttlesSince(at - LONE_MS) >= 2) {
-      // No measurement yet: cut by the share of recent calls the server accepted (it accepts about
-      // quota / offered rate), at least halving, so a 10x overload is not undone one halving at a
-      // time. A lone throttle is not an overload: it changes nothing.
-      const current = Math.min(this.rate ?? Number.POSITIVE_INFINITY, this.recentRate(now) / this.share());
-      const factor = Math.max(MIN_FACTOR, Math.min(BACKOFF, this.acceptance(now)));
-      this.recoverTo = Math.max(this.recoverTo ?? 0, current);
-      this.apply(Math.max(current * factor, 0.1), now);
+    const overload = this.throttlesSince(at - LONE_MS) >= 2;
+    if (!overload || now - this.lastCutAt < COOLDOWN_MS) return;
+    const best = this.bestBound(now);
+    if (best === undefined) {
+      // Nothing measured yet: the server's burst is spent and calls are being sent far faster than
+      // it refills. Cut hard; the search climbs back quickly if this was too far.
+      const sending = this.recentRate(now) / this.share();
+      const current = Math.min(this.rate ?? Number.POSITIVE_INFINITY, sending);
+      this.cut(Math.max(current * (this.rate === undefined ? FIRST_CUT : 0.5), 0.1), now);
+    } else if ((this.rate ?? 0) <= best && this.throttlesSince(now - LONE_MS) >= STALE_THROTTLES) {
+      // Throttled again and again at the measured rate: the quota is lower now. Start over from
+      // the share of calls it accepted.
+      this.bounds.length = 0;
+      this.rough = undefined;
+      this.measureFrom = now;
+      this.cut(Math.max(best * Math.min(0.5, this.acceptance(now)), 0.1), now);
+    } else if ((this.rate ?? 0) > best) {
+      // A probe went past the quota: back to what was measured.
+      this.cut(best, now);
     }
   }
 
   private throttlesSince(from: number): number {
     let n = 0;
-    for (let i = this.throttles.length - 1; i >= 0 && (this.throttles[i] ?? 0) >= from; i--) n++;
+    for (let i = this.log.length - 1; i >= 0; i--) {
+      const d = this.log[i];
+      if (!d || d.at < from) break;
+      if (d.outcome === 'throttle') n++;
+    }
     return n;
   }
 
-  /** Share of the calls dispatched in the last half second, and finished, that were not throttled. */
+  /** Share of the calls dispatched in the last second, and finished, that were not throttled. */
   private acceptance(now: number): number {
     let ok = 0;
     let throttled = 0;
     for (let i = this.log.length - 1; i >= 0; i--) {
       const d = this.log[i];
-      if (!d || d.at < now - 500) break;
+      if (!d || d.at < now - LONE_MS) break;
       if (d.outcome === 'ok') ok++;
       else if (d.outcome === 'throttle') throttled++;
     }
-    // Too few calls say nothing about the overload: then just halve.
-    return ok + throttled < MIN_SAMPLE ? 1 : ok / (ok + throttled);
+    return ok + throttled === 0 ? 1 : ok / (ok + throttled);
+  }
+
+  /** Measures the spans ending at every throttle all of whose earlier calls have finished. */
+  private resolve(now: number): void {
+    while (this.pendingFrom < this.log.length && this.log[this.pendingFrom]?.outcome !== 'pending')
+      this.pendingFrom++;
+    const firstPending = this.log[this.pendingFrom]?.at ?? Number.POSITIVE_INFINITY;
+    let measured = false;
+    while (this.unresolved.length > 0 && (this.unresolved[0]?.at ?? 0) < firstPending) {
+      const end = this.unresolved.shift();
+      if (end && this.measure(end, now)) measured = true;
+    }
+    const best = this.bestBound(now);
+    if (!measured) return;
+    const rate = best ?? this.rough;
+    // A measurement sets the rate: up after a search or a loose first figure, down after a probe.
+    if (rate !== undefined && (best !== undefined || this.rate === undefined || rate < this.rate))
+      this.apply(rate, now);
   }
 
   /**
-   * A lower bound on the quota: over a span that starts at a throttle (the bucket was empty then),
-   * the calls the server let through cannot exceed what it refilled. The span ends at this
-   * throttle, or earlier at the first call still in flight (its outcome is not known yet). The
-   * tightest (largest) bound is taken. A span with few calls let through is not used: when this
-   * run was held back (by its own caps, or a slow stretch) the bound is loose, and a loose bound
-   * would hold the run far below the quota.
+   * The spans from each earlier throttle to `end`: the calls let through in a span, one less (the
+   * bucket may have held part of a call when the span began), per second. Walks back once from
+   * `end`, counting successes, and reads a span at every throttle it passes. Keeps the best.
    */
-  private measure(to: number, minSpan: number, minCalls: number): number | undefined {
-    const end = Math.min(to, this.firstPending());
-    let best: number | undefined;
-    for (const from of this.throttles) {
-      if (end - from < minSpan) break;
-      // One call less: the bucket may have held part of a token when the span began.
-      const ok = this.successesBetween(from, end) - 1;
-      if (ok < minCalls) continue;
-      const rps = (ok * 1000) / (end - from) / this.share();
-      if (best === undefined || rps > best) best = rps;
-    }
-    return best;
-  }
-
-  private firstPending(): number {
-    for (const d of this.log) if (d.outcome === 'pending') return d.at;
-    return Number.POSITIVE_INFINITY;
-  }
-
-  private successesBetween(from: number, to: number): number {
+  private measure(end: Dispatch, now: number): boolean {
+    const index = this.log.lastIndexOf(end, this.log.length - 1);
+    if (index < 0) return false;
+    const share = this.share();
     let ok = 0;
-    for (const d of this.log) {
-      if (d.at < from) continue;
-      if (d.at >= to) break;
+    let best: number | undefined;
+    let rough: number | undefined;
+    for (let i = index - 1; i >= 0; i--) {
+      const d = this.log[i];
+      if (!d || end.at - d.at > MEMORY_MS || d.at < this.measureFrom) break;
       if (d.outcome === 'ok') ok++;
+      if (d.outcome !== 'throttle' || d.at >= end.at) continue;
+      const span = end.at - d.at;
+      if (span < ROUGH_SPAN_MS || ok < ROUGH_CALLS) continue;
+      // A token quota is not empty after a throttle the way a request quota is: calls in flight
+      // give back what they reserved beyond what they count (or take more, with output burndown)
+      // as they end, so each call in flight at either end may have let one more call through.
+      const given = d.tokens || end.tokens ? this.inFlight(i) + this.inFlight(index) : 0;
+      if (span >= MIN_SPAN_MS && ok - given >= MIN_CALLS) {
+        const rps = ((ok - given - 1) * 1000) / span / share;
+        if (best === undefined || rps > best) best = rps;
+      } else if (ok - given >= ROUGH_CALLS) {
+        const rps = ((ok - given) * 1000) / span / share;
+        if (rough === undefined || rps > rough) rough = rps;
+      }
     }
-    return ok;
+    if (best !== undefined) this.bounds.push({ at: now, rps: best });
+    else if (rough !== undefined && this.bestBound(now) === undefined) this.rough = rough;
+    return best !== undefined || rough !== undefined;
+  }
+
+  /**
+   * Calls sent before the call at `index` that were still in flight when it was sent. At most
+   * maxConcurrency calls are in flight at once, so looking that far back (twice, for calls of
+   * retries interleaved) is enough.
+   */
+  private inFlight(index: number): number {
+    const at = this.log[index]?.at ?? 0;
+    let n = 0;
+    const from = Math.max(0, index - 2 * this.options.maxConcurrency);
+    for (let i = index - 1; i >= from; i--) {
+      const d = this.log[i];
+      if (d && (d.end === undefined || d.end > at)) n++;
+    }
+    return n;
   }
 
   private bestBound(now: number): number | undefined {
@@ -215,16 +274,19 @@ export class AdaptiveController {
     return Math.max(n, 1);
   }
 
+  private cut(rate: number, now: number): void {
+    this.lastCutAt = now;
+    this.apply(rate, now);
+  }
+
   private apply(rate: number, now: number): void {
     const capped = this.options.maxRps === undefined ? rate : Math.min(rate, this.options.maxRps);
     const decreased = this.rate === undefined || capped < this.rate;
-    if (!decreased && this.rate !== undefined && capped <= this.rate) return;
     this.rate = capped;
-    this.step = Math.max(capped * STEP_SHARE, 0.01);
+    this.step = Math.max(capped * PROBE_SHARE, 0.01);
     this.lastIncreaseAt = now;
     this.target.setRate(capped);
     if (decreased) {
-      this.lastDecreaseAt = now;
       // Concurrency follows, but keeps enough calls in flight to sustain the new rate.
       const needed = Math.ceil((capped * this.share() * Math.max(this.latencyMs, 1)) / 1000) + 1;
       this.setConcurrency(Math.max(needed, Math.floor(this.concurrency * 0.7)));
@@ -233,7 +295,8 @@ export class AdaptiveController {
 
   /**
    * Raises rate and concurrency for the time passed without throttles: one step per STEP_MS, so a
-   * slow run (few successes to trigger this) climbs as fast in time as a quick one.
+   * slow run (few successes to trigger this) climbs as fast in time as a quick one. Searching (no
+   * measurement yet) it climbs multiplicatively; paced, it probes additively above the measurement.
    */
   private maybeIncrease(now: number): void {
     if (now - this.lastThrottleAt < STEP_MS || now - this.lastIncreaseAt < STEP_MS) return;
@@ -241,16 +304,12 @@ export class AdaptiveController {
     this.lastIncreaseAt = now;
     if (this.concurrency < this.options.maxConcurrency) this.setConcurrency(this.concurrency + steps);
     if (this.rate === undefined) return;
+    const searching = this.bestBound(now) === undefined;
+    // The probe quickens the longer it meets no throttle: a measurement from below may be loose
+    // (a token quota's is), and a quota that grew (a runner sharing it left) is found in seconds.
+    const quiet = Math.max(0, now - this.lastThrottleAt) / 1000;
     let next = this.rate;
-    for (let i = 0; i < steps; i++) {
-      // After a blind cut, climb back quickly (multiplicatively) to where the rate was; beyond
-      // that, or after a measured cut, creep up additively.
-      const recovering =
-        this.recoverTo !== undefined &&
-        next < this.recoverTo &&
-        now - this.lastThrottleAt >= RECOVERY_QUIET_MS;
-      next = recovering ? Math.min(this.recoverTo ?? 0, next * RECOVERY) : next + this.step;
-    }
+    for (let i = 0; i < steps; i++) next = searching ? next * SEARCH_GROWTH : next + this.step * (1 + quiet / 2);
     this.rate = this.options.maxRps === undefined ? next : Math.min(next, this.options.maxRps);
     this.target.setRate(this.rate);
   }
@@ -262,20 +321,21 @@ export class AdaptiveController {
     this.target.setConcurrency(bounded);
   }
 
-  /** Forgets what no measurement can use any more. */
+  /** Forgets what no measurement can use any more (never a call still in flight). */
   private prune(now: number): void {
     const horizon = now - MEMORY_MS;
-    while (this.throttles.length > 0 && (this.throttles[0] ?? 0) < horizon) this.throttles.shift();
     while (this.bounds.length > 0 && (this.bounds[0]?.at ?? 0) < horizon) this.bounds.shift();
-    if (this.throttles.length > 256) this.throttles.splice(0, this.throttles.length - 256);
     let drop = 0;
-    const oldest = Math.min(this.throttles[0] ?? now, horizon);
+    const keep = Math.max(0, this.log.length - LOG_LIMIT);
     while (
-      drop < this.log.length &&
-      (this.log[drop]?.at ?? 0) < oldest &&
+      drop < this.pendingFrom &&
+      ((this.log[drop]?.at ?? 0) < horizon || drop < keep) &&
       this.log[drop]?.outcome !== 'pending'
     )
       drop++;
-    if (drop > 1024 || drop === this.log.length) this.log.splice(0, drop);
+    if (drop > 1024 || drop === this.log.length) {
+      this.log.splice(0, drop);
+      this.pendingFrom -= drop;
+    }
   }
 }

@@ -18,6 +18,8 @@ import { sleep } from './sleep.js';
 export interface Failure {
   retryable: boolean;
   throttle: boolean;
+  /** Which quota a throttle spent, if known: a token quota gives tokens back as calls end. */
+  quota?: 'tokens' | 'requests';
   retryAfterMs?: number;
 }
 
@@ -156,7 +158,7 @@ export class Pool {
         const failure = task.classify(error);
         admitted.settle(task.usedOnFailure(failure));
         if (failure.throttle) this.stats.throttles++;
-        if (handle) this.adaptive?.done(handle, failure.throttle ? 'throttle' : 'other');
+        if (handle) this.adaptive?.done(handle, failure.throttle ? 'throttle' : 'other', failure.quota);
         last = { kind: 'failed', failure, attempts: attempt, latencyMs };
         const stopping = this.options.signal?.aborted === true;
         if (!failure.retryable || attempt >= this.retry.maxAttempts || stopping) return last;

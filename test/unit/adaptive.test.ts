@@ -8,6 +8,10 @@ describe('adaptive control against a quota it was not told', () => {
     { quotaRps: 50, burstSeconds: 1, concurrency: 50, latencyMs: 20, rows: 6000, maxShare: 0.03 },
     // A low quota under a high offered rate: the first burst of throttles weighs more.
     { quotaRps: 5, burstSeconds: 10, concurrency: 16, latencyMs: 300, rows: 600, maxShare: 0.06 },
+    // The bench's shapes: a bucket of 1, 6 and 60 seconds of a 20-a-second quota.
+    { quotaRps: 20, burstSeconds: 1, concurrency: 50, latencyMs: 100, rows: 2000, maxShare: 0.03 },
+    { quotaRps: 20, burstSeconds: 6, concurrency: 50, latencyMs: 100, rows: 2000, maxShare: 0.03 },
+    { quotaRps: 20, burstSeconds: 60, concurrency: 50, latencyMs: 100, rows: 3000, maxShare: 0.03 },
   ])('finishes within 3% of the quota pace with few throttles: %j', ({ maxShare, ...o }) => {
     const result = simulate({ ...o, retryDelayMs: 500 });
     // The server's full bucket at the start lets its size through at once.
@@ -17,6 +21,59 @@ describe('adaptive control against a quota it was not told', () => {
     // It ends up running at the quota, give or take the probing.
     expect(result.finalRate).toBeGreaterThan(o.quotaRps * 0.9);
     expect(result.finalRate).toBeLessThan(o.quotaRps * 1.15);
+  });
+});
+
+describe('measuring a quota between throttles', () => {
+  function controller() {
+    let now = 0;
+    const c = new AdaptiveController(
+      { setRate: () => {}, setConcurrency: () => {} },
+      { maxConcurrency: 50, now: () => now },
+    );
+    return { c, at: (ms: number) => (now = ms) };
+  }
+
+  it('runs at the calls let through between two throttles, once every call sent between has finished', () => {
+    const { c, at } = controller();
+    at(0);
+    c.done(c.dispatched(), 'throttle');
+    c.done(c.dispatched(), 'throttle');
+    // 21 calls let through in the 1,000 ms to the next throttle; the last is still in flight when
+    // that throttle comes back.
+    const sent = [];
+    for (let i = 1; i <= 21; i++) {
+      at(i * 45);
+      sent.push(c.dispatched());
+    }
+    for (const call of sent.slice(0, 20)) c.done(call, 'ok');
+    at(1000);
+    const end = c.dispatched();
+    c.done(end, 'throttle');
+    const before = c.currentRate;
+    const last = sent[20];
+    if (last) c.done(last, 'ok');
+    // (21 - 1) calls / 1 s: the measurement waits for the last call, then sets the rate.
+    expect(before).not.toBe(20);
+    expect(c.currentRate).toBeCloseTo(20, 5);
+  });
+
+  it('forgets its measurement when throttles keep coming at the measured rate (the quota fell)', () => {
+    const { c, at } = controller();
+    let t = 0;
+    const call = (outcome: 'ok' | 'throttle') => {
+      at((t += 50));
+      c.done(c.dispatched(), outcome);
+    };
+    call('throttle');
+    call('throttle');
+    for (let i = 0; i < 20; i++) call('ok');
+    call('throttle'); // 20 calls in 1,050 ms: about 18 a second
+    const measured = c.currentRate ?? 0;
+    expect(measured).toBeGreaterThan(15);
+    // Now half the calls at that rate are throttled.
+    for (let i = 0; i < 10; i++) call(i % 2 === 0 ? 'throttle' : 'ok');
+    expect(c.currentRate ?? 0).toBeLessThan(measured * 0.6);
   });
 });
 
