@@ -80,12 +80,14 @@ export async function sharedLimiter() {
     '--latency-ms',
     '100',
   ]);
-  const limiter = ['--limiter', redis.url];
+  // A key per case: the limiter keeps what its runners learned (the adaptive rate) in Redis, and
+  // one case must not start from what another learned.
+  const limiter = (key) => ['--limiter', redis.url, '--limiter-key', key];
   const toldFlags = ['--rpm', String(RPM)];
   const cases = {
-    'told, with --limiter': await three(emulator, [...toldFlags, ...limiter]),
+    'told, with --limiter': await three(emulator, [...toldFlags, ...limiter('told')]),
     'told, without': await three(emulator, toldFlags),
-    'not told, with --limiter': await three(emulator, limiter),
+    'not told, with --limiter': await three(emulator, limiter('not-told')),
     'not told, without': await three(emulator, []),
   };
   await emulator.stop();
