@@ -10,6 +10,9 @@ import { estimateTokens } from '../input/tokens.js';
 import type { JobSpec } from '../job/spec.js';
 import type { PromptRequest } from '../types.js';
 
+/** The cost levers' result fields, in the order they are written. */
+export const LEVER_FIELDS = ['service_tier', 'cache_write_1h_tokens'] as const;
+
 export function leverFields(
   spec: Pick<JobSpec, 'serviceTier' | 'cacheSystem'> & { batch?: Pick<JobSpec['batch'], 'mode' | 'cancel'> },
   columns: readonly string[],

@@ -6,10 +6,12 @@
  */
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { leverFields } from '../cost/levers.js';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { LEVER_FIELDS, leverFields } from '../cost/levers.js';
 import { displayPath } from '../errors.js';
 import { lookalikeColumns } from '../input/source.js';
 import type { JobSpec } from '../job/spec.js';
+import { addColumns, csvHeaderNames } from '../output/add-columns.js';
 import { Journal } from '../output/journal.js';
 import { headerText, type Layout, makeLayout, restoreCell } from '../output/layout.js';
 import { readExisting } from '../output/resume.js';
@@ -37,17 +39,27 @@ export async function prepareOutput(
   plan: RowPlan,
   context: PrepareContext,
 ): Promise<Prepared> {
-  const layout = makeLayout(
-    spec.outputFormat,
-    plan.columns,
-    spec.stream,
-    spec.csvSafe,
-    leverFields(spec, plan.columns),
-    spec.jsonSchema?.properties,
-  );
-  const header = headerText(layout);
   const label = displayPath(spec.output, context.cwd);
   const warn = context.onWarning ?? (() => {});
+  // A results file picked up keeps the cost levers' columns it has, even with the lever off now.
+  const prior =
+    spec.outputFormat === 'csv' && !spec.fresh && existsSync(spec.output)
+      ? csvHeaderNames(spec.output)
+      : undefined;
+  const wanted = leverFields(spec, plan.columns);
+  const levers = LEVER_FIELDS.filter((f) => wanted.includes(f) || prior?.includes(f));
+  const layoutWith = (fields: readonly string[]) =>
+    makeLayout(
+      spec.outputFormat,
+      plan.columns,
+      spec.stream,
+      spec.csvSafe,
+      fields,
+      spec.jsonSchema?.properties,
+    );
+  const layout = layoutWith(levers);
+  const header = headerText(layout);
+  if (prior) await addLeverColumns(spec.output, prior, levers, layoutWith, header, label, warn);
   for (const note of lookalikeColumns(plan.columns, plan.label)) warn(note);
   removeLeftovers(spec.output);
   const existing =
@@ -102,8 +114,33 @@ function reserveFor(concurrency: number): number {
  * half-made reordered copy. Safe to remove: the lock is held, and neither holds a row that is not
  * also in the results file.
  */
+/**
+ * A lever turned on since the results file was written: its columns are added to the file (the
+ * answers in it are kept, not paid again), when the file is otherwise what this run writes.
+ */
+async function addLeverColumns(
+  output: string,
+  prior: string[],
+  levers: readonly string[],
+  layoutWith: (fields: readonly string[]) => Layout,
+  header: string,
+  label: string,
+  warn: (message: string) => void,
+): Promise<void> {
+  const missing = levers.filter((f) => !prior.includes(f));
+  if (missing.length === 0) return;
+  const older = parseCsv(headerText(layoutWith(levers.filter((f) => prior.includes(f)))))[0];
+  if (JSON.stringify(older) !== JSON.stringify(prior)) return;
+  if (await addColumns(output, header))
+    warn(
+      `added the column${missing.length === 1 ? '' : 's'} ${missing.join(', ')} to ${label} for the lever turned on ` +
+        `(its answers are kept, not sent again; the file as it was is ${label}.before-columns)`,
+    );
+}
+
 function removeLeftovers(output: string): void {
   rmSync(`${output}.reserve`, { force: true });
+  rmSync(`${output}.adding-columns`, { force: true });
   const dir = dirname(output);
   const stem = basename(output);
   for (const name of readdirSync(dir)) {
