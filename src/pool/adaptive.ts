@@ -125,6 +125,8 @@ export class AdaptiveController {
       const latency = now - entry.at;
       this.latencyMs = this.latencyMs === 0 ? latency : 0.9 * this.latencyMs + 0.1 * latency;
     }
+    while (this.pendingFrom < this.log.length && this.log[this.pendingFrom]?.outcome !== 'pending')
+      this.pendingFrom++;
     if (this.unresolved.length > 0) this.resolve(now);
     if (outcome === 'ok') this.maybeIncrease(now);
     this.prune(now);
@@ -191,8 +193,6 @@ export class AdaptiveController {
 
   /** Measures the spans ending at every throttle all of whose earlier calls have finished. */
   private resolve(now: number): void {
-    while (this.pendingFrom < this.log.length && this.log[this.pendingFrom]?.outcome !== 'pending')
-      this.pendingFrom++;
     const firstPending = this.log[this.pendingFrom]?.at ?? Number.POSITIVE_INFINITY;
     let measured = false;
     while (this.unresolved.length > 0 && (this.unresolved[0]?.at ?? 0) < firstPending) {

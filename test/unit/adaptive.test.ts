@@ -117,3 +117,19 @@ describe('adaptive control on throttles that are not a quota', () => {
     expect(c.currentRate).toBeGreaterThan(90);
   });
 });
+
+describe('adaptive control over a long run', () => {
+  it('forgets calls older than its memory when nothing is throttled (memory stays flat)', () => {
+    let now = 0;
+    const c = new AdaptiveController(
+      { setRate: () => {}, setConcurrency: () => {} },
+      { maxConcurrency: 8, now: () => now },
+    );
+    for (let i = 0; i < 200_000; i++) {
+      now += 1;
+      c.done(c.dispatched(), 'ok');
+    }
+    // 30 s of memory at one call a millisecond, plus at most one pruning batch.
+    expect((c as unknown as { log: unknown[] }).log.length).toBeLessThan(31_100);
+  });
+});
