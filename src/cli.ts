@@ -178,6 +178,12 @@ try {
   exitCode = printError(error);
 }
 process.exitCode = exitCode;
+// At a natural end Node closes its handles before the process goes, and closing the last listener
+// of a signal puts its default action back: a stop signal in those milliseconds would end a run that
+// had finished and written everything by the signal, not its exit code (cron and shells would see
+// it killed). Exiting from the 'exit' event skips that teardown; registered here, after every
+// listener the run added, so theirs still run first.
+process.once('exit', (code) => process.exit(code));
 // A signalled run has written its results and released its lock; nothing left to do may keep the
 // process alive after that.
 if (signalled()) setTimeout(() => process.exit(exitCode), 100).unref();
