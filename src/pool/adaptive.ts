@@ -80,6 +80,7 @@ export class AdaptiveController {
   private readonly now: () => number;
   private rate: number | undefined;
   private concurrency: number;
+  private step = 0;
   private lastThrottleAt = Number.NEGATIVE_INFINITY;
   private lastCutAt = Number.NEGATIVE_INFINITY;
   private lastIncreaseAt = 0;
@@ -89,8 +90,7 @@ export class AdaptiveController {
   /** Throttled attempts whose spans wait for calls sent before them to finish. */
   private readonly unresolved: Dispatch[] = [];
   /** Measured rates (calls per second, for all runners sharing the quota), with when. */
-  /** `slack`: how far above `rps` the quota may still be (a short span measures loosely). */
-  private readonly bounds: Array<{ at: number; rps: number; slack: number }> = [];
+  private readonly bounds: Array<{ at: number; rps: number }> = [];
   private rough: number | undefined;
   /** Spans start no earlier than this: before it the quota was another. */
   private measureFrom = Number.NEGATIVE_INFINITY;
@@ -217,7 +217,7 @@ export class AdaptiveController {
     if (index < 0) return false;
     const share = this.share();
     let ok = 0;
-    let best: { rps: number; slack: number } | undefined;
+    let best: number | undefined;
     let rough: number | undefined;
     for (let i = index - 1; i >= 0; i--) {
       const d = this.log[i];
@@ -232,14 +232,13 @@ export class AdaptiveController {
       const given = d.tokens || end.tokens ? this.inFlight(i) + this.inFlight(index) : 0;
       if (span >= MIN_SPAN_MS && ok - given >= MIN_CALLS) {
         const rps = ((ok - given - 1) * 1000) / span / share;
-        // At most ok + 1 calls' worth was refilled in the span.
-        if (best === undefined || rps > best.rps) best = { rps, slack: ((given + 2) * 1000) / span / share };
+        if (best === undefined || rps > best) best = rps;
       } else if (ok - given >= ROUGH_CALLS) {
         const rps = ((ok - given) * 1000) / span / share;
         if (rough === undefined || rps > rough) rough = rps;
       }
     }
-    if (best !== undefined) this.bounds.push({ at: now, ...best });
+    if (best !== undefined) this.bounds.push({ at: now, rps: best });
     else if (rough !== undefined && this.bestBound(now) === undefined) this.rough = rough;
     return best !== undefined || rough !== undefined;
   }
@@ -261,13 +260,9 @@ export class AdaptiveController {
   }
 
   private bestBound(now: number): number | undefined {
-    return this.best(now)?.rps;
-  }
-
-  private best(now: number): { rps: number; slack: number } | undefined {
-    let best: { rps: number; slack: number } | undefined;
+    let best: number | undefined;
     for (const b of this.bounds)
-      if (now - b.at <= MEMORY_MS && (best === undefined || b.rps > best.rps)) best = b;
+      if (now - b.at <= MEMORY_MS && (best === undefined || b.rps > best)) best = b.rps;
     return best;
   }
 
@@ -288,6 +283,7 @@ export class AdaptiveController {
     const capped = this.options.maxRps === undefined ? rate : Math.min(rate, this.options.maxRps);
     const decreased = this.rate === undefined || capped < this.rate;
     this.rate = capped;
+    this.step = Math.max(capped * PROBE_SHARE, 0.01);
     this.lastIncreaseAt = now;
     this.target.setRate(capped);
     if (decreased) {
@@ -308,15 +304,12 @@ export class AdaptiveController {
     this.lastIncreaseAt = now;
     if (this.concurrency < this.options.maxConcurrency) this.setConcurrency(this.concurrency + steps);
     if (this.rate === undefined) return;
-    const best = this.best(now);
-    // A loose measurement (a short span) is probed past quickly: an eighth of its slack a step.
-    const step = Math.max(this.rate * PROBE_SHARE, (best?.slack ?? 0) / 8, 0.01);
+    const searching = this.bestBound(now) === undefined;
     // The probe quickens the longer it meets no throttle: a measurement from below may be loose
     // (a token quota's is), and a quota that grew (a runner sharing it left) is found in seconds.
     const quiet = Math.max(0, now - this.lastThrottleAt) / 1000;
     let next = this.rate;
-    for (let i = 0; i < steps; i++)
-      next = best === undefined ? next * SEARCH_GROWTH : next + step * (1 + quiet / 2);
+    for (let i = 0; i < steps; i++) next = searching ? next * SEARCH_GROWTH : next + this.step * (1 + quiet / 2);
     this.rate = this.options.maxRps === undefined ? next : Math.min(next, this.options.maxRps);
     this.target.setRate(this.rate);
   }
