@@ -309,7 +309,8 @@ export class AdaptiveController {
     // (a token quota's is), and a quota that grew (a runner sharing it left) is found in seconds.
     const quiet = Math.max(0, now - this.lastThrottleAt) / 1000;
     let next = this.rate;
-    for (let i = 0; i < steps; i++) next = searching ? next * SEARCH_GROWTH : next + this.step * (1 + quiet / 2);
+    for (let i = 0; i < steps; i++)
+      next = searching ? next * SEARCH_GROWTH : next + this.step * (1 + quiet / 2);
     this.rate = this.options.maxRps === undefined ? next : Math.min(next, this.options.maxRps);
     this.target.setRate(this.rate);
   }
