@@ -117,12 +117,15 @@ export function plainNumber(n: number): string {
   return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
 }
 
+/** How every results record is written (a rewrite of the file writes its records the same way). */
+export const CSV_OPTIONS = {
+  record_delimiter: 'unix',
+  // csv-stringify quotes a cell holding the record delimiter (LF) but not a bare CR.
+  quoted_match: /\r/,
+} as const;
+
 function csvLine(layout: Layout, cells: string[]): string {
-  return stringify([layout.csvSafe ? cells.map(safeCell) : cells], {
-    record_delimiter: 'unix',
-    // csv-stringify quotes a cell holding the record delimiter (LF) but not a bare CR.
-    quoted_match: /\r/,
-  });
+  return stringify([layout.csvSafe ? cells.map(safeCell) : cells], CSV_OPTIONS);
 }
 
 // A spreadsheet runs a cell starting with one of these as a formula (tab and CR too, for the

@@ -275,12 +275,13 @@ async function readJsonl(
   }
 }
 
-function readHead(path: string, size: number): string {
+/** The first `size` bytes of a file as text (no more than the file has). */
+export function readHead(path: string, size: number): string {
   const fd = openSync(path, 'r');
   try {
     const buffer = Buffer.alloc(size);
-    readSync(fd, buffer, 0, size, 0);
-    return buffer.toString('utf8');
+    const read = readSync(fd, buffer, 0, size, 0);
+    return buffer.subarray(0, read).toString('utf8');
   } finally {
     closeSync(fd);
   }

@@ -199,8 +199,8 @@ export class AdaptiveController {
       const end = this.unresolved.shift();
       if (end && this.measure(end, now)) measured = true;
     }
-    const best = this.bestBound(now);
     if (!measured) return;
+    const best = this.bestBound(now);
     const rate = best ?? this.rough;
     // A measurement sets the rate: up after a search or a loose first figure, down after a probe.
     if (rate !== undefined && (best !== undefined || this.rate === undefined || rate < this.rate))
@@ -213,7 +213,7 @@ export class AdaptiveController {
    * `end`, counting successes, and reads a span at every throttle it passes. Keeps the best.
    */
   private measure(end: Dispatch, now: number): boolean {
-    const index = this.log.lastIndexOf(end, this.log.length - 1);
+    const index = this.log.lastIndexOf(end);
     if (index < 0) return false;
     const share = this.share();
     let ok = 0;

@@ -110,11 +110,6 @@ function reserveFor(concurrency: number): number {
 }
 
 /**
- * What a killed run leaves beside the results file: its disk-full reserve (up to 64 MiB) and a
- * half-made reordered copy. Safe to remove: the lock is held, and neither holds a row that is not
- * also in the results file.
- */
-/**
  * A lever turned on since the results file was written: its columns are added to the file (the
  * answers in it are kept, not paid again), when the file is otherwise what this run writes.
  */
@@ -138,9 +133,13 @@ async function addLeverColumns(
     );
 }
 
+/**
+ * What a killed run leaves beside the results file: its disk-full reserve (up to 64 MiB) and a
+ * half-made reordered copy. Safe to remove: the lock is held, and neither holds a row that is not
+ * also in the results file.
+ */
 function removeLeftovers(output: string): void {
   rmSync(`${output}.reserve`, { force: true });
-  rmSync(`${output}.adding-columns`, { force: true });
   const dir = dirname(output);
   const stem = basename(output);
   for (const name of readdirSync(dir)) {

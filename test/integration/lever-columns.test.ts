@@ -3,7 +3,7 @@
  * are kept, never paid again. The lever's columns are added to the file (the old bytes kept in
  * `<output>.before-columns`), and a file that has them keeps them when the lever is off again.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
@@ -83,5 +83,23 @@ describe('a cost lever turned on over an existing results file', () => {
     expect(again.stderr).toContain('its columns differ');
     expect(readFileSync(path(dir), 'utf8')).toBe(before);
     expect(existsSync(`${path(dir)}.before-columns`)).toBe(false);
+  });
+
+  it('leaves a file that does not read back whole as it was (a crash cut its last row): exit 2, nothing sent', async () => {
+    const dir = workdir();
+    input(dir, 6);
+    expect((await run(dir, [])).code).toBe(0);
+    const whole = readFileSync(path(dir), 'utf8');
+    // A quoted cell cut off mid-way: the file's last record is half written.
+    const cut = `${whole}r9,"Question`;
+    writeFileSync(path(dir), cut);
+    used.emulator.resetStats();
+    const again = await run(dir, ['--service-tier', 'flex']);
+    expect(again.code).toBe(2);
+    expect(used.emulator.stats().requests).toBe(0);
+    expect(readFileSync(path(dir), 'utf8')).toBe(cut);
+    expect(
+      readdirSync(dir).filter((name) => name.includes('.tmp') || name.endsWith('.before-columns')),
+    ).toEqual([]);
   });
 });
