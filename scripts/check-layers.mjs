@@ -54,7 +54,7 @@ const BASE = new Set(['types.ts', 'errors.ts', 'redact.ts']);
 export function layerOf(file) {
   const rel = relative(root, file);
   if (BASE.has(rel)) return 'base';
-  if (rel === 'cli.ts' || rel === 'signals.ts') return 'cli';
+  if (rel === 'cli.ts' || rel === 'signals.ts' || rel === 'main.ts') return 'cli';
   if (rel === 'index.ts') return 'index';
   return rel.split('/')[0];
 }

@@ -24,9 +24,18 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const { default: yargs } = await import('yargs');
 const { hideBin } = await import('yargs/helpers');
 
-const version = (
-  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
+const version = ownVersion();
+
+/** The package's version, from its package.json: one level up from dist/cli.js, two from the bundle. */
+function ownVersion(): string {
+  for (const up of ['../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as Record<string, unknown>;
+      if (pkg.name === 'run-batch' && typeof pkg.version === 'string') return pkg.version;
+    } catch {}
+  }
+  return 'unknown';
+}
 
 // Every line printed goes through this: no credential from the environment is ever shown.
 const redact = redactor(process.env);
