@@ -48,7 +48,9 @@ await build({
   platform: 'node',
   target: 'node20',
   // CommonJS packages in an ES module bundle call require() for Node's own modules: give them one.
-  banner: { js: "import { createRequire as __bundleRequire } from 'node:module';\nconst require = __bundleRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __bundleRequire } from 'node:module';\nconst require = __bundleRequire(import.meta.url);",
+  },
   // Names and lines stay readable in an internal error's stack.
   minify: false,
   legalComments: 'none',
