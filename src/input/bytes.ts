@@ -5,6 +5,7 @@
  * as U+FFFD and the model gets mangled prompts with no word said; a gzip file reads as 0 rows.
  */
 import { createReadStream } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
 import { Transform, type TransformCallback } from 'node:stream';
 import { RunBatchError } from '../errors.js';
 
@@ -59,6 +60,13 @@ class Utf8Guard extends Transform {
 
   /** How many bytes are whole UTF-8 characters (the rest may finish in the next chunk), or the error. */
   private validate(bytes: Buffer): number | RunBatchError {
+    // The common case, natively: all of it UTF-8 but a character the chunk boundary cut. Only the
+    // newlines are counted then (for a later chunk's message); a chunk that fails is walked below.
+    const whole = wholeCharacters(bytes);
+    if (isUtf8(bytes.subarray(0, whole))) {
+      for (let at = bytes.indexOf(0x0a); at >= 0 && at < whole; at = bytes.indexOf(0x0a, at + 1)) this.line++;
+      return whole;
+    }
     let i = 0;
     while (i < bytes.length) {
       const b = bytes[i] as number;
@@ -92,6 +100,20 @@ class Utf8Guard extends Transform {
         'save it as UTF-8, e.g. iconv -f latin1 -t utf-8 FILE > FILE.utf8.csv',
     );
   }
+}
+
+/**
+ * Where a character cut by the end of `bytes` starts (bytes.length when none is): back over at most
+ * three continuation bytes to a lead byte whose character needs more bytes than are left.
+ */
+function wholeCharacters(bytes: Buffer): number {
+  for (let i = bytes.length - 1; i >= Math.max(0, bytes.length - 4); i--) {
+    const b = bytes[i] as number;
+    if (continuation(b)) continue;
+    const size = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return i + size > bytes.length ? i : bytes.length;
+  }
+  return bytes.length;
 }
 
 function continuation(byte: number | undefined): boolean {

@@ -6,7 +6,7 @@
  * whose answer still stands. Settings that change what a call costs but not what it answers
  * (the service tier, cache points) are left out: changing them must not re-pay every row.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { PromptRequest } from '../types.js';
 
 /** Where the row is and how it is named: not what it asks. */
@@ -18,18 +18,24 @@ export function fingerprint(request: PromptRequest): string {
     if (!NOT_ASKED.has(key)) asked[key] = (request as unknown as Record<string, unknown>)[key];
   }
   // Hex, not base64url: a cell starting with '-' would be neutralized as a formula in CSV output.
-  return createHash('sha256').update(stableJson(asked)).digest('hex').slice(0, 24);
+  return hash('sha256', stableJson(asked), 'hex').slice(0, 24);
 }
 
 /** JSON with object keys sorted, so the same request always hashes the same. */
 function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (Array.isArray(value)) {
+    let text = '[';
+    for (let i = 0; i < value.length; i++) text += (i > 0 ? ',' : '') + stableJson(value[i]);
+    return `${text}]`;
+  }
   if (value !== null && typeof value === 'object') {
-    const entries = Object.keys(value)
-      .sort()
-      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`);
-    return `{${entries.join(',')}}`;
+    const record = value as Record<string, unknown>;
+    let text = '{';
+    for (const key of Object.keys(record).sort()) {
+      if (record[key] === undefined) continue;
+      text += `${text.length > 1 ? ',' : ''}${JSON.stringify(key)}:${stableJson(record[key])}`;
+    }
+    return `${text}}`;
   }
   return JSON.stringify(value) ?? 'null';
 }
