@@ -4,8 +4,9 @@
  * Windows-1252 export) stop the read at the line that holds them. Without this, Node decodes them
  * as U+FFFD and the model gets mangled prompts with no word said; a gzip file reads as 0 rows.
  */
-import { createReadStream } from 'node:fs';
+
 import { isUtf8 } from 'node:buffer';
+import { createReadStream } from 'node:fs';
 import { Transform, type TransformCallback } from 'node:stream';
 import { RunBatchError } from '../errors.js';
 

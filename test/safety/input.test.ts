@@ -97,7 +97,11 @@ describe('bytes that are not UTF-8 text (item 10)', () => {
     ['a file ending inside a character', Buffer.from([0xe6, 0x97]), 'in:20002: not UTF-8 text (byte 0xE6'],
     ['an overlong form', Buffer.from([0xc0, 0xaf, 0x0a]), 'in:20002: not UTF-8 text (byte 0xC0'],
     ['a surrogate', Buffer.from([0xed, 0xa0, 0x80, 0x0a]), 'in:20002: not UTF-8 text (byte 0xED'],
-    ['a lead byte past U+10FFFF', Buffer.from([0xf5, 0x80, 0x80, 0x80, 0x0a]), 'in:20002: not UTF-8 text (byte 0xF5'],
+    [
+      'a lead byte past U+10FFFF',
+      Buffer.from([0xf5, 0x80, 0x80, 0x80, 0x0a]),
+      'in:20002: not UTF-8 text (byte 0xF5',
+    ],
   ])('%s after many good chunks names its line', async (_, tail, expected) => {
     const rows = Array.from({ length: 20_000 }, (_, i) => `${i},row ${i} 日本語`);
     const content = Buffer.concat([Buffer.from(`id,prompt\n${rows.join('\n')}\nlast,`), tail]);
