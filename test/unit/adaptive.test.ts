@@ -58,6 +58,41 @@ describe('measuring a quota between throttles', () => {
     expect(c.currentRate).toBeCloseTo(20, 5);
   });
 
+  /** Measures 20 a second (as above), then only successes come, one every `everyMs`, for `ms`. */
+  function climbAfterMeasuring(everyMs: number, ms: number): number {
+    const { c, at } = controller();
+    at(0);
+    c.done(c.dispatched(), 'throttle');
+    c.done(c.dispatched(), 'throttle');
+    for (let i = 1; i <= 21; i++) {
+      at(i * 45);
+      c.done(c.dispatched(), 'ok');
+    }
+    at(1000);
+    c.done(c.dispatched(), 'throttle');
+    expect(c.currentRate).toBeCloseTo(20, 5);
+    for (let t = 1000 + everyMs; t <= 1000 + ms; t += everyMs) {
+      at(t);
+      c.done(c.dispatched(), 'ok');
+    }
+    return c.currentRate ?? 0;
+  }
+
+  it('probes above a measurement from below, quicker the longer nothing is throttled', () => {
+    // A token quota's measurement can be a third short: 6 s without a throttle climb most of that.
+    expect(climbAfterMeasuring(50, 6000)).toBeGreaterThan(20 * 1.3);
+    // The first second stays close to what was measured: most measurements are right.
+    expect(climbAfterMeasuring(50, 1000)).toBeLessThan(20 * 1.02);
+  });
+
+  it('climbs as fast in time when successes are few and far between', () => {
+    // How far each climbed above the 20 a second measured: the same, within a step or two.
+    const often = climbAfterMeasuring(50, 6000) - 20;
+    const seldom = climbAfterMeasuring(400, 6000) - 20;
+    expect(seldom / often).toBeGreaterThan(0.9);
+    expect(seldom / often).toBeLessThan(1.1);
+  });
+
   it('forgets its measurement when throttles keep coming at the measured rate (the quota fell)', () => {
     const { c, at } = controller();
     let t = 0;
