@@ -8,7 +8,7 @@
 // dynamically below: on a busy machine they take hundreds of milliseconds to load.
 import './signals.js';
 import { readFileSync } from 'node:fs';
-import type { Options } from 'yargs';
+import type { Options, default as YargsFactory } from 'yargs';
 import type { CommandIO } from './commands/io.js';
 import { ExitCode, RunBatchError } from './errors.js';
 import { RUN_OPTIONS } from './job/options.js';
@@ -20,9 +20,6 @@ import { onSignal, signalled, withoutSignalHandling } from './signals.js';
 // one that supports Node 20, so the warning tells a user of this tool nothing; the SDK's own switch
 // turns it off.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
-const { default: yargs } = await import('yargs');
-const { hideBin } = await import('yargs/helpers');
 
 const version = ownVersion();
 
@@ -40,7 +37,7 @@ function ownVersion(): string {
 // Every line printed goes through this: no credential from the environment is ever shown.
 const redact = redactor(process.env);
 // JSON error lines from the start when the command line asks for them; a job file can too (below).
-let logFormat = logFormatFromArgs(hideBin(process.argv));
+let logFormat = logFormatFromArgs(process.argv.slice(2));
 
 // A closed pipe (`run-batch ... 2>&1 | head -1`) or a closed terminal ends logging, never the run:
 // an EPIPE on stdout or stderr marks that stream gone, and the run goes on to write its results.
@@ -94,7 +91,7 @@ const run = (fn: () => Promise<number>) => async () => {
   exitCode = await fn();
 };
 
-async function main(): Promise<void> {
+async function main(yargs: typeof YargsFactory, hideBin: (argv: string[]) => string[]): Promise<void> {
   await yargs(hideBin(process.argv))
     .scriptName('run-batch')
     .usage('$0 <input> [options]\n\nRun every row of a CSV or JSONL file of prompts through Amazon Bedrock.')
@@ -181,18 +178,28 @@ function printError(error: unknown): number {
   return exit;
 }
 
-try {
-  await main();
-} catch (error) {
-  exitCode = printError(error);
+/** No top-level await: the bundle the bin loads is a classic script, for its code cache. */
+async function start(): Promise<void> {
+  try {
+    const [{ default: yargs }, { hideBin }] = await Promise.all([import('yargs'), import('yargs/helpers')]);
+    await main(yargs, hideBin);
+  } catch (error) {
+    exitCode = printError(error);
+  }
+  finish();
 }
-process.exitCode = exitCode;
-// At a natural end Node closes its handles before the process goes, and closing the last listener
-// of a signal puts its default action back: a stop signal in those milliseconds would end a run that
-// had finished and written everything by the signal, not its exit code (cron and shells would see
-// it killed). Exiting from the 'exit' event skips that teardown; registered here, after every
-// listener the run added, so theirs still run first.
-process.once('exit', (code) => process.exit(code));
-// A signalled run has written its results and released its lock; nothing left to do may keep the
-// process alive after that.
-if (signalled()) setTimeout(() => process.exit(exitCode), 100).unref();
+
+function finish(): void {
+  process.exitCode = exitCode;
+  // At a natural end Node closes its handles before the process goes, and closing the last listener
+  // of a signal puts its default action back: a stop signal in those milliseconds would end a run that
+  // had finished and written everything by the signal, not its exit code (cron and shells would see
+  // it killed). Exiting from the 'exit' event skips that teardown; registered here, after every
+  // listener the run added, so theirs still run first.
+  process.once('exit', (code) => process.exit(code));
+  // A signalled run has written its results and released its lock; nothing left to do may keep the
+  // process alive after that.
+  if (signalled()) setTimeout(() => process.exit(exitCode), 100).unref();
+}
+
+void start();

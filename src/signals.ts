@@ -19,13 +19,28 @@ let deferring = true;
 
 const exitOn = (signal: Signal) => process.exit(EXIT_CODES[signal]);
 
-for (const signal of SIGNALS) {
-  process.on(signal, () => {
-    heard = true;
-    if (listeners.size === 0 && !deferring) exitOn(signal);
-    if (listeners.size === 0) early.push(signal);
-    for (const listener of [...listeners]) listener(signal);
-  });
+function heardSignal(signal: Signal): void {
+  heard = true;
+  if (listeners.size === 0 && !deferring) exitOn(signal);
+  if (listeners.size === 0) early.push(signal);
+  for (const listener of [...listeners]) listener(signal);
+}
+
+for (const signal of SIGNALS) process.on(signal, () => heardSignal(signal));
+
+/**
+ * The bin listens from its first line, while it reads and compiles this bundle, and hands over what
+ * it heard (bin/run-batch.js). Its handlers go only now that these are in place: a moment with no
+ * handler would give a signal its default action back.
+ */
+interface BinSignals {
+  heard: Signal[];
+  stop(): void;
+}
+const fromBin = (globalThis as Record<symbol, BinSignals | undefined>)[Symbol.for('run-batch.bin-signals')];
+if (fromBin) {
+  fromBin.stop();
+  for (const signal of fromBin.heard.splice(0)) heardSignal(signal);
 }
 
 /** Subscribes to the stop signals; a signal that came before anyone listened is delivered now. */
