@@ -1,10 +1,10 @@
 /** How `estimate` prints: lines for people, or JSON with exact figures for scripts. */
 import { cacheComparisonJson, cacheComparisonLines } from '../cost/cache-estimate.js';
-import { dollars, exactUsd } from '../cost/money.js';
+import { dollars, exactUsd, grouped } from '../cost/money.js';
 import type { Estimate } from '../plan/estimate.js';
 import { duration } from '../progress/format.js';
 
-const n = (value: number) => value.toLocaleString('en-US');
+const n = (value: number) => grouped(value);
 
 export function estimateText(e: Estimate): string {
   const lines = [

@@ -1,4 +1,5 @@
 /** The human-readable run summary. */
+import { grouped } from '../cost/money.js';
 import { displayPath, ExitCode } from '../errors.js';
 import type { RunSummary } from '../run/summary.js';
 import { costLines } from './summary-lines.js';
@@ -32,5 +33,5 @@ export function formatSummary(summary: RunSummary, cwd: string): string {
 }
 
 function fmt(n: number): string {
-  return n.toLocaleString('en-US');
+  return grouped(n);
 }

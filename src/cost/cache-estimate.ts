@@ -14,7 +14,7 @@ import { cacheMinimum } from '../bedrock/models.js';
 import { estimateTokens } from '../input/tokens.js';
 import type { PromptRequest } from '../types.js';
 import { requestPrices } from './bounds.js';
-import { type Pico, perTokenPico, usdNumber } from './money.js';
+import { grouped, type Pico, perTokenPico, usdNumber } from './money.js';
 import type { PriceTable } from './table.js';
 
 export interface CostRange {
@@ -110,7 +110,7 @@ export function cacheComparisonLines(c: CacheComparison, dollars: (pico: Pico) =
 }
 
 function count(n: number, what: string): string {
-  return `${n.toLocaleString('en-US')} ${what}${n === 1 ? '' : 's'}`;
+  return `${grouped(n)} ${what}${n === 1 ? '' : 's'}`;
 }
 
 /** The same for `estimate --format json`: exact USD figures as numbers. */

@@ -9,6 +9,7 @@ import { cacheMinimum } from '../bedrock/models.js';
 import { estimateTokens } from '../input/tokens.js';
 import type { JobSpec } from '../job/spec.js';
 import type { PromptRequest } from '../types.js';
+import { grouped } from './money.js';
 
 /** The cost levers' result fields, in the order they are written. */
 export const LEVER_FIELDS = ['service_tier', 'cache_write_1h_tokens'] as const;
@@ -49,7 +50,7 @@ export function cacheWarnings(
     if (tokens < minimum) {
       once(
         `short\u0000${request.model}`,
-        `--cache-system: the system prompt (about ${tokens.toLocaleString('en-US')} tokens, line ${request.line}) is shorter than the ${minimum.toLocaleString('en-US')} tokens "${request.model}" needs before a cache point; Bedrock ignores the cache point and bills it as plain input`,
+        `--cache-system: the system prompt (about ${grouped(tokens)} tokens, line ${request.line}) is shorter than the ${grouped(minimum)} tokens "${request.model}" needs before a cache point; Bedrock ignores the cache point and bills it as plain input`,
       );
     }
   };

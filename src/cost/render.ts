@@ -5,7 +5,7 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import { type GroupTotals, groupCost, type Report } from './aggregate.js';
-import { dollars, exactUsd } from './money.js';
+import { dollars, exactUsd, grouped } from './money.js';
 
 export const FORMATS = ['table', 'csv', 'json', 'md', 'html'] as const;
 export type ReportFormat = (typeof FORMATS)[number];
@@ -41,7 +41,7 @@ export function displayCells(group: GroupTotals): string[] {
 }
 
 export function num(n: number): string {
-  return n.toLocaleString('en-US');
+  return grouped(n);
 }
 
 /** What an unpriced row is, for the foot of the human formats. */

@@ -70,7 +70,8 @@ export function csvSource(path: string, label = path): RowSource {
 
 function newlinesIn(record: Record<string, string>): number {
   let n = 0;
-  for (const value of Object.values(record)) {
+  for (const key in record) {
+    const value = record[key] as string;
     for (let i = value.indexOf('\n'); i >= 0; i = value.indexOf('\n', i + 1)) n++;
   }
   return n;

@@ -3,7 +3,7 @@
  * rates (rows/s and ETA are computed here, from elapsed time, not by runBatch), the text of the
  * live bar and of the plain lines written off a terminal.
  */
-import { dollars, picoFromUsd } from '../cost/money.js';
+import { dollars, grouped, picoFromUsd } from '../cost/money.js';
 import type { Progress } from '../run/run-batch.js';
 
 export interface Rates {
@@ -98,7 +98,7 @@ function percent(r: Rates): string {
 }
 
 function count(n: number): string {
-  return n.toLocaleString('en-US');
+  return grouped(n);
 }
 
 function pad(n: number): string {
