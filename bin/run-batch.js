@@ -27,21 +27,31 @@ globalThis[Symbol.for('run-batch.bin-signals')] = early;
 
 const file = fileURLToPath(new URL('../dist/bundle/run-batch.cjs', import.meta.url));
 const cacheFile = `${file}.cache`;
-let cachedData;
+let source;
 try {
-  cachedData = readFileSync(cacheFile);
-} catch {}
-const script = new vm.Script(
-  `(function (exports, require, module, __filename, __dirname) {${readFileSync(file, 'utf8')}\n})`,
-  { filename: file, ...(cachedData ? { cachedData } : {}) },
-);
-// The build writes the cache after one real run (scripts/bundle.mjs), so it holds what a run
-// compiles; registered before the CLI's own exit handler, which ends the process.
-if (process.env.RUN_BATCH_WRITE_CODE_CACHE === '1') {
-  process.once('exit', () => {
-    writeFileSync(`${cacheFile}.tmp`, script.createCachedData());
-    renameSync(`${cacheFile}.tmp`, cacheFile);
-  });
+  source = readFileSync(file, 'utf8');
+} catch {
+  // No bundle (dist/ built by tsc alone): the same CLI from tsc's modules, only slower to start.
 }
-const module = { exports: {} };
-script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
+if (source === undefined) {
+  await import('../dist/main.js');
+} else {
+  let cachedData;
+  try {
+    cachedData = readFileSync(cacheFile);
+  } catch {}
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+    filename: file,
+    ...(cachedData ? { cachedData } : {}),
+  });
+  // The build writes the cache after one real run (scripts/bundle.mjs), so it holds what a run
+  // compiles; registered before the CLI's own exit handler, which ends the process.
+  if (process.env.RUN_BATCH_WRITE_CODE_CACHE === '1') {
+    process.once('exit', () => {
+      writeFileSync(`${cacheFile}.tmp`, script.createCachedData());
+      renameSync(`${cacheFile}.tmp`, cacheFile);
+    });
+  }
+  const module = { exports: {} };
+  script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
+}

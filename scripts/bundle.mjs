@@ -80,9 +80,11 @@ try {
       timeout: 60_000,
     },
   );
-  if (primed.status !== 0) throw new Error(`priming run exited with ${primed.status ?? primed.signal}`);
-  const size = statSync(`${bundle}.cache`).size;
-  if (size === 0) throw new Error('the code cache came out empty');
+  // Without a cache the CLI only starts slower: say so, and let the build go on.
+  if (primed.status !== 0 || statSync(`${bundle}.cache`, { throwIfNoEntry: false }) === undefined)
+    console.warn(
+      `scripts/bundle.mjs: no code cache (the priming run exited with ${primed.status ?? primed.signal}); the CLI will start slower`,
+    );
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }
