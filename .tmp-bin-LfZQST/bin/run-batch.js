@@ -1,0 +1,1 @@
+/work/main/bin/run-batch.js
