@@ -1,7 +1,7 @@
 #!/usr/bin/env -S node --max-semi-space-size=2
 // A 2 MB young generation (Node's default is 16): the AWS SDK allocates a lot of short-lived
-// garbage per call, and a smaller nursery collects it sooner, which keeps peak memory flat as the
-// input grows (see the memory benchmark) at no measurable cost in throughput.
+// garbage per call, and a smaller nursery collects it sooner, which keeps peak memory lower (see
+// the memory benchmark) at no measurable cost in throughput.
 //
 // The CLI is one bundle with a V8 code cache beside it (scripts/bundle.mjs, run by `npm run build`):
 // compiled from the cache, it starts in a fraction of the time its ~900 module files took, as Node

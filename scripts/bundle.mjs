@@ -24,7 +24,7 @@ const outdir = join(root, 'dist/bundle');
 
 /**
  * yargs finds its package.json (for a default --version) and its translations from where its own
- * file is. In a bundle, `import.meta.url` is the bundle's chunk: point it back at yargs' file in
+ * file is. In the bundle, `import.meta.url` is the bundle's own URL: point it back at yargs' file in
  * node_modules, so yargs looks where it always did instead of walking up from the user's directory.
  */
 const yargsAtHome = {
