@@ -1,1 +1,0 @@
-/work/main/bin/run-batch.js
