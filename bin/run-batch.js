@@ -18,6 +18,7 @@ import vm from 'node:vm';
 // process with its default action (no exit code, no summary).
 const early = { heard: [], stop: () => {} };
 const hear = (signal) => early.heard.push(signal);
+// The CLI's stop signals (STOP_SIGNALS, src/commands/io.ts), here before any of its modules load.
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
 for (const signal of SIGNALS) process.on(signal, hear);
 early.stop = () => {

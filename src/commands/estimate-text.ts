@@ -4,7 +4,7 @@ import { dollars, exactUsd, grouped } from '../cost/money.js';
 import type { Estimate } from '../plan/estimate.js';
 import { duration } from '../progress/format.js';
 
-const n = (value: number) => grouped(value);
+const n = grouped;
 
 export function estimateText(e: Estimate): string {
   const lines = [

@@ -32,6 +32,4 @@ export function formatSummary(summary: RunSummary, cwd: string): string {
   return `${lines.join('\n')}\n`;
 }
 
-function fmt(n: number): string {
-  return grouped(n);
-}
+const fmt = grouped;

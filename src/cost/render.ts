@@ -40,9 +40,7 @@ export function displayCells(group: GroupTotals): string[] {
   ];
 }
 
-export function num(n: number): string {
-  return grouped(n);
-}
+export const num = grouped;
 
 /** What an unpriced row is, for the foot of the human formats. */
 export function unpricedNote(report: Report): string | undefined {

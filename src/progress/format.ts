@@ -97,9 +97,7 @@ function percent(r: Rates): string {
   return `${Math.floor(r.percent)}%`;
 }
 
-function count(n: number): string {
-  return grouped(n);
-}
+const count = grouped;
 
 function pad(n: number): string {
   return String(n).padStart(2, '0');
