@@ -6,7 +6,7 @@
  */
 
 import { isUtf8 } from 'node:buffer';
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { Transform, type TransformCallback } from 'node:stream';
 import { RunBatchError } from '../errors.js';
 
@@ -26,27 +26,30 @@ export function checkedBytes(path: string, label: string): NodeJS.ReadableStream
   return guard;
 }
 
+/** The whole file's bytes, checked as `checkedBytes` checks them; throws the same errors. */
+export function checkedFileBytes(path: string, label: string): Buffer {
+  const bytes = readFileSync(path);
+  const check = new Utf8Check(label);
+  const whole = check.chunk(bytes);
+  if (whole instanceof RunBatchError) throw whole;
+  const problem = check.end(bytes.subarray(whole));
+  if (problem) throw problem;
+  return bytes;
+}
+
 class Utf8Guard extends Transform {
-  private line = 1;
-  private first = true;
+  private readonly check: Utf8Check;
   /** Bytes of a character cut by the chunk boundary, kept for the next chunk. */
   private carry: Buffer = Buffer.alloc(0);
 
-  constructor(private readonly label: string) {
+  constructor(label: string) {
     super();
+    this.check = new Utf8Check(label);
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
     const bytes = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
-    if (this.first) {
-      this.first = false;
-      const magic = MAGIC.find(([start]) => start.every((b, i) => bytes[i] === b));
-      if (magic) {
-        done(new RunBatchError('INPUT', `${this.label}: ${magic[1]}`));
-        return;
-      }
-    }
-    const end = this.validate(bytes);
+    const end = this.check.chunk(bytes);
     if (end instanceof RunBatchError) {
       done(end);
       return;
@@ -56,10 +59,32 @@ class Utf8Guard extends Transform {
   }
 
   override _flush(done: TransformCallback): void {
-    done(this.carry.length > 0 ? this.invalid(this.carry[0] ?? 0) : null);
+    done(this.check.end(this.carry) ?? null);
   }
+}
+
+/** The checks, chunk by chunk, counting lines for the message. */
+class Utf8Check {
+  private line = 1;
+  private first = true;
+
+  constructor(private readonly label: string) {}
 
   /** How many bytes are whole UTF-8 characters (the rest may finish in the next chunk), or the error. */
+  chunk(bytes: Buffer): number | RunBatchError {
+    if (this.first) {
+      this.first = false;
+      const magic = MAGIC.find(([start]) => start.every((b, i) => bytes[i] === b));
+      if (magic) return new RunBatchError('INPUT', `${this.label}: ${magic[1]}`);
+    }
+    return this.validate(bytes);
+  }
+
+  /** At the end of the file: a character cut short there is not UTF-8. */
+  end(carry: Buffer): RunBatchError | undefined {
+    return carry.length > 0 ? this.invalid(carry[0] ?? 0) : undefined;
+  }
+
   private validate(bytes: Buffer): number | RunBatchError {
     // The common case, natively: all of it UTF-8 but a character the chunk boundary cut. Only the
     // newlines are counted then (for a later chunk's message); a chunk that fails is walked below.

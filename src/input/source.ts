@@ -1,13 +1,14 @@
 /** The choice of reader by format. */
 import type { Format } from '../job/spec.js';
-import { csvSource } from './csv.js';
+import { type CsvOptions, csvSource } from './csv.js';
 import { jsonlSource } from './jsonl.js';
 import type { RowSource } from './row.js';
 
 export type { InputRow, RowSource } from './row.js';
 
-export function openSource(path: string, format: Format, label = path): RowSource {
-  return format === 'csv' ? csvSource(path, label) : jsonlSource(path, label);
+/** @param options how a CSV file is read (tests read small files streamed, too) */
+export function openSource(path: string, format: Format, label = path, options: CsvOptions = {}): RowSource {
+  return format === 'csv' ? csvSource(path, label, options) : jsonlSource(path, label);
 }
 
 /** The columns a row may override its request with; the names are exact (lowercase, underscores). */

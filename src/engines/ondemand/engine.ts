@@ -47,7 +47,12 @@ export class OnDemandEngine implements Engine {
           stopper.stop(admission.reason);
           break;
         }
+        const startsNow = this.pool.load < this.pool.concurrency;
         this.schedule(row, sink, admission.hold, budget);
+        // A row that takes a free slot gets its call onto the wire before the next row is read:
+        // the SDK's send is a chain of promise steps, and calls started together advance through it
+        // in lockstep, so without this the first of 50 leaves only as the 50th does.
+        if (startsNow) await new Promise<void>((resolve) => setImmediate(resolve));
       }
     } finally {
       await Promise.allSettled(this.running);
