@@ -2,6 +2,7 @@
  * Classifies whatever a call threw: the error code and message to record, and whether the pool
  * should retry it (the README's "Retries" section lists both sets). Pure, so it is tested table-style.
  */
+import type { Usage } from '../types.js';
 
 export interface CallFailure {
   /** Exception name (ThrottlingException), Node error code (ECONNRESET) or TimeoutError. */
@@ -15,6 +16,10 @@ export interface CallFailure {
   quota?: 'tokens' | 'requests';
   /** From `retry-after` (seconds or an HTTP date) or `x-amz-retry-after` (ms). */
   retryAfterMs?: number;
+  /** What the failed attempt was billed for: a bad answer was generated, and the quota counted it. */
+  usage?: Usage;
+  /** What the row was billed for over all its attempts, on a failure that ends it (bad answers). */
+  paid?: Usage;
 }
 
 const RETRYABLE = new Set([

@@ -1,7 +1,7 @@
 /**
  * Groups results rows into report totals, `--by model|day|job|status|tier`. Costs add up in
  * picodollars, so the total of every format is the exact sum of `cost_usd` over the files; rows
- * without a cost are counted as failed (they cost nothing) or unpriced (ok, but no price was
+ * without a cost are counted as failed (they cost nothing; one that paid for bad answers has a cost) or unpriced (ok, but no price was
  * known), never added as $0. What caching saved is worked out from the price table: each cached
  * row's cost with its cache tokens billed as plain input, less its cost as it ran.
  */

@@ -93,11 +93,11 @@ export class Pricer {
 
   /**
    * The `cost_usd` of a finished row: its exact cost at the tier that served it (or at batch prices
-   * for a Batch Inference record) and the TTL of its cache writes; null for a failed row or one
-   * without a price.
+   * for a Batch Inference record) and the TTL of its cache writes; null for a failed row that used
+   * nothing (a failed row with tokens was billed for bad answers) or one without a price.
    */
   recordCost(record: ResultRecord, mode: PriceMode = 'onDemand'): number | null {
-    if (record.status !== 'ok') return null;
+    if (record.status !== 'ok' && record.input_tokens === null) return null;
     const result = modelCost(
       this.table,
       record.model,

@@ -11,7 +11,7 @@ import { picoFromUsd, usdNumber } from '../cost/money.js';
 import type { PriceTable } from '../cost/table.js';
 import type { PlannedRow } from '../plan/plan.js';
 
-/** What a finished row cost: null when unknown; `paid` when an answer came back (failed calls cost nothing). */
+/** What a finished row cost: null when unknown; `paid` when an answer came back (a failed row pays only for bad answers it got). */
 export interface Charge {
   costUsd: number | null;
   paid: boolean;

@@ -26,9 +26,10 @@ export interface Failure {
 export interface Task<T, F extends Failure> {
   /**
    * Tokens reserved when an attempt starts: estimated input and the most output it may produce;
-   * and the most it may count when it settles, if more (output burndown).
+   * and the most it may count when it settles, if more (output burndown). Read at every attempt:
+   * a retry may ask for more.
    */
-  reserve: Reserve;
+  readonly reserve: Reserve;
   attempt(signal: AbortSignal): Promise<T>;
   /** Tokens the attempt really used, to settle its reservation. */
   used(value: T): number;
@@ -126,9 +127,9 @@ export class Pool {
   }
 
   private async attempts<T, F extends Failure>(task: Task<T, F>): Promise<Outcome<T, F>> {
-    const reserved = task.reserve.input + task.reserve.output;
     let last: Outcome<T, F> | undefined;
     for (let attempt = 1; ; attempt++) {
+      const reserved = task.reserve.input + task.reserve.output;
       // A retry goes ahead of rows that have not started, so rows finish in roughly input order.
       if (attempt === 1 && this.options.signal?.aborted) return { kind: 'notSent' };
       const weight = this.estimate.weigh(task.reserve);

@@ -63,5 +63,14 @@ export function errorRecord(
     request_hash: fingerprint,
   };
   if (streaming) record.first_token_ms = null;
+  // Bad answers (--json-schema) were generated and billed: the row shows what it paid for.
+  if (failure.paid) {
+    record.input_tokens = failure.paid.inputTokens;
+    record.output_tokens = failure.paid.outputTokens;
+    record.total_tokens = failure.paid.totalTokens;
+    record.cache_read_tokens = failure.paid.cacheReadTokens;
+    record.cache_write_tokens = failure.paid.cacheWriteTokens;
+    record.cache_write_1h_tokens = failure.paid.cacheWrite1hTokens ?? 0;
+  }
   return record;
 }

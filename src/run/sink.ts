@@ -44,7 +44,8 @@ export function resultSink(parts: SinkParts): RowSink {
         outcome.kind === 'ok'
           ? okRecord(row, outcome.value, outcome, parts.streaming)
           : errorRecord(row, outcome.failure, outcome, parts.streaming);
-      const paid = outcome.kind === 'ok';
+      // A failed row can have paid too: bad answers were generated (--json-schema).
+      const paid = outcome.kind === 'ok' || outcome.failure.paid !== undefined;
       // Batch Inference is a way of being served, and priced, like a tier: recorded as one.
       if (outcome.kind === 'ok' && outcome.mode === 'batch') record.service_tier = 'batch';
       const sound = !paid || usageIsSound(record);

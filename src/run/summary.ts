@@ -21,6 +21,7 @@ export interface Progress {
 }
 
 export interface ModelTotals {
+  /** Ok rows; error rows that were billed (bad answers) add their tokens and cost, not a row. */
   rows: number;
   inputTokens: number;
   outputTokens: number;
@@ -85,12 +86,13 @@ export class Tally {
 
   /** Counts a row finished in this run (attempts and throttles come from the pool). */
   add(record: ResultRecord): void {
-    if (record.status === 'error') {
+    const ok = record.status === 'ok';
+    if (!ok) {
       this.error++;
       this.errorsByCode[record.error_code] = (this.errorsByCode[record.error_code] ?? 0) + 1;
-      return;
-    }
-    this.ok++;
+      // An error row with tokens was billed (bad answers): its tokens and cost count, as in report.
+      if (record.input_tokens === null) return;
+    } else this.ok++;
     this.tokens.input += record.input_tokens ?? 0;
     this.tokens.output += record.output_tokens ?? 0;
     this.tokens.total += record.total_tokens ?? 0;
@@ -105,14 +107,15 @@ export class Tally {
       costUsd: null,
       unpricedRows: 0,
     });
-    model.rows++;
+    if (ok) model.rows++;
     model.inputTokens += record.input_tokens ?? 0;
     model.outputTokens += record.output_tokens ?? 0;
     model.cacheReadTokens += record.cache_read_tokens ?? 0;
     model.cacheWriteTokens += record.cache_write_tokens ?? 0;
     // Summed in picodollars, so the total is exact and equals the sum over the results file.
-    if (record.cost_usd === null) model.unpricedRows++;
-    else this.spent = (this.spent ?? 0n) + picoFromUsd(record.cost_usd);
+    if (record.cost_usd === null) {
+      if (ok) model.unpricedRows++;
+    } else this.spent = (this.spent ?? 0n) + picoFromUsd(record.cost_usd);
     if (record.cost_usd !== null)
       model.costUsd = usdNumber(picoFromUsd(model.costUsd ?? 0) + picoFromUsd(record.cost_usd));
   }

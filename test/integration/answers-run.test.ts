@@ -170,7 +170,29 @@ describe('bad answers', () => {
     });
     expect(bad?.error_message).toMatch(/^the answer is not JSON .*\(after 2 retries\)$/);
     expect(good?.status).toBe('ok');
-    expect((await fetchStats(used.emulator.url)).requests).toBe(4);
+    const stats = await fetchStats(used.emulator.url);
+    expect(stats.requests).toBe(4);
+    // The three bad answers were generated and billed: the error row shows their tokens and cost,
+    // so the file's tokens are every token the emulator served, and the run's cost counts them.
+    expect(Number(bad?.input_tokens)).toBeGreaterThan(0);
+    expect(Number(bad?.input_tokens) + Number(good?.input_tokens)).toBe(stats.inputTokens);
+    expect(Number(bad?.output_tokens) + Number(good?.output_tokens)).toBe(stats.outputTokens);
+    expect(Number(bad?.cost_usd)).toBeGreaterThan(0);
+    const summary = JSON.parse(readFileSync(join(dir, 'in.results.csv.summary.json'), 'utf8'));
+    expect(summary.costUsd).toBeCloseTo(Number(bad?.cost_usd) + Number(good?.cost_usd), 12);
+    expect(summary.tokens.input).toBe(stats.inputTokens);
+    expect(summary.rows).toMatchObject({ ok: 1, error: 1 });
+    const report = await runCli(['report', 'in.results.csv', '--format', 'json'], {
+      cwd: dir,
+      env: used.env(),
+    });
+    expect(report.code, report.stderr).toBe(0);
+    expect(JSON.parse(report.stdout).total).toMatchObject({
+      rows: 2,
+      error: 1,
+      input_tokens: stats.inputTokens,
+    });
+    expect(Number(JSON.parse(report.stdout).total.cost_usd)).toBeCloseTo(summary.costUsd, 12);
   });
 
   it('a truncated answer is retried with a higher max_tokens', async () => {

@@ -189,11 +189,21 @@ describe('the row task with answer checks', () => {
     const signal = new AbortController().signal;
     const first = await task.attempt(signal).catch((e: unknown) => e);
     expect(first).toBeInstanceOf(BadAnswer);
+    const billed = {
+      inputTokens: 10,
+      outputTokens: 7,
+      totalTokens: 17,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+    };
     expect(task.classify(first)).toEqual({
       code: 'InvalidJson',
       message: 'the answer was cut off by max_tokens after 7 output tokens',
       retryable: true,
       throttle: false,
+      // Generated and billed: this attempt's tokens, and the row's so far.
+      usage: billed,
+      paid: billed,
     });
     await expect(task.attempt(signal)).rejects.toBeInstanceOf(BadAnswer);
     // The two bad answers were billed: the accepted result's usage includes them.
@@ -204,6 +214,29 @@ describe('the row task with answer checks', () => {
     expect(sent).toEqual([100, 200, 200]);
     // Other failures keep the row task's own classification.
     expect(task.classify(new Error('x')).code).toBe('Other');
+  });
+
+  it('reserves the raised max_tokens for the attempt after a truncation', async () => {
+    const task = withAnswerChecks(
+      { ...base, reserve: { input: 10, output: 100, mostCounted: 510 } },
+      request,
+      async () => cut,
+    );
+    expect(task.reserve).toEqual({ input: 10, output: 100, mostCounted: 510 });
+    await task.attempt(new AbortController().signal).catch(() => undefined);
+    // Twice the output, and twice the most it may count beyond its input (output burndown).
+    expect(task.reserve).toEqual({ input: 10, output: 200, mostCounted: 1010 });
+  });
+
+  it('a row that fails on bad answers carries every bad answer it paid for', async () => {
+    const task = withAnswerChecks(base, request, async () => broken);
+    const signal = new AbortController().signal;
+    let last: unknown;
+    for (let i = 0; i < 3; i++) last = await task.attempt(signal).catch((e: unknown) => e);
+    const failure = task.classify(last);
+    expect(failure).toMatchObject({ code: 'InvalidJson', retryable: false });
+    expect(failure.usage).toMatchObject({ inputTokens: 10, outputTokens: 7 });
+    expect(failure.paid).toMatchObject({ inputTokens: 30, outputTokens: 21, totalTokens: 51 });
   });
 
   it('leaves a task without a schema as it is', () => {

@@ -214,9 +214,19 @@ describe('Pricer (fills cost_usd for a run)', () => {
     const warnings: string[] = [];
     const pricer = new Pricer(table, (m) => warnings.push(m));
     expect(pricer.recordCost(record('us.anthropic.claude-3-haiku-20240307-v1:0'))).toBe(0.000875);
-    expect(
-      pricer.recordCost(record('anthropic.claude-3-haiku-20240307-v1:0', { status: 'error' })),
-    ).toBeNull();
+    const failed = {
+      status: 'error',
+      input_tokens: null,
+      output_tokens: null,
+      total_tokens: null,
+      cache_read_tokens: null,
+      cache_write_tokens: null,
+    } as const;
+    expect(pricer.recordCost(record('anthropic.claude-3-haiku-20240307-v1:0', failed))).toBeNull();
+    // A row that failed on bad answers (--json-schema) carries their tokens: they were billed.
+    expect(pricer.recordCost(record('us.anthropic.claude-3-haiku-20240307-v1:0', { status: 'error' }))).toBe(
+      0.000875,
+    );
     expect(pricer.recordCost(record('acme.new-model-v1:0'))).toBeNull();
     expect(pricer.recordCost(record('acme.new-model-v1:0'))).toBeNull();
     expect(pricer.recordCost(record('acme.other-v1:0'))).toBeNull();

@@ -56,6 +56,9 @@ export class BadAnswer extends Error {
     readonly code: AnswerCode,
     message: string,
     readonly retryable: boolean,
+    /** This answer's tokens, and the row's bad answers' so far (this one included). */
+    readonly usage: Usage,
+    readonly paid: Usage,
   ) {
     super(message);
   }
@@ -73,10 +76,25 @@ export function withAnswerChecks(
   const plan = request.answer;
   if (plan === undefined) return task;
   const policy = answerPolicy(plan, request.inference.maxTokens);
-  // Bad answers were generated and billed: an ok row's tokens (and so its cost) include them.
+  // Bad answers were generated and billed: the row's tokens (and so its cost) include them, ok or
+  // an error row in the end.
   let paid: Usage | undefined;
+  const first = task.reserve;
   return {
     ...task,
+    // A retry after a truncation asks for more output, and so reserves more of a token quota.
+    get reserve() {
+      const output = policy.maxTokens;
+      if (output === first.output) return first;
+      const scale = output / Math.max(1, first.output);
+      return {
+        ...first,
+        output,
+        ...(first.mostCounted === undefined
+          ? {}
+          : { mostCounted: first.input + Math.round((first.mostCounted - first.input) * scale) }),
+      };
+    },
     attempt: async (signal) => {
       const sent =
         policy.maxTokens === request.inference.maxTokens
@@ -87,11 +105,18 @@ export function withAnswerChecks(
       if (decision.kind === 'accept')
         return paid ? { ...decision.result, usage: addUsage(paid, decision.result.usage) } : decision.result;
       paid = paid ? addUsage(paid, result.usage) : result.usage;
-      throw new BadAnswer(decision.code, decision.message, decision.kind === 'retry');
+      throw new BadAnswer(decision.code, decision.message, decision.kind === 'retry', result.usage, paid);
     },
     classify: (error) =>
       error instanceof BadAnswer
-        ? { code: error.code, message: error.message, retryable: error.retryable, throttle: false }
+        ? {
+            code: error.code,
+            message: error.message,
+            retryable: error.retryable,
+            throttle: false,
+            usage: error.usage,
+            paid: error.paid,
+          }
         : task.classify(error),
   };
 }
@@ -103,5 +128,8 @@ function addUsage(a: Usage, b: Usage): Usage {
     totalTokens: a.totalTokens + b.totalTokens,
     cacheReadTokens: a.cacheReadTokens + b.cacheReadTokens,
     cacheWriteTokens: a.cacheWriteTokens + b.cacheWriteTokens,
+    ...(a.cacheWrite1hTokens === undefined && b.cacheWrite1hTokens === undefined
+      ? {}
+      : { cacheWrite1hTokens: (a.cacheWrite1hTokens ?? 0) + (b.cacheWrite1hTokens ?? 0) }),
   };
 }

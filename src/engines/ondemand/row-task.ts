@@ -13,6 +13,10 @@ export function rowTask(
   row: PlannedRow,
   options: CallOptions,
 ): Task<CallResult, CallFailure> {
+  const settled = (usage: CallResult['usage']) => {
+    const used = quotaSettled(row.request.model, usage);
+    return Number.isFinite(used) && used >= 0 ? used : row.reserve.input + row.reserve.output;
+  };
   const task: Task<CallResult, CallFailure> = {
     // Output burndown makes a call count more than it reserved, at worst all its output x burndown.
     reserve: {
@@ -23,12 +27,11 @@ export function rowTask(
     // What Bedrock's quota finally counts: input, cache writes, and output times the model's
     // burndown (Claude 4: 5, so a call often counts more than it reserved); cache reads are given
     // back. A response without usage settles at what was reserved.
-    used: (result) => {
-      const used = quotaSettled(row.request.model, result.usage);
-      return Number.isFinite(used) && used >= 0 ? used : row.reserve.input + row.reserve.output;
-    },
-    // Bedrock's rule for failures: a throttled call reserved nothing; any other one used its input.
-    usedOnFailure: (failure) => (failure.throttle ? 0 : row.reserve.input),
+    used: (result) => settled(result.usage),
+    // Bedrock's rule for failures: a throttled call reserved nothing; any other one used its input,
+    // and a bad answer (--json-schema) was generated: it counts as any answer does.
+    usedOnFailure: (failure) =>
+      failure.usage ? settled(failure.usage) : failure.throttle ? 0 : row.reserve.input,
     classify: classifyError,
   };
   // --json-schema: a bad answer is retried like a transient error, then an error row.
