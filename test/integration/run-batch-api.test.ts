@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { describe, expect, it } from 'vitest';
 import { resolveSpec } from '../../src/job/resolve.js';
+import type { JobSpec } from '../../src/job/spec.js';
 import { type Progress, runBatch } from '../../src/run/run-batch.js';
 import { readJsonl, workdir } from '../helpers/cli.js';
 import { useEmulator } from '../helpers/emulator.js';
@@ -68,6 +69,27 @@ async function wireWatch(onFirstBytes: () => void): Promise<{ url: string; close
   return { url: `http://127.0.0.1:${port}`, close: () => server.close() };
 }
 
+/**
+ * Runs the job and calls `swap` between the check pass and the run: a results file with a
+ * half-written last row has its repair warning come right there.
+ */
+async function runSwapping(spec: JobSpec, dir: string, output: string, swap: () => void) {
+  writeFileSync(output, '{"id":"r1","sta');
+  const { client } = countingClient();
+  try {
+    return await runBatch(spec, {
+      client,
+      cwd: dir,
+      env: {},
+      onWarning: (message) => {
+        if (message.includes('half-written')) swap();
+      },
+    });
+  } finally {
+    client.destroy();
+  }
+}
+
 describe('runBatch in-process', () => {
   it('sends through the injected client, reports progress per row, returns the summary', async () => {
     const dir = workdir();
@@ -112,17 +134,9 @@ describe('runBatch in-process', () => {
     writeFileSync(join(dir, 'in.csv'), rows('Question 3'));
     const output = join(dir, 'in.results.jsonl');
     const spec = resolveSpec({ input: join(dir, 'in.csv'), output }, { cwd: dir, env: {} });
-    writeFileSync(output, '{"id":"r1","sta');
-    const { client } = countingClient();
-    const summary = await runBatch(spec, {
-      client,
-      cwd: dir,
-      env: {},
-      onWarning: (message) => {
-        if (message.includes('half-written')) writeFileSync(join(dir, 'in.csv'), rows('Edited 3'));
-      },
-    });
-    client.destroy();
+    const summary = await runSwapping(spec, dir, output, () =>
+      writeFileSync(join(dir, 'in.csv'), rows('Edited 3')),
+    );
     expect(summary.exitCode).toBe(3);
     expect(summary.stopReason).toMatch(/in\.csv:4: the input changed while the run was reading it/);
     // Rows 1 and 2 are the rows that were checked; they may have gone before row 3 was read.
@@ -134,22 +148,10 @@ describe('runBatch in-process', () => {
     const dir = workdir();
     const path = input(dir, 20);
     const spec = resolveSpec({ input: path }, { cwd: dir, env: {} });
-    // A results file with a half-written last row: its repair warning comes between the check pass
-    // and the run, which is where the input is swapped.
-    writeFileSync(join(dir, 'in.results.jsonl'), '{"id":"r1","sta');
-    const { client } = countingClient();
-    const summary = await runBatch(spec, {
-      client,
-      cwd: dir,
-      env: {},
-      onWarning: (message) => {
-        if (message.includes('half-written')) input(dir, 5, 'Other');
-      },
-    });
+    const summary = await runSwapping(spec, dir, join(dir, 'in.results.jsonl'), () => input(dir, 5, 'Other'));
     expect(summary.exitCode).toBe(3);
     expect(summary.stopReason).toMatch(/in\.jsonl:1: the input changed while the run was reading it/);
     expect(summary.rows.notRun).toBe(20);
     expect(used.emulator.stats().requests).toBe(0);
-    client.destroy();
   });
 });

@@ -6,9 +6,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RunBatchError } from '../../src/errors.js';
 import { lookalikeColumns, openSource } from '../../src/input/source.js';
+import { csvReadOptions, onBothCsvReads } from '../helpers/csv-read-modes.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'safety-input-'));
 let n = 0;
@@ -19,7 +20,7 @@ function file(content: string | Buffer, ext: string): string {
 }
 
 async function readAll(path: string, format: 'csv' | 'jsonl') {
-  const source = openSource(path, format, 'in', wholeFileBytes === undefined ? {} : { wholeFileBytes });
+  const source = openSource(path, format, 'in', csvReadOptions());
   const rows = [];
   for await (const row of source.rows()) rows.push(row);
   return { rows: rows.map((r) => r.data), lines: rows.map((r) => r.line), columns: source.columns() };
@@ -36,16 +37,7 @@ async function failure(path: string, format: 'csv' | 'jsonl'): Promise<string> {
   throw new Error('expected the read to fail');
 }
 
-/** Every test runs on both ways a CSV file is read: parsed whole (small files) and streamed. */
-let wholeFileBytes: number | undefined;
-describe.each([
-  { mode: 'parsed whole', bytes: undefined },
-  { mode: 'streamed', bytes: 0 },
-])('read $mode', ({ bytes }) => {
-  beforeEach(() => {
-    wholeFileBytes = bytes;
-  });
-
+onBothCsvReads(() => {
   describe('mixed line endings (item 14)', () => {
     it('a CRLF file with one LF line reads every row', async () => {
       const got = await readAll(file('id,prompt\r\n1,a\r\n2,b\n3,c\r\n', 'csv'), 'csv');

@@ -1,9 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RunBatchError } from '../../src/errors.js';
 import { openSource } from '../../src/input/source.js';
+import { csvReadOptions, onBothCsvReads } from '../helpers/csv-read-modes.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'readers-'));
 let n = 0;
@@ -15,13 +16,7 @@ function file(content: string | Buffer, ext: string): string {
 
 async function readAll(path: string, format: 'csv' | 'jsonl') {
   const rows = [];
-  for await (const row of openSource(
-    path,
-    format,
-    'in',
-    wholeFileBytes === undefined ? {} : { wholeFileBytes },
-  ).rows())
-    rows.push(row);
+  for await (const row of openSource(path, format, 'in', csvReadOptions()).rows()) rows.push(row);
   return rows;
 }
 
@@ -36,16 +31,7 @@ async function failure(path: string, format: 'csv' | 'jsonl'): Promise<string> {
   throw new Error('expected the read to fail');
 }
 
-/** Every test runs on both ways a CSV file is read: parsed whole (small files) and streamed. */
-let wholeFileBytes: number | undefined;
-describe.each([
-  { mode: 'parsed whole', bytes: undefined },
-  { mode: 'streamed', bytes: 0 },
-])('read $mode', ({ bytes }) => {
-  beforeEach(() => {
-    wholeFileBytes = bytes;
-  });
-
+onBothCsvReads(() => {
   describe('CSV reader', () => {
     it('reads RFC 4180: quoted commas, doubled quotes, newlines, CRLF and a BOM', async () => {
       const path = file(
@@ -102,12 +88,7 @@ describe.each([
       const read: string[] = [];
       let message = '';
       try {
-        for await (const row of openSource(
-          path,
-          'csv',
-          'in',
-          bytes === undefined ? {} : { wholeFileBytes: bytes },
-        ).rows())
+        for await (const row of openSource(path, 'csv', 'in', csvReadOptions()).rows())
           read.push(String(row.data.id));
       } catch (error) {
         message = (error as Error).message;
