@@ -1,5 +1,5 @@
 /**
- * Streams a CSV file (header row, RFC 4180, CRLF, Excel's UTF-8 BOM) as rows, and turns
+ * Reads a CSV file (header row, RFC 4180, CRLF, Excel's UTF-8 BOM) as rows, and turns
  * csv-parse's errors into `file:line: what is wrong` input errors. Lines may end in LF or CRLF,
  * mixed within one file (a CRLF export with a line appended by a Unix tool); the bytes are checked
  * to be UTF-8 text first (bytes.ts). A small file is parsed whole, a big one streamed; both read
