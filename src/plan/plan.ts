@@ -29,7 +29,7 @@ export interface RowPlan {
   label: string;
   rowCount: number;
   columns: string[];
-  /** id -> 0-based row index, to match an existing results file against the input. */
+  /** id -> 0-based row index, to match an existing results file against the input (then emptied). */
   indexById: Map<string, number>;
   /** The largest token reservation (estimated input + max_tokens) of any row. */
   largestReservation: number;
