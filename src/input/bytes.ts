@@ -4,9 +4,8 @@
  * Windows-1252 export) stop the read at the line that holds them. Without this, Node decodes them
  * as U+FFFD and the model gets mangled prompts with no word said; a gzip file reads as 0 rows.
  */
-
 import { isUtf8 } from 'node:buffer';
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { Transform, type TransformCallback } from 'node:stream';
 import { RunBatchError } from '../errors.js';
 
@@ -26,9 +25,8 @@ export function checkedBytes(path: string, label: string): NodeJS.ReadableStream
   return guard;
 }
 
-/** The whole file's bytes, checked as `checkedBytes` checks them; throws the same errors. */
-export function checkedFileBytes(path: string, label: string): Buffer {
-  const bytes = readFileSync(path);
+/** A whole file's bytes, checked as `checkedBytes` checks them; throws the same errors. */
+export function checkedWhole(bytes: Buffer, label: string): Buffer {
   const check = new Utf8Check(label);
   const whole = check.chunk(bytes);
   if (whole instanceof RunBatchError) throw whole;

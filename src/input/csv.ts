@@ -5,11 +5,11 @@
  * to be UTF-8 text first (bytes.ts). A small file is parsed whole, a big one streamed; both read
  * the same rows and fail with the same messages.
  */
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { CsvError, type OptionsWithColumns, parse } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
 import { RunBatchError } from '../errors.js';
-import { checkedBytes, checkedFileBytes } from './bytes.js';
+import { checkedBytes, checkedWhole } from './bytes.js';
 import { type InputRow, type RowSource, readError } from './row.js';
 
 /** The context csv-parse attaches to its errors. */
@@ -72,8 +72,11 @@ export function csvSource(path: string, label = path, options: CsvOptions = {}):
       };
       try {
         if (isSmall(path, wholeFileBytes)) {
-          const bytes = checkedFileBytes(path, label);
-          const whole = parsed?.bytes.equals(bytes) ? parsed : parseWhole(bytes, options, onRecord);
+          // Bytes already checked and parsed need neither again.
+          const bytes = readFileSync(path);
+          const whole = parsed?.bytes.equals(bytes)
+            ? parsed
+            : parseWhole(checkedWhole(bytes, label), options, onRecord);
           // A failed parse is not kept: its message's line is counted while the rows are parsed.
           parsed = whole.failure === undefined ? whole : undefined;
           yield* whole.rows;

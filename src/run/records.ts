@@ -2,7 +2,7 @@
 import type { CallFailure } from '../bedrock/errors.js';
 import type { Finished } from '../engines/engine.js';
 import type { PlannedRow } from '../plan/plan.js';
-import type { CallResult, ResultRecord } from '../types.js';
+import type { CallResult, ResultRecord, Usage } from '../types.js';
 
 export function okRecord(
   { request, fingerprint }: PlannedRow,
@@ -16,11 +16,7 @@ export function okRecord(
     model: request.model,
     response: result.text,
     stop_reason: result.stopReason,
-    input_tokens: result.usage.inputTokens,
-    output_tokens: result.usage.outputTokens,
-    total_tokens: result.usage.totalTokens,
-    cache_read_tokens: result.usage.cacheReadTokens,
-    cache_write_tokens: result.usage.cacheWriteTokens,
+    ...usageFields(result.usage),
     cost_usd: null,
     latency_ms: Math.round(meta.latencyMs),
     attempts: meta.attempts,
@@ -33,7 +29,6 @@ export function okRecord(
     record.first_token_ms = result.firstTokenMs === undefined ? null : Math.round(result.firstTokenMs);
   // Bedrock leaves the tier out when it served the standard one.
   record.service_tier = result.serviceTier ?? 'default';
-  record.cache_write_1h_tokens = result.usage.cacheWrite1hTokens ?? 0;
   return record;
 }
 
@@ -64,13 +59,17 @@ export function errorRecord(
   };
   if (streaming) record.first_token_ms = null;
   // Bad answers (--json-schema) were generated and billed: the row shows what it paid for.
-  if (failure.paid) {
-    record.input_tokens = failure.paid.inputTokens;
-    record.output_tokens = failure.paid.outputTokens;
-    record.total_tokens = failure.paid.totalTokens;
-    record.cache_read_tokens = failure.paid.cacheReadTokens;
-    record.cache_write_tokens = failure.paid.cacheWriteTokens;
-    record.cache_write_1h_tokens = failure.paid.cacheWrite1hTokens ?? 0;
-  }
+  if (failure.paid) Object.assign(record, usageFields(failure.paid));
   return record;
+}
+
+function usageFields(usage: Usage) {
+  return {
+    input_tokens: usage.inputTokens,
+    output_tokens: usage.outputTokens,
+    total_tokens: usage.totalTokens,
+    cache_read_tokens: usage.cacheReadTokens,
+    cache_write_tokens: usage.cacheWriteTokens,
+    cache_write_1h_tokens: usage.cacheWrite1hTokens ?? 0,
+  };
 }
