@@ -96,7 +96,8 @@ function chartFrame(id: string, title: string, rows: number, body: string, legen
 }
 
 function label(text: string, y: number): string {
-  const shown = text.length > 42 ? `…${text.slice(-41)}` : text;
+  // 12px monospace is about 7.2px a character: 40 of them fit the label's 290px.
+  const shown = text.length > 40 ? `…${text.slice(-39)}` : text;
   return `<text class="key" x="${LABEL_WIDTH - 10}" y="${y + BAR / 2}" text-anchor="end" dominant-baseline="central">${esc(shown)}<title>${esc(text)}</title></text>`;
 }
 
@@ -158,7 +159,7 @@ function esc(text: string): string {
 const CSS = `
 *{box-sizing:border-box}
 body{margin:0;background:#f8fafc;color:#0f172a;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
-main{max-width:1060px;margin:0 auto;padding:28px 24px 40px}
+main{max-width:1200px;margin:0 auto;padding:28px 24px 40px}
 h1{font-size:22px;margin:0 0 4px}h1 span{color:#64748b;font-weight:500}
 h2{font-size:15px;margin:28px 0 10px;color:#334155}
 .files{color:#64748b;margin:0 0 18px}code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;background:#e2e8f0;border-radius:4px;padding:1px 4px}

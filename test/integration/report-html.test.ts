@@ -29,9 +29,20 @@ describe('the HTML report in Chromium', () => {
     expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`).toBe(
       true,
     );
-    const dir = workdir('prompts.csv', 'prompts.jsonl', 'tickets.csv');
+    const dir = workdir('prompts.csv', 'prompts.jsonl', 'tickets.csv', 'triage-policy.txt');
     for (const job of [
       ['prompts.csv', '--emulate'],
+      // The same model again with a cached system prompt, so the "cache saved" column and card
+      // show a figure (in the screenshot too), not only dashes.
+      [
+        'prompts.csv',
+        '--emulate',
+        '--system',
+        '@triage-policy.txt',
+        '--cache-system',
+        '-o',
+        'cached.results.csv',
+      ],
       ['prompts.jsonl', '--emulate', '-m', 'us.amazon.nova-pro-v1:0'],
       [
         'tickets.csv',
@@ -63,7 +74,7 @@ describe('the HTML report in Chromium', () => {
       executablePath: CHROMIUM,
       headless: true,
       args: ARGS,
-      viewport: { width: 1100, height: 900 },
+      viewport: { width: 1240, height: 900 },
     });
     try {
       const page = await context.newPage();
@@ -87,6 +98,9 @@ describe('the HTML report in Chromium', () => {
       expect(footer).toContain('total');
       expect(footer).toContain(total);
       expect(requests.every((url) => url.startsWith('file://'))).toBe(true);
+      await expect(page.locator('#cache-saved').textContent()).resolves.toBe(
+        `$${Number(json.total.cache_saved_usd).toFixed(4)}`,
+      );
 
       const png = await page.screenshot({ fullPage: true });
       expect(png.subarray(1, 4).toString()).toBe('PNG');
