@@ -7,12 +7,12 @@
  * `msg_bdrk_` id, the model name without provider prefix and version, and Anthropic's usage.
  */
 import { createHash } from 'node:crypto';
-import type { ModelInfo } from '../catalogue.js';
+import { canonicalWithout, type Generation, type Planned } from '../../behaviour/generation.js';
+import type { ModelInfo } from '../../catalogue/catalogue.js';
+import { EmulatedError } from '../../wire/exceptions.js';
+import { SchemaViolations } from '../../wire/validate.js';
 import { checkClaude } from '../claude.js';
 import { checkSchema, TOO_LONG } from '../converse.js';
-import { EmulatedError } from '../exceptions.js';
-import { canonicalWithout, type Generation, type Planned } from '../generation.js';
-import { SchemaViolations } from '../validate.js';
 import { walkAnthropic } from './anthropic-prompt.js';
 import type { Family, NativeChunk, ReplyContext } from './family.js';
 

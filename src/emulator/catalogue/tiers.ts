@@ -5,9 +5,10 @@
  * Latency `optimized` is honoured on the models marked latency-optimized and otherwise falls back
  * to `standard`, as Bedrock does; the echo says which one served the call.
  */
+
+import { EmulatedError } from '../wire/exceptions.js';
+import { isObject, Violations } from '../wire/validate.js';
 import { hasFeature, type ModelInfo } from './catalogue.js';
-import { EmulatedError } from './exceptions.js';
-import { isObject, Violations } from './validate.js';
 
 export const TIERS = ['priority', 'default', 'flex', 'reserved'];
 export const TIER_UNSUPPORTED = 'The provided service tier is not supported for this model.';

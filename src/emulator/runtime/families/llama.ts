@@ -3,10 +3,11 @@
  * the reply in `generation` with `prompt_token_count`, `generation_token_count` and `stop_reason`
  * stop / length. Llama takes no stop sequences.
  */
-import type { ModelInfo } from '../catalogue.js';
-import { canonicalWithout, type Generation, type Planned } from '../generation.js';
-import type { Reply } from '../text.js';
-import { SchemaViolations } from '../validate.js';
+
+import { canonicalWithout, type Generation, type Planned } from '../../behaviour/generation.js';
+import type { Reply } from '../../behaviour/text.js';
+import type { ModelInfo } from '../../catalogue/catalogue.js';
+import { SchemaViolations } from '../../wire/validate.js';
 import { type Family, type NativeChunk, outputLimit } from './family.js';
 
 function parse(raw: unknown, model: ModelInfo): Generation {

@@ -3,10 +3,11 @@
  * passes its messages through): temperature with top_p on the models that refuse both, and
  * extended thinking (which models have it, its budget, the sampling settings it forbids).
  */
-import { hasFeature, type ModelInfo } from './catalogue.js';
-import { EmulatedError } from './exceptions.js';
-import type { ToolChoice } from './tools.js';
-import { isObject } from './validate.js';
+
+import type { ToolChoice } from '../behaviour/tools.js';
+import { hasFeature, type ModelInfo } from '../catalogue/catalogue.js';
+import { EmulatedError } from '../wire/exceptions.js';
+import { isObject } from '../wire/validate.js';
 
 const DOCS = 'https://docs.claude.com/en/docs/build-with-claude/extended-thinking';
 

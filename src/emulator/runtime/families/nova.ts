@@ -3,12 +3,13 @@
  * (or `maxTokens`), Converse's stop reasons, `usage` in camelCase, and Converse-style objects as
  * stream chunks. A top-level `max_tokens` is refused, as Nova's schema has no such key.
  */
-import type { ModelInfo } from '../catalogue.js';
+
+import { canonicalJson, type Generation, type Planned } from '../../behaviour/generation.js';
+import type { ModelInfo } from '../../catalogue/catalogue.js';
+import { EmulatedError } from '../../wire/exceptions.js';
+import { SchemaViolations } from '../../wire/validate.js';
 import { TOO_LONG } from '../converse.js';
 import { walkPrompt } from '../converse-content.js';
-import { EmulatedError } from '../exceptions.js';
-import { canonicalJson, type Generation, type Planned } from '../generation.js';
-import { SchemaViolations } from '../validate.js';
 import { type Family, type NativeChunk, outputLimit } from './family.js';
 
 const TOP = ['schemaVersion', 'system', 'messages', 'inferenceConfig', 'toolConfig'];

@@ -3,8 +3,9 @@
  * Generation, the native response body, and the native stream events (the JSON inside each
  * `chunk`'s `bytes`). Stop reasons and token counts are in each family's own fields.
  */
-import type { ModelInfo } from '../catalogue.js';
-import type { Generation, Planned } from '../generation.js';
+
+import type { Generation, Planned } from '../../behaviour/generation.js';
+import type { ModelInfo } from '../../catalogue/catalogue.js';
 
 export interface NativeChunk {
   body: Record<string, unknown>;

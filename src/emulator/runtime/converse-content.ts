@@ -4,13 +4,19 @@
  * content block with Bedrock's wording, counts every token (texts, tool definitions, images,
  * documents), and places the cache points.
  */
-import { MAX_CACHE_POINTS, Prefix } from './cache.js';
-import type { ModelInfo } from './catalogue.js';
-import { EmulatedError } from './exceptions.js';
-import { checkAttachment, documentTokens, fromBase64, imageTokens, videoTokens } from './media.js';
-import { countTokens } from './text.js';
-import { checkChoice, checkToolName, TOOLCONFIG_REQUIRED, type ToolChoice, type ToolDef } from './tools.js';
-import { isObject, Violations } from './validate.js';
+import { MAX_CACHE_POINTS, Prefix } from '../behaviour/cache.js';
+import { checkAttachment, documentTokens, fromBase64, imageTokens, videoTokens } from '../behaviour/media.js';
+import { countTokens } from '../behaviour/text.js';
+import {
+  checkChoice,
+  checkToolName,
+  TOOLCONFIG_REQUIRED,
+  type ToolChoice,
+  type ToolDef,
+} from '../behaviour/tools.js';
+import type { ModelInfo } from '../catalogue/catalogue.js';
+import { EmulatedError } from '../wire/exceptions.js';
+import { isObject, Violations } from '../wire/validate.js';
 
 const CONTENT_KINDS = [
   'text',

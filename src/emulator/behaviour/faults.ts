@@ -2,7 +2,7 @@
  * `--fail-rate P`: random faults, reproducible. Every arriving model request takes the next draws
  * of one PRNG seeded with `--seed`, so the same sequence of arrivals meets the same faults.
  */
-import type { ExceptionName } from './exceptions.js';
+import type { ExceptionName } from '../wire/exceptions.js';
 import { prng } from './text.js';
 
 export type Fault =

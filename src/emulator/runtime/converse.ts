@@ -4,14 +4,15 @@
  * output, service tier, Claude's sampling and thinking rules), reduction to a Generation, and the
  * Converse response body.
  */
-import type { ModelInfo } from './catalogue.js';
-import { hasFeature } from './catalogue.js';
+
+import { canonicalJson, type Generation, type Planned } from '../behaviour/generation.js';
+import type { ModelInfo } from '../catalogue/catalogue.js';
+import { hasFeature } from '../catalogue/catalogue.js';
+import { converseLatency, converseTier } from '../catalogue/tiers.js';
+import { EmulatedError } from '../wire/exceptions.js';
+import { isObject, parseJson, Violations } from '../wire/validate.js';
 import { checkClaude } from './claude.js';
 import { walkPrompt } from './converse-content.js';
-import { EmulatedError } from './exceptions.js';
-import { canonicalJson, type Generation, type Planned } from './generation.js';
-import { converseLatency, converseTier } from './tiers.js';
-import { isObject, parseJson, Violations } from './validate.js';
 
 /** The native keys each family takes through `additionalModelRequestFields`. */
 const ADDITIONAL: Record<ModelInfo['family'], string[]> = {

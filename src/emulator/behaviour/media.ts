@@ -6,8 +6,8 @@
  * document counts its text; a PDF 1,500 tokens a page; other binary documents a token per 4 bytes;
  * a video 1,000 tokens per started megabyte [the emulator's figures].
  */
-import { hasFeature, type ModelInfo } from './catalogue.js';
-import { EmulatedError } from './exceptions.js';
+import { hasFeature, type ModelInfo } from '../catalogue/catalogue.js';
+import { EmulatedError } from '../wire/exceptions.js';
 import { countTokens } from './text.js';
 
 export type Attachment = 'image' | 'document' | 'video' | 'audio';

@@ -6,13 +6,13 @@
  */
 import type { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Planned } from '../behaviour/generation.js';
+import { prng } from '../behaviour/text.js';
+import { eventMessage, exceptionMessage, padding } from '../wire/eventstream.js';
+import { EXCEPTIONS, type ExceptionName, streamExceptionType } from '../wire/exceptions.js';
+import { openEventStream, type Response } from '../wire/http.js';
 import { converseUsage, echoes } from './converse.js';
-import { eventMessage, exceptionMessage, padding } from './eventstream.js';
-import { EXCEPTIONS, type ExceptionName, streamExceptionType } from './exceptions.js';
-import type { Planned } from './generation.js';
-import { openEventStream, type Response } from './http.js';
 import type { Call } from './operations.js';
-import { prng } from './text.js';
 
 export interface StreamEvent {
   type: string;

@@ -6,7 +6,7 @@
  * are stored (and read ones refreshed) only when the call succeeds.
  */
 import { createHash } from 'node:crypto';
-import { canonicalJson } from './canonical.js';
+import { canonicalJson } from '../wire/canonical.js';
 
 export type Ttl = '5m' | '1h';
 

@@ -5,15 +5,15 @@
  * tool call. The same request always gets the same answer.
  */
 import { createHash } from 'node:crypto';
+import type { ModelInfo } from '../catalogue/catalogue.js';
+import { canonicalJson } from '../wire/canonical.js';
 import type { CachePoint, CacheUsage, PromptCache } from './cache.js';
-import { canonicalJson } from './canonical.js';
-import type { ModelInfo } from './catalogue.js';
 import { type Directives, parseDirectives } from './directives.js';
 import { sampleSchema } from './schema.js';
 import { countTokens, generatePieces, naturalLength, type Reply, reply, seedOf } from './text.js';
 import { chooseTool, type ToolChoice, type ToolDef } from './tools.js';
 
-export { canonicalJson } from './canonical.js';
+export { canonicalJson } from '../wire/canonical.js';
 export type { ToolChoice, ToolDef } from './tools.js';
 
 export interface Generation {

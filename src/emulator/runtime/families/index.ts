@@ -1,5 +1,5 @@
 /** The InvokeModel codec for a model: its family's, Mistral split by chat or text completion. */
-import type { ModelInfo } from '../catalogue.js';
+import type { ModelInfo } from '../../catalogue/catalogue.js';
 import { anthropic } from './anthropic.js';
 import type { Family } from './family.js';
 import { llama } from './llama.js';

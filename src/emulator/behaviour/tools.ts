@@ -7,7 +7,7 @@
  * whose name appears in the last user message's text (case-insensitive), unless that turn returns
  * tool results, which are answered in text.
  */
-import { EmulatedError } from './exceptions.js';
+import { EmulatedError } from '../wire/exceptions.js';
 
 export interface ToolDef {
   name: string;

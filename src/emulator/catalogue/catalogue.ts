@@ -5,7 +5,7 @@
  * invalid identifier, an end-of-life model is ResourceNotFoundException, and the base id of a
  * profile-only model is refused for on-demand throughput.
  */
-import { EmulatedError, INVALID_MODEL } from './exceptions.js';
+import { EmulatedError, INVALID_MODEL } from '../wire/exceptions.js';
 import table from './models.json' with { type: 'json' };
 
 export type ModelFamily = 'anthropic' | 'nova' | 'titan' | 'llama' | 'mistral';

@@ -4,14 +4,14 @@
  * breakpoints (at most four), tools and `tool_choice`, and Anthropic's rule that tool blocks need
  * tools defined.
  */
-import { MAX_CACHE_POINTS, Prefix } from '../cache.js';
-import type { ModelInfo } from '../catalogue.js';
+import { MAX_CACHE_POINTS, Prefix } from '../../behaviour/cache.js';
+import { checkAttachment, documentTokens, fromBase64, imageTokens } from '../../behaviour/media.js';
+import { countTokens } from '../../behaviour/text.js';
+import { checkChoice, checkToolName, type ToolChoice } from '../../behaviour/tools.js';
+import type { ModelInfo } from '../../catalogue/catalogue.js';
+import { EmulatedError } from '../../wire/exceptions.js';
+import { isObject } from '../../wire/validate.js';
 import type { Prompt } from '../converse-content.js';
-import { EmulatedError } from '../exceptions.js';
-import { checkAttachment, documentTokens, fromBase64, imageTokens } from '../media.js';
-import { countTokens } from '../text.js';
-import { checkChoice, checkToolName, type ToolChoice } from '../tools.js';
-import { isObject } from '../validate.js';
 
 function fail(message: string): never {
   throw new EmulatedError('ValidationException', message);

@@ -2,14 +2,15 @@
  * The five operations' request sides: each request validated (headers and body) and reduced to a
  * Call, and the non-streaming response bodies. Streams are in streams.ts.
  */
-import type { ModelInfo } from './catalogue.js';
+
+import type { Generation, Planned } from '../behaviour/generation.js';
+import { countTokens } from '../behaviour/text.js';
+import type { ModelInfo } from '../catalogue/catalogue.js';
+import { checkLatency, checkTier } from '../catalogue/tiers.js';
+import { EmulatedError } from '../wire/exceptions.js';
+import { isObject, parseJson, Violations } from '../wire/validate.js';
 import { converseBody, converseGeneration, TOO_LONG } from './converse.js';
-import { EmulatedError } from './exceptions.js';
 import { type Family, familyOf } from './families/index.js';
-import type { Generation, Planned } from './generation.js';
-import { countTokens } from './text.js';
-import { checkLatency, checkTier } from './tiers.js';
-import { isObject, parseJson, Violations } from './validate.js';
 
 export const OPERATIONS = [
   'converse',

@@ -5,12 +5,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { PromptCache } from './cache.js';
-import { admitModel, resolveModel } from './catalogue.js';
-import { type Arrivals, breaksJson, scripted } from './directives.js';
-import { EmulatedError, TOO_MANY_REQUESTS, TOO_MANY_TOKENS } from './exceptions.js';
-import type { Faults } from './faults.js';
-import { breakJson, type Planned, plan } from './generation.js';
+import type { PromptCache } from '../behaviour/cache.js';
+import { type Arrivals, breaksJson, scripted } from '../behaviour/directives.js';
+import type { Faults } from '../behaviour/faults.js';
+import { breakJson, type Planned, plan } from '../behaviour/generation.js';
+import type { Admission, Quotas } from '../behaviour/quotas.js';
+import { admitModel, resolveModel } from '../catalogue/catalogue.js';
+import { EmulatedError, TOO_MANY_REQUESTS, TOO_MANY_TOKENS } from '../wire/exceptions.js';
 import {
   dropConnection,
   header,
@@ -19,7 +20,7 @@ import {
   readBody,
   sendError,
   sendJson,
-} from './http.js';
+} from '../wire/http.js';
 import { countMedia } from './media-count.js';
 import {
   type Call,
@@ -29,7 +30,6 @@ import {
   plainResponse,
   prepare,
 } from './operations.js';
-import type { Admission, Quotas } from './quotas.js';
 import type { Outcome, Stats } from './stats.js';
 import { type Clock, converseEvents, invokeEvents, writeStream } from './streams.js';
 

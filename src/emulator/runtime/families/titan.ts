@@ -2,10 +2,11 @@
  * Amazon Titan Text (reference §5.2): `inputText` and `textGenerationConfig`; the reply in
  * `results[0]` with `tokenCount` and `completionReason` FINISH / LENGTH / STOP_CRITERIA_MET.
  */
-import type { ModelInfo } from '../catalogue.js';
-import { canonicalJson, type Generation, type Planned } from '../generation.js';
-import type { Reply } from '../text.js';
-import { SchemaViolations } from '../validate.js';
+
+import { canonicalJson, type Generation, type Planned } from '../../behaviour/generation.js';
+import type { Reply } from '../../behaviour/text.js';
+import type { ModelInfo } from '../../catalogue/catalogue.js';
+import { SchemaViolations } from '../../wire/validate.js';
 import { type Family, type NativeChunk, outputLimit } from './family.js';
 
 const CONFIG = ['temperature', 'topP', 'maxTokenCount', 'stopSequences'];

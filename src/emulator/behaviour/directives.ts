@@ -8,7 +8,7 @@
  * SDKs resend identical bytes on each retry, so "fail the first N times" scripts a retry sequence.
  */
 import { createHash } from 'node:crypto';
-import { EmulatedError, type ExceptionName, isExceptionName } from './exceptions.js';
+import { EmulatedError, type ExceptionName, isExceptionName } from '../wire/exceptions.js';
 
 export interface Directives {
   throttle?: number;

@@ -3,10 +3,11 @@
  * `outputs[0]`, token counts only in the response headers) and, for Mistral Large 2407 and later,
  * chat completion (`messages`; the reply in `choices[0].message`). Stop reasons: stop / length.
  */
-import type { ModelInfo } from '../catalogue.js';
-import { canonicalWithout, type Generation, type Planned } from '../generation.js';
-import type { Reply } from '../text.js';
-import { SchemaViolations } from '../validate.js';
+
+import { canonicalWithout, type Generation, type Planned } from '../../behaviour/generation.js';
+import type { Reply } from '../../behaviour/text.js';
+import type { ModelInfo } from '../../catalogue/catalogue.js';
+import { SchemaViolations } from '../../wire/validate.js';
 import { type Family, type NativeChunk, outputLimit } from './family.js';
 
 const TEXT_KEYS = ['prompt', 'max_tokens', 'stop', 'temperature', 'top_p', 'top_k'];
