@@ -49,7 +49,7 @@ export const ALLOWED = {
   index: ['base', 'job', 'run', 'emulator', 'plan', 'engines', 'cost'],
 };
 
-const BASE = new Set(['types.ts', 'errors.ts', 'redact.ts']);
+const BASE = new Set(['types.ts', 'errors.ts', 'redact.ts', 'atomic-write.ts']);
 
 /**
  * Inside the emulator the same rule, one folder deep (src/emulator/README.md): the wire knows no
