@@ -198,7 +198,11 @@ describe('signals', () => {
     const done = readJsonl(results);
     // Every call that was in flight finished and was written: nothing paid for is missing.
     expect(done.length).toBe(used.emulator.stats().ok);
-    expect(summary(dir)).toMatchObject({ exitCode: 3, stopReason: 'interrupted by SIGTERM' });
+    expect(summary(dir)).toMatchObject({
+      exitCode: 3,
+      stopReason: 'interrupted by SIGTERM',
+      stop: { reason: 'signal', kind: 'soft', detail: 'interrupted by SIGTERM' },
+    });
 
     const rest = await runCli([input, '-c', '5'], { cwd: dir, env: env() });
     expect(rest.code).toBe(0);
@@ -220,7 +224,12 @@ describe('signals', () => {
     expect(await exited(child)).toBe(3);
     expect(used.emulator.stats().ok).toBe(0);
     expect(lineCount(join(dir, 'in.results.jsonl'))).toBe(0);
-    expect(summary(dir)).toMatchObject({ exitCode: 3, stopReason: 'interrupted by SIGINT' });
+    // The first stop is the one named; the second made it hard.
+    expect(summary(dir)).toMatchObject({
+      exitCode: 3,
+      stopReason: 'interrupted by SIGINT',
+      stop: { reason: 'signal', kind: 'hard', detail: 'interrupted by SIGINT' },
+    });
   });
 });
 
@@ -243,6 +252,7 @@ describe('exit codes and summary.json', () => {
     if (code === 2) expect(written.error).toMatch(/template variable "missing"/);
     if (code === 3) {
       expect(written.stopReason).toMatch(/^budget: /);
+      expect(written.stop).toMatchObject({ reason: 'budget', kind: 'soft', detail: written.stopReason });
       expect(Number(written.costUsd)).toBeLessThanOrEqual(0.00001);
     }
   });
@@ -301,5 +311,28 @@ describe('review follow-ups', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/warning: could not write .*in\.results\.jsonl\.summary\.json/);
     expect(result.stderr).not.toMatch(/internal error/);
+  });
+});
+
+describe('the typed stop in the JSON log', () => {
+  it('the summary event carries the stop as the summary file does: reason, kind and the text', async () => {
+    const dir = workdir();
+    writeFileSync(
+      join(dir, 'in.jsonl'),
+      ['a', 'b', 'c'].map((id) => JSON.stringify({ id, prompt: 'fine' })).join('\n'),
+    );
+    const result = await runCli(['in.jsonl', '--max-cost', '0.00001', '-c', '1', '--log-format', 'json'], {
+      cwd: dir,
+      env: env(),
+    });
+    expect(result.code).toBe(3);
+    const events = result.stderr
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line));
+    const logged = events.find((event) => event.type === 'summary');
+    expect(logged.stop).toMatchObject({ reason: 'budget', kind: 'soft' });
+    expect(logged.stop.detail).toMatch(/^budget: .* past --max-cost 0.00001$/);
+    expect(logged.stop).toEqual(summary(dir).stop);
   });
 });

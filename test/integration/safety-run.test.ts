@@ -91,6 +91,10 @@ describe('a dying endpoint stops the run', () => {
     await emulator.close();
     expect(await child.exited).toBe(3);
     expect(child.stderr()).toMatch(/the last \d+ rows all failed with ECONNREFUSED/);
+    expect(JSON.parse(readFileSync(join(dir, 'in.results.jsonl.summary.json'), 'utf8')).stop).toMatchObject({
+      reason: 'failing-endpoint',
+      kind: 'soft',
+    });
     const failed = results(dir).filter((r) => r.status === 'error');
     // At most one streak of rows (10, or 2 x -c) plus the calls in flight, not the 380 left.
     expect(failed.length).toBeGreaterThanOrEqual(10);
