@@ -1,6 +1,7 @@
 /**
- * Issue 9, items 17 and 19 (the option half): option values a user gets wrong are exit 2 with a
- * message that names the option and quotes the value, never accepted or a stack trace.
+ * Option values a user gets wrong are exit 2 with a message that names the option and quotes the
+ * value, never accepted or a stack trace: number forms, --region, contradictions, `-`, several bad
+ * values at once, Mustache mistakes.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,7 +27,7 @@ function refusal(raw: Record<string, unknown>, env: NodeJS.ProcessEnv = {}): str
   throw new Error(`expected ${JSON.stringify(raw)} to be refused`);
 }
 
-describe('whole numbers are written as people write them (item 19)', () => {
+describe('whole numbers are written as people write them', () => {
   it.each([
     ['concurrency', '0x10'],
     ['concurrency', ' 3'],
@@ -54,7 +55,7 @@ describe('whole numbers are written as people write them (item 19)', () => {
   });
 });
 
-describe('--region is checked (item 19)', () => {
+describe('--region is checked', () => {
   it.each(['us-east', 'US-EAST-1', 'useast1', 'us-east-1 ', 'http://us-east-1'])('refuses %j', (value) => {
     expect(refusal({ region: value })).toBe(
       `--region must be an AWS region such as us-east-1, got ${JSON.stringify(value)}`,
@@ -71,7 +72,7 @@ describe('--region is checked (item 19)', () => {
   });
 });
 
-describe('options that contradict each other (item 19)', () => {
+describe('options that contradict each other', () => {
   it('--template with --prompt-column is refused: the column would never be read', () => {
     expect(refusal({ template: 'Say {{prompt}}', 'prompt-column': 'nope' })).toContain(
       '--prompt-column must be left out with --template',
@@ -91,7 +92,7 @@ describe('options that contradict each other (item 19)', () => {
   });
 });
 
-describe('run-batch - (item 19)', () => {
+describe('run-batch -', () => {
   it.each(['-', ''])('input %j gets a message about stdin, not about an --input option', (input) => {
     const message = refusal({ input });
     expect(message).toContain('stdin');
@@ -99,7 +100,7 @@ describe('run-batch - (item 19)', () => {
   });
 });
 
-describe('every bad value is reported at once (item 19)', () => {
+describe('every bad value is reported at once', () => {
   it('on the command line', () => {
     const lines = refusal({ concurrency: '0', 'max-tokens': 'x', region: 'mars' }).split('\n');
     expect(lines).toEqual([
@@ -127,7 +128,7 @@ describe('every bad value is reported at once (item 19)', () => {
   });
 });
 
-describe('Mustache mistakes are exit 2 naming the template (item 17)', () => {
+describe('Mustache mistakes are exit 2 naming the template', () => {
   it.each([
     ['Hi {{name}', 'unclosed tag "{{name}" at character 4'],
     ['{{#urgent}}URGENT', 'section {{#urgent}} is never closed: add {{/urgent}}'],

@@ -11,9 +11,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startEmulator } from '../../src/emulator/server.js';
-import { BIN, FAKE_AWS_ENV, readJsonl, runCli, workdir } from '../helpers/cli.js';
+import { BIN, FAKE_AWS_ENV, readJsonl, runCli, startCli, waitFor, workdir } from '../helpers/cli.js';
 import { useEmulator } from '../helpers/emulator.js';
-import { startCli, waitFor } from '../helpers/run-child.js';
 
 const used = useEmulator({ latencyMs: 150 });
 
@@ -32,8 +31,14 @@ describe('every signal and pipe has an answer', () => {
     async (signal) => {
       const dir = workdir();
       jsonlInput(dir, 80);
-      const child = startCli(dir, ['in.jsonl', '-c', '4'], used.env());
-      await waitFor(() => existsSync(join(dir, 'in.results.jsonl')) && results(dir).length >= 8);
+      const child = startCli(['in.jsonl', '-c', '4'], { cwd: dir, env: used.env() });
+      await waitFor(
+        () => existsSync(join(dir, 'in.results.jsonl')) && results(dir).length >= 8,
+        '8 rows written',
+        {
+          child,
+        },
+      );
       child.process.kill(signal);
       expect(await child.exited).toBe(3);
       const okBefore = results(dir).filter((r) => r.status === 'ok').length;
@@ -86,8 +91,11 @@ describe('a dying endpoint stops the run', () => {
     const dir = workdir();
     jsonlInput(dir, 400);
     const env = { ...FAKE_AWS_ENV, AWS_ENDPOINT_URL_BEDROCK_RUNTIME: emulator.url };
-    const child = startCli(dir, ['in.jsonl', '-c', '4', '--max-attempts', '2', '--backoff-base', '10'], env);
-    await waitFor(() => emulator.stats().ok >= 20);
+    const child = startCli(['in.jsonl', '-c', '4', '--max-attempts', '2', '--backoff-base', '10'], {
+      cwd: dir,
+      env,
+    });
+    await waitFor(() => emulator.stats().ok >= 20, '20 rows ok', { child });
     await emulator.close();
     expect(await child.exited).toBe(3);
     expect(child.stderr()).toMatch(/the last \d+ rows all failed with ECONNREFUSED/);
@@ -162,9 +170,9 @@ describe('inputs that can be read only once', () => {
   it('a FIFO nobody writes to still answers SIGINT', async () => {
     const dir = workdir();
     await new Promise((resolve) => execFile('mkfifo', [join(dir, 'in.csv')]).on('exit', resolve));
-    const child = startCli(dir, ['in.csv', '-o', 'out.csv'], used.env());
+    const child = startCli(['in.csv', '-o', 'out.csv'], { cwd: dir, env: used.env() });
     // The lock is taken before the input is read: from then on the run is listening for signals.
-    await waitFor(() => existsSync(join(dir, 'out.csv.lock')));
+    await waitFor(() => existsSync(join(dir, 'out.csv.lock')), 'the lock', { child });
     child.process.kill('SIGINT');
     expect(await child.exited).toBe(3);
   });

@@ -1,6 +1,6 @@
 /**
- * Issue 9, item 19 (the wording half): row failures a user can act on, and a summary that reads
- * right: counts with thousands separators, and no "stopped" on a run that finished.
+ * The wording users read: row failures a user can act on, a summary that reads right (counts with
+ * thousands separators, no "stopped" on a run that finished), and passwords in URLs redacted.
  */
 import { describe, expect, it } from 'vitest';
 import { classifyError } from '../../src/bedrock/errors.js';

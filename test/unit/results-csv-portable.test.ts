@@ -1,6 +1,7 @@
 /**
- * Issue 9, items 9, 15 (output half) and 19 (`cost_usd` in exponent form): a results file that
- * every CSV reader splits the same way, with unique headers and plain decimals.
+ * A results file every CSV reader splits the same way (Python's csv module checks it): a bare CR
+ * in a cell quoted, unique headers when input columns clash with result fields, and cost_usd in
+ * plain decimals, never exponent form.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -41,7 +42,7 @@ function pythonRows(path: string): string[][] {
   return JSON.parse(execFileSync('python3', ['-c', script, path], { encoding: 'utf8' })) as string[][];
 }
 
-describe('a bare CR in a cell (item 9)', () => {
+describe('a bare CR in a cell', () => {
   it.each([true, false])('is quoted, so Python reads one row per record (csv-safe %s)', (csvSafe) => {
     const layout = makeLayout('csv', ['prompt', 'note'], false, csvSafe);
     const path = join(dir, `cr-${csvSafe}.csv`);
@@ -60,7 +61,7 @@ describe('a bare CR in a cell (item 9)', () => {
   });
 });
 
-describe('input columns that clash with result fields (item 15)', () => {
+describe('input columns that clash with result fields', () => {
   it('status and input_status give two different headers', () => {
     const layout = makeLayout('csv', ['prompt', 'status', 'input_status'], false);
     expect(layout.inputColumns).toEqual(['prompt', 'input_input_status', 'input_status']);
@@ -87,7 +88,7 @@ describe('input columns that clash with result fields (item 15)', () => {
   });
 });
 
-describe('cost_usd never in exponent form (item 19)', () => {
+describe('cost_usd never in exponent form', () => {
   it.each([
     [2.5e-7, '0.00000025'],
     [1e-12, '0.000000000001'],

@@ -1,6 +1,7 @@
 /**
- * Issue 9, items 10, 14, 15 (input half) and 19 (`Model` column): the readers read what the user
- * meant or refuse with `file:line` and how to fix it, never a silent 0 rows or mangled text.
+ * Input files as users really have them (mixed line endings, bytes that are not UTF-8, odd header
+ * names, a column that looks like an override): the readers read what the user meant or refuse
+ * with `file:line` and how to fix it, never a silent 0 rows or mangled text.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,7 +39,7 @@ async function failure(path: string, format: 'csv' | 'jsonl'): Promise<string> {
 }
 
 onBothCsvReads(() => {
-  describe('mixed line endings (item 14)', () => {
+  describe('mixed line endings', () => {
     it('a CRLF file with one LF line reads every row', async () => {
       const got = await readAll(file('id,prompt\r\n1,a\r\n2,b\n3,c\r\n', 'csv'), 'csv');
       expect(got.rows).toEqual([
@@ -68,7 +69,7 @@ onBothCsvReads(() => {
     });
   });
 
-  describe('bytes that are not UTF-8 text (item 10)', () => {
+  describe('bytes that are not UTF-8 text', () => {
     const latin1 = Buffer.from('id,prompt\n1,plain\n2,caf\xe9 cr\xe8me\n', 'latin1');
 
     it.each(['csv', 'jsonl'] as const)('Latin-1 in a %s file is refused naming the line', async (format) => {
@@ -130,7 +131,7 @@ onBothCsvReads(() => {
     });
   });
 
-  describe('header names (item 15, input half)', () => {
+  describe('header names', () => {
     it('a column_2 header beside two empty names is not a "duplicate"', async () => {
       const got = await readAll(file('prompt,,column_2,\nhi,a,b,c\n', 'csv'), 'csv');
       expect(got.columns).toEqual(['prompt', 'column_2_2', 'column_2', 'column_4']);
@@ -144,7 +145,7 @@ onBothCsvReads(() => {
     });
   });
 
-  describe('columns that look like an override (item 19: Model)', () => {
+  describe('columns that look like an override', () => {
     it.each([
       ['Model', 'model'],
       ['Max Tokens', 'max_tokens'],
