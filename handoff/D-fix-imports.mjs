@@ -21,7 +21,9 @@ const walk = (dir) =>
     if (name === 'node_modules' || name === 'dist' || name.startsWith('.')) return [];
     return statSync(path).isDirectory() ? walk(path) : /\.(ts|mts|mjs|js|cjs)$/.test(name) ? [path] : [];
   });
-for (const file of ['src', 'test', 'bench', 'scripts'].filter((d) => existsSync(d)).flatMap((d) => walk(join(root, d)))) {
+for (const file of ['src', 'test', 'bench', 'scripts']
+  .filter((d) => existsSync(d))
+  .flatMap((d) => walk(join(root, d)))) {
   const text = readFileSync(file, 'utf8');
   const out = text.replace(/(['"])(\.\.?\/[^'"\n]*)\1/g, (whole, quote, spec) => {
     const target = resolve(dirname(file), spec);
