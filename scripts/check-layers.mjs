@@ -49,7 +49,28 @@ export const ALLOWED = {
   index: ['base', 'job', 'run', 'emulator', 'plan', 'engines', 'cost'],
 };
 
-const BASE = new Set(['types.ts', 'errors.ts', 'redact.ts']);
+const BASE = new Set(['types.ts', 'errors.ts', 'redact.ts', 'atomic-write.ts']);
+
+/**
+ * Inside the emulator the same rule, one folder deep (src/emulator/README.md): the wire knows no
+ * model, the catalogue is data, behaviour decides answers, runtime walks one request, control and
+ * S3 are the batch side, and server.ts (the top level) wires them all.
+ */
+export const EMULATOR_ALLOWED = {
+  wire: [],
+  catalogue: ['wire'],
+  behaviour: ['wire', 'catalogue'],
+  runtime: ['wire', 'catalogue', 'behaviour'],
+  s3: ['wire'],
+  control: ['wire', 'catalogue', 'behaviour', 'runtime', 's3'],
+  top: ['wire', 'catalogue', 'behaviour', 'runtime', 's3', 'control'],
+};
+
+export function emulatorPartOf(file) {
+  const parts = relative(root, file).split('/');
+  if (parts[0] !== 'emulator') return undefined;
+  return parts.length > 2 ? parts[1] : 'top';
+}
 
 export function layerOf(file) {
   const rel = relative(root, file);
@@ -88,6 +109,11 @@ export function problems(edges = graph()) {
       const to = layerOf(target);
       if (to !== from && !(ALLOWED[from] ?? []).includes(to))
         found.push(`layer: ${relative(root, file)} (${from}) imports ${relative(root, target)} (${to})`);
+      const [inner, innerTo] = [emulatorPartOf(file), emulatorPartOf(target)];
+      if (inner && innerTo && inner !== innerTo && !(EMULATOR_ALLOWED[inner] ?? []).includes(innerTo))
+        found.push(
+          `layer: ${relative(root, file)} (emulator/${inner}) imports ${relative(root, target)} (emulator/${innerTo})`,
+        );
     }
   }
   // Circles: depth-first search with the path on a stack.

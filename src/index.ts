@@ -9,6 +9,7 @@
  */
 
 export { type Emulator, type EmulatorOptions, startEmulator } from './emulator/server.js';
+export type { Stop, StopKind, StopReason } from './engines/stopper.js';
 export { type ExitCode, ExitCode as EXIT_CODES, RunBatchError } from './errors.js';
 export { type RawOptions, resolveSpec } from './job/resolve.js';
 export type { JobSpec } from './job/spec.js';

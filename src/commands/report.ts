@@ -1,7 +1,8 @@
 /** `run-batch report <files...>`: usage and cost totals over results files, to stdout or --output. */
-import { closeSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Options } from 'yargs';
+import { writeFileAtomic } from '../atomic-write.js';
 import { GROUP_BY } from '../cost/aggregate.js';
 import { loadPriceTable } from '../cost/load.js';
 import { FORMATS } from '../cost/render.js';
@@ -44,12 +45,9 @@ export async function reportCommand(raw: Record<string, unknown>, io: CommandIO)
     return 0;
   }
   // Beside it, then renamed over it: a failed write never leaves half a report where one was.
-  const temporary = `${output}.${process.pid}.tmp`;
   try {
-    writeFileSync(temporary, rendered);
-    renameSync(temporary, output);
+    writeFileAtomic(output, rendered);
   } catch (error) {
-    rmSync(temporary, { force: true });
     throw new RunBatchError('OUTPUT', `--output ${output}: cannot write: ${(error as Error).message}`, {
       cause: error,
     });

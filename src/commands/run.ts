@@ -13,24 +13,24 @@ export async function runCommand(raw: RawOptions, io: CommandIO): Promise<number
   // First stop signal (SIGINT, SIGTERM, SIGHUP, SIGQUIT): stop admitting rows, let calls in flight
   // finish (--grace-period). A second SIGINT: cut them off now. Either way what finished is written
   // and the lock released.
-  const stop = new AbortController();
-  const abort = new AbortController();
+  const soft = new AbortController();
+  const hard = new AbortController();
   const unsubscribe = io.onSignal((signal) => {
-    if (!stop.signal.aborted) {
-      stop.abort(`interrupted by ${signal}`);
+    if (!soft.signal.aborted) {
+      soft.abort(`interrupted by ${signal}`);
       reporter.warning(
         `${signal}: finishing the calls in flight (${signal === 'SIGINT' ? 'Ctrl-C' : 'SIGINT'} again to stop at once)`,
       );
     } else if (signal === 'SIGINT') {
-      abort.abort(`interrupted by ${signal} twice`);
+      hard.abort(`interrupted by ${signal} twice`);
     }
   });
   try {
     const summary = await runBatch(spec, {
       env: io.env,
       cwd: io.cwd,
-      stopSignal: stop.signal,
-      abortSignal: abort.signal,
+      softStop: soft.signal,
+      hardStop: hard.signal,
       onProgress: reporter.progress,
       onWarning: reporter.warning,
       onInfo: reporter.info,

@@ -1,6 +1,6 @@
 /**
  * The Bedrock Runtime emulator's server: options, the port (HTTP/1.1 and h2c on one socket, see
- * transport.ts), routing on the raw path (the model id label is URL-encoded, so it is decoded only
+ * wire/transport.ts), routing on the raw path (the model id label is URL-encoded, so it is decoded only
  * after splitting), the /__emulator endpoints, and the shared state every request meets.
  */
 
@@ -9,17 +9,17 @@ import { setMaxListeners } from 'node:events';
 import { createServer as createHttp1Server } from 'node:http';
 import { createServer as createHttp2Server } from 'node:http2';
 import { type AddressInfo, createServer as createTcpServer, type Socket } from 'node:net';
-import { PromptCache } from './cache.js';
+import { PromptCache } from './behaviour/cache.js';
+import { Arrivals } from './behaviour/directives.js';
+import { Faults } from './behaviour/faults.js';
+import { Quotas } from './behaviour/quotas.js';
 import { type BatchOptions, type BatchPlane, type BatchStats, createBatchPlane } from './control/plane.js';
-import { Arrivals } from './directives.js';
-import { EmulatedError } from './exceptions.js';
-import { Faults } from './faults.js';
-import { handleModelRequest, type Served } from './handle.js';
-import { type Request, type Response, readBody, sendError, sendJson } from './http.js';
-import type { Operation } from './operations.js';
-import { Quotas } from './quotas.js';
-import { Stats, type StatsSnapshot } from './stats.js';
-import { sniff } from './transport.js';
+import { handleModelRequest, type Served } from './runtime/handle.js';
+import type { Operation } from './runtime/operations.js';
+import { Stats, type StatsSnapshot } from './runtime/stats.js';
+import { EmulatedError } from './wire/exceptions.js';
+import { type Request, type Response, readBody, sendError, sendJson } from './wire/http.js';
+import { sniff } from './wire/transport.js';
 
 /** The runtime's options, and the batch control plane's and S3's (control/plane.ts). */
 export interface EmulatorOptions extends BatchOptions {

@@ -9,20 +9,12 @@
  * whole (a crash's half-written last row, damage), or a rewrite that fails (a full disk), leaves the
  * file as it is, for resume to judge.
  */
-import {
-  closeSync,
-  createReadStream,
-  createWriteStream,
-  fsyncSync,
-  linkSync,
-  openSync,
-  renameSync,
-  rmSync,
-} from 'node:fs';
+import { createReadStream, createWriteStream, linkSync, rmSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify';
+import { commitTemp, tempPathFor } from '../atomic-write.js';
 import { CSV_OPTIONS } from './layout.js';
 import { readHead } from './resume.js';
 
@@ -50,7 +42,7 @@ export function csvHeaderNames(path: string): string[] | undefined {
  */
 export async function addColumns(path: string, header: string): Promise<boolean> {
   const names = parseSync(header)[0] as string[];
-  const temp = `${path}.${process.pid}.tmp`;
+  const temp = tempPathFor(path);
   async function* moved(records: AsyncIterable<string[]>) {
     yield names;
     let at: Map<string, number> | undefined;
@@ -67,12 +59,6 @@ export async function addColumns(path: string, header: string): Promise<boolean>
       stringify(CSV_OPTIONS),
       createWriteStream(temp),
     );
-    const fd = openSync(temp, 'r+');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
   } catch {
     rmSync(temp, { force: true });
     return false;
@@ -80,6 +66,6 @@ export async function addColumns(path: string, header: string): Promise<boolean>
   const before = `${path}.before-columns`;
   rmSync(before, { force: true });
   linkSync(path, before);
-  renameSync(temp, path);
+  commitTemp(temp, path);
   return true;
 }

@@ -18,6 +18,7 @@ import {
   writeFileSync,
   writeSync,
 } from 'node:fs';
+import { writeAtomic } from '../atomic-write.js';
 import { RunBatchError } from '../errors.js';
 
 /** Where each input row's latest record lies in the file (length 0: none). */
@@ -197,22 +198,19 @@ export class Journal {
   }
 
   private rewriteInOrder(): void {
-    const tmp = `${this.path}.${process.pid}.tmp`;
-    const out = openSync(tmp, 'w');
     try {
-      const writer = new ChunkWriter(out);
-      writer.add(Buffer.from(this.header));
-      const reader = new WindowReader(this.fd, this.size);
-      const { offsets, lengths } = this.slots;
-      for (let i = 0; i < lengths.length; i++) {
-        const length = lengths[i] ?? 0;
-        if (length > 0) writer.add(reader.read(offsets[i] ?? 0, length));
-      }
-      writer.flush();
-      fsyncSync(out);
+      writeAtomic(this.path, (out) => {
+        const writer = new ChunkWriter(out);
+        writer.add(Buffer.from(this.header));
+        const reader = new WindowReader(this.fd, this.size);
+        const { offsets, lengths } = this.slots;
+        for (let i = 0; i < lengths.length; i++) {
+          const length = lengths[i] ?? 0;
+          if (length > 0) writer.add(reader.read(offsets[i] ?? 0, length));
+        }
+        writer.flush();
+      });
     } catch (error) {
-      closeSync(out);
-      rmSync(tmp, { force: true });
       // The journal is intact (every row, completion order); only the reordering failed.
       throw new RunBatchError(
         'OUTPUT',
@@ -222,8 +220,6 @@ export class Journal {
         },
       );
     }
-    closeSync(out);
-    renameSync(tmp, this.path);
   }
 
   /** Closes without reordering (an immediate stop leaves the journal as it is). */

@@ -205,7 +205,7 @@ async function countAll(
   const onAbort = () => stop.abort(signal?.reason);
   signal?.addEventListener('abort', onAbort, { once: true });
   const pool = new Pool(
-    { concurrency, retry: { maxAttempts: 5, baseMs: 250, capMs: 20_000 }, signal: stop.signal },
+    { concurrency, retry: { maxAttempts: 5, baseMs: 250, capMs: 20_000 }, softStop: stop.signal },
     0,
   );
   const running = new Set<Promise<void>>();

@@ -52,10 +52,10 @@ export interface PoolOptions extends RateLimits {
   adaptive?: boolean;
   /** Per-attempt timeout; the attempt's signal aborts when it passes. */
   requestTimeoutMs?: number;
-  /** Aborts waits (backoff, admission) when the run is stopping; calls in flight go on. */
-  signal?: AbortSignal;
-  /** Cuts calls in flight off: their tasks end as `notSent`, as nothing finished. */
-  abortSignal?: AbortSignal;
+  /** The soft stop: aborts waits (backoff, admission); calls in flight go on. */
+  softStop?: AbortSignal;
+  /** The hard stop: cuts calls in flight off; their tasks end as `notSent`, as nothing finished. */
+  hardStop?: AbortSignal;
   /**
    * Limits shared with every runner on one Redis key (`connectLimiter`); the pool owns it from
    * here and closes it in `close()`. Without it, limits are this process's own.
@@ -94,7 +94,7 @@ export class Pool {
       ? new SharedGate(options.limiter, options, largestReservation)
       : new RateGate(options, largestReservation);
     // Stopping lets every row still waiting for admission go: it has sent nothing.
-    options.signal?.addEventListener('abort', () => void this.gate.stop(), { once: true });
+    options.softStop?.addEventListener('abort', () => void this.gate.stop(), { once: true });
     this.retry = options.retry ?? DEFAULT_RETRY;
     if (options.adaptive !== false) {
       this.adaptive = new AdaptiveController(
@@ -131,10 +131,10 @@ export class Pool {
     for (let attempt = 1; ; attempt++) {
       const reserved = task.reserve.input + task.reserve.output;
       // A retry goes ahead of rows that have not started, so rows finish in roughly input order.
-      if (attempt === 1 && this.options.signal?.aborted) return { kind: 'notSent' };
+      if (attempt === 1 && this.options.softStop?.aborted) return { kind: 'notSent' };
       const weight = this.estimate.weigh(task.reserve);
       const admitted = await this.gate.acquire(weight, attempt === 1 ? 5 : 4);
-      if (attempt === 1 && (!admitted || this.options.signal?.aborted)) {
+      if (attempt === 1 && (!admitted || this.options.softStop?.aborted)) {
         admitted?.settle(0);
         return { kind: 'notSent' };
       }
@@ -151,7 +151,7 @@ export class Pool {
         if (handle) this.adaptive?.done(handle, 'ok');
         return { kind: 'ok', value, attempts: attempt, latencyMs: performance.now() - started };
       } catch (error) {
-        if (this.options.abortSignal?.aborted) {
+        if (this.options.hardStop?.aborted) {
           admitted.settle(task.usedOnFailure(task.classify(error)));
           return { kind: 'notSent' };
         }
@@ -161,18 +161,18 @@ export class Pool {
         if (failure.throttle) this.stats.throttles++;
         if (handle) this.adaptive?.done(handle, failure.throttle ? 'throttle' : 'other', failure.quota);
         last = { kind: 'failed', failure, attempts: attempt, latencyMs };
-        const stopping = this.options.signal?.aborted === true;
+        const stopping = this.options.softStop?.aborted === true;
         if (!failure.retryable || attempt >= this.retry.maxAttempts || stopping) return last;
         const delay = retryDelayMs(attempt, this.retry, failure.retryAfterMs, this.options.random);
-        await (this.options.sleep ?? sleep)(delay, this.options.signal);
-        if (this.options.signal?.aborted) return last;
+        await (this.options.sleep ?? sleep)(delay, this.options.softStop);
+        if (this.options.softStop?.aborted) return last;
       }
     }
   }
 
   private async withTimeout<T, F extends Failure>(task: Task<T, F>): Promise<T> {
     const controller = new AbortController();
-    const hard = this.options.abortSignal;
+    const hard = this.options.hardStop;
     const cut = () => controller.abort(hard?.reason);
     if (hard?.aborted) cut();
     hard?.addEventListener('abort', cut, { once: true });

@@ -18,8 +18,11 @@ export interface RunDeps {
    * its record as JSON, so the answer reaches the log instead of being lost. Never silenced.
    */
   onUnwritten?: (record: string) => void;
-  /** Aborting it stops the run softly: no new row starts; calls in flight get the grace period. */
-  stopSignal?: AbortSignal;
-  /** Aborting it cuts calls in flight off at once (what finished is still written). */
-  abortSignal?: AbortSignal;
+  /**
+   * Aborting it stops the run softly (stop reason `signal`): no new row starts; calls in flight
+   * get the grace period.
+   */
+  softStop?: AbortSignal;
+  /** Aborting it stops the run hard: calls in flight are cut off at once (what finished is still written). */
+  hardStop?: AbortSignal;
 }

@@ -30,18 +30,22 @@ export async function execute(spec: JobSpec, deps: RunDeps, startedAt: Date): Pr
   const prices = loadPriceTable(spec.pricing, spec.pricing && displayPath(spec.pricing, cwd));
   const stopper = new Stopper(spec.graceMs);
   const unlisten = listen(deps, stopper);
-  const input = await spoolIfOnceOnly(spec.input, label, deps.stopSignal);
+  const input = await spoolIfOnceOnly(spec.input, label, deps.softStop);
   try {
     const plan = await planRows(spec, {
       path: input.path,
       label,
       check: rowChecks(spec, prices, deps.onWarning),
-      ...(deps.stopSignal ? { signal: deps.stopSignal } : {}),
+      ...(deps.softStop ? { signal: deps.softStop } : {}),
     });
     const output = await prepareOutput(spec, plan, {
       cwd,
       onDiskFull: (message) =>
-        stopper.stop(`${message}: stopped admitting rows; free some space and run again`),
+        stopper.stop(
+          'soft',
+          'disk-full',
+          `${message}: stopped admitting rows; free some space and run again`,
+        ),
       ...(deps.onWarning ? { onWarning: deps.onWarning } : {}),
     });
     // Only matching the results file's rows needed the ids: 200,000 of them are megabytes the run
@@ -64,7 +68,7 @@ export async function execute(spec: JobSpec, deps: RunDeps, startedAt: Date): Pr
       if (stopper.hard.aborted) output.journal.close();
       else finishJournal(output.journal, deps);
     } catch (error) {
-      stopper.abortNow('error');
+      stopper.stop('hard', 'error', (error as Error).message);
       output.journal.close();
       throw error;
     } finally {
@@ -117,7 +121,7 @@ async function* rowsToDo(
     }
   } catch (error) {
     if (!(error instanceof InputChanged)) throw error;
-    stopper.stop(error.message);
+    stopper.stop('soft', 'input-changed', error.message);
   }
 }
 
@@ -150,7 +154,7 @@ function summarize(
   const notRun = plan.rowCount - tally.ok - tally.error - tally.skipped;
   // Rows left undone always mean "run again" (exit 3), whatever left them; a stop that left nothing
   // undone (the last row tripped --max-errors, a signal after the end) is a finished run.
-  if (notRun > 0 && !stopper.stopped) stopper.stop(`${notRun} rows were not run`);
+  if (notRun > 0 && !stopper.stopped) stopper.stop('soft', 'rows-not-run', `${notRun} rows were not run`);
   const exitCode = notRun > 0 ? ExitCode.Stopped : tally.error > 0 ? ExitCode.RowsFailed : ExitCode.Ok;
   const summary = tally.summarize({
     input: spec.input,
@@ -159,7 +163,7 @@ function summarize(
     startedAt,
     finishedAt: new Date(),
     exitCode,
-    ...(notRun > 0 && stopper.reason !== undefined ? { stopReason: stopper.reason } : {}),
+    ...(notRun > 0 && stopper.cause !== undefined ? { stop: stopper.cause } : {}),
   });
   if (spec.shard) summary.shard = shardLabel(spec.shard);
   return summary;
@@ -167,15 +171,16 @@ function summarize(
 
 /** Soft and hard stops from the caller (signals, in the CLI) reach the stopper. */
 function listen(deps: RunDeps, stopper: Stopper): () => void {
-  const onStop = () => stopper.stop(String(deps.stopSignal?.reason ?? 'interrupted'));
-  const onAbort = () => stopper.abortNow(String(deps.abortSignal?.reason ?? 'interrupted'));
-  if (deps.stopSignal?.aborted) onStop();
-  if (deps.abortSignal?.aborted) onAbort();
-  deps.stopSignal?.addEventListener('abort', onStop, { once: true });
-  deps.abortSignal?.addEventListener('abort', onAbort, { once: true });
+  const { softStop, hardStop } = deps;
+  const onSoft = () => stopper.stop('soft', 'signal', String(softStop?.reason ?? 'interrupted'));
+  const onHard = () => stopper.stop('hard', 'signal', String(hardStop?.reason ?? 'interrupted'));
+  if (softStop?.aborted) onSoft();
+  if (hardStop?.aborted) onHard();
+  softStop?.addEventListener('abort', onSoft, { once: true });
+  hardStop?.addEventListener('abort', onHard, { once: true });
   return () => {
-    deps.stopSignal?.removeEventListener('abort', onStop);
-    deps.abortSignal?.removeEventListener('abort', onAbort);
+    softStop?.removeEventListener('abort', onSoft);
+    hardStop?.removeEventListener('abort', onHard);
   };
 }
 

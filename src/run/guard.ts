@@ -8,6 +8,7 @@
  *   too, rather than hammering a dead endpoint for every row left;
  * - --max-errors N: stop once N rows have failed.
  */
+import type { StopReason } from '../engines/stopper.js';
 import type { ResultRecord } from '../types.js';
 
 /** How many first rows failing alike make a systematic error. */
@@ -42,6 +43,11 @@ const SYSTEMATIC = new Set([
   'ResourceNotFoundException',
 ]);
 
+export interface GuardStop {
+  reason: Extract<StopReason, 'fail-fast' | 'failing-endpoint' | 'failures'>;
+  detail: string;
+}
+
 export class FailureGuard {
   private finished = 0;
   private errors = 0;
@@ -61,15 +67,15 @@ export class FailureGuard {
   }
 
   /** Records a finished row; returns why the run must stop, if it must. */
-  check(record: ResultRecord): string | undefined {
+  check(record: ResultRecord): GuardStop | undefined {
     this.finished++;
     if (record.status === 'error') this.errors++;
     const fast = this.failFast(record);
-    if (fast !== undefined) return fast;
+    if (fast !== undefined) return { reason: 'fail-fast', detail: fast };
     const streak = this.streakOf(record);
-    if (streak !== undefined) return streak;
+    if (streak !== undefined) return { reason: 'failing-endpoint', detail: streak };
     if (this.maxErrors !== undefined && this.errors >= this.maxErrors) {
-      return `${this.errors} rows failed (--max-errors ${this.maxErrors})`;
+      return { reason: 'failures', detail: `${this.errors} rows failed (--max-errors ${this.maxErrors})` };
     }
     return undefined;
   }

@@ -83,14 +83,14 @@ export function resultSink(parts: SinkParts): RowSink {
       } catch (error) {
         // Nowhere left to write (the disk-full reserve is spent too): stop at once, and put the
         // paid-for answer in the log rather than lose it.
-        stopper.abortNow(`cannot write the results file: ${(error as Error).message}`);
+        stopper.stop('hard', 'write-failed', `cannot write the results file: ${(error as Error).message}`);
         const lost = `row ${record.id} could not be written; its record: ${safely(() => JSON.stringify(record), record.id)}`;
         (parts.onUnwritten ?? parts.onWarning)?.(lost);
         return { costUsd: record.cost_usd, paid };
       }
       tally.add(record);
-      const reason = guard.check(record);
-      if (reason !== undefined) stopper.stop(reason);
+      const stop = guard.check(record);
+      if (stop !== undefined) stopper.stop('soft', stop.reason, stop.detail);
       parts.onFinished?.();
       return { costUsd: record.cost_usd, paid };
     },

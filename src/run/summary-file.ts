@@ -1,5 +1,5 @@
-/** `<output>.summary.json`, written atomically (temporary file, then rename) on every exit path. */
-import { renameSync, writeFileSync } from 'node:fs';
+/** `<output>.summary.json`, written atomically and durably (atomic-write.ts) on every exit path. */
+import { writeFileAtomic } from '../atomic-write.js';
 
 export function summaryPath(output: string): string {
   return `${output}.summary.json`;
@@ -7,8 +7,5 @@ export function summaryPath(output: string): string {
 
 /** @param redact keeps credentials an error message might echo out of the file */
 export function writeSummaryFile(output: string, summary: object, redact: (text: string) => string): void {
-  const path = summaryPath(output);
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${redact(JSON.stringify(summary, null, 2))}\n`);
-  renameSync(tmp, path);
+  writeFileAtomic(summaryPath(output), `${redact(JSON.stringify(summary, null, 2))}\n`);
 }

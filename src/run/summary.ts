@@ -2,6 +2,7 @@
  * Tallies finished rows into the run summary (printed, and written as <output>.summary.json).
  */
 import { picoFromUsd, usdNumber } from '../cost/money.js';
+import type { Stop } from '../engines/stopper.js';
 import type { ResultRecord } from '../types.js';
 
 /** Where a run stands after each finished row. */
@@ -62,6 +63,9 @@ export interface RunSummary {
   rowsPerSecond: number;
   errorsByCode: Record<string, number>;
   exitCode: number;
+  /** Why the run stopped early (rows were left undone): the typed reason, soft or hard, and the text. */
+  stop?: Stop;
+  /** The stop's text (`stop.detail`), as summaries before the typed reason had it. */
   stopReason?: string;
   /** `--shard i/N`: which shard of the input this run was. */
   shard?: string;
@@ -147,7 +151,7 @@ export class Tally {
     startedAt: Date;
     finishedAt: Date;
     exitCode: number;
-    stopReason?: string;
+    stop?: Stop;
   }): RunSummary {
     const wallMs = base.finishedAt.getTime() - base.startedAt.getTime();
     const models = Object.values(this.byModel);
@@ -180,7 +184,10 @@ export class Tally {
       errorsByCode: this.errorsByCode,
       exitCode: base.exitCode,
     };
-    if (base.stopReason !== undefined) summary.stopReason = base.stopReason;
+    if (base.stop !== undefined) {
+      summary.stop = base.stop;
+      summary.stopReason = base.stop.detail;
+    }
     return summary;
   }
 }

@@ -50,6 +50,11 @@ describe.skipIf(!mounted)(
       const paidFirst = used.emulator.stats().ok;
       expect(first.code, first.stderr).toBe(3);
       expect(first.stderr).toMatch(/disk is full \((ENOSPC|EDQUOT)\)/);
+      // Before the filler goes: the summary of the stopped run names the typed reason.
+      expect(JSON.parse(readFileSync(`${output}.summary.json`, 'utf8')).stop).toMatchObject({
+        reason: 'disk-full',
+        kind: 'soft',
+      });
       expect(existsSync(`${output}.lock`)).toBe(false);
       expect(existsSync(`${output}.reserve`)).toBe(false);
       const written = rowsIn(output);

@@ -133,9 +133,11 @@ export function converseBody(
 }
 
 /** The emulator's counters, read the way any client can: GET /__emulator/stats. */
-export async function fetchStats(url: string): Promise<import('../../src/emulator/stats.js').StatsSnapshot> {
+export async function fetchStats(
+  url: string,
+): Promise<import('../../src/emulator/runtime/stats.js').StatsSnapshot> {
   const response = await fetch(`${url}/__emulator/stats`);
-  return (await response.json()) as import('../../src/emulator/stats.js').StatsSnapshot;
+  return (await response.json()) as import('../../src/emulator/runtime/stats.js').StatsSnapshot;
 }
 
 /** POST /__emulator/reset: counters, directive counts, quota buckets and fault sequence start over. */

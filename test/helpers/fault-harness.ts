@@ -13,12 +13,11 @@
  * - no `.lock` or `.reserve` left behind, except after SIGKILL.
  * Violations are returned as text, never thrown, so a test can report every one of a seed.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Emulator, startEmulator } from '../../src/emulator/server.js';
-import { BIN, FAKE_AWS_ENV } from './cli.js';
+import { FAKE_AWS_ENV, startCli } from './cli.js';
 import { idsIn, lastLines, statusesIn } from './fault-files.js';
 import { damaged, type Scenario, type Step } from './fault-scenario.js';
 
@@ -33,6 +32,9 @@ export interface FaultOptions {
   /** Called between runs with the run's number (the disk-full case frees space here). */
   beforeRun?: (run: number) => void;
 }
+
+/** A run still going after this long is hung (code -1 in its log). */
+const HUNG_MS = 60_000;
 
 export interface RunLog {
   step: string;
@@ -101,10 +103,8 @@ export async function runScenario(scenario: Scenario, options: FaultOptions = {}
   const once = async (label: string, step: Step | undefined): Promise<RunLog> => {
     options.beforeRun?.(runs.length + 1);
     const before = existsSync(output) ? readFileSync(output) : undefined;
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: dir,
-      env: { PATH: process.env.PATH ?? '', HOME: dir, ...env },
-    });
+    const started = startCli(args, { cwd: dir, env, deadlineMs: HUNG_MS });
+    const child = started.process;
     const timers: NodeJS.Timeout[] = [];
     if (step && (step.kind === 'SIGKILL' || step.kind === 'SIGTERM' || step.kind === 'SIGHUP')) {
       const signal = step.kind;
@@ -122,7 +122,13 @@ export async function runScenario(scenario: Scenario, options: FaultOptions = {}
         }, step.delayMs),
       );
     }
-    const log = await finished(child, label);
+    const end = await started.ended;
+    const log: RunLog = {
+      step: label,
+      code: end.timedOut ? -1 : end.code,
+      signal: end.timedOut ? null : end.signal,
+      stderr: end.stderr,
+    };
     for (const timer of timers) clearTimeout(timer);
     await restarted;
     runs.push(log);
@@ -211,21 +217,4 @@ export function describeStep(step: Step): string {
   if (step.kind === 'damage') return `damage (${step.damage} at ${Math.round(step.at * 100)}%)`;
   if (step.kind === 'endpoint') return `endpoint down at ${step.delayMs}ms for ${step.downMs}ms`;
   return `${step.kind} at ${step.delayMs}ms`;
-}
-
-function finished(child: ChildProcess, step: string): Promise<RunLog> {
-  return new Promise((resolve) => {
-    let stderr = '';
-    let hung = false;
-    child.stderr?.on('data', (chunk) => (stderr += chunk));
-    child.stdout?.resume();
-    const timer = setTimeout(() => {
-      hung = true;
-      child.kill('SIGKILL');
-    }, 60_000);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ step, code: hung ? -1 : code, signal: hung ? null : signal, stderr });
-    });
-  });
 }

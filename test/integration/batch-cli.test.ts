@@ -10,10 +10,9 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { startEmulator } from '../../src/emulator/server.js';
-import { runCli, workdir } from '../helpers/cli.js';
+import { runCli, startCli, waitFor, workdir } from '../helpers/cli.js';
 import { useEmulator } from '../helpers/emulator.js';
 import { startMoto } from '../helpers/emulator-batch-moto.js';
-import { startCli, waitFor } from '../helpers/run-child.js';
 
 const used = useEmulator({ s3Buckets: ['jobs'], batchStepMs: 30 });
 const BATCH = [
@@ -75,8 +74,8 @@ describe('--mode batch', () => {
     const dir = workdir();
     input(dir, 120);
     const slow = { ...env(), RUN_BATCH_POLL_MS: '2000' };
-    const child = startCli(dir, ['in.csv', ...BATCH], slow);
-    await waitFor(() => jobs() === 1);
+    const child = startCli(['in.csv', ...BATCH], { cwd: dir, env: slow });
+    await waitFor(() => jobs() === 1, 'the batch job', { child });
     child.process.kill('SIGKILL');
     await child.exited;
     const again = await runCli(['in.csv', ...BATCH], { cwd: dir, env: env() });
@@ -122,6 +121,7 @@ describe('--mode batch', () => {
     expect(first.stderr).toMatch(/--no-wait: .*run the same command again/);
     await waitFor(
       () => JSON.parse(readFileSync(join(dir, 'in.results.csv.batch.json'), 'utf8')).jobs.length === 1,
+      'the job in the state file',
     );
     const later = await runCli(['in.csv', ...BATCH], { cwd: dir, env: env() });
     expect(later.code).toBe(0);

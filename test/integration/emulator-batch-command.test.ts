@@ -3,9 +3,8 @@
  * process, the export lines for the control plane and S3, a job through the real SDKs, and a bad
  * flag refused with exit 2.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BIN, runCli } from '../helpers/cli.js';
+import { killStartedClis, runCli, startCli, waitFor } from '../helpers/cli.js';
 import {
   bedrockClient,
   converseRecords,
@@ -20,27 +19,20 @@ import {
 
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
 
-let child: ChildProcess | undefined;
-afterEach(() => {
-  child?.kill('SIGKILL');
-  child = undefined;
-});
+afterEach(() => killStartedClis());
 
-function start(args: string[]): Promise<{ stdout: string; bedrock: string; s3: string }> {
-  const proc = spawn(process.execPath, [BIN, 'emulator', '--port', '0', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child = proc;
-  let stdout = '';
-  return new Promise((resolve, reject) => {
-    proc.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const bedrock = /export AWS_ENDPOINT_URL_BEDROCK=(\S+)/.exec(stdout)?.[1];
-      const s3 = /export AWS_ENDPOINT_URL_S3=(\S+)/.exec(stdout)?.[1];
-      if (bedrock && s3) resolve({ stdout, bedrock, s3 });
-    });
-    proc.on('exit', (code) => reject(new Error(`emulator exited ${code} before listening: ${stdout}`)));
-  });
+async function start(args: string[]): Promise<{ stdout: string; bedrock: string; s3: string }> {
+  const child = startCli(['emulator', '--port', '0', ...args]);
+  const endpoint = (name: string) =>
+    new RegExp(`export AWS_ENDPOINT_URL_${name}=(\\S+)`).exec(child.stdout())?.[1];
+  await waitFor(
+    () => endpoint('BEDROCK') !== undefined && endpoint('S3') !== undefined,
+    'the lines to export',
+    {
+      child,
+    },
+  );
+  return { stdout: child.stdout(), bedrock: endpoint('BEDROCK') ?? '', s3: endpoint('S3') ?? '' };
 }
 
 describe('run-batch emulator with batch flags', () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { END_OF_LIFE, onDemandRefused } from '../../src/emulator/catalogue.js';
+import { END_OF_LIFE, onDemandRefused } from '../../src/emulator/catalogue/catalogue.js';
 import { useEmulator } from '../helpers/emulator.js';
 import { awsEnv, run } from '../helpers/emulator-clients.js';
 

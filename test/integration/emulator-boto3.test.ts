@@ -5,8 +5,8 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXCEPTIONS } from '../../src/emulator/exceptions.js';
 import { type Emulator, startEmulator } from '../../src/emulator/server.js';
+import { EXCEPTIONS } from '../../src/emulator/wire/exceptions.js';
 import { FAMILIES } from '../helpers/emulator-bodies.js';
 import { awsEnv, run } from '../helpers/emulator-clients.js';
 

@@ -2,33 +2,25 @@
  * `run-batch emulator` as a user starts it: the built CLI in a child process, its flags reaching
  * the server, the export line, and a clean exit on SIGTERM.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BIN, runCli } from '../helpers/cli.js';
+import { type CliChild, killStartedClis, runCli, startCli, waitFor } from '../helpers/cli.js';
 import { converseBody, fetchStats, HAIKU, modelPath, post } from '../helpers/emulator-clients.js';
 
-let child: ChildProcess | undefined;
+let child: CliChild | undefined;
 afterEach(() => {
-  child?.kill('SIGKILL');
+  killStartedClis();
   child = undefined;
 });
 
 /** Starts the emulator command and waits for the line to export. */
-function start(args: string[]): Promise<{ url: string; stdout: () => string; exit: Promise<number | null> }> {
-  const proc = spawn(process.execPath, [BIN, 'emulator', '--port', '0', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child = proc;
-  let stdout = '';
-  const exit = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    proc.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const match = /export AWS_ENDPOINT_URL_BEDROCK_RUNTIME=(\S+)/.exec(stdout);
-      if (match?.[1]) resolve({ url: match[1], stdout: () => stdout, exit });
-    });
-    proc.on('exit', (code) => reject(new Error(`emulator exited ${code} before listening: ${stdout}`)));
-  });
+async function start(
+  args: string[],
+): Promise<{ url: string; stdout: () => string; exit: Promise<number | null> }> {
+  const started = startCli(['emulator', '--port', '0', ...args]);
+  child = started;
+  const url = () => /export AWS_ENDPOINT_URL_BEDROCK_RUNTIME=(\S+)/.exec(started.stdout())?.[1];
+  await waitFor(() => url() !== undefined, 'the line to export', { child: started });
+  return { url: url() ?? '', stdout: started.stdout, exit: started.exited };
 }
 
 describe('run-batch emulator', () => {
@@ -41,7 +33,7 @@ describe('run-batch emulator', () => {
     expect((await post(url, path, JSON.stringify(converseBody('hi')))).status).toBe(200);
     expect((await post(url, path, JSON.stringify(converseBody('hi')))).status).toBe(429);
     expect(await fetchStats(url)).toMatchObject({ requests: 2, ok: 1, throttled: 1 });
-    child?.kill('SIGTERM');
+    child?.process.kill('SIGTERM');
     expect(await exit).toBe(0);
   });
 

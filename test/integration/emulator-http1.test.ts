@@ -3,8 +3,8 @@
  */
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StatsSnapshot } from '../../src/emulator/runtime/stats.js';
 import { type Emulator, startEmulator } from '../../src/emulator/server.js';
-import type { StatsSnapshot } from '../../src/emulator/stats.js';
 import { post as rawPost } from '../helpers/emulator-clients.js';
 import { decodeFrames, type Frame, json } from '../helpers/emulator-eventstream.js';
 

@@ -12,7 +12,7 @@ import {
   InvokeModelWithResponseStreamCommand,
 } from '@aws-sdk/client-bedrock-runtime';
 import { describe, expect, it } from 'vitest';
-import { EXCEPTIONS, type ExceptionName } from '../../src/emulator/exceptions.js';
+import { EXCEPTIONS, type ExceptionName } from '../../src/emulator/wire/exceptions.js';
 import { useEmulator } from '../helpers/emulator.js';
 import { HAIKU, sdkClient, type Transport } from '../helpers/emulator-clients.js';
 

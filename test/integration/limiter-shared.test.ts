@@ -4,22 +4,20 @@
  * check, which bounds the calls that arrived between two samples by what the quota let through in
  * the time between them.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Emulator, type EmulatorOptions, startEmulator } from '../../src/emulator/server.js';
 import { connectLimiter, limiterKey } from '../../src/pool/shared.js';
-import { BIN, FAKE_AWS_ENV, runCli, workdir } from '../helpers/cli.js';
+import { FAKE_AWS_ENV, killStartedClis, runCli, startCli, waitFor, workdir } from '../helpers/cli.js';
 import { freePort, type RedisServer, startRedis } from '../helpers/redis.js';
 
 const MODEL = 'global.anthropic.claude-haiku-4-5-20251001-v1:0';
 let emulator: Emulator | undefined;
 let redis: RedisServer | undefined;
-const children: ChildProcess[] = [];
 afterEach(async () => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  killStartedClis();
   await emulator?.close();
   await redis?.stop();
   emulator = undefined;
@@ -40,29 +38,10 @@ function env(): Record<string, string> {
   };
 }
 
-/** Starts the CLI without waiting; resolves with its exit code and stderr when it ends. */
+/** Starts the CLI without waiting; `done` resolves with how it ended. */
 function spawnRunner(dir: string, args: string[]) {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd: dir,
-    env: { PATH: process.env.PATH ?? '', HOME: dir, ...env() },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let stderr = '';
-  child.stderr?.on('data', (chunk) => (stderr += chunk));
-  child.stdout?.resume();
-  const done = new Promise<{ code: number | null; signal: string | null; stderr: string }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal, stderr })),
-  );
-  return { child, done };
-}
-
-async function until(check: () => boolean | Promise<boolean>, what: string, limitMs = 30_000) {
-  const deadline = performance.now() + limitMs;
-  while (!(await check())) {
-    if (performance.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  const child = startCli(args, { cwd: dir, env: env() });
+  return { child, done: child.ended };
 }
 
 /** Samples the emulator's request count until `done` settles; returns the highest rate over any 3 s or more. */
@@ -159,8 +138,8 @@ describe('--limiter: one quota, several runner processes', () => {
       '--request-timeout',
       '2',
     ]);
-    await until(() => (emulator?.stats().inFlight ?? 0) >= 1, 'a call in flight');
-    runner.child.kill('SIGKILL');
+    await waitFor(() => (emulator?.stats().inFlight ?? 0) >= 1, 'a call in flight', { child: runner.child });
+    runner.child.process.kill('SIGKILL');
     await runner.done;
 
     const limiter = await connectLimiter({
@@ -172,7 +151,7 @@ describe('--limiter: one quota, several runner processes', () => {
       const [open, level] = await held();
       expect(open).toBe(1);
       expect(level).toBeLessThan(20);
-      await until(async () => (await held())[0] === 0, 'the reservation to expire', 30_000);
+      await waitFor(async () => (await held())[0] === 0, 'the reservation to expire', { limitMs: 30_000 });
       // Given back whole (about 100 max tokens + the input), far above a few seconds of refill.
       expect((await held())[1]).toBeGreaterThanOrEqual(100);
     } finally {
@@ -190,7 +169,7 @@ describe('--limiter: one quota, several runner processes', () => {
       '--rpm',
       String(rpm),
     ]);
-    await until(() => (emulator?.stats().ok ?? 0) >= 10, 'the first calls');
+    await waitFor(() => (emulator?.stats().ok ?? 0) >= 10, 'the first calls', { child: runner.child });
     await redis?.stop();
     const result = await runner.done;
     expect(result.code, result.stderr).toBe(0);

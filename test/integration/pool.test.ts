@@ -26,7 +26,8 @@ async function run(rows: string[], args: string[], options: EmulatorOptions = {}
   const output = parse(readFileSync(join(dir, 'in.results.csv')), { columns: true }) as Array<
     Record<string, string>
   >;
-  return { result, output, stats: emulator.stats() };
+  const summary = JSON.parse(readFileSync(join(dir, 'in.results.csv.summary.json'), 'utf8'));
+  return { result, output, stats: emulator.stats(), summary };
 }
 
 const plain = (n: number, extra = '') => Array.from({ length: n }, (_, i) => `Question number ${i} ${extra}`);
@@ -87,7 +88,7 @@ describe('scheduling, by counting', () => {
   });
 
   it('fails fast: a wrong model id stops the run after a handful of calls (exit 3)', async () => {
-    const { result, output, stats } = await run(plain(500), [
+    const { result, output, stats, summary } = await run(plain(500), [
       '-m',
       'anthropic.claude-9-nonexistent-v1:0',
       '-c',
@@ -97,6 +98,8 @@ describe('scheduling, by counting', () => {
     expect(result.stderr).toMatch(
       /stopped +the first 5 rows all failed with ValidationException: The provided model identifier is invalid\./,
     );
+    expect(summary.stop).toMatchObject({ reason: 'fail-fast', kind: 'soft' });
+    expect(summary.stop.detail).toMatch(/^the first 5 rows all failed with ValidationException/);
     expect(stats.requests).toBeLessThanOrEqual(5 + 4);
     expect(output.length).toBe(stats.requests);
   });
@@ -106,8 +109,13 @@ describe('scheduling, by counting', () => {
       ...plain(6),
       ...Array.from({ length: 40 }, (_, i) => `Broken ${i} [[emulator:error=ValidationException]]`),
     ];
-    const { result, output } = await run(rows, ['--max-errors', '3', '-c', '1']);
+    const { result, output, summary } = await run(rows, ['--max-errors', '3', '-c', '1']);
     expect(result.code).toBe(3);
+    expect(summary.stop).toEqual({
+      reason: 'failures',
+      kind: 'soft',
+      detail: '3 rows failed (--max-errors 3)',
+    });
     expect(result.stderr).toMatch(/3 rows failed \(--max-errors 3\)/);
     expect(output.filter((r) => r.status === 'error')).toHaveLength(3);
   });

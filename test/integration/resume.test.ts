@@ -3,12 +3,13 @@
  * the lock, signals, exit codes and summary.json on every path. Checked by counting rows and the
  * emulator's calls, never by timing.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, readJsonl, runCli, workdir } from '../helpers/cli.js';
+import { readJsonl, runCli, startCli, waitFor, workdir } from '../helpers/cli.js';
 import { useEmulator } from '../helpers/emulator.js';
 
 const used = useEmulator({ latencyMs: 100 });
@@ -31,21 +32,7 @@ function lineCount(path: string): number {
   return existsSync(path) ? readFileSync(path, 'utf8').split('\n').length - 1 : 0;
 }
 
-function start(dir: string, args: string[]): ChildProcess {
-  return spawn(process.execPath, [BIN, ...args], {
-    cwd: dir,
-    env: { PATH: process.env.PATH ?? '', HOME: dir, ...env() },
-    stdio: 'pipe',
-  });
-}
-
-async function waitFor(check: () => boolean): Promise<void> {
-  while (!check()) await new Promise((resolve) => setTimeout(resolve, 20));
-}
-
-function exited(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-}
+const start = (dir: string, args: string[]) => startCli(args, { cwd: dir, env: env() });
 
 const summary = (dir: string, name = 'in.results.jsonl') =>
   JSON.parse(readFileSync(join(dir, `${name}.summary.json`), 'utf8')) as Record<string, unknown> & {
@@ -63,9 +50,9 @@ describe('crash safety', () => {
     const kills = [15, 90, 170];
     for (const target of kills) {
       const child = start(dir, [input, '-c', String(concurrency)]);
-      await waitFor(() => lineCount(results) >= target);
-      child.kill('SIGKILL');
-      await exited(child);
+      await waitFor(() => lineCount(results) >= target, `${target} rows written`, { child });
+      child.process.kill('SIGKILL');
+      await child.exited;
       // The killed run leaves its lock behind; its rows are all whole lines of JSON.
       expect(existsSync(`${results}.lock`)).toBe(true);
       for (const row of readJsonl(results)) expect(row.status).toBe('ok');
@@ -170,7 +157,7 @@ describe('the lock', () => {
     const dir = workdir();
     const input = makeInput(dir, 3);
     const gone = spawn(process.execPath, ['-e', '']);
-    await exited(gone);
+    await once(gone, 'exit');
     writeFileSync(
       join(dir, 'in.results.jsonl.lock'),
       JSON.stringify({ pid: gone.pid, host: hostname(), startedAt: 'earlier' }),
@@ -188,17 +175,19 @@ describe('signals', () => {
     const input = makeInput(dir, 200);
     const results = join(dir, 'in.results.jsonl');
     const child = start(dir, [input, '-c', '5']);
-    let stderr = '';
-    child.stderr?.on('data', (chunk) => (stderr += chunk));
-    await waitFor(() => lineCount(results) >= 20);
-    child.kill('SIGTERM');
-    expect(await exited(child)).toBe(3);
-    expect(stderr).toMatch(/stopped +interrupted by SIGTERM/);
+    await waitFor(() => lineCount(results) >= 20, '20 rows written', { child });
+    child.process.kill('SIGTERM');
+    expect(await child.exited).toBe(3);
+    expect(child.stderr()).toMatch(/stopped +interrupted by SIGTERM/);
     expect(existsSync(`${results}.lock`)).toBe(false);
     const done = readJsonl(results);
     // Every call that was in flight finished and was written: nothing paid for is missing.
     expect(done.length).toBe(used.emulator.stats().ok);
-    expect(summary(dir)).toMatchObject({ exitCode: 3, stopReason: 'interrupted by SIGTERM' });
+    expect(summary(dir)).toMatchObject({
+      exitCode: 3,
+      stopReason: 'interrupted by SIGTERM',
+      stop: { reason: 'signal', kind: 'soft', detail: 'interrupted by SIGTERM' },
+    });
 
     const rest = await runCli([input, '-c', '5'], { cwd: dir, env: env() });
     expect(rest.code).toBe(0);
@@ -210,17 +199,22 @@ describe('signals', () => {
     const dir = workdir();
     const input = makeInput(dir, 100, '[[emulator:latency=3000]]');
     const child = start(dir, [input, '-c', '4']);
-    let stderr = '';
-    child.stderr?.on('data', (chunk) => (stderr += String(chunk)));
-    await waitFor(() => used.emulator.stats().inFlight === 4);
-    child.kill('SIGINT');
+    await waitFor(() => used.emulator.stats().inFlight === 4, '4 calls in flight', { child });
+    child.process.kill('SIGINT');
     // The second comes once the first was heard (its warning is printed), not after a fixed wait.
-    await waitFor(() => stderr.includes('finishing the calls in flight'));
-    child.kill('SIGINT');
-    expect(await exited(child)).toBe(3);
+    await waitFor(() => child.stderr().includes('finishing the calls in flight'), 'the first SIGINT heard', {
+      child,
+    });
+    child.process.kill('SIGINT');
+    expect(await child.exited).toBe(3);
     expect(used.emulator.stats().ok).toBe(0);
     expect(lineCount(join(dir, 'in.results.jsonl'))).toBe(0);
-    expect(summary(dir)).toMatchObject({ exitCode: 3, stopReason: 'interrupted by SIGINT' });
+    // The first stop is the one named; the second made it hard.
+    expect(summary(dir)).toMatchObject({
+      exitCode: 3,
+      stopReason: 'interrupted by SIGINT',
+      stop: { reason: 'signal', kind: 'hard', detail: 'interrupted by SIGINT' },
+    });
   });
 });
 
@@ -243,6 +237,7 @@ describe('exit codes and summary.json', () => {
     if (code === 2) expect(written.error).toMatch(/template variable "missing"/);
     if (code === 3) {
       expect(written.stopReason).toMatch(/^budget: /);
+      expect(written.stop).toMatchObject({ reason: 'budget', kind: 'soft', detail: written.stopReason });
       expect(Number(written.costUsd)).toBeLessThanOrEqual(0.00001);
     }
   });
@@ -258,9 +253,9 @@ describe('review follow-ups', () => {
     );
     const results = join(dir, 'in.results.jsonl');
     const child = start(dir, ['in.jsonl', '-c', '4']);
-    await waitFor(() => lineCount(results) >= 3);
-    child.kill('SIGKILL');
-    await exited(child);
+    await waitFor(() => lineCount(results) >= 3, '3 rows written', { child });
+    child.process.kill('SIGKILL');
+    await child.exited;
     expect(readJsonl(results).map((r) => r.id)).toEqual(['r0', 'r2', 'r3']);
     const again = await runCli(['in.jsonl'], { cwd: dir, env: env() });
     expect(again.code).toBe(0);
@@ -271,7 +266,7 @@ describe('review follow-ups', () => {
     const dir = workdir();
     const input = makeInput(dir, 20, '[[emulator:latency=300]]');
     const [one, two] = [start(dir, [input, '-c', '4']), start(dir, [input, '-c', '4'])];
-    const codes = (await Promise.all([exited(one), exited(two)])).sort();
+    const codes = (await Promise.all([one.exited, two.exited])).sort();
     expect(codes).toEqual([0, 4]);
     expect(readJsonl(join(dir, 'in.results.jsonl')).map((r) => r.id)).toEqual(ids(20));
   });
@@ -301,5 +296,28 @@ describe('review follow-ups', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/warning: could not write .*in\.results\.jsonl\.summary\.json/);
     expect(result.stderr).not.toMatch(/internal error/);
+  });
+});
+
+describe('the typed stop in the JSON log', () => {
+  it('the summary event carries the stop as the summary file does: reason, kind and the text', async () => {
+    const dir = workdir();
+    writeFileSync(
+      join(dir, 'in.jsonl'),
+      ['a', 'b', 'c'].map((id) => JSON.stringify({ id, prompt: 'fine' })).join('\n'),
+    );
+    const result = await runCli(['in.jsonl', '--max-cost', '0.00001', '-c', '1', '--log-format', 'json'], {
+      cwd: dir,
+      env: env(),
+    });
+    expect(result.code).toBe(3);
+    const events = result.stderr
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line));
+    const logged = events.find((event) => event.type === 'summary');
+    expect(logged.stop).toMatchObject({ reason: 'budget', kind: 'soft' });
+    expect(logged.stop.detail).toMatch(/^budget: .* past --max-cost 0.00001$/);
+    expect(logged.stop).toEqual(summary(dir).stop);
   });
 });

@@ -139,6 +139,7 @@ describe('runBatch in-process', () => {
     );
     expect(summary.exitCode).toBe(3);
     expect(summary.stopReason).toMatch(/in\.csv:4: the input changed while the run was reading it/);
+    expect(summary.stop).toMatchObject({ reason: 'input-changed', kind: 'soft' });
     // Rows 1 and 2 are the rows that were checked; they may have gone before row 3 was read.
     expect(used.emulator.stats().requests).toBeLessThanOrEqual(2);
     expect(readFileSync(output, 'utf8')).not.toContain('Edited');

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { countMedia } from '../../src/emulator/media-count.js';
+import { countMedia } from '../../src/emulator/runtime/media-count.js';
 import { RunBatchError } from '../../src/errors.js';
 import { estimateRequestTokens, estimateTokens } from '../../src/input/tokens.js';
 import { loadSchema } from '../../src/job/json-schema.js';

@@ -10,7 +10,7 @@ import { modelCost, Pricer, usageCost, worstCaseCostUsd } from '../../src/cost/c
 import { loadPriceTable } from '../../src/cost/load.js';
 import { dollars, exactUsd, formatUsd, parseCostCell, picoFromUsd, usdNumber } from '../../src/cost/money.js';
 import { priceOf, shippedTable } from '../../src/cost/table.js';
-import { knownModelIds } from '../../src/emulator/catalogue.js';
+import { knownModelIds } from '../../src/emulator/catalogue/catalogue.js';
 import { RunBatchError } from '../../src/errors.js';
 import type { PromptRequest, ResultRecord } from '../../src/types.js';
 

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { batchEmulatorSettings } from '../../src/commands/emulator.js';
-import { resolveModel } from '../../src/emulator/catalogue.js';
+import { Arrivals } from '../../src/emulator/behaviour/directives.js';
+import { resolveModel } from '../../src/emulator/catalogue/catalogue.js';
 import { checkCreate } from '../../src/emulator/control/create.js';
 import { ControlError } from '../../src/emulator/control/errors.js';
 import { Executor } from '../../src/emulator/control/executor.js';
@@ -13,7 +14,6 @@ import { JobFailure, readInput } from '../../src/emulator/control/files.js';
 import { ACTIVE, type Job } from '../../src/emulator/control/job.js';
 import { JobRegistry } from '../../src/emulator/control/jobs.js';
 import { answerRecord } from '../../src/emulator/control/records.js';
-import { Arrivals } from '../../src/emulator/directives.js';
 import { decodeAwsChunked } from '../../src/emulator/s3/chunked.js';
 import { listObjectsV2 } from '../../src/emulator/s3/list.js';
 import { MemoryStore, StoreError } from '../../src/emulator/s3/store.js';

@@ -6,8 +6,8 @@ import {
   knownModelIds,
   onDemandRefused,
   resolveModel,
-} from '../../src/emulator/catalogue.js';
-import { INVALID_MODEL } from '../../src/emulator/exceptions.js';
+} from '../../src/emulator/catalogue/catalogue.js';
+import { INVALID_MODEL } from '../../src/emulator/wire/exceptions.js';
 
 describe('emulator model catalogue', () => {
   it('holds the current models the issue names, each with its limits', () => {

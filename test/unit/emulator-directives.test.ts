@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { Arrivals, type Directives, parseDirectives, scripted } from '../../src/emulator/directives.js';
+import {
+  Arrivals,
+  type Directives,
+  parseDirectives,
+  scripted,
+} from '../../src/emulator/behaviour/directives.js';
 
 describe('emulator directives', () => {
   it.each<[string[], Directives]>([

@@ -1,6 +1,11 @@
 import { EventStreamCodec } from '@smithy/core/event-streams';
 import { describe, expect, it } from 'vitest';
-import { encodeMessage, eventMessage, exceptionMessage, padding } from '../../src/emulator/eventstream.js';
+import {
+  encodeMessage,
+  eventMessage,
+  exceptionMessage,
+  padding,
+} from '../../src/emulator/wire/eventstream.js';
 import { decodeFrames } from '../helpers/emulator-eventstream.js';
 
 // reference/bedrock-wire.md §4.4, byte-identical to @smithy/core's EventStreamCodec.encode.

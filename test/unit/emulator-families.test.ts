@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type ModelInfo, resolveModel } from '../../src/emulator/catalogue.js';
-import { familyOf } from '../../src/emulator/families/index.js';
-import { plan } from '../../src/emulator/generation.js';
+import { plan } from '../../src/emulator/behaviour/generation.js';
+import { type ModelInfo, resolveModel } from '../../src/emulator/catalogue/catalogue.js';
+import { familyOf } from '../../src/emulator/runtime/families/index.js';
 
 function model(id: string): ModelInfo {
   const found = resolveModel(id);

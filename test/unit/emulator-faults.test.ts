@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Fault, type FaultScope, Faults } from '../../src/emulator/faults.js';
+import { type Fault, type FaultScope, Faults } from '../../src/emulator/behaviour/faults.js';
 
 function label(fault: Fault | undefined): string {
   if (!fault) return 'none';

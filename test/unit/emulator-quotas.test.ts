@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Quotas } from '../../src/emulator/quotas.js';
+import { Quotas } from '../../src/emulator/behaviour/quotas.js';
 
 /** A quota set on a hand-driven clock: `at(ms)` moves time. */
 function quotas(options: { rpm?: number; tpm?: number; burstSeconds?: number }) {

@@ -5,10 +5,10 @@
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { resolveModel } from '../../src/emulator/catalogue.js';
-import { breakJson, jsonPieces, plan } from '../../src/emulator/generation.js';
-import { sampleSchema } from '../../src/emulator/schema.js';
-import { countTokens } from '../../src/emulator/text.js';
+import { breakJson, jsonPieces, plan } from '../../src/emulator/behaviour/generation.js';
+import { sampleSchema } from '../../src/emulator/behaviour/schema.js';
+import { countTokens } from '../../src/emulator/behaviour/text.js';
+import { resolveModel } from '../../src/emulator/catalogue/catalogue.js';
 
 const ajv = new Ajv({ strict: false });
 addFormats.default(ajv);

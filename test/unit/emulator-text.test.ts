@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countTokens, generatePieces, reply } from '../../src/emulator/text.js';
+import { countTokens, generatePieces, reply } from '../../src/emulator/behaviour/text.js';
 
 describe('emulator tokens', () => {
   it.each([

@@ -8,6 +8,16 @@ describe('layers', () => {
     expect(problems()).toEqual([]);
   });
 
+  it('refuses an upward import inside the emulator (wire -> runtime) and allows the downward one', () => {
+    const edges = graph() as Map<string, string[]>;
+    const file = (end: string) => [...edges.keys()].find((f) => f.endsWith(end)) as string;
+    const [http, handle] = [file('src/emulator/wire/http.ts'), file('src/emulator/runtime/handle.ts')];
+    expect(problems(new Map([[handle, [http]]]))).toEqual([]);
+    expect(problems(new Map([[http, [handle]]]))).toEqual([
+      'layer: emulator/wire/http.ts (emulator/wire) imports emulator/runtime/handle.ts (emulator/runtime)',
+    ]);
+  });
+
   it('reads the real import graph (the check cannot pass on nothing)', () => {
     const edges = graph() as Map<string, string[]>;
     expect(edges.size).toBeGreaterThan(50);

@@ -140,7 +140,7 @@ describe('pool', () => {
     const stop = new AbortController();
     stop.abort();
     const log = { calls: 0 };
-    expect(await pool({ signal: stop.signal }).run(task([], log))).toEqual({ kind: 'notSent' });
+    expect(await pool({ softStop: stop.signal }).run(task([], log))).toEqual({ kind: 'notSent' });
     expect(log.calls).toBe(0);
   });
 });

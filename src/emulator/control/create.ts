@@ -2,7 +2,7 @@
  * CreateModelInvocationJob's request checked against botocore's `bedrock` model (required
  * members, lengths, patterns, enums, ranges), all violations reported at once as the service does.
  */
-import { resolveModel } from '../catalogue.js';
+import { resolveModel } from '../catalogue/catalogue.js';
 import { ControlError, isObject, Violations } from './errors.js';
 import type { InvocationType, S3Config } from './job.js';
 

@@ -4,7 +4,7 @@
  * as the control plane has its own set (ConflictException) and statuses.
  */
 import { randomUUID } from 'node:crypto';
-import { type Response, sendJson } from '../http.js';
+import { type Response, sendJson } from '../wire/http.js';
 
 /** HTTP status per exception, from the model's `error.httpStatusCode`. */
 export const CONTROL_EXCEPTIONS = {

@@ -8,8 +8,8 @@
  * Per-record errors do not fail a job: Bedrock reports it Completed with errorRecordCount.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { resolveModel } from '../catalogue.js';
-import type { Arrivals } from '../directives.js';
+import type { Arrivals } from '../behaviour/directives.js';
+import { resolveModel } from '../catalogue/catalogue.js';
 import type { ObjectStore } from '../s3/store.js';
 import { type InputFile, JobFailure, readInput, type ScriptedEnding, writeOutput } from './files.js';
 import { ACTIVE, type Job, type JobStatus, setStatus } from './job.js';

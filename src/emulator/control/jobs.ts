@@ -4,7 +4,7 @@
  * base model), Get, List (filters, sort, pages) and Stop. Moving jobs on is the executor's work.
  */
 import { randomBytes } from 'node:crypto';
-import { canonicalJson } from '../generation.js';
+import { canonicalJson } from '../behaviour/generation.js';
 import { checkCreate } from './create.js';
 import { ControlError, Violations } from './errors.js';
 import { ACTIVE, type Job, jobWire, STATUSES, setStatus } from './job.js';

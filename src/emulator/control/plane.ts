@@ -5,11 +5,11 @@
  * control plane when on its paths; anything else is left to the runtime routes.
  */
 
-import type { Arrivals } from '../directives.js';
-import { header, type Request, type Response } from '../http.js';
+import type { Arrivals } from '../behaviour/directives.js';
 import { externalStore } from '../s3/external.js';
 import { handleS3 } from '../s3/routes.js';
 import { MemoryStore, type ObjectStore } from '../s3/store.js';
+import { header, type Request, type Response } from '../wire/http.js';
 import { Executor } from './executor.js';
 import { STATUSES } from './job.js';
 import { JobRegistry } from './jobs.js';

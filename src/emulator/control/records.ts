@@ -9,11 +9,12 @@
  * `error` and `fail` fail the record; `throttle` and `latency` do nothing, as Bedrock paces and
  * retries throttles inside a job itself.
  */
-import type { ModelInfo } from '../catalogue.js';
-import { type Arrivals, scripted } from '../directives.js';
-import { EmulatedError } from '../exceptions.js';
-import { plan } from '../generation.js';
-import { plainResponse, prepare } from '../operations.js';
+
+import { type Arrivals, scripted } from '../behaviour/directives.js';
+import { plan } from '../behaviour/generation.js';
+import type { ModelInfo } from '../catalogue/catalogue.js';
+import { plainResponse, prepare } from '../runtime/operations.js';
+import { EmulatedError } from '../wire/exceptions.js';
 import type { InvocationType } from './job.js';
 
 export type Answer =

@@ -5,7 +5,7 @@
  * path is split before it is decoded.
  */
 import { randomUUID } from 'node:crypto';
-import { header, type Request, type Response, readBody, sendJson } from '../http.js';
+import { header, type Request, type Response, readBody, sendJson } from '../wire/http.js';
 import { ControlError, sendControlError } from './errors.js';
 import type { Job } from './job.js';
 import { jobWire } from './job.js';

@@ -4,7 +4,7 @@
  * which must be unwrapped before the bytes are stored. Signatures are not checked, as the emulator
  * checks no credentials.
  */
-import { header, type Request } from '../http.js';
+import { header, type Request } from '../wire/http.js';
 import { S3Error } from './xml.js';
 
 /** S3 takes objects up to 5 GB in one PUT; an in-memory emulator stops well before that. */

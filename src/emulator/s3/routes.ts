@@ -4,8 +4,8 @@
  * ListObjectsV2) and multipart uploads (Create, UploadPart, Complete, Abort) as
  * `@aws-sdk/lib-storage` drives them.
  */
-import type { Request, Response } from '../http.js';
-import { header } from '../http.js';
+import type { Request, Response } from '../wire/http.js';
+import { header } from '../wire/http.js';
 import { readS3Body } from './chunked.js';
 import { parseDelete, parseParts } from './documents.js';
 import { listObjectsV2 } from './list.js';

@@ -5,7 +5,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import type { Response } from '../http.js';
+import type { Response } from '../wire/http.js';
 
 export const NAMESPACE = 'http://s3.amazonaws.com/doc/2006-03-01/';
 

@@ -47,7 +47,7 @@ export class BatchEngine implements Engine {
     const batchRows: BatchRow[] = [...this.kept];
     for await (const row of rows) {
       const admitted = admit(budget, row);
-      if (!admitted.ok) stopper.stop(admitted.reason);
+      if (!admitted.ok) stopper.stop('soft', 'budget', admitted.reason);
       planned.set(row.request.index, row);
       // A row the budget cannot take stays out of the jobs, as if done: it runs on a later run.
       batchRows.push({
@@ -99,7 +99,7 @@ export class BatchEngine implements Engine {
       ...(this.options.onWarning ? { onWarning: this.options.onWarning } : {}),
     });
     if (result.pending > 0 || result.stopReason !== undefined)
-      stopper.stop(stopMessage(result.stopReason, result.pending));
+      stopper.stop('soft', 'batch-pending', stopMessage(result.stopReason, result.pending));
     if (retry.length > 0 && !stopper.hard.aborted)
       await this.runOnDemand(retry, { rows: fromArray(retry), sink, stopper, ...(budget ? { budget } : {}) });
   }

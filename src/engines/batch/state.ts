@@ -7,7 +7,8 @@
  * finds either no job (nothing was sent) or the job with its token: it creates again with that
  * token, which Bedrock answers with the job it already has, so nothing is submitted twice.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { writeFileAtomic } from '../../atomic-write.js';
 import { RunBatchError } from '../../errors.js';
 import type { InvocationType } from './records.js';
 
@@ -88,15 +89,7 @@ export function readState(path: string): BatchState | undefined {
 }
 
 export function writeState(path: string, state: BatchState): void {
-  const temp = `${path}.${process.pid}.tmp`;
-  const fd = openSync(temp, 'w');
-  try {
-    writeSync(fd, `${JSON.stringify(state, null, 1)}\n`);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temp, path);
+  writeFileAtomic(path, `${JSON.stringify(state, null, 1)}\n`);
 }
 
 export function removeState(path: string): void {

@@ -18,11 +18,11 @@ export class OnDemandEngine implements Engine {
   constructor(
     private readonly client: BedrockRuntimeClient,
     private readonly call: CallOptions,
-    pool: Omit<PoolOptions, 'signal' | 'abortSignal'>,
+    pool: Omit<PoolOptions, 'softStop' | 'hardStop'>,
     largestReservation: number,
     control: { soft: AbortSignal; hard: AbortSignal },
   ) {
-    this.pool = new Pool({ ...pool, signal: control.soft, abortSignal: control.hard }, largestReservation);
+    this.pool = new Pool({ ...pool, softStop: control.soft, hardStop: control.hard }, largestReservation);
   }
 
   get stats(): EngineStats {
@@ -44,7 +44,7 @@ export class OnDemandEngine implements Engine {
           admission = budget?.admit(row) ?? admission;
         }
         if (!admission.ok) {
-          stopper.stop(admission.reason);
+          stopper.stop('soft', 'budget', admission.reason);
           break;
         }
         const startsNow = this.pool.load < this.pool.concurrency;
