@@ -37,6 +37,14 @@ function notes(def: OptionDef): string[] {
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/\n/g, ' ');
 
+/** A Markdown table with its columns padded, as the formatter (biome) writes one. */
+function table(header: readonly string[], rows: readonly string[][]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, 3, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+}
+
 export function optionsMarkdown(tables: Tables): string {
   const out = [
     '# Options reference',
@@ -53,33 +61,36 @@ export function optionsMarkdown(tables: Tables): string {
     const defs = tables.get(info.name) ?? [];
     out.push(`## ${info.name}`, '', `\`run-batch ${info.usage}\``, '', `${info.summary}.`, '');
     const withKeys = info.name === 'run' || info.name === 'estimate';
+    const header = ['Option', 'Type', 'Default', 'Description', ...(withKeys ? ['Job-file key'] : [])];
+    let rows: string[][] = [];
     let group = '';
     for (const def of defs) {
       if (def.group !== group) {
+        if (rows.length > 0) out.push(...table(header, rows), '');
         group = def.group;
-        out.push(
-          ...(out.at(-1) === '' ? [] : ['']),
-          `### ${info.name}: ${group}`,
-          '',
-          `| Option | Type | Default | Description |${withKeys ? ' Job-file key |' : ''}`,
-          `|---|---|---|---|${withKeys ? '---|' : ''}`,
-        );
+        rows = [];
+        out.push(`### ${info.name}: ${group}`, '');
       }
       const type = def.choices ? `${def.type}: ${def.choices.join(', ')}` : def.type;
       const shown = defaultText(def);
-      const row = [
+      rows.push([
         `\`${flagText(def)}\``,
         cell(type),
         shown === undefined ? '' : cell(shown),
         cell(notes(def).join(' ')),
         ...(withKeys ? [jobKey(info.name, def)] : []),
-      ];
-      out.push(`| ${row.join(' | ')} |`);
+      ]);
     }
-    out.push('');
+    out.push(...table(header, rows), '');
   }
-  out.push('## Exit codes', '', '| Code | Meaning |', '|---|---|');
-  for (const [code, meaning] of EXIT_CODES) out.push(`| ${code} | ${meaning} |`);
+  out.push(
+    '## Exit codes',
+    '',
+    ...table(
+      ['Code', 'Meaning'],
+      EXIT_CODES.map((row) => [...row]),
+    ),
+  );
   return `${out.join('\n')}\n`;
 }
 
