@@ -1,7 +1,7 @@
 /**
- * `emulator`'s options: one table, like every command's (job/option-def.ts). The emulator, as a
- * library (emulator/server.ts), keeps defaults of its own for callers that start it in code; these
- * are the command's, and a unit test holds the two equal.
+ * `emulator`'s options: one table, like every command's (job/option-def.ts). The command passes
+ * every value, defaults included, from here; the emulator as a library (emulator/server.ts) keeps
+ * fallbacks of its own for callers that start it in code, since it shares no code with this side.
  */
 import type { EmulatorOptions } from '../emulator/server.js';
 import type { OptionDef } from '../job/option-def.js';
