@@ -9,11 +9,12 @@
 import './signals.js';
 import { readFileSync } from 'node:fs';
 import type { default as YargsFactory } from 'yargs';
+import { refuseUnknownFlags } from './commands/check-options.js';
 import type { CommandIO } from './commands/io.js';
 import { optionsOf } from './commands/tables.js';
 import { yargsOptions } from './commands/yargs-options.js';
 import { ExitCode, RunBatchError } from './errors.js';
-import { glueDashValues, unknownFlags } from './job/argv.js';
+import { glueDashValues } from './job/argv.js';
 import type { Command } from './job/option-def.js';
 import { fromCommandLine, type RawOptions } from './job/table.js';
 import { errorText, logFormatFromArgs } from './progress/events.js';
@@ -82,7 +83,12 @@ async function main(yargs: typeof YargsFactory, hideBin: (argv: string[]) => str
   const defs = command === 'completion' ? [] : await optionsOf(command);
   const args = glueDashValues(given, defs);
   // The table's view of the parsed flags: a repeated scalar flag takes its last value.
-  const raw = (argv: unknown) => fromCommandLine(defs, argv as RawOptions);
+  // Unknown flags are refused first, in one message with every bad value the command line holds.
+  const raw = async (argv: unknown) => {
+    const values = fromCommandLine(defs, argv as RawOptions);
+    await refuseUnknownFlags(command, values, defs, io);
+    return values;
+  };
   await yargs(args)
     .scriptName('run-batch')
     .usage('$0 <input> [options]\n\nRun every row of a CSV or JSONL file of prompts through Amazon Bedrock.')
@@ -102,10 +108,10 @@ async function main(yargs: typeof YargsFactory, hideBin: (argv: string[]) => str
           const all = inputs.length === 0 && args.includes('-') ? ['-'] : inputs;
           if (all.length > 1) {
             const { runSeveral } = await import('./commands/several.js');
-            return runSeveral(all, raw(argv), io, printError);
+            return runSeveral(all, await raw(argv), io, printError);
           }
           const { runCommand } = await import('./commands/run.js');
-          return runCommand({ ...raw(argv), input: all[0] }, io);
+          return runCommand({ ...(await raw(argv)), input: all[0] }, io);
         })(),
     )
     .command(
@@ -119,7 +125,7 @@ async function main(yargs: typeof YargsFactory, hideBin: (argv: string[]) => str
         run(async () => {
           // estimate listens itself: a signal stops its CountTokens calls.
           const { estimateCommand } = await import('./commands/estimate.js');
-          return estimateCommand(raw(argv), io);
+          return estimateCommand(await raw(argv), io);
         })(),
     )
     .command(
@@ -133,7 +139,7 @@ async function main(yargs: typeof YargsFactory, hideBin: (argv: string[]) => str
         run(async () => {
           withoutSignalHandling();
           const { reportCommand } = await import('./commands/report.js');
-          return reportCommand(raw(argv), io);
+          return reportCommand(await raw(argv), io);
         })(),
     )
     .command(
@@ -143,7 +149,7 @@ async function main(yargs: typeof YargsFactory, hideBin: (argv: string[]) => str
       (argv) =>
         run(async () => {
           const { emulatorCommand } = await import('./commands/emulator.js');
-          return emulatorCommand(raw(argv), io);
+          return emulatorCommand(await raw(argv), io);
         })(),
     )
     .command(
@@ -153,24 +159,23 @@ async function main(yargs: typeof YargsFactory, hideBin: (argv: string[]) => str
       (argv) =>
         run(async () => {
           withoutSignalHandling();
+          await raw(argv);
           const { completionScript } = await import('./commands/completion.js');
           io.stdout(await completionScript(String(argv.shell)));
           return ExitCode.Ok;
         })(),
     )
-    .strictOptions()
+    // No strictOptions: unknown flags are found by refuseUnknownFlags, so they are reported with
+    // every bad value and a suggestion of the flag meant.
     .version(version)
     .help()
     .alias('h', 'help')
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((message, error) => {
       if (error) throw error;
-      // yargs names unknown flags without a hint; the table knows which one was meant.
-      const unknown = /^Unknown arguments?: (.+)$/.exec(message ?? '');
-      const text = unknown ? unknownFlags((unknown[1] as string).split(', '), defs) : message;
       throw new RunBatchError(
         'USAGE',
-        `${text}\nRun run-batch${command === 'run' ? '' : ` ${command}`} --help for the options.`,
+        `${message}\nRun run-batch${command === 'run' ? '' : ` ${command}`} --help for the options.`,
       );
     })
     .parseAsync();

@@ -74,6 +74,20 @@ describe('flags', () => {
     expect(result.stderr).toContain(message);
   });
 
+  it('are reported with every bad value on the command line, before anything runs', async () => {
+    const dir = workdir('prompts.csv');
+    const result = await runCli(['prompts.csv', '--emulate', '--concurency', '4', '--json-retries', '99'], {
+      cwd: dir,
+      env,
+    });
+    expect(result.code).toBe(2);
+    expect(lines(result.stderr)).toEqual([
+      'unknown option --concurency (did you mean --concurrency?)',
+      '--json-retries must be a whole number from 0 to 20, got "99"',
+      'Run run-batch --help for the options.',
+    ]);
+  });
+
   it('suggests among the options of the command given', async () => {
     const result = await runCli(['emulator', '--prot', '0'], { env });
     expect(result.code).toBe(2);
