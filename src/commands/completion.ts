@@ -27,11 +27,14 @@ function bash(tables: Map<Command, readonly OptionDef[]>): string {
   const cases = [...tables].map(
     ([name, defs]) => `    ${name}) opts="${[...flagsOf(defs), '--help'].join(' ')}" ;;`,
   );
-  const choices = new Map<string, string>();
-  for (const defs of tables.values())
-    for (const d of defs) if (d.choices) choices.set(`--${d.flag}`, d.choices.join(' '));
-  const choiceCases = [...choices].map(
-    ([flag, words]) => `    ${flag}) COMPREPLY=($(compgen -W "${words}" -- "$cur")); return ;;`,
+  // Choices per command: `--format` is not the same option in estimate and report.
+  const choiceCases = [...tables].flatMap(([name, defs]) =>
+    defs
+      .filter((d) => d.choices)
+      .map(
+        (d) =>
+          `    ${name}:--${d.flag}) COMPREPLY=($(compgen -W "${d.choices?.join(' ')}" -- "$cur")); return ;;`,
+      ),
   );
   return `# run-batch completion for bash: source <(run-batch completion bash)
 _run_batch() {
@@ -42,7 +45,7 @@ _run_batch() {
       completion) COMPREPLY=($(compgen -W "bash zsh fish" -- "$cur")); return ;;
     esac
   done
-  case "$prev" in
+  case "$cmd:$prev" in
 ${choiceCases.join('\n')}
   esac
   case "$cmd" in

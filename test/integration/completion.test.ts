@@ -45,6 +45,8 @@ describe('bash completion', () => {
 
   it("completes an option's choices, commands and files", () => {
     expect(complete('run-batch', '--api', '')).toEqual(['converse', 'invoke']);
+    expect(complete('run-batch', 'estimate', '--format', '')).toEqual(['text', 'json']);
+    expect(complete('run-batch', 'report', '--format', 'h')).toEqual(['html']);
     expect(complete('run-batch', 'est')).toEqual(['estimate']);
     expect(complete('run-batch', 'prompts.csv', '-o', 'pro')).toEqual(['prompts.csv']);
   });
