@@ -8,10 +8,15 @@
 // dynamically below: on a busy machine they take hundreds of milliseconds to load.
 import './signals.js';
 import { readFileSync } from 'node:fs';
-import type { Options, default as YargsFactory } from 'yargs';
+import type { default as YargsFactory } from 'yargs';
+import { refuseUnknownFlags } from './commands/check-options.js';
 import type { CommandIO } from './commands/io.js';
+import { optionsOf } from './commands/tables.js';
+import { yargsOptions } from './commands/yargs-options.js';
 import { ExitCode, RunBatchError } from './errors.js';
-import { RUN_OPTIONS } from './job/options.js';
+import { glueDashValues } from './job/argv.js';
+import type { Command } from './job/option-def.js';
+import { fromCommandLine, type RawOptions } from './job/table.js';
 import { errorText, logFormatFromArgs } from './progress/events.js';
 import { redactor } from './redact.js';
 import { onSignal, signalled, withoutSignalHandling } from './signals.js';
@@ -65,106 +70,113 @@ const io: CommandIO = {
   onSignal,
 };
 
-const JOB_OPTION: Options = {
-  describe: 'Job file (YAML or JSON): every option as a key, paths relative to it; flags override',
-  group: 'Job:',
-  type: 'string',
-};
-
-function runOptions(): Record<string, Options> {
-  const options: Record<string, Options> = {};
-  for (const def of RUN_OPTIONS) {
-    options[def.flag] = {
-      describe: def.describe,
-      group: `${def.group}:`,
-      type: def.type === 'boolean' ? 'boolean' : 'string',
-      ...(def.alias ? { alias: def.alias } : {}),
-      ...(def.choices ? { choices: def.choices } : {}),
-      ...(def.defaultDescription ? { defaultDescription: def.defaultDescription } : {}),
-    };
-  }
-  return options;
-}
-
 let exitCode: number = ExitCode.Ok;
 const run = (fn: () => Promise<number>) => async () => {
   exitCode = await fn();
 };
 
+const COMMAND_NAMES = new Set<string>(['run', 'estimate', 'report', 'emulator', 'completion']);
+
 async function main(yargs: typeof YargsFactory, hideBin: (argv: string[]) => string[]): Promise<void> {
-  await yargs(hideBin(process.argv))
+  const given = hideBin(process.argv);
+  const command = (COMMAND_NAMES.has(given[0] ?? '') ? given[0] : 'run') as Command | 'completion';
+  const defs = command === 'completion' ? [] : await optionsOf(command);
+  const args = glueDashValues(given, defs);
+  // The table's view of the parsed flags: a repeated scalar flag takes its last value.
+  // Unknown flags are refused first, in one message with every bad value the command line holds.
+  const raw = async (argv: unknown) => {
+    const values = fromCommandLine(defs, argv as RawOptions);
+    await refuseUnknownFlags(command, values, defs, io);
+    return values;
+  };
+  await yargs(args)
     .scriptName('run-batch')
     .usage('$0 <input> [options]\n\nRun every row of a CSV or JSONL file of prompts through Amazon Bedrock.')
-    .parserConfiguration({ 'camel-case-expansion': false, 'boolean-negation': true })
+    // Values stay as typed (parse-numbers off): each option's check quotes them back.
+    .parserConfiguration({ 'camel-case-expansion': false, 'boolean-negation': true, 'parse-numbers': false })
     .command(
       ['$0 [input..]', 'run [input..]'],
       'Run a file of prompts (the default command); several run one after another',
       (y) =>
         y
           .positional('input', { describe: 'CSV or JSONL file(s) of prompts', type: 'string', array: true })
-          .option('job', JOB_OPTION)
-          .options(runOptions()),
+          .options(yargsOptions(defs)),
       (argv) =>
         run(async () => {
           // yargs drops a bare "-" from an array positional; it is kept so the user hears about stdin.
-          const given = (argv.input as string[] | undefined) ?? [];
-          const inputs = given.length === 0 && hideBin(process.argv).includes('-') ? ['-'] : given;
-          if (inputs.length > 1) {
+          const inputs = (argv.input as string[] | undefined) ?? [];
+          const all = inputs.length === 0 && args.includes('-') ? ['-'] : inputs;
+          if (all.length > 1) {
             const { runSeveral } = await import('./commands/several.js');
-            return runSeveral(inputs, argv as Record<string, unknown>, io, printError);
+            return runSeveral(all, await raw(argv), io, printError);
           }
           const { runCommand } = await import('./commands/run.js');
-          return runCommand({ ...(argv as Record<string, unknown>), input: inputs[0] }, io);
+          return runCommand({ ...(await raw(argv)), input: all[0] }, io);
         })(),
     )
     .command(
       'estimate [input]',
       'Validate every row, count tokens, predict cost and duration; calls no model',
-      async (y) =>
+      (y) =>
         y
           .positional('input', { describe: 'CSV or JSONL file of prompts', type: 'string' })
-          .option('job', JOB_OPTION)
-          .options(runOptions())
-          .options((await import('./commands/estimate.js')).estimateOptions),
+          .options(yargsOptions(defs)),
       (argv) =>
         run(async () => {
           // estimate listens itself: a signal stops its CountTokens calls.
           const { estimateCommand } = await import('./commands/estimate.js');
-          return estimateCommand(argv as Record<string, unknown>, io);
+          return estimateCommand(await raw(argv), io);
         })(),
     )
     .command(
       'report <files..>',
       'Usage and cost totals over results files (CSV, JSONL, globs)',
-      async (y) =>
+      (y) =>
         y
           .positional('files', { describe: 'Results files or quoted globs', type: 'string', array: true })
-          .options((await import('./commands/report.js')).reportOptions),
+          .options(yargsOptions(defs)),
       (argv) =>
         run(async () => {
           withoutSignalHandling();
           const { reportCommand } = await import('./commands/report.js');
-          return reportCommand(argv as Record<string, unknown>, io);
+          return reportCommand(await raw(argv), io);
         })(),
     )
     .command(
       'emulator',
       'Run the Bedrock Runtime emulator in the foreground',
-      async (y) => y.options((await import('./commands/emulator.js')).emulatorOptions),
+      (y) => y.options(yargsOptions(defs)),
       (argv) =>
         run(async () => {
           const { emulatorCommand } = await import('./commands/emulator.js');
-          return emulatorCommand(argv as Record<string, unknown>, io);
+          return emulatorCommand(await raw(argv), io);
         })(),
     )
-    .strictOptions()
+    .command(
+      'completion <shell>',
+      'Print a shell completion script: bash, zsh or fish (e.g. source <(run-batch completion bash))',
+      (y) => y.positional('shell', { describe: 'bash, zsh or fish', type: 'string' }),
+      (argv) =>
+        run(async () => {
+          withoutSignalHandling();
+          await raw(argv);
+          const { completionScript } = await import('./commands/completion.js');
+          io.stdout(await completionScript(String(argv.shell)));
+          return ExitCode.Ok;
+        })(),
+    )
+    // No strictOptions: unknown flags are found by refuseUnknownFlags, so they are reported with
+    // every bad value and a suggestion of the flag meant.
     .version(version)
     .help()
     .alias('h', 'help')
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((message, error) => {
       if (error) throw error;
-      throw new RunBatchError('USAGE', `${message}\nRun run-batch --help for the options.`);
+      throw new RunBatchError(
+        'USAGE',
+        `${message}\nRun run-batch${command === 'run' ? '' : ` ${command}`} --help for the options.`,
+      );
     })
     .parseAsync();
 }

@@ -1,103 +1,28 @@
 /** `run-batch emulator`: the Bedrock Runtime emulator in the foreground until SIGINT/SIGTERM. */
 
-import type { Options } from 'yargs';
 import { type EmulatorOptions, startEmulator } from '../emulator/server.js';
 import { RunBatchError } from '../errors.js';
-import { DEFAULTS } from '../job/options.js';
-import { decimal, fail, text, textList, wholeNumber } from '../job/values.js';
+import { resolveOrThrow } from '../job/table.js';
+import { EMULATOR_OPTIONS } from './emulator-options.js';
 import type { CommandIO } from './io.js';
 
-/** The emulator's flags; values stay raw strings, checked below. */
-export const emulatorOptions: Record<string, Options> = {
-  port: {
-    type: 'string',
-    describe: 'Port to listen on (0 picks a free one)',
-    default: String(DEFAULTS.emulatorPort),
-  },
-  host: { type: 'string', describe: 'Address to listen on', default: '127.0.0.1' },
-  rpm: { type: 'string', describe: 'Requests per minute per model (0 = unlimited)', default: '0' },
-  tpm: {
-    type: 'string',
-    describe: 'Tokens per minute per model, input + max tokens reserved on arrival (0 = unlimited)',
-    default: '0',
-  },
-  'burst-seconds': {
-    type: 'string',
-    describe: 'Seconds of quota a full bucket holds (the burst allowed after idling)',
-    default: '10',
-  },
-  'latency-ms': { type: 'string', describe: 'Base latency of every call', default: '0' },
-  'ms-per-token': {
-    type: 'string',
-    describe: 'Extra latency per output token (streams wait this before each delta)',
-    default: '0',
-  },
-  'fail-rate': {
-    type: 'string',
-    describe: 'Probability (0 to 1) of a random fault: 500, 503, 408, dropped connection, mid-stream',
-    default: '0',
-  },
-  seed: { type: 'string', describe: 'Seed of the random fault sequence', default: '1' },
-  ...batchOptions(),
-};
-
-/** Batch Inference (control plane and S3) flags; apart so the runtime's stay as they were. */
-function batchOptions(): Record<string, Options> {
-  return {
-    'batch-step-ms': {
-      type: 'string',
-      describe: 'Pause between two steps of a batch job (a status change, or a slice of records)',
-      default: '20',
-    },
-    'batch-min-records': { type: 'string', describe: 'Fewest records a batch job takes', default: '100' },
-    'batch-jobs-in-flight': {
-      type: 'string',
-      describe: 'Submitted + in-progress batch jobs per model before ServiceQuotaExceededException',
-      default: '20',
-    },
-    's3-bucket': {
-      type: 'string',
-      array: true,
-      describe: 'A bucket the emulator S3 has from the start (repeatable)',
-    },
-    's3-endpoint': { type: 'string', describe: 'An external S3 (e.g. moto) for batch job input and output' },
-  };
-}
+const ctx = { cwd: '.', env: {} };
+const RUNTIME = EMULATOR_OPTIONS.filter((def) => def.group === 'Emulator');
+const BATCH = EMULATOR_OPTIONS.filter((def) => def.group === 'Emulator batch');
 
 /** The batch flags checked, as EmulatorOptions members. */
 export function batchEmulatorSettings(raw: Record<string, unknown>): EmulatorOptions {
-  const endpoint = raw['s3-endpoint'];
-  if (endpoint !== undefined && !/^https?:\/\/[^/\s]+/.test(String(endpoint)))
-    fail('s3-endpoint', 'an http:// or https:// URL', endpoint);
-  const buckets = raw['s3-bucket'] === undefined ? [] : textList('s3-bucket', raw['s3-bucket']);
-  for (const bucket of buckets)
-    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket))
-      fail('s3-bucket', 'a valid S3 bucket name', bucket);
-  return {
-    batchStepMs: wholeNumber('batch-step-ms', raw['batch-step-ms'] ?? '20', 0),
-    batchMinRecords: wholeNumber('batch-min-records', raw['batch-min-records'] ?? '100', 1),
-    batchJobsInFlight: wholeNumber('batch-jobs-in-flight', raw['batch-jobs-in-flight'] ?? '20', 1),
-    s3Buckets: buckets,
-    ...(endpoint === undefined ? {} : { s3Endpoint: String(endpoint) }),
-  };
+  return resolveOrThrow(BATCH, raw, ctx);
 }
 
 /** Checks the raw flag values once, with messages that quote what was given. */
 export function emulatorSettings(raw: Record<string, unknown>): EmulatorOptions {
-  return {
-    port: wholeNumber('port', raw.port ?? String(DEFAULTS.emulatorPort), 0, 65535),
-    host: text('host', raw.host ?? '127.0.0.1'),
-    rpm: wholeNumber('rpm', raw.rpm ?? '0', 0),
-    tpm: wholeNumber('tpm', raw.tpm ?? '0', 0),
-    burstSeconds: wholeNumber('burst-seconds', raw['burst-seconds'] ?? '10', 1, 3600),
-    latencyMs: wholeNumber('latency-ms', raw['latency-ms'] ?? '0', 0),
-    msPerToken: wholeNumber('ms-per-token', raw['ms-per-token'] ?? '0', 0),
-    failRate: decimal('fail-rate', raw['fail-rate'] ?? '0', 0, 1),
-    seed: wholeNumber('seed', raw.seed ?? '1', 0, 0xffff_ffff),
-  };
+  return resolveOrThrow(RUNTIME, raw, ctx);
 }
 
 export async function emulatorCommand(raw: Record<string, unknown>, io: CommandIO): Promise<number> {
+  // Every bad value at once; then the two halves, as the server takes them.
+  resolveOrThrow(EMULATOR_OPTIONS, raw, ctx);
   const settings = emulatorSettings(raw);
   const batch = batchEmulatorSettings(raw);
   const emulator = await startEmulator({ ...settings, ...batch }).catch((error: NodeJS.ErrnoException) => {

@@ -1,6 +1,11 @@
 /** `run-batch <input>`: resolve the options (flags over a job file), run, report progress and the summary. */
 import { loadJob } from '../job/file.js';
-import { type LogOptions, type RawOptions, resolveLogOptions, resolveSpec } from '../job/resolve.js';
+import {
+  type LogOptions,
+  type RawOptions,
+  resolveLogOptions,
+  resolveRun as resolveRunOptions,
+} from '../job/resolve.js';
 import type { JobSpec } from '../job/spec.js';
 import { createReporter, PLAIN_INTERVAL_MS, type Reporter } from '../progress/reporter.js';
 import { runBatch } from '../run/run-batch.js';
@@ -47,13 +52,17 @@ export async function runCommand(raw: RawOptions, io: CommandIO): Promise<number
 
 /**
  * The flags over the --job file's keys, resolved; a bad value from the file is named by file and
- * key. The log format is settled first, so the CLI writes any later error in it.
+ * key. The log format is read first, so the CLI writes any later error in it; every bad value,
+ * its own included, is then reported at once.
  */
 function resolveRun(raw: RawOptions, io: CommandIO): { spec: JobSpec; log: LogOptions } {
   const job = loadJob(raw, io.cwd);
-  const log = job.check(() => resolveLogOptions(job.raw));
-  io.setLogFormat?.(log.format);
-  return { spec: job.check(() => resolveSpec(job.raw, { cwd: io.cwd, env: io.env })), log };
+  try {
+    io.setLogFormat?.(resolveLogOptions(job.raw).format);
+  } catch {
+    // reported below with the rest
+  }
+  return job.check(() => resolveRunOptions(job.raw, { cwd: io.cwd, env: io.env }));
 }
 
 /** Progress, warnings and the summary on stderr: a bar, plain lines, JSON lines, or errors only. */

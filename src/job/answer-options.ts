@@ -1,34 +1,64 @@
 /**
- * The options of `--json-schema`, `--json-mode`, `--json-retries` and `--attach`, resolved like
- * every other option (job/resolve.ts calls this once): the schema is read and compiled here, so a
- * broken one stops the run (exit 2) before any row is read.
+ * The options of `--json-schema`, `--json-mode`, `--json-retries` and `--attach`: their rows in the
+ * run options table. The schema is read and compiled by its check, so a broken one stops the run
+ * (exit 2) before any row is read.
  */
 import { resolve } from 'node:path';
 import { displayPath } from '../errors.js';
-import { type AnswerSchema, loadSchema } from './json-schema.js';
-import { oneOf, text, textList, wholeNumber } from './values.js';
+import { loadSchema } from './json-schema.js';
+import type { OptionDef } from './option-def.js';
+import type { JsonMode, RunKey } from './spec.js';
+import { text, textList, wholeIn } from './values.js';
 
-export type JsonMode = 'auto' | 'native' | 'tool';
+export type { JsonMode } from './spec.js';
 
-export interface AnswerOptions {
-  jsonSchema?: AnswerSchema;
-  jsonMode: JsonMode;
-  jsonRetries: number;
-  attach: string[];
-}
+const BOTH = ['run', 'estimate'] as const;
 
-export function answerOptions(raw: Record<string, unknown>, cwd: string): AnswerOptions {
-  const given = (key: string) => raw[key] !== undefined && raw[key] !== null;
-  const options: AnswerOptions = {
-    jsonMode: given('json-mode')
-      ? oneOf('json-mode', raw['json-mode'], ['auto', 'native', 'tool'] as const)
-      : 'auto',
-    jsonRetries: given('json-retries') ? wholeNumber('json-retries', raw['json-retries'], 0, 20) : 2,
-    attach: given('attach') ? [...new Set(textList('attach', raw.attach))] : [],
-  };
-  if (given('json-schema')) {
-    const path = resolve(cwd, text('json-schema', raw['json-schema']));
-    options.jsonSchema = loadSchema(path, displayPath(path, cwd));
-  }
-  return options;
-}
+export const ANSWER_OPTIONS: readonly OptionDef<RunKey>[] = [
+  {
+    flag: 'attach',
+    key: 'attach',
+    type: 'list',
+    parse: (flag, value) => [...new Set(textList(flag, value))],
+    default: [],
+    group: 'Input',
+    commands: BOTH,
+    describe:
+      'Column holding files to send with the prompt (repeatable): paths relative to the input file or s3:// URIs, several separated by ";"',
+  },
+  {
+    flag: 'json-schema',
+    key: 'jsonSchema',
+    type: 'string',
+    parse: (flag, value, ctx) => {
+      const path = resolve(ctx.cwd, text(flag, value));
+      return loadSchema(path, displayPath(path, ctx.cwd));
+    },
+    jobPath: 'path',
+    group: 'Model',
+    commands: BOTH,
+    describe: 'JSON Schema (JSON or YAML) every answer must match; CSV results get json_<property> columns',
+  },
+  {
+    flag: 'json-mode',
+    key: 'jsonMode',
+    type: 'string',
+    choices: ['auto', 'native', 'tool'] satisfies JsonMode[],
+    default: 'auto',
+    group: 'Model',
+    commands: BOTH,
+    describe:
+      'How the schema is sent: native structured output, one forced tool, or auto (native where the model has it)',
+  },
+  {
+    flag: 'json-retries',
+    key: 'jsonRetries',
+    type: 'number',
+    parse: wholeIn(0, 20),
+    default: 2,
+    group: 'Model',
+    commands: BOTH,
+    describe:
+      'Retries of an answer that is not JSON, does not match, or was cut off, before the row is an error',
+  },
+];

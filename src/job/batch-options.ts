@@ -8,106 +8,125 @@
  */
 import { RunBatchError } from '../errors.js';
 import type { OptionDef } from './option-def.js';
-import { boolean, fail, OptionValueError, oneOf, wholeNumber } from './values.js';
+import type { BatchOptions, BatchRetry, Mode, RunKey, S3Location } from './spec.js';
+import { resolveOptions, throwProblems } from './table.js';
+import { fail, OptionValueError, oneOf, wholeIn, wholeNumber } from './values.js';
 
-export type Mode = 'ondemand' | 'batch' | 'auto';
-export type BatchRetry = 'ondemand' | 'none';
+export type { BatchOptions, BatchRetry, Mode, S3Location } from './spec.js';
 
 export const MODES: readonly Mode[] = ['ondemand', 'batch', 'auto'];
 export const BATCH_RETRIES: readonly BatchRetry[] = ['ondemand', 'none'];
 
-export const BATCH_OPTIONS: readonly OptionDef[] = [
+const RUN = ['run'] as const;
+const BOTH = ['run', 'estimate'] as const;
+
+export const BATCH_OPTIONS: readonly OptionDef<RunKey>[] = [
   {
     flag: 'mode',
+    key: 'batch.mode',
     type: 'string',
     choices: MODES,
+    default: 'ondemand',
     group: 'Batch',
+    commands: BOTH,
     describe:
       'ondemand calls, Bedrock Batch Inference jobs (half price), or auto: batch from --batch-min-records rows',
-    defaultDescription: 'ondemand',
   },
-  { flag: 's3', type: 'string', group: 'Batch', describe: 'Batch: where job files go, s3://bucket/prefix/' },
-  { flag: 'role-arn', type: 'string', group: 'Batch', describe: 'Batch: the service role Bedrock assumes' },
+  {
+    flag: 's3',
+    key: 'batch.s3',
+    type: 'string',
+    parse: (flag, value) => parseS3Uri(value, flag),
+    group: 'Batch',
+    commands: RUN,
+    describe: 'Batch: where job files go, s3://bucket/prefix/',
+    defaultDescription: 'a bucket of its own with --emulate',
+  },
+  {
+    flag: 'role-arn',
+    key: 'batch.roleArn',
+    type: 'string',
+    parse: (_, value) => parseRoleArn(value),
+    group: 'Batch',
+    commands: RUN,
+    describe: 'Batch: the service role Bedrock assumes',
+    defaultDescription: 'a role of its own with --emulate',
+  },
   {
     flag: 'wait',
+    key: 'batch.wait',
     type: 'boolean',
+    default: true,
     group: 'Batch',
+    commands: RUN,
     describe: 'Batch: wait for the jobs (--no-wait submits, exits 3; rerun to collect)',
-    defaultDescription: 'true',
   },
-  { flag: 'cancel', type: 'boolean', group: 'Batch', describe: "Batch: stop this output's jobs and exit 3" },
+  {
+    flag: 'cancel',
+    key: 'batch.cancel',
+    type: 'boolean',
+    default: false,
+    group: 'Batch',
+    commands: RUN,
+    describe: "Batch: stop this output's jobs and exit 3",
+  },
   {
     flag: 'batch-retry',
+    key: 'batch.batchRetry',
     type: 'string',
     choices: BATCH_RETRIES,
+    default: 'ondemand',
     group: 'Batch',
+    commands: RUN,
     describe: 'Batch records that failed: re-run on-demand, or keep as error rows',
-    defaultDescription: 'ondemand',
   },
   {
     flag: 'batch-min-records',
+    key: 'batch.minRecords',
     type: 'number',
+    parse: wholeIn(1),
+    default: 100,
     group: 'Batch',
+    commands: BOTH,
     describe: "Bedrock's minimum records per batch job (a service quota)",
-    defaultDescription: '100',
   },
   {
     flag: 'batch-timeout-hours',
+    key: 'batch.timeoutHours',
     type: 'number',
+    parse: wholeIn(24, 168),
     group: 'Batch',
+    commands: RUN,
     describe: 'Batch: hours a job may take, 24 to 168',
     defaultDescription: "Bedrock's",
   },
 ];
 
-export interface BatchOptions {
-  /** @default 'ondemand' */
-  mode: Mode;
-  s3?: S3Location;
-  roleArn?: string;
-  /** @default true */
-  wait: boolean;
-  /** @default false */
-  cancel: boolean;
-  /** @default 'ondemand' */
-  batchRetry: BatchRetry;
-  /** @default 100 */
-  minRecords: number;
-  timeoutHours?: number;
-}
-
 /** With --emulate, where batch jobs' files go and the role named, unless given. */
 export const EMULATOR_S3: S3Location = { bucket: 'run-batch-emulator', prefix: 'jobs/' };
 export const EMULATOR_ROLE = 'arn:aws:iam::123456789012:role/run-batch-emulator';
 
-const given = (raw: Record<string, unknown>, key: string) => raw[key] !== undefined;
-
-/** Checks every batch option; `--mode batch|auto` (or `--cancel`) without --s3 or --role-arn is refused. */
-export function batchOptions(raw: Record<string, unknown>): BatchOptions {
-  const options: BatchOptions = {
-    mode: given(raw, 'mode') ? parseMode(raw.mode) : 'ondemand',
-    wait: given(raw, 'wait') ? boolean('wait', raw.wait) : true,
-    cancel: given(raw, 'cancel') ? boolean('cancel', raw.cancel) : false,
-    batchRetry: given(raw, 'batch-retry') ? parseBatchRetry(raw['batch-retry']) : 'ondemand',
-    minRecords: given(raw, 'batch-min-records') ? parseMinRecords(raw['batch-min-records']) : 100,
-  };
-  if (given(raw, 's3')) options.s3 = parseS3Uri(raw.s3);
-  if (given(raw, 'role-arn')) options.roleArn = parseRoleArn(raw['role-arn']);
-  // On the built-in emulator nothing is real: a bucket and a role of its own stand in when not given.
-  if (raw.emulate === true) {
+/**
+ * What batch mode needs beyond each value's own check: on the built-in emulator a bucket and a role
+ * of its own stand in when not given; a run in batch mode (or `--cancel`) needs both, and each one
+ * missing is a problem reported with every other bad value.
+ */
+export function finishBatch(options: BatchOptions, emulate: boolean, needSetup: boolean): OptionValueError[] {
+  if (emulate) {
     options.s3 ??= EMULATOR_S3;
     options.roleArn ??= EMULATOR_ROLE;
   }
-  if (given(raw, 'batch-timeout-hours')) options.timeoutHours = parseTimeoutHours(raw['batch-timeout-hours']);
-  if (options.mode !== 'ondemand' || options.cancel)
-    requireBatchSetup(options, options.mode === 'ondemand' ? 'cancel' : options.mode);
-  return options;
+  // A bad --mode is reported already; what it would need is then unknown.
+  if (!needSetup || options.mode === undefined || (options.mode === 'ondemand' && !options.cancel)) return [];
+  return batchSetupProblems(options, options.mode === 'ondemand' ? 'cancel' : options.mode);
 }
 
-/** Where inputs and outputs go: `s3://bucket/prefix/`, prefix '' or ending in '/'. */
-export interface S3Location {
-  bucket: string;
-  prefix: string;
+/** Checks every batch option; `--mode batch|auto` (or `--cancel`) without --s3 or --role-arn is refused. */
+export function batchOptions(raw: Record<string, unknown>): BatchOptions {
+  const { values, problems } = resolveOptions(BATCH_OPTIONS, raw, { cwd: process.cwd(), env: {} });
+  const options = values.batch as BatchOptions;
+  throwProblems([...problems, ...finishBatch(options, raw.emulate === true, true)]);
+  return options;
 }
 
 export function parseMode(value: unknown): Mode {
@@ -166,23 +185,38 @@ export function parseTimeoutHours(value: unknown): number {
 }
 
 /** Batch needs both places before anything is uploaded; the message says what each is for. */
-export function requireBatchSetup(given: { s3?: unknown; roleArn?: unknown }, mode: Mode | 'cancel'): void {
-  const why =
+export function batchSetupProblems(
+  given: { s3?: unknown; roleArn?: unknown },
+  mode: Mode | 'cancel',
+): OptionValueError[] {
+  const [option, why] =
     mode === 'auto'
-      ? '--mode auto (which may choose batch)'
+      ? ['mode', 'auto (which may choose batch) needs']
       : mode === 'cancel'
-        ? '--cancel'
-        : '--mode batch';
+        ? ['cancel', 'needs']
+        : ['mode', 'batch needs'];
+  const problems: OptionValueError[] = [];
   if (given.s3 === undefined)
-    throw new RunBatchError(
-      'USAGE',
-      `${why} needs --s3 s3://bucket/prefix/, where the job's input and output files go`,
+    problems.push(
+      new OptionValueError(
+        option,
+        `${why} --s3 s3://bucket/prefix/, where the job's input and output files go`,
+      ),
     );
   if (given.roleArn === undefined)
-    throw new RunBatchError(
-      'USAGE',
-      `${why} needs --role-arn arn:aws:iam::<account>:role/<name>, the service role Bedrock assumes to read and write --s3`,
+    problems.push(
+      new OptionValueError(
+        option,
+        `${why} --role-arn arn:aws:iam::<account>:role/<name>, the service role Bedrock assumes to read and write --s3`,
+      ),
     );
+  return problems;
+}
+
+/** The first of the problems above, thrown. */
+export function requireBatchSetup(given: { s3?: unknown; roleArn?: unknown }, mode: Mode | 'cancel'): void {
+  const [first] = batchSetupProblems(given, mode);
+  if (first) throw first;
 }
 
 /** `auto` picks batch when the job has at least the minimum record count. */

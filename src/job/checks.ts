@@ -6,55 +6,47 @@ import { templateProblem } from '../input/template.js';
 import { holdsSecret, REDACTED } from '../redact.js';
 import { fail, OptionValueError, text, textOrFile } from './values.js';
 
-type RawOptions = Record<string, unknown>;
-
-function given(raw: RawOptions, key: string): boolean {
-  return raw[key] !== undefined && raw[key] !== null;
-}
-
 // us-east-1, eu-central-2, us-gov-west-1, ap-southeast-5, eusc-de-east-1: letters, dashes, a number.
 const REGION = /^[a-z]{2,4}(?:-[a-z]+)+-\d{1,2}$/;
 
-export function region(raw: RawOptions, env: NodeJS.ProcessEnv): string {
-  if (given(raw, 'region')) {
-    const value = text('region', raw.region);
-    return REGION.test(value) ? value : fail('region', 'an AWS region such as us-east-1', value);
-  }
-  const fromEnv = env.AWS_REGION || env.AWS_DEFAULT_REGION;
-  if (fromEnv === undefined || fromEnv === '') return 'us-east-1';
-  if (!REGION.test(fromEnv)) {
-    const name = env.AWS_REGION ? 'AWS_REGION' : 'AWS_DEFAULT_REGION';
-    throw new OptionValueError(
-      'region',
-      `(from ${name}) must be an AWS region such as us-east-1, got "${fromEnv}"`,
-    );
-  }
-  return fromEnv;
+export function region(flag: string, value: unknown): string {
+  const name = text(flag, value);
+  return REGION.test(name) ? name : fail(flag, 'an AWS region such as us-east-1', name);
 }
 
 /** The template text, checked for Mustache syntax here so a typo is exit 2 naming it. */
-export function checkedTemplate(value: unknown, cwd: string): string {
-  const source = textOrFile('template', value, cwd);
+export function checkedTemplate(flag: string, value: unknown, cwd: string): string {
+  const source = textOrFile(flag, value, cwd);
   const problem = templateProblem(source);
-  if (problem !== undefined) throw new OptionValueError('template', `${JSON.stringify(value)}: ${problem}`);
+  if (problem !== undefined) throw new OptionValueError(flag, `${JSON.stringify(value)}: ${problem}`);
   return source;
 }
 
-export function endpointUrl(value: unknown): string {
-  const raw = text('endpoint', value);
+export function endpointUrl(flag: string, value: unknown): string {
+  const raw = text(flag, value);
   try {
     const url = new URL(raw);
     if (url.protocol === 'http:' || url.protocol === 'https:') return raw;
   } catch {
     // fall through to the error below
   }
-  return fail('endpoint', 'an http:// or https:// URL', raw);
+  return fail(flag, 'an http:// or https:// URL', raw);
 }
 
-/** A model id; a credential pasted in its place is refused without being quoted back. */
-export function modelId(value: unknown, env: NodeJS.ProcessEnv): string {
-  const id = text('model', value);
-  if (holdsSecret(id, env))
-    fail('model', 'a model id, inference profile id or ARN, not a credential', REDACTED);
+/**
+ * A model id; a credential pasted in its place is refused without being quoted back. A job file may
+ * hold it as a one-element list; several models at once are not run yet (a comma-separated `-m a,b`
+ * will be how to ask, so a repeated `-m` stays "the last one wins").
+ */
+export function modelId(flag: string, value: unknown, env: NodeJS.ProcessEnv): string {
+  const one = Array.isArray(value) && value.length === 1 ? value[0] : value;
+  const several = Array.isArray(one) ? one.map(String) : typeof one === 'string' ? one.split(',') : [];
+  if (several.length > 1)
+    throw new OptionValueError(
+      flag,
+      `names one model; several at once (${several.map((m) => m.trim()).join(', ')}) are not supported yet: run each model on its own`,
+    );
+  const id = text(flag, one);
+  if (holdsSecret(id, env)) fail(flag, 'a model id, inference profile id or ARN, not a credential', REDACTED);
   return id;
 }

@@ -11,18 +11,20 @@ import { dirname, resolve } from 'node:path';
 import { isAlias, isMap, isScalar, isSeq, type Node, parseDocument } from 'yaml';
 import { displayPath, RunBatchError } from '../errors.js';
 import { type OptionType, RUN_OPTIONS } from './options.js';
-import type { RawOptions } from './resolve.js';
+import { closestKey } from './suggest.js';
+import type { RawOptions } from './table.js';
 import { boolean, OptionValueError, OptionValueErrors, text } from './values.js';
+
+export { closestKey } from './suggest.js';
 
 const KEY_TYPES = new Map<string, OptionType>([
   ['input', 'string'],
   ...RUN_OPTIONS.map((def) => [def.flag, def.type] as const),
 ]);
 const ALIASES = new Map(RUN_OPTIONS.flatMap((def) => (def.alias ? [[def.alias, def.flag] as const] : [])));
-/** Keys holding a path, resolved against the job file's directory. */
-const PATH_KEYS = new Set(['input', 'output', 'pricing', 'json-schema']);
-/** Keys whose `@file` form names a path. */
-const AT_FILE_KEYS = new Set(['template', 'system']);
+/** Keys holding a path (or an `@path`), resolved against the job file's directory. */
+const PATH_KEYS = new Set(['input', ...RUN_OPTIONS.filter((d) => d.jobPath === 'path').map((d) => d.flag)]);
+const AT_FILE_KEYS = new Set(RUN_OPTIONS.filter((d) => d.jobPath === 'at-file').map((d) => d.flag));
 
 export interface Job {
   /** The options to resolve: the job file's keys with the command line's flags over them. */
@@ -38,30 +40,52 @@ export function loadJob(flags: RawOptions, cwd: string): Job {
   const label = displayPath(path, cwd);
   const raw: RawOptions = { ...flags };
   const fromFile = new Set<string>();
-  for (const [key, value] of Object.entries(readJobFile(path, label))) {
+  const file = readJobKeys(path, label);
+  for (const [key, value] of Object.entries(file.values)) {
     if (isGiven(flags[key])) continue; // the command line wins
     raw[key] = value;
     fromFile.add(key);
   }
+  // The file's unknown keys and the bad values of every option are reported together, each named
+  // by where it came from.
   const check = <T>(fn: () => T): T => {
+    const name = (e: OptionValueError) =>
+      fromFile.has(e.option) ? `${label}: ${e.option} ${e.problem}` : e.message;
+    const lines = [...file.problems];
+    let fromTheFile = lines.length > 0;
     try {
-      return fn();
+      const result = fn();
+      if (!fromTheFile) return result;
     } catch (error) {
-      const name = (e: OptionValueError) =>
-        fromFile.has(e.option) ? `${label}: ${e.option} ${e.problem}` : e.message;
-      if (error instanceof OptionValueError && fromFile.has(error.option))
-        throw new RunBatchError('CONFIG', name(error), { cause: error });
-      // Several bad values: every one is reported, each named by where it came from.
-      if (error instanceof OptionValueErrors && error.errors.some((e) => fromFile.has(e.option)))
-        throw new RunBatchError('CONFIG', error.errors.map(name).join('\n'), { cause: error });
-      throw error;
+      const errors =
+        error instanceof OptionValueErrors
+          ? error.errors
+          : error instanceof OptionValueError
+            ? [error]
+            : undefined;
+      if (errors === undefined && !fromTheFile) throw error;
+      fromTheFile ||= errors?.some((e) => fromFile.has(e.option)) === true;
+      if (!fromTheFile) throw error;
+      lines.push(...(errors ? errors.map(name) : [(error as Error).message]));
+      throw new RunBatchError('CONFIG', lines.join('\n'), { cause: error });
     }
+    throw new RunBatchError('CONFIG', lines.join('\n'));
   };
   return { raw, check };
 }
 
 /** The file's keys as raw option values (scalars as the text written), paths made absolute. */
 export function readJobFile(path: string, label: string): RawOptions {
+  const { values, problems } = readJobKeys(path, label);
+  if (problems.length > 0) throw new RunBatchError('CONFIG', problems.join('\n'));
+  return values;
+}
+
+/**
+ * The file's keys and what is wrong with its keys (unknown, empty, a bad true/false), each named by
+ * file and key; a file that is no mapping of keys at all is thrown at once.
+ */
+function readJobKeys(path: string, label: string): { values: RawOptions; problems: string[] } {
   const doc = parseDocument(readText(path, label));
   const [syntax] = doc.errors;
   if (syntax) {
@@ -101,8 +125,7 @@ export function readJobFile(path: string, label: string): RawOptions {
       problems.push(`${label}: ${key} ${error.problem}`);
     }
   }
-  if (problems.length > 0) throw new RunBatchError('CONFIG', problems.join('\n'));
-  return values;
+  return { values, problems };
 }
 
 function readText(path: string, label: string): string {
@@ -142,44 +165,4 @@ function withBase(key: string, value: unknown, dir: string): unknown {
 
 function isGiven(value: unknown): boolean {
   return value !== undefined && value !== null;
-}
-
-/**
- * The known key a mistyped one most likely meant: `concurency`, `max_tokens` and `maxTokens` all
- * point at theirs. None when nothing is close, so a suggestion is never a wild guess.
- */
-export function closestKey(key: string, known: readonly string[]): string | undefined {
-  const wanted = key
-    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
-    .replace(/_/g, '-')
-    .toLowerCase();
-  let best: string | undefined;
-  // Short keys allow one edit; longer ones about a third of their length.
-  let bestDistance = (wanted.length <= 3 ? 1 : Math.max(2, Math.floor(wanted.length / 3))) + 1;
-  for (const candidate of known) {
-    const distance = editDistance(wanted, candidate);
-    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
-  }
-  return best;
-}
-
-/**
- * Edits between two keys, a swap of neighbours counting one (optimal string alignment): `modle` is
- * one edit from `model`, as it is from `mode`, and the tie goes to the key of the same length.
- */
-function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
-    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
-  const at = (i: number, j: number) => d[i]?.[j] ?? 0;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        best = Math.min(best, at(i - 2, j - 2) + 1);
-      (d[i] as number[])[j] = best;
-    }
-  }
-  return at(a.length, b.length) + (a.length === b.length ? 0 : 0.5);
 }

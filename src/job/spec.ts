@@ -1,14 +1,38 @@
 /**
  * The typed, validated job: what runBatch needs, with every default applied.
  * Built once by `resolveSpec` from flags and job files; nothing downstream re-validates. Every
- * default comes from DEFAULTS in job/options.ts.
+ * default and check comes from the option table (job/options.ts), whose entries name their key
+ * here: `RunKey` makes an entry that names no JobSpec key a compile error.
  */
 
-import type { JsonMode } from './answer-options.js';
-import type { BatchOptions } from './batch-options.js';
 import type { AnswerSchema } from './json-schema.js';
 
 export type Format = 'csv' | 'jsonl';
+export type JsonMode = 'auto' | 'native' | 'tool';
+export type Mode = 'ondemand' | 'batch' | 'auto';
+export type BatchRetry = 'ondemand' | 'none';
+
+/** Where batch inputs and outputs go: `s3://bucket/prefix/`, prefix '' or ending in '/'. */
+export interface S3Location {
+  bucket: string;
+  prefix: string;
+}
+
+export interface BatchOptions {
+  /** @default 'ondemand' */
+  mode: Mode;
+  s3?: S3Location;
+  roleArn?: string;
+  /** @default true */
+  wait: boolean;
+  /** @default false */
+  cancel: boolean;
+  /** @default 'ondemand' */
+  batchRetry: BatchRetry;
+  /** @default 100 */
+  minRecords: number;
+  timeoutHours?: number;
+}
 
 export interface JobSpec {
   /** Absolute path of the input file. */
@@ -17,7 +41,7 @@ export interface JobSpec {
   /** Absolute path of the results file. */
   output: string;
   outputFormat: Format;
-  /** Column holding the prompt when no template is given. @default DEFAULTS.promptColumn (job/options.ts) */
+  /** Column holding the prompt when no template is given. @default 'prompt' */
   promptColumn: string;
   /** Mustache template text (already read when given as @file). */
   template?: string;
@@ -25,21 +49,21 @@ export interface JobSpec {
   system?: string;
   /** Id column; when unset, `id` is used if the input has it, else the 1-based row number. */
   idColumn?: string;
-  /** @default DEFAULTS.model */
+  /** @default global.anthropic.claude-haiku-4-5-20251001-v1:0 */
   model: string;
-  /** @default DEFAULTS.maxTokens */
+  /** @default 512 */
   maxTokens: number;
   temperature?: number;
   topP?: number;
   topK?: number;
   stop: string[];
-  /** @default process.env.AWS_REGION ?? DEFAULTS.region */
+  /** @default AWS_REGION, else AWS_DEFAULT_REGION, else us-east-1 */
   region: string;
   profile?: string;
   endpoint?: string;
   /** Start the built-in emulator in-process and send every call there. */
   emulate: boolean;
-  /** @default DEFAULTS.api */
+  /** @default 'converse' */
   api: 'converse' | 'invoke';
   /** `--service-tier`: sent with every row that has no `service_tier` of its own. */
   serviceTier?: 'default' | 'priority' | 'flex';
@@ -47,7 +71,7 @@ export interface JobSpec {
   cacheSystem?: '5m' | '1h';
   /** Use the streaming operations and record first_token_ms. */
   stream: boolean;
-  /** Most calls in flight. @default DEFAULTS.concurrency */
+  /** Most calls in flight. @default 8 */
   concurrency: number;
   /** Requests per minute, spread evenly. */
   rpm?: number;
@@ -61,13 +85,13 @@ export interface JobSpec {
   shard?: { index: number; count: number };
   /** Slow down on throttles, speed up on success. @default true */
   adaptive: boolean;
-  /** Attempts per row, the first included. @default DEFAULTS.maxAttempts */
+  /** Attempts per row, the first included. @default 8 */
   maxAttempts: number;
-  /** @default DEFAULTS.backoffBaseMs */
+  /** @default 250 */
   backoffBaseMs: number;
-  /** @default DEFAULTS.backoffCapMs */
+  /** @default 20000 */
   backoffCapMs: number;
-  /** Per attempt. @default DEFAULTS.requestTimeoutSeconds x 1000 */
+  /** Per attempt. @default 300 s */
   requestTimeoutMs: number;
   /** Stop once this many rows failed. */
   maxErrors?: number;
@@ -77,7 +101,7 @@ export interface JobSpec {
   keepChanged: boolean;
   /** Budget in USD: no row is admitted whose worst case would take the spend past it. */
   maxCost?: number;
-  /** How long calls in flight may take to finish after a stop signal. @default DEFAULTS.gracePeriodSeconds x 1000 */
+  /** How long calls in flight may take to finish after a stop signal. @default 30 s */
   graceMs: number;
   /** Absolute path of a pricing file laid over the shipped table (`--pricing`). */
   pricing?: string;
@@ -94,3 +118,17 @@ export interface JobSpec {
   /** `--attach`: columns holding files to send with the prompt. @default [] */
   attach: string[];
 }
+
+/** How a run reports progress and logs (`--log-format`, `--quiet`): the CLI's concern, not runBatch's. */
+export interface LogOptions {
+  format: 'text' | 'json';
+  quiet: boolean;
+}
+
+type Dotted<P extends string, T> = `${P}.${keyof T & string}`;
+
+/** Where a run option's checked value goes: a JobSpec key, a batch option, or a log option. */
+export type RunKey =
+  | Exclude<keyof JobSpec, 'batch' | 'input'>
+  | Dotted<'batch', BatchOptions>
+  | Dotted<'log', LogOptions>;

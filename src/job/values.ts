@@ -111,3 +111,15 @@ export function textOrFile(flag: string, value: unknown, baseDir: string): strin
     throw new OptionValueError(flag, `${raw}: cannot read ${path}: ${reason}`, { cause: error });
   }
 }
+
+/** A table's check for a whole number in a range: `wholeIn(1, 10_000)`. */
+export const wholeIn =
+  (min: number, max?: number) =>
+  (flag: string, value: unknown): number =>
+    wholeNumber(flag, value, min, max);
+
+/** A table's check for a decimal number in a range. */
+export const decimalIn =
+  (min: number, max: number) =>
+  (flag: string, value: unknown): number =>
+    decimal(flag, value, min, max);

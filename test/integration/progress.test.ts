@@ -174,7 +174,7 @@ describe('setup errors with --log-format json', () => {
     [
       ['prompts.csv', '--bogus'],
       'USAGE',
-      () => 'Unknown argument: bogus\nRun run-batch --help for the options.',
+      () => 'unknown option --bogus\nRun run-batch --help for the options.',
     ],
     [['missing.csv'], 'INPUT', (dir: string) => `${join(dir, 'missing.csv')}: no such file`],
   ])('%j is one JSON error line', async (args, code, message) => {

@@ -185,7 +185,7 @@ describe('run-batch report', () => {
     [['nothing-*.csv'], /no \.csv, \.jsonl or \.ndjson file matches "nothing-\*\.csv"/],
     [['missing.csv'], /missing\.csv: no such file/],
     [['prompts.csv'], /prompts\.csv:2: not a results file: no "status" column/],
-    [['prompts.results.csv', '--by', 'week'], /Invalid values:[\s\S]*by/],
+    [['prompts.results.csv', '--by', 'week'], /--by must be one of model, day, .*, got "week"/],
   ])('refuses %j with exit 2 and a message that names it', async (args, pattern) => {
     const result = await runCli(['report', ...args], { cwd: dir });
     expect(result.code).toBe(2);

@@ -44,7 +44,9 @@ describe('--limiter, --limiter-key, --shard', () => {
   });
 
   it('names the environment value the same way', () => {
-    expect(usage({}, { RUN_BATCH_LIMITER: 'nonsense' })).toMatch(/--limiter must be a Redis URL.*"nonsense"/);
+    expect(usage({}, { RUN_BATCH_LIMITER: 'nonsense' })).toMatch(
+      /--limiter \(from RUN_BATCH_LIMITER\) must be a Redis URL.*"nonsense"/,
+    );
   });
 
   it.each([

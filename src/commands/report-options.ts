@@ -1,0 +1,55 @@
+/** `report`'s options: one table, like every command's (job/option-def.ts). */
+import { GROUP_BY, type GroupBy } from '../cost/aggregate.js';
+import { FORMATS } from '../cost/render.js';
+import type { OptionDef } from '../job/option-def.js';
+
+export interface ReportSettings {
+  by: GroupBy;
+  format: (typeof FORMATS)[number];
+  /** As typed: shown in messages about the file. */
+  pricing?: string;
+  /** As typed; the command makes it absolute. */
+  output?: string;
+}
+
+export const REPORT_OPTIONS: readonly OptionDef<keyof ReportSettings>[] = [
+  {
+    flag: 'by',
+    key: 'by',
+    type: 'string',
+    choices: GROUP_BY,
+    default: 'model',
+    group: 'Report',
+    commands: ['report'],
+    describe: 'Group the totals by',
+  },
+  {
+    flag: 'format',
+    key: 'format',
+    type: 'string',
+    choices: FORMATS,
+    default: 'table',
+    group: 'Report',
+    commands: ['report'],
+    describe: 'Output format',
+  },
+  {
+    flag: 'pricing',
+    key: 'pricing',
+    type: 'string',
+    group: 'Report',
+    commands: ['report'],
+    describe: 'Pricing file laid over the shipped table, for what caching saved (costs are as recorded)',
+    defaultDescription: 'the shipped table',
+  },
+  {
+    flag: 'output',
+    alias: 'o',
+    key: 'output',
+    type: 'string',
+    group: 'Report',
+    commands: ['report'],
+    describe: 'Write the report to this file',
+    defaultDescription: 'stdout',
+  },
+];
