@@ -28,7 +28,7 @@ export async function refuseUnknownFlags(
 ): Promise<void> {
   const unknown = unknownKeys(raw, defs);
   if (unknown.length === 0) return;
-  const lines = [unknownFlags(unknown, defs), ...(await valueProblems(command, raw, defs, io))];
+  const lines = [unknownFlags(unknown, defs, raw), ...(await valueProblems(command, raw, defs, io))];
   const help = `Run run-batch${command === 'run' ? '' : ` ${command}`} --help for the options.`;
   throw new RunBatchError('USAGE', `${lines.join('\n')}\n${help}`);
 }

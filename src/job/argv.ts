@@ -41,12 +41,20 @@ function isKnown(arg: string, known: ReadonlySet<string>): boolean {
   return known.has(arg.split('=')[0] as string) || arg === '-h' || arg === '--help' || arg === '--version';
 }
 
-/** One line per unknown flag, with the nearest known flag of this command when one is close. */
-export function unknownFlags(names: readonly string[], defs: readonly OptionDef[]): string {
+/**
+ * One line per unknown flag, with the nearest known flag of this command when one is close. The
+ * parser reads `--no-x` as x = false, so a false value is named as the user typed it, `--no-x`.
+ */
+export function unknownFlags(
+  names: readonly string[],
+  defs: readonly OptionDef[],
+  values: Readonly<Record<string, unknown>> = {},
+): string {
   const flags = defs.map((def) => def.flag);
   return names
     .map((name) => {
-      const dashed = name.length === 1 ? `-${name}` : `--${name}`;
+      const negated = values[name] === false && name.length > 1;
+      const dashed = name.length === 1 ? `-${name}` : `--${negated ? 'no-' : ''}${name}`;
       const alias = defs.find((def) => def.alias === name);
       const suggestion = name.length > 1 ? closestKey(name, flags) : undefined;
       const hint = alias ? undefined : suggestion;

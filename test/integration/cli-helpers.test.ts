@@ -13,7 +13,7 @@ describe('startCli and waitFor', () => {
     const child = startCli(['--no-such-flag']);
     await child.ended;
     await expect(waitFor(() => false, 'rows', { child })).rejects.toThrow(
-      /waiting for rows: the CLI ended first \(2\); stderr:\n.*Unknown argument/s,
+      /waiting for rows: the CLI ended first \(2\); stderr:\n.*unknown option --no-such-flag\n/s,
     );
   });
 
