@@ -2,8 +2,8 @@
  * The client's model catalogue (src/bedrock/model-facts.ts) and the emulator's (src/emulator/
  * models.json) are two data files on purpose: the emulator shares no code with the client, so a
  * wrong fact cannot hide on both sides at once. This keeps them from drifting: every model, its
- * family and native body, its lifecycle, output limit, context window, profiles, tiers, prompt
- * caching and output burndown must agree. A difference fails here, named, before any test that
+ * family and native body, its lifecycle, output limit, context window, the profiles of a
+ * profile-only model, tiers, prompt caching and output burndown must agree. A difference fails here, named, before any test that
  * calls the emulator could pass for the wrong reason.
  */
 import { describe, expect, it } from 'vitest';
