@@ -6,7 +6,7 @@
  * output tokens, the context window, and family rules a model id alone does not tell (which
  * InvokeModel body a Mistral model takes). Every fact names its source; a fact that could not be
  * confirmed says so in `unconfirmed`, so nothing here is a silent guess. The emulator keeps its own
- * table (src/emulator/models.json, no code shared by design); test/unit/catalogues-agree.test.ts
+ * table (src/emulator/catalogue/models.json, no code shared by design); test/unit/catalogues-agree.test.ts
  * fails when the two disagree.
  *
  * The functions that read this table are in models.ts; prices are in cost/prices.json.

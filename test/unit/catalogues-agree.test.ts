@@ -10,8 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { codecFor } from '../../src/bedrock/families/index.js';
 import { isMistralChat } from '../../src/bedrock/families/mistral.js';
 import { MODEL_FACTS, type ModelFacts } from '../../src/bedrock/model-facts.js';
-import type { ModelInfo } from '../../src/emulator/catalogue.js';
-import table from '../../src/emulator/models.json' with { type: 'json' };
+import type { ModelInfo } from '../../src/emulator/catalogue/catalogue.js';
+import table from '../../src/emulator/catalogue/models.json' with { type: 'json' };
 
 const EMULATED = new Map((table.models as ModelInfo[]).map((m) => [m.id, m]));
 
