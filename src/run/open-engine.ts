@@ -45,7 +45,7 @@ export async function openEngine(
   const { s3, roleArn } = batch;
   if (!s3 || !roleArn) throw new Error('batch options were not checked'); // resolveSpec requires both
   const [{ BatchEngine }, { createBatchClients }] = await Promise.all([
-    import('../engines/batch/as-engine.js'),
+    import('../engines/batch/engine.js'),
     import('../engines/batch/clients.js'),
   ]);
   const engine = new BatchEngine({

@@ -1,0 +1,198 @@
+/**
+ * runBatchJobs: the job loop under the batch Engine (engine.ts). Rows in, outcomes out, through
+ * Bedrock Batch Inference. Plan jobs (saved before
+ * anything is sent), upload and submit what the quota allows, poll with backoff, collect each job as
+ * it ends and hand its rows on, until every job is collected, --no-wait returns after one look, or
+ * the signal aborts (jobs keep running on Bedrock; a later call re-attaches through the state file).
+ */
+import type { BedrockClient } from '@aws-sdk/client-bedrock';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { RunBatchError } from '../../errors.js';
+import { sleep as abortableSleep } from '../../pool/sleep.js';
+import { collectJob } from './collect.js';
+import { credentialsError, getJob } from './control.js';
+import { pollDelayMs } from './limits.js';
+import { statePath } from './names.js';
+import type { BatchOutcome } from './outcome.js';
+import { pendingRows, planJobs, prepareRows } from './plan.js';
+import type { BatchRow } from './records.js';
+import type { BatchSettings } from './settings.js';
+import { type BatchState, type JobState, openJobs, readState, TERMINAL, writeState } from './state.js';
+import { cancelJobs, inFlight, type SubmitContext, submitReady } from './submit.js';
+
+export interface JobProgress {
+  name: string;
+  model: string;
+  status: string;
+  records: number;
+  processed: number;
+  message?: string;
+}
+
+export interface BatchDeps {
+  bedrock: BedrockClient;
+  s3: S3Client;
+  /** After each submission and poll round: every job of this output not yet collected. */
+  onProgress?: (jobs: JobProgress[]) => void;
+  onWarning?: (message: string) => void;
+  /**
+   * The rows of one collected job (or rows no job can take). Awaited before the job is marked
+   * collected, so rows the caller has written are never lost to a kill, nor paid for twice.
+   */
+  onFinished?: (finished: FinishedRow[]) => void | Promise<void>;
+  /** Aborting it ends the wait; submitted jobs keep running. */
+  signal?: AbortSignal;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  now?: () => Date;
+  /** How the input is named in messages. @default 'input' */
+  inputLabel?: string;
+  /** Multipart part size for uploads (tests make it small). */
+  partSize?: number;
+}
+
+export interface FinishedRow {
+  row: BatchRow;
+  outcome: BatchOutcome;
+}
+
+export interface BatchJobsResult {
+  finished: FinishedRow[];
+  /** Rows owed by jobs still running or not yet submitted. */
+  pending: number;
+  /** Why it returned with rows pending: 'no-wait', 'signal', 'cancelled', or a failure's message. */
+  stopReason?: string;
+  jobs: JobProgress[];
+}
+
+/** Gets in a row that may fail (the SDK retried each already) before the run stops with exit 3. */
+const POLL_FAILURES = 5;
+
+/**
+ * @param rows every row of the job in input order, including those already ok in the results file
+ *   (`done: true`): they take part in the input hash but are never sent or returned.
+ */
+export async function runBatchJobs(
+  rows: readonly BatchRow[],
+  settings: BatchSettings,
+  deps: BatchDeps,
+): Promise<BatchJobsResult> {
+  const warn = deps.onWarning ?? (() => {});
+  const now = deps.now ?? (() => new Date());
+  const sleep = deps.sleep ?? abortableSleep;
+  const byIndex = new Map(rows.map((row) => [row.index, row]));
+  const isDone = (index: number) => byIndex.get(index)?.done === true;
+  const prepared = prepareRows(rows, settings.api, deps.inputLabel);
+  const path = statePath(settings.output);
+  const state = attach(readState(path), prepared.hash, path);
+  const save = () => writeState(path, state);
+  const finished: FinishedRow[] = [];
+  const hand = async (items: Array<{ index: number; outcome: BatchOutcome }>) => {
+    const rowsOut = items.map(({ index, outcome }) => ({ row: byIndex.get(index) as BatchRow, outcome }));
+    finished.push(...rowsOut);
+    if (rowsOut.length > 0) await deps.onFinished?.(rowsOut);
+  };
+  const result = (stopReason?: string): BatchJobsResult => ({
+    finished,
+    pending: pendingRows(state, isDone),
+    ...(stopReason === undefined ? {} : { stopReason }),
+    jobs: progressOf(state),
+  });
+  const ctx: SubmitContext = {
+    bedrock: deps.bedrock,
+    s3: deps.s3,
+    settings,
+    records: prepared.records,
+    save,
+    warn,
+    ...(deps.signal === undefined ? {} : { signal: deps.signal }),
+    ...(deps.partSize === undefined ? {} : { partSize: deps.partSize }),
+  };
+
+  if (settings.cancel) {
+    await cancelJobs(state, ctx);
+    deps.onProgress?.(progressOf(state));
+    return result('cancelled');
+  }
+  const early = planJobs(state, prepared, isDone, settings, now());
+  save(); // every planned job and its token is on disk before the first Create
+  await hand(early);
+
+  // A failed call (the SDK has retried it already) is tried again next round; after
+  // POLL_FAILURES in a row, or at once with --no-wait, the run returns with the jobs pending.
+  let failures = 0;
+  const transient = (error: unknown): string | undefined => {
+    if (error instanceof RunBatchError) throw error;
+    const setup = credentialsError(error);
+    if (setup) throw setup;
+    if (deps.signal?.aborted) return 'signal';
+    failures += 1;
+    warn(`batch: ${(error as Error).name}: ${(error as Error).message}`);
+    return failures >= POLL_FAILURES || !settings.wait ? `batch: ${(error as Error).message}` : undefined;
+  };
+  for (let round = 0; ; round++) {
+    try {
+      await submitReady(state, ctx);
+      await poll(state, deps.bedrock, save);
+      failures = 0;
+    } catch (error) {
+      const stop = transient(error);
+      if (stop !== undefined) return result(stop);
+    }
+    deps.onProgress?.(progressOf(state));
+    for (const job of openJobs(state)) {
+      if (!TERMINAL.has(job.status)) continue;
+      let outcomes: Map<number, BatchOutcome>;
+      try {
+        outcomes = await collectJob(deps.s3, job, (index) => !isDone(index), warn);
+      } catch (error) {
+        const stop = transient(error);
+        if (stop !== undefined) return result(stop);
+        continue;
+      }
+      // The caller's own failure (a results file it cannot write) is not retried: it propagates.
+      await hand([...outcomes].map(([index, outcome]) => ({ index, outcome })));
+      job.collected = true;
+      save();
+    }
+    if (openJobs(state).length === 0) return result();
+    if (!settings.wait) return result('no-wait');
+    if (deps.signal?.aborted) return result('signal');
+    await sleep(pollDelayMs(round, settings.poll), deps.signal);
+    if (deps.signal?.aborted) return result('signal');
+  }
+}
+
+/** The saved state when it belongs to this input; a changed input with jobs still open is refused. */
+function attach(saved: BatchState | undefined, hash: string, path: string): BatchState {
+  if (saved === undefined || saved.inputHash === hash)
+    return saved ?? { version: 1, inputHash: hash, jobs: [] };
+  const open = openJobs(saved);
+  if (open.length === 0) return { version: 1, inputHash: hash, jobs: saved.jobs };
+  throw new RunBatchError(
+    'INPUT',
+    `the input (or a setting that shapes its requests) changed since ${open.length} batch job(s) were submitted for this output (${open[0]?.name}, see ${path}); rerun with the same input and settings to collect them, or stop them with --cancel and start over with --fresh`,
+  );
+}
+
+async function poll(state: BatchState, bedrock: BedrockClient, save: () => void): Promise<void> {
+  let changed = false;
+  for (const job of openJobs(state)) {
+    if (!inFlight(job) || job.arn === undefined) continue;
+    const detail = await getJob(bedrock, job.arn);
+    changed ||= detail.status !== job.status || detail.processed !== job.processed;
+    Object.assign(job, detail);
+  }
+  if (changed) save();
+}
+
+function progressOf(state: BatchState): JobProgress[] {
+  return openJobs(state).map((job: JobState) => ({
+    name: job.name,
+    model: job.model,
+    status: job.status,
+    // Bedrock's totalRecordCount is 0 until the job is validated; the plan's count is known from the start.
+    records: job.records,
+    processed: job.processed ?? 0,
+    ...(job.message ? { message: job.message } : {}),
+  }));
+}
