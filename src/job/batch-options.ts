@@ -32,7 +32,7 @@ export const BATCH_OPTIONS: readonly OptionDef[] = [
     flag: 'wait',
     type: 'boolean',
     group: 'Batch',
-    describe: 'Batch: wait for the jobs (--no-wait submits, exits 3; rerun to collect)',
+    describe: 'Batch: wait for the jobs (--no-wait submits, exits 5; rerun to collect)',
     defaultDescription: 'true',
   },
   { flag: 'cancel', type: 'boolean', group: 'Batch', describe: "Batch: stop this output's jobs and exit 3" },

@@ -1,16 +1,21 @@
 /**
  * Bedrock Batch Inference behind the engine interface. It gathers the planned rows (the rows
- * already done too: they take part in the input hash that ties the submitted jobs to this input),
- * runs them through runBatchJobs, and hands every collected record to the sink, priced at batch
- * prices. Records that failed in the batch, or that no job could take, are run again on-demand
- * (`--batch-retry ondemand`) through the pool, or written as error rows (`none`).
+ * already done too: a job may owe them, and their answers must not be handed on twice), runs them
+ * through runBatchJobs (jobs.ts), and hands every collected record to the sink, priced at batch
+ * prices. Records a job answered with an error are run again on-demand (`--batch-retry ondemand`)
+ * through the pool, or written as error rows (`none`); rows no job could take (too few for their
+ * model, too big) run on-demand, said as such. Rows of a job that never ran (refused at create,
+ * Failed, Stopped before it reached them) are never paid for on-demand: they are not run, the run
+ * stops with Bedrock's words (exit 3), and the next run submits them again.
  */
 
 import type { PlannedRow } from '../../plan/plan.js';
 import type { Budget } from '../budget.js';
 import type { Engine, EngineStats, EngineWork, RowOutcome } from '../engine.js';
 import type { BatchClients } from './clients.js';
+import { NEVER_TRIED } from './collect.js';
 import { type FinishedRow, type JobProgress, runBatchJobs } from './jobs.js';
+import { BatchCode, type BatchOutcome, jobEndCode } from './outcome.js';
 import type { BatchRow } from './records.js';
 import type { BatchRetry, BatchSettings } from './settings.js';
 
@@ -29,12 +34,17 @@ export class BatchEngine implements Engine {
   private readonly kept: BatchRow[] = [];
   private retryEngine: Engine | undefined;
   private submitted = 0;
+  private batch = { jobs: 0, records: 0, bedrockMs: 0, waiting: 0 };
 
   constructor(private readonly options: BatchEngineOptions) {}
 
   get stats(): EngineStats {
     const retried = this.retryEngine?.stats ?? { attempts: 0, throttles: 0 };
-    return { attempts: this.submitted + retried.attempts, throttles: retried.throttles };
+    return {
+      attempts: this.submitted + retried.attempts,
+      throttles: retried.throttles,
+      batch: { ...this.batch, onDemandCalls: retried.attempts },
+    };
   }
 
   /** A row already ok in the results file: not sent, but part of the job's identity. */
@@ -44,25 +54,36 @@ export class BatchEngine implements Engine {
 
   async run({ rows, sink, stopper, budget }: EngineWork): Promise<void> {
     const planned = new Map<number, PlannedRow>();
-    const batchRows: BatchRow[] = [...this.kept];
+    const fresh: BatchRow[] = [];
+    // `keep` is called while `rows` is iterated: the kept rows are complete only after the loop.
     for await (const row of rows) {
       const admitted = admit(budget, row);
       if (!admitted.ok) stopper.stop(admitted.reason);
       planned.set(row.request.index, row);
       // A row the budget cannot take stays out of the jobs, as if done: it runs on a later run.
-      batchRows.push({
+      fresh.push({
         index: row.request.index,
         id: row.request.id,
         request: row.request,
         done: !admitted.ok,
       });
     }
-    batchRows.sort((a, b) => a.index - b.index);
+    const batchRows = [...this.kept, ...fresh].sort((a, b) => a.index - b.index);
     const retry: PlannedRow[] = [];
+    const unbatched: PlannedRow[] = [];
+    const notRun = new Map<string, number>();
     const onFinished = (finished: FinishedRow[]) => {
       for (const { row, outcome } of finished) {
         const plannedRow = planned.get(row.index);
         if (!plannedRow) continue;
+        if (outcome.kind === 'failed' && neverRan(outcome)) {
+          notRun.set(outcome.message, (notRun.get(outcome.message) ?? 0) + 1);
+          continue;
+        }
+        if (outcome.kind === 'failed' && NOT_BATCHED.has(outcome.code)) {
+          unbatched.push(plannedRow);
+          continue;
+        }
         if (outcome.kind === 'ok') {
           this.submitted++;
           const done: RowOutcome = {
@@ -98,22 +119,44 @@ export class BatchEngine implements Engine {
       ...(this.options.onJobs ? { onProgress: this.options.onJobs } : {}),
       ...(this.options.onWarning ? { onWarning: this.options.onWarning } : {}),
     });
-    if (result.pending > 0 || result.stopReason !== undefined)
+    this.batch.jobs += result.collected.jobs;
+    this.batch.records += result.collected.records;
+    this.batch.bedrockMs += result.collected.bedrockMs;
+    if (result.stopReason === 'no-wait') this.batch.waiting = result.pending;
+    for (const [why, count] of notRun) {
+      const rows = `${count} ${count === 1 ? 'row was' : 'rows were'} not run`;
+      this.options.onWarning?.(
+        `${why}; ${rows} (no on-demand call was made for them: run again to submit them)`,
+      );
+      stopper.stop(`${why}; ${rows}`);
+    }
+    if (result.pending > 0 || (result.stopReason !== undefined && notRun.size === 0))
       stopper.stop(stopMessage(result.stopReason, result.pending));
-    if (retry.length > 0 && !stopper.hard.aborted)
-      await this.runOnDemand(retry, { rows: fromArray(retry), sink, stopper, ...(budget ? { budget } : {}) });
+    const work = { sink, stopper, ...(budget ? { budget } : {}) };
+    if (unbatched.length > 0 && !stopper.hard.aborted) {
+      this.options.onWarning?.(
+        `${unbatched.length} ${unbatched.length === 1 ? 'row' : 'rows'} could not go in a batch job (too few for their model's minimum, --batch-min-records, or too big for a file): ${unbatched.length === 1 ? 'it runs' : 'they run'} on-demand`,
+      );
+      await this.runOnDemand(unbatched, { ...work, rows: fromArray(unbatched) }, 0);
+    }
+    if (retry.length > 0 && !stopper.hard.aborted) {
+      this.options.onWarning?.(
+        `${retry.length} ${retry.length === 1 ? 'record' : 'records'} a batch job answered with an error run again on-demand (--batch-retry ondemand)`,
+      );
+      await this.runOnDemand(retry, { ...work, rows: fromArray(retry) }, 1);
+    }
   }
 
-  /** Failed batch records, through the pool; their attempts count the batch attempt too. */
-  private async runOnDemand(rows: PlannedRow[], work: EngineWork): Promise<void> {
-    this.options.onWarning?.(
-      `${rows.length} ${rows.length === 1 ? 'record' : 'records'} the batch did not answer run again on-demand (--batch-retry ondemand)`,
-    );
+  /** Rows through the pool; a retried record's attempts count its batch attempt too. */
+  private async runOnDemand(rows: PlannedRow[], work: EngineWork, before: number): Promise<void> {
+    if (rows.length === 0) return;
     this.retryEngine ??= await this.options.onDemand();
     const sink = work.sink;
     await this.retryEngine.run({
       ...work,
-      sink: { finish: (row, outcome) => sink.finish(row, { ...outcome, attempts: outcome.attempts + 1 }) },
+      sink: {
+        finish: (row, outcome) => sink.finish(row, { ...outcome, attempts: outcome.attempts + before }),
+      },
     });
   }
 
@@ -121,6 +164,16 @@ export class BatchEngine implements Engine {
     await this.retryEngine?.close();
     this.options.clients.destroy();
   }
+}
+
+/** Rows no job took: they were never in a batch, so they are not "records the batch did not answer". */
+const NOT_BATCHED = new Set<string>([BatchCode.BelowMinimum, BatchCode.TooLarge]);
+
+/** A row whose job never tried it: refused at create, Failed, or Stopped before reaching it. */
+function neverRan(outcome: Extract<BatchOutcome, { kind: 'failed' }>): boolean {
+  if (outcome.code === BatchCode.NotCreated) return true;
+  for (const status of NEVER_TRIED) if (outcome.code === jobEndCode(status)) return true;
+  return false;
 }
 
 function admit(budget: Budget | undefined, row: PlannedRow): { ok: true } | { ok: false; reason: string } {
@@ -135,7 +188,9 @@ function stopMessage(reason: string | undefined, pending: number): string {
   if (reason === 'signal')
     return `interrupted while waiting: ${rows} (they keep running on Bedrock); run again to collect them`;
   if (reason === 'cancelled')
-    return '--cancel: the jobs of this output were stopped; run again (without --cancel) to run their rows';
+    return pending > 0
+      ? `--cancel: the jobs of this output were asked to stop; ${rows}; run again to collect what they answered`
+      : '--cancel: the jobs of this output were stopped and what they answered collected; run again (without --cancel) to run the rest';
   return `${reason ?? 'stopped'}: ${rows}; run again to collect them`;
 }
 

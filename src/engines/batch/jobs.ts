@@ -17,7 +17,15 @@ import type { BatchOutcome } from './outcome.js';
 import { pendingRows, planJobs, prepareRows } from './plan.js';
 import type { BatchRow } from './records.js';
 import type { BatchSettings } from './settings.js';
-import { type BatchState, type JobState, openJobs, readState, TERMINAL, writeState } from './state.js';
+import {
+  type BatchState,
+  type JobState,
+  openJobs,
+  owedRows,
+  readState,
+  TERMINAL,
+  writeState,
+} from './state.js';
 import { cancelJobs, inFlight, type SubmitContext, submitReady } from './submit.js';
 
 export interface JobProgress {
@@ -62,6 +70,8 @@ export interface BatchJobsResult {
   /** Why it returned with rows pending: 'no-wait', 'signal', 'cancelled', or a failure's message. */
   stopReason?: string;
   jobs: JobProgress[];
+  /** The jobs collected by this call: how many, their records, and the time Bedrock took. */
+  collected: { jobs: number; records: number; bedrockMs: number };
 }
 
 /** Gets in a row that may fail (the SDK retried each already) before the run stops with exit 3. */
@@ -83,9 +93,10 @@ export async function runBatchJobs(
   const isDone = (index: number) => byIndex.get(index)?.done === true;
   const prepared = prepareRows(rows, settings.api, deps.inputLabel);
   const path = statePath(settings.output);
-  const state = attach(readState(path), prepared.hash, path);
+  const state: BatchState = readState(path) ?? { version: 2, jobs: [] };
   const save = () => writeState(path, state);
   const finished: FinishedRow[] = [];
+  const collected = { jobs: 0, records: 0, bedrockMs: 0 };
   const hand = async (items: Array<{ index: number; outcome: BatchOutcome }>) => {
     const rowsOut = items.map(({ index, outcome }) => ({ row: byIndex.get(index) as BatchRow, outcome }));
     finished.push(...rowsOut);
@@ -93,9 +104,10 @@ export async function runBatchJobs(
   };
   const result = (stopReason?: string): BatchJobsResult => ({
     finished,
-    pending: pendingRows(state, isDone),
+    pending: pendingRows(state, prepared, isDone),
     ...(stopReason === undefined ? {} : { stopReason }),
     jobs: progressOf(state),
+    collected,
   });
   const ctx: SubmitContext = {
     bedrock: deps.bedrock,
@@ -108,14 +120,17 @@ export async function runBatchJobs(
     ...(deps.partSize === undefined ? {} : { partSize: deps.partSize }),
   };
 
+  // --cancel stops this output's jobs, then (waiting) collects what they answered before stopping.
   if (settings.cancel) {
     await cancelJobs(state, ctx);
     deps.onProgress?.(progressOf(state));
-    return result('cancelled');
+    if (!settings.wait) return result('cancelled');
+  } else {
+    const early = planJobs(state, prepared, isDone, settings, now());
+    save(); // every planned job and its token is on disk before the first Create
+    await hand(early);
   }
-  const early = planJobs(state, prepared, isDone, settings, now());
-  save(); // every planned job and its token is on disk before the first Create
-  await hand(early);
+  const keyOf = (index: number) => prepared.records.get(index)?.key;
 
   // A failed call (the SDK has retried it already) is tried again next round; after
   // POLL_FAILURES in a row, or at once with --no-wait, the run returns with the jobs pending.
@@ -143,7 +158,9 @@ export async function runBatchJobs(
       if (!TERMINAL.has(job.status)) continue;
       let outcomes: Map<number, BatchOutcome>;
       try {
-        outcomes = await collectJob(deps.s3, job, (index) => !isDone(index), warn);
+        // Only the rows the job still owes: a row whose request changed since is not its answer.
+        const owes = new Set(owedRows(job, keyOf));
+        outcomes = await collectJob(deps.s3, job, (index) => owes.has(index) && !isDone(index), warn);
       } catch (error) {
         const stop = transient(error);
         if (stop !== undefined) return result(stop);
@@ -153,25 +170,19 @@ export async function runBatchJobs(
       await hand([...outcomes].map(([index, outcome]) => ({ index, outcome })));
       job.collected = true;
       save();
+      if (job.arn !== undefined) {
+        collected.jobs += 1;
+        collected.records += outcomes.size;
+        if (job.submitTime && job.endTime)
+          collected.bedrockMs += Math.max(0, Date.parse(job.endTime) - Date.parse(job.submitTime));
+      }
     }
-    if (openJobs(state).length === 0) return result();
+    if (openJobs(state).length === 0) return result(settings.cancel ? 'cancelled' : undefined);
     if (!settings.wait) return result('no-wait');
     if (deps.signal?.aborted) return result('signal');
     await sleep(pollDelayMs(round, settings.poll), deps.signal);
     if (deps.signal?.aborted) return result('signal');
   }
-}
-
-/** The saved state when it belongs to this input; a changed input with jobs still open is refused. */
-function attach(saved: BatchState | undefined, hash: string, path: string): BatchState {
-  if (saved === undefined || saved.inputHash === hash)
-    return saved ?? { version: 1, inputHash: hash, jobs: [] };
-  const open = openJobs(saved);
-  if (open.length === 0) return { version: 1, inputHash: hash, jobs: saved.jobs };
-  throw new RunBatchError(
-    'INPUT',
-    `the input (or a setting that shapes its requests) changed since ${open.length} batch job(s) were submitted for this output (${open[0]?.name}, see ${path}); rerun with the same input and settings to collect them, or stop them with --cancel and start over with --fresh`,
-  );
 }
 
 async function poll(state: BatchState, bedrock: BedrockClient, save: () => void): Promise<void> {
