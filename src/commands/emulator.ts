@@ -55,6 +55,30 @@ function batchOptions(): Record<string, Options> {
       describe: 'Submitted + in-progress batch jobs per model before ServiceQuotaExceededException',
       default: '20',
     },
+    'batch-records-per-step': {
+      type: 'string',
+      describe: 'Records a batch job answers per step (1 with a slow step: a stop lands mid-file)',
+      default: '100',
+    },
+    'batch-output-flat': {
+      type: 'boolean',
+      describe: "Write a job's output directly under its output prefix, not in a <job id>/ folder",
+    },
+    'batch-control-fail-rate': {
+      type: 'string',
+      describe: 'Create/Get/List answer throttles and 500s at this rate (0-1, --seed)',
+      default: '0',
+    },
+    'batch-create-lost-replies': {
+      type: 'string',
+      describe: 'The first N Creates make the job, then answer 500 (an orphan if the client creates again)',
+      default: '0',
+    },
+    's3-upload-fail-rate': {
+      type: 'string',
+      describe: 'S3 uploads (PUT, multipart) answer 500 at this rate (0-1, --seed)',
+      default: '0',
+    },
     's3-bucket': {
       type: 'string',
       array: true,
@@ -77,6 +101,15 @@ export function batchEmulatorSettings(raw: Record<string, unknown>): EmulatorOpt
     batchStepMs: wholeNumber('batch-step-ms', raw['batch-step-ms'] ?? '20', 0),
     batchMinRecords: wholeNumber('batch-min-records', raw['batch-min-records'] ?? '100', 1),
     batchJobsInFlight: wholeNumber('batch-jobs-in-flight', raw['batch-jobs-in-flight'] ?? '20', 1),
+    batchRecordsPerStep: wholeNumber('batch-records-per-step', raw['batch-records-per-step'] ?? '100', 1),
+    batchOutputFlat: raw['batch-output-flat'] === true,
+    batchControlFailRate: decimal('batch-control-fail-rate', raw['batch-control-fail-rate'] ?? '0', 0, 1),
+    batchCreateLostReplies: wholeNumber(
+      'batch-create-lost-replies',
+      raw['batch-create-lost-replies'] ?? '0',
+      0,
+    ),
+    s3UploadFailRate: decimal('s3-upload-fail-rate', raw['s3-upload-fail-rate'] ?? '0', 0, 1),
     s3Buckets: buckets,
     ...(endpoint === undefined ? {} : { s3Endpoint: String(endpoint) }),
   };

@@ -70,6 +70,10 @@ export async function collectJob(
     warn(
       `batch job ${job.name}: ${unknown.length} output records are not this job's (e.g. recordId ${unknown[0]}); ignored`,
     );
+  if (seen.ok === 0 && seen.failed > 0 && seen.failed === rows.length)
+    warn(
+      `batch job ${job.name} ended ${job.status} with every record an error (e.g. ${firstError(outcomes)}); Bedrock charged nothing for them`,
+    );
   const manifestKey = keys.find((k) => k.endsWith('manifest.json.out'));
   if (manifestKey === undefined) {
     if (keys.length > 0) warn(`batch job ${job.name}: no manifest.json.out under s3://${bucket}/${prefix}`);
@@ -96,6 +100,12 @@ export async function collectJob(
   }
   for (const index of outcomes.keys()) if (!want(index)) outcomes.delete(index);
   return outcomes;
+}
+
+function firstError(outcomes: Map<number, BatchOutcome>): string {
+  for (const outcome of outcomes.values())
+    if (outcome.kind === 'failed') return `${outcome.code}: ${outcome.message}`;
+  return 'no message';
 }
 
 function parseManifest(text: string): Record<string, unknown> {
