@@ -41,7 +41,13 @@ const fmt = grouped;
 /** A batch run: jobs and records, and how long Bedrock took, not calls and rows/s. */
 function batchLine(batch: NonNullable<RunSummary['batch']>, seconds: string): string {
   const hours = batch.bedrockMs / 3_600_000;
-  const took = hours >= 1 ? `${hours.toFixed(1)}h` : `${(batch.bedrockMs / 60_000).toFixed(1)} min`;
+  const minutes = batch.bedrockMs / 60_000;
+  const took =
+    hours >= 1
+      ? `${hours.toFixed(1)}h`
+      : minutes >= 1
+        ? `${minutes.toFixed(1)} min`
+        : `${(batch.bedrockMs / 1000).toFixed(1)}s`;
   const onDemand = batch.onDemandCalls > 0 ? `; ${fmt(batch.onDemandCalls)} on-demand calls` : '';
   return `batch     ${fmt(batch.jobs)} ${batch.jobs === 1 ? 'job' : 'jobs'} collected, ${fmt(batch.records)} records, Bedrock took ${took}${onDemand}; this run ${seconds}s`;
 }
