@@ -157,6 +157,29 @@ async function main(yargs: typeof YargsFactory, hideBin: (argv: string[]) => str
           return emulatorCommand(argv as Record<string, unknown>, io);
         })(),
     )
+    // Batch jobs of results files (issue 23); its own small block, apart from the run options.
+    .command('batch', 'Batch Inference jobs: run-batch batch status [OUTPUT...]', (y) =>
+      y
+        .command(
+          'status [outputs..]',
+          'The batch jobs of results files: state, records, age, expected end, S3 locations',
+          async (z) =>
+            z
+              .positional('outputs', {
+                describe: 'Results files (default: every <output>.batch.json here)',
+                type: 'string',
+                array: true,
+              })
+              .options((await import('./commands/batch-status.js')).batchStatusOptions),
+          (argv) =>
+            run(async () => {
+              withoutSignalHandling();
+              const { batchStatusCommand } = await import('./commands/batch-status.js');
+              return batchStatusCommand(argv as Record<string, unknown>, io);
+            })(),
+        )
+        .demandCommand(1, 'run-batch batch status [OUTPUT...]'),
+    )
     .strictOptions()
     .version(version)
     .help()

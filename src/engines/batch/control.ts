@@ -11,7 +11,7 @@ import {
   StopModelInvocationJobCommand,
 } from '@aws-sdk/client-bedrock';
 import { RunBatchError } from '../../errors.js';
-import type { JobState, JobStatus } from './state.js';
+import { type JobState, type JobStatus, TERMINAL } from './state.js';
 
 export type CreateResult =
   | { kind: 'created'; arn: string }
@@ -120,8 +120,8 @@ export interface JobDetail {
 export async function getJob(bedrock: BedrockClient, arn: string): Promise<JobDetail> {
   try {
     const job = await bedrock.send(new GetModelInvocationJobCommand({ jobIdentifier: arn }));
-    const ended =
-      job.endTime ?? (job.status && job.status !== 'InProgress' ? job.lastModifiedTime : undefined);
+    // Only an ended job has an end time (Bedrock may leave endTime out: its last change is the end).
+    const ended = job.status && TERMINAL.has(job.status) ? (job.endTime ?? job.lastModifiedTime) : undefined;
     return {
       status: (job.status ?? 'Submitted') as JobStatus,
       ...(job.message ? { message: job.message } : {}),

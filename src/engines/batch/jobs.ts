@@ -9,11 +9,11 @@ import type { BedrockClient } from '@aws-sdk/client-bedrock';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { RunBatchError } from '../../errors.js';
 import { sleep as abortableSleep } from '../../pool/sleep.js';
-import { collectJob } from './collect.js';
+import { collectJob, NEVER_TRIED } from './collect.js';
 import { credentialsError, getJob } from './control.js';
 import { pollDelayMs } from './limits.js';
 import { statePath } from './names.js';
-import type { BatchOutcome } from './outcome.js';
+import { BatchCode, type BatchOutcome, jobEndCode } from './outcome.js';
 import { pendingRows, planJobs, prepareRows } from './plan.js';
 import type { BatchRow } from './records.js';
 import type { BatchSettings } from './settings.js';
@@ -73,6 +73,12 @@ export interface BatchJobsResult {
   /** The jobs collected by this call: how many, their records, and the time Bedrock took. */
   collected: { jobs: number; records: number; bedrockMs: number };
 }
+
+const UNANSWERED = new Set<string>([
+  BatchCode.Missing,
+  BatchCode.NotCreated,
+  ...[...NEVER_TRIED].map((status) => jobEndCode(status)),
+]);
 
 /** Gets in a row that may fail (the SDK retried each already) before the run stops with exit 3. */
 const POLL_FAILURES = 5;
@@ -172,7 +178,9 @@ export async function runBatchJobs(
       save();
       if (job.arn !== undefined) {
         collected.jobs += 1;
-        collected.records += outcomes.size;
+        // Records the job answered (ok or with its error), not those it never reached.
+        for (const outcome of outcomes.values())
+          if (outcome.kind === 'ok' || !UNANSWERED.has(outcome.code)) collected.records += 1;
         if (job.submitTime && job.endTime)
           collected.bedrockMs += Math.max(0, Date.parse(job.endTime) - Date.parse(job.submitTime));
       }

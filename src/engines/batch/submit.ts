@@ -45,6 +45,7 @@ export async function submitReady(state: BatchState, ctx: SubmitContext): Promis
       const lookup = await lookUpContent(ctx.bedrock, ctx.s3, job);
       if (lookup.kind === 'attach') {
         attach(job, lookup.found);
+        Object.assign(job, await getJob(ctx.bedrock, lookup.found.arn));
         ctx.warn(
           `batch job ${job.name} (${job.status}) already holds these ${job.records} records: collecting it instead of submitting again`,
         );
