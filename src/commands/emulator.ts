@@ -60,6 +60,10 @@ function batchOptions(): Record<string, Options> {
       describe: 'Records a batch job answers per step (1 with a slow step: a stop lands mid-file)',
       default: '100',
     },
+    'batch-hold-at': {
+      type: 'string',
+      describe: 'A batch job waits after answering this many records until it is stopped (a stop mid-file)',
+    },
     'batch-output-flat': {
       type: 'boolean',
       describe: "Write a job's output directly under its output prefix, not in a <job id>/ folder",
@@ -103,6 +107,9 @@ export function batchEmulatorSettings(raw: Record<string, unknown>): EmulatorOpt
     batchJobsInFlight: wholeNumber('batch-jobs-in-flight', raw['batch-jobs-in-flight'] ?? '20', 1),
     batchRecordsPerStep: wholeNumber('batch-records-per-step', raw['batch-records-per-step'] ?? '100', 1),
     batchOutputFlat: raw['batch-output-flat'] === true,
+    ...(raw['batch-hold-at'] === undefined
+      ? {}
+      : { batchHoldAt: wholeNumber('batch-hold-at', raw['batch-hold-at'], 1) }),
     batchControlFailRate: decimal('batch-control-fail-rate', raw['batch-control-fail-rate'] ?? '0', 0, 1),
     batchCreateLostReplies: wholeNumber(
       'batch-create-lost-replies',

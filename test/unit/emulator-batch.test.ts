@@ -377,6 +377,7 @@ describe('batchEmulatorSettings', () => {
         'batch-control-fail-rate': '0.2',
         'batch-create-lost-replies': '2',
         's3-upload-fail-rate': '0.1',
+        'batch-hold-at': '100',
       }),
     ).toEqual({
       batchStepMs: 0,
@@ -389,6 +390,7 @@ describe('batchEmulatorSettings', () => {
       batchControlFailRate: 0.2,
       batchCreateLostReplies: 2,
       s3UploadFailRate: 0.1,
+      batchHoldAt: 100,
     });
   });
 

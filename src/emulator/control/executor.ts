@@ -21,6 +21,8 @@ export interface ExecutorSettings {
   minRecords: number;
   maxRecords: number;
   seed: number;
+  /** A job that has answered this many records waits there until it is stopped (tests of a stop mid-file). */
+  holdAt?: number;
   /** Output directly under the output prefix instead of `<job id>/` (some stand-ins do that). */
   flatOutput?: boolean;
 }
@@ -115,6 +117,16 @@ export class Executor {
         // A scripted PartiallyCompleted runs out of time halfway.
         const total = job.totalRecordCount;
         const stopAt = work.ending === 'PartiallyCompleted' ? Math.floor(total / 2) : total;
+        const hold = this.settings.holdAt;
+        if (hold !== undefined && hold < stopAt) {
+          if (job.processedRecordCount >= hold) return;
+          this.answerSlice(
+            job,
+            work,
+            Math.min(this.settings.recordsPerStep, hold - job.processedRecordCount),
+          );
+          return;
+        }
         this.answerSlice(
           job,
           work,

@@ -32,6 +32,8 @@ export interface BatchOptions extends ControlFaultOptions {
   s3Buckets?: string[];
   /** An external S3 endpoint (e.g. moto) that jobs read their input from and write their output to. */
   s3Endpoint?: string;
+  /** A job waits after answering this many records until it is stopped: a stop lands mid-file. */
+  batchHoldAt?: number;
   /** Write a job's output directly under its output prefix, not in a `<job id>/` folder. @default false */
   batchOutputFlat?: boolean;
 }
@@ -78,6 +80,7 @@ export function createBatchPlane(
       maxRecords: options.batchMaxRecords ?? 50_000,
       seed: shared.seed,
       flatOutput: options.batchOutputFlat ?? false,
+      ...(options.batchHoldAt === undefined ? {} : { holdAt: options.batchHoldAt }),
     },
     jobStore,
     shared.arrivals,
