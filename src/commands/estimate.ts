@@ -6,6 +6,7 @@ import type { Options } from 'yargs';
 import { countTokensTask } from '../bedrock/count-tokens.js';
 import { loadPriceTable } from '../cost/load.js';
 import { displayPath } from '../errors.js';
+import { checkBatchSize, chooseMode } from '../job/batch-options.js';
 import { loadJob } from '../job/file.js';
 import { type RawOptions, resolveSpec } from '../job/resolve.js';
 import { oneOf, wholeNumber } from '../job/values.js';
@@ -38,10 +39,24 @@ export const estimateOptions: Record<string, Options> = {
   },
 };
 
+/**
+ * Estimate sends nothing: batch mode needs no bucket or role to be estimated. Stand-ins fill what
+ * was not given, so the option checks (which require both to run) pass; nothing ever uses them.
+ */
+function sendsNothing(raw: RawOptions): RawOptions {
+  const batch = raw.mode === 'batch' || raw.mode === 'auto' || raw.cancel === true;
+  if (!batch) return raw;
+  return {
+    ...raw,
+    s3: raw.s3 ?? 's3://estimate-sends-nothing/',
+    'role-arn': raw['role-arn'] ?? 'arn:aws:iam::000000000000:role/estimate-sends-nothing',
+  };
+}
+
 export async function estimateCommand(raw: RawOptions, io: CommandIO): Promise<number> {
   // The same job file and flags as `run`, resolved the same way.
   const job = loadJob(raw, io.cwd);
-  const spec = job.check(() => resolveSpec(job.raw, { cwd: io.cwd, env: io.env }));
+  const spec = job.check(() => resolveSpec(sendsNothing(job.raw), { cwd: io.cwd, env: io.env }));
   const countTokens = oneOf('count-tokens', raw['count-tokens'] ?? 'local', ['local', 'api'] as const);
   const format = oneOf('format', raw.format ?? 'text', ['text', 'json'] as const);
   const options = {
@@ -61,7 +76,13 @@ export async function estimateCommand(raw: RawOptions, io: CommandIO): Promise<n
       signal: stop.signal,
       ...(opened ? { counter: countTokensTask(opened.client) } : {}),
     });
-    io.stdout(format === 'json' ? estimateJson(estimate) : estimateText(estimate));
+    // The minimum as `run` checks it (every row is to run: estimate reads no results file).
+    if (spec.batch.mode === 'batch') checkBatchSize(estimate.rows, spec.batch.minRecords);
+    const batch =
+      chooseMode(spec.batch.mode, estimate.rows, spec.batch.minRecords) === 'batch'
+        ? { timeoutHours: spec.batch.timeoutHours ?? 24 }
+        : undefined;
+    io.stdout(format === 'json' ? estimateJson(estimate, batch) : estimateText(estimate, batch));
     return 0;
   } finally {
     unsubscribe();
