@@ -240,7 +240,7 @@ describe('batch fault injection: kills at every phase, control-plane and S3 faul
     'seed %i',
     async (seed) => {
       const report = await runSeed(seed);
-    if (process.env.BATCH_FAULT_VERBOSE) console.log(explain(report));
+      if (process.env.BATCH_FAULT_VERBOSE) console.log(explain(report));
       expect(report.violations, explain(report)).toEqual([]);
     },
     120_000,

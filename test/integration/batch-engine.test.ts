@@ -7,7 +7,6 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { statePath } from '../../src/engines/batch/index.js';
 import type { BatchState } from '../../src/engines/batch/state.js';
-import { RunBatchError } from '../../src/errors.js';
 import { runEngine, tempOutput, testSettings } from '../helpers/batch-engine.js';
 import { batchRows } from '../helpers/batch-rows.js';
 import { useEmulator } from '../helpers/emulator.js';
