@@ -138,3 +138,20 @@ describe('--cancel that lands mid-file (case 3)', () => {
     }
   });
 });
+
+describe('a job Bedrock refuses', () => {
+  it('is exit 3 with Bedrock words; its rows are not run, never paid on-demand', async () => {
+    const dir = workdir();
+    input(dir, 120);
+    const refused = await runCli(['in.csv', ...batch(), '-m', 'acme.nonesuch-v1:0'], {
+      cwd: dir,
+      env: env(),
+    });
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toMatch(
+      /refused it \(ValidationException\): The provided model identifier is invalid\.; 120 rows were not run/,
+    );
+    expect(stats().requests).toBe(0);
+    expect(stats().batch.jobs).toBe(0);
+  });
+});
