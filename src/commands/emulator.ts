@@ -64,6 +64,10 @@ function batchOptions(): Record<string, Options> {
       type: 'string',
       describe: 'A batch job waits after answering this many records until it is stopped (a stop mid-file)',
     },
+    'batch-refuse-profile-only': {
+      type: 'boolean',
+      describe: "Refuse a batch job on a profile-only model's base id at create (ValidationException)",
+    },
     'batch-output-flat': {
       type: 'boolean',
       describe: "Write a job's output directly under its output prefix, not in a <job id>/ folder",
@@ -107,6 +111,7 @@ export function batchEmulatorSettings(raw: Record<string, unknown>): EmulatorOpt
     batchJobsInFlight: wholeNumber('batch-jobs-in-flight', raw['batch-jobs-in-flight'] ?? '20', 1),
     batchRecordsPerStep: wholeNumber('batch-records-per-step', raw['batch-records-per-step'] ?? '100', 1),
     batchOutputFlat: raw['batch-output-flat'] === true,
+    batchRefuseProfileOnly: raw['batch-refuse-profile-only'] === true,
     ...(raw['batch-hold-at'] === undefined
       ? {}
       : { batchHoldAt: wholeNumber('batch-hold-at', raw['batch-hold-at'], 1) }),

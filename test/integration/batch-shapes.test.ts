@@ -119,3 +119,24 @@ describe('a stop that lands mid-file', () => {
     expect(used.emulator.stats().requests).toBe(0);
   });
 });
+
+describe('a job on a profile-only model base id, where Bedrock refuses it', () => {
+  const used = useEmulator({ batchStepMs: 5, s3Buckets: [BUCKET], batchRefuseProfileOnly: true });
+  it('is refused at create with Bedrock words; nothing created, the rows not run', async () => {
+    const url = used.emulator.url;
+    const result = await runEngine(batchRows(100), testSettings(tempOutput(), BUCKET), {
+      bedrock: url,
+      s3: url,
+    });
+    expect(used.emulator.stats().batch.jobs).toBe(0);
+    expect(result.finished[0]?.outcome).toMatchObject({
+      kind: 'failed',
+      code: 'BatchJobNotCreated',
+      message: expect.stringMatching(/inference profile that contains this model/),
+    });
+    // The profile id is taken.
+    const profiled = batchRows(100, undefined, { model: 'global.anthropic.claude-haiku-4-5-20251001-v1:0' });
+    const ok = await runEngine(profiled, testSettings(tempOutput(), BUCKET), { bedrock: url, s3: url });
+    expect(ok.finished.filter((f) => f.outcome.kind === 'ok')).toHaveLength(100);
+  });
+});

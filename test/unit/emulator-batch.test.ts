@@ -354,6 +354,7 @@ describe('batchEmulatorSettings', () => {
     const knobs = {
       batchRecordsPerStep: 100,
       batchOutputFlat: false,
+      batchRefuseProfileOnly: false,
       batchControlFailRate: 0,
       batchCreateLostReplies: 0,
       s3UploadFailRate: 0,
@@ -374,6 +375,7 @@ describe('batchEmulatorSettings', () => {
         's3-endpoint': 'http://127.0.0.1:5000',
         'batch-records-per-step': '1',
         'batch-output-flat': true,
+        'batch-refuse-profile-only': true,
         'batch-control-fail-rate': '0.2',
         'batch-create-lost-replies': '2',
         's3-upload-fail-rate': '0.1',
@@ -387,6 +389,7 @@ describe('batchEmulatorSettings', () => {
       s3Endpoint: 'http://127.0.0.1:5000',
       batchRecordsPerStep: 1,
       batchOutputFlat: true,
+      batchRefuseProfileOnly: true,
       batchControlFailRate: 0.2,
       batchCreateLostReplies: 2,
       s3UploadFailRate: 0.1,

@@ -32,6 +32,8 @@ export interface BatchOptions extends ControlFaultOptions {
   s3Buckets?: string[];
   /** An external S3 endpoint (e.g. moto) that jobs read their input from and write their output to. */
   s3Endpoint?: string;
+  /** Refuse a profile-only model's base id at create (ValidationException). @default false */
+  batchRefuseProfileOnly?: boolean;
   /** A job waits after answering this many records until it is stopped: a stop lands mid-file. */
   batchHoldAt?: number;
   /** Write a job's output directly under its output prefix, not in a `<job id>/` folder. @default false */
@@ -71,7 +73,10 @@ export function createBatchPlane(
 ): BatchPlane {
   const memory = new MemoryStore(options.s3Buckets ?? []);
   const jobStore: ObjectStore = options.s3Endpoint ? externalStore(options.s3Endpoint) : memory;
-  const registry = new JobRegistry({ jobsInFlight: options.batchJobsInFlight ?? 20 });
+  const registry = new JobRegistry({
+    jobsInFlight: options.batchJobsInFlight ?? 20,
+    refuseProfileOnly: options.batchRefuseProfileOnly ?? false,
+  });
   const executor = new Executor(
     {
       stepMs: options.batchStepMs ?? 20,
