@@ -11,16 +11,19 @@
  * - every id at most once in the results file; at the end exactly once, in input order, ok, at
  *   batch price (service_tier batch);
  * - exit codes as documented: 0, 3 after a SIGTERM (jobs keep running), nothing after a SIGKILL.
- * CI budget: BATCH_FAULT_SEEDS seeds (default 6, about 4-8 s each on 2 cores) plus the regressions.
+ * The S3 side runs against the emulator's own S3 and, for BATCH_FAULT_MOTO_SEEDS seeds, moto.
+ * CI budget: BATCH_FAULT_SEEDS seeds (default 6, about 3 s each on 2 cores) plus the regressions,
+ * and 2 moto seeds (moto's start, about 5 s, then about 3 s each).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Emulator, startEmulator } from '../../src/emulator/server.js';
 import { BIN, FAKE_AWS_ENV } from '../helpers/cli.js';
+import { type Moto, startMoto } from '../helpers/emulator-batch-moto.js';
 
 const FIRST = Number(process.env.BATCH_FAULT_FIRST_SEED ?? 1);
 const COUNT = Number(process.env.BATCH_FAULT_SEEDS ?? 6);
@@ -69,11 +72,18 @@ async function summaries(url: string): Promise<Array<{ jobName: string; status: 
   }
 }
 
-async function inputUploaded(url: string): Promise<boolean> {
-  return (await (await fetch(`${url}/jobs?list-type=2&prefix=fault/`)).text()).includes('/input/');
+/** Where the job files go: the emulator's own S3, or moto (the emulator reads and writes it too). */
+interface S3Side {
+  url: string;
+  bucket: string;
 }
 
-async function moment(phase: Phase, emulator: Emulator, dir: string): Promise<boolean> {
+async function inputUploaded(s3: S3Side): Promise<boolean> {
+  const listing = await fetch(`${s3.url}/${s3.bucket}?list-type=2&prefix=fault/`);
+  return (await listing.text()).includes('/input/');
+}
+
+async function moment(phase: Phase, emulator: Emulator, dir: string, s3: S3Side): Promise<boolean> {
   const byStatus = emulator.stats().batch.byStatus;
   switch (phase) {
     case 'building':
@@ -81,7 +91,7 @@ async function moment(phase: Phase, emulator: Emulator, dir: string): Promise<bo
     case 'uploading':
       return existsSync(join(dir, 'out.csv.batch.json'));
     case 'creating':
-      return inputUploaded(emulator.url);
+      return inputUploaded(s3);
     case 'waiting':
       return (byStatus.InProgress ?? 0) + (byStatus.Scheduled ?? 0) + (byStatus.Validating ?? 0) > 0;
     case 'collecting':
@@ -101,6 +111,7 @@ interface RunLog {
 }
 
 async function runOnce(
+  s3: S3Side,
   dir: string,
   env: Record<string, string>,
   emulator: Emulator,
@@ -113,7 +124,7 @@ async function runOnce(
     '--mode',
     'batch',
     '--s3',
-    's3://jobs/fault/',
+    `s3://${s3.bucket}/fault/`,
     '--role-arn',
     'arn:aws:iam::123456789012:role/Batch',
   ];
@@ -133,7 +144,8 @@ async function runOnce(
     // No program hears a signal before Node has run its first line (the bin listens from there);
     // a moment left over from an earlier run would otherwise come true at once.
     await new Promise((r) => setTimeout(r, 250));
-    while (!done && !(await moment(step.phase, emulator, dir))) await new Promise((r) => setTimeout(r, 3));
+    while (!done && !(await moment(step.phase, emulator, dir, s3)))
+      await new Promise((r) => setTimeout(r, 3));
     if (!done) {
       await new Promise((r) => setTimeout(r, step.delayMs));
       child.kill(step.signal);
@@ -172,17 +184,22 @@ async function check(run: RunLog, emulator: Emulator, dir: string, violations: s
     );
 }
 
-async function runSeed(seed: number) {
+async function runSeed(seed: number, moto?: Moto) {
   const plan = scenario(seed);
+  const s3: S3Side = moto ? { url: moto.url, bucket: `fault-${seed}` } : { url: '', bucket: 'jobs' };
+  if (moto) await fetch(`${moto.url}/${s3.bucket}`, { method: 'PUT' });
   const emulator = await startEmulator({
     port: 0,
     seed,
     s3Buckets: ['jobs'],
+    ...(moto ? { s3Endpoint: moto.url } : {}),
     batchStepMs: 20,
     batchRecordsPerStep: 30,
     batchControlFailRate: plan.controlFailRate,
-    s3UploadFailRate: plan.uploadFailRate,
+    // Upload faults are the emulator's S3's; moto does not fail.
+    s3UploadFailRate: moto ? 0 : plan.uploadFailRate,
   });
+  if (!moto) s3.url = emulator.url;
   const dir = mkdtempSync(join(tmpdir(), 'batch-fault-'));
   const lines = Array.from({ length: ROWS }, (_, i) => `r${i + 1},"Seed ${seed} question ${i + 1}"`);
   writeFileSync(join(dir, 'in.csv'), `id,prompt\n${lines.join('\n')}\n`);
@@ -193,19 +210,19 @@ async function runSeed(seed: number) {
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_ENDPOINT_URL_BEDROCK_RUNTIME: emulator.url,
     AWS_ENDPOINT_URL_BEDROCK: emulator.url,
-    AWS_ENDPOINT_URL_S3: emulator.url,
+    AWS_ENDPOINT_URL_S3: s3.url,
     RUN_BATCH_POLL_MS: '40',
   };
   const violations: string[] = [];
   const runs: RunLog[] = [];
   try {
     for (const step of plan.steps) {
-      const run = await runOnce(dir, env, emulator, step);
+      const run = await runOnce(s3, dir, env, emulator, step);
       runs.push(run);
       await check(run, emulator, dir, violations);
     }
     for (let i = 0; i < 4 && runs.at(-1)?.code !== 0; i++) {
-      const run = await runOnce(dir, env, emulator);
+      const run = await runOnce(s3, dir, env, emulator);
       runs.push(run);
       await check(run, emulator, dir, violations);
     }
@@ -240,6 +257,27 @@ describe('batch fault injection: kills at every phase, control-plane and S3 faul
     'seed %i',
     async (seed) => {
       const report = await runSeed(seed);
+      if (process.env.BATCH_FAULT_VERBOSE) console.log(explain(report));
+      expect(report.violations, explain(report)).toEqual([]);
+    },
+    120_000,
+  );
+});
+
+const MOTO_SEEDS = Number(process.env.BATCH_FAULT_MOTO_SEEDS ?? 2);
+
+describe('the same, with moto as S3 (the emulator reading and writing it too)', () => {
+  let moto: Moto;
+  beforeAll(async () => {
+    moto = await startMoto();
+  }, 60_000);
+  afterAll(async () => {
+    await moto?.stop();
+  });
+  it.each(Array.from({ length: MOTO_SEEDS }, (_, i) => 101 + i))(
+    'seed %i',
+    async (seed) => {
+      const report = await runSeed(seed, moto);
       if (process.env.BATCH_FAULT_VERBOSE) console.log(explain(report));
       expect(report.violations, explain(report)).toEqual([]);
     },
