@@ -155,3 +155,52 @@ describe('a job Bedrock refuses', () => {
     expect(stats().batch.jobs).toBe(0);
   });
 });
+
+describe('run-batch batch status', () => {
+  it('shows a running and a finished job, their records, expected end and S3 locations', async () => {
+    // Each job waits after its 50th record until stopped: one stays running while the other ends.
+    const held = await startEmulator({ port: 0, s3Buckets: ['jobs'], batchStepMs: 10, batchHoldAt: 50 });
+    try {
+      const dir = workdir();
+      input(dir, 100);
+      const e = env(held.url);
+      writeFileSync(
+        join(dir, 'other.csv'),
+        `id,prompt\n${Array.from({ length: 40 }, (_, i) => `o${i},"x ${i}"`).join('\n')}\n`,
+      );
+      expect(
+        (await runCli(['in.csv', ...batch(), '--no-wait', '-o', 'running.csv'], { cwd: dir, env: e })).code,
+      ).toBe(5);
+      // Under the minimum: --mode auto runs it on-demand, so no job; a finished job comes from a
+      // job on the used emulator below instead.
+      await waitFor(() => held.stats().batch.records >= 50);
+      const status = await runCli(['batch', 'status', 'running.csv', '--format', 'json'], {
+        cwd: dir,
+        env: e,
+      });
+      expect(status.code).toBe(0);
+      const [job] = JSON.parse(status.stdout).jobs;
+      expect(job).toMatchObject({
+        output: 'running.csv',
+        status: 'InProgress',
+        live: true,
+        records: 100,
+        processed: 50,
+        collected: false,
+        expectedEnd: expect.stringMatching(/^\d{4}-/),
+        input: expect.stringMatching(/^s3:\/\/jobs\/run-batch\/running-[0-9a-f]{16}-1\/input\/$/),
+        output_s3: expect.stringMatching(/\/output\/$/),
+      });
+    } finally {
+      await held.close();
+    }
+    const dir = workdir();
+    input(dir, 100);
+    expect((await runCli(['in.csv', ...batch(), '-o', 'done.csv'], { cwd: dir, env: env() })).code).toBe(0);
+    const text = await runCli(['batch', 'status'], { cwd: dir, env: env() });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(
+      /^done\.csv {2}done-[0-9a-f]{16}-1 {2}Completed, collected\n.*100\/100 records, age \d+s, ended /m,
+    );
+  });
+});
