@@ -158,21 +158,16 @@ describe('a job Bedrock refuses', () => {
 
 describe('run-batch batch status', () => {
   it('shows a running and a finished job, their records, expected end and S3 locations', async () => {
-    // Each job waits after its 50th record until stopped: one stays running while the other ends.
+    // A job that waits after its 50th record until stopped: running while status looks; the
+    // finished job is one on the shared emulator below.
     const held = await startEmulator({ port: 0, s3Buckets: ['jobs'], batchStepMs: 10, batchHoldAt: 50 });
     try {
       const dir = workdir();
       input(dir, 100);
       const e = env(held.url);
-      writeFileSync(
-        join(dir, 'other.csv'),
-        `id,prompt\n${Array.from({ length: 40 }, (_, i) => `o${i},"x ${i}"`).join('\n')}\n`,
-      );
       expect(
         (await runCli(['in.csv', ...batch(), '--no-wait', '-o', 'running.csv'], { cwd: dir, env: e })).code,
       ).toBe(5);
-      // Under the minimum: --mode auto runs it on-demand, so no job; a finished job comes from a
-      // job on the used emulator below instead.
       await waitFor(() => held.stats().batch.records >= 50);
       const status = await runCli(['batch', 'status', 'running.csv', '--format', 'json'], {
         cwd: dir,
