@@ -75,7 +75,7 @@ const run = (fn: () => Promise<number>) => async () => {
   exitCode = await fn();
 };
 
-const COMMAND_NAMES = new Set<string>(['run', 'estimate', 'report', 'emulator', 'completion']);
+const COMMAND_NAMES = new Set<string>(['run', 'estimate', 'report', 'emulator', 'batch', 'completion']);
 
 async function main(yargs: typeof YargsFactory, hideBin: (argv: string[]) => string[]): Promise<void> {
   const given = hideBin(process.argv);
@@ -164,6 +164,28 @@ async function main(yargs: typeof YargsFactory, hideBin: (argv: string[]) => str
           io.stdout(await completionScript(String(argv.shell)));
           return ExitCode.Ok;
         })(),
+    )
+    .command('batch', 'Batch Inference jobs: run-batch batch status [OUTPUT...]', (y) =>
+      y
+        .command(
+          'status [outputs..]',
+          'The batch jobs of results files: state, records, age, expected end, S3 locations',
+          async (z) =>
+            z
+              .positional('outputs', {
+                describe: 'Results files (default: every <output>.batch.json here)',
+                type: 'string',
+                array: true,
+              })
+              .options(yargsOptions(defs)),
+          (argv) =>
+            run(async () => {
+              withoutSignalHandling();
+              const { batchStatusCommand } = await import('./commands/batch-status.js');
+              return batchStatusCommand(await raw(argv), io);
+            })(),
+        )
+        .demandCommand(1, 'run-batch batch status [OUTPUT...]'),
     )
     // No strictOptions: unknown flags are found by refuseUnknownFlags, so they are reported with
     // every bad value and a suggestion of the flag meant.

@@ -12,6 +12,8 @@ export const ExitCode = {
   Usage: 2,
   Stopped: 3,
   Locked: 4,
+  /** Batch jobs submitted and still running (--no-wait): run the same command again to collect. */
+  BatchRunning: 5,
   /** A bug in run-batch, not a user's mistake (sysexits' EX_SOFTWARE). */
   Internal: 70,
 } as const;
@@ -48,6 +50,15 @@ export class RunBatchError extends Error {
   get exitCode(): ExitCode {
     return exitCodes[this.code];
   }
+}
+
+/**
+ * The code of several outcomes together (several inputs): the worst wins, and 5 (jobs still
+ * running, not a failure) ranks below 1 to 4, so any failure shows over it.
+ */
+export function worstExit(a: number, b: number): number {
+  const rank = (code: number) => (code === ExitCode.BatchRunning ? 0.5 : code);
+  return rank(b) > rank(a) ? b : a;
 }
 
 /** How a file is named in messages: relative to where the user ran the command, when that is shorter. */

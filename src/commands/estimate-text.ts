@@ -6,7 +6,12 @@ import { duration } from '../progress/format.js';
 
 const n = grouped;
 
-export function estimateText(e: Estimate): string {
+/** Batch mode: how long jobs may take (Bedrock's job timeout), instead of the on-demand bound. */
+export interface BatchDuration {
+  timeoutHours: number;
+}
+
+export function estimateText(e: Estimate, batch?: BatchDuration): string {
   const lines = [
     `rows      ${n(e.rows)}, all valid (${e.input})`,
     `input     ${n(e.inputTokens)} tokens (${e.counted === 'api' ? 'counted by Bedrock CountTokens' : 'local estimate, 4 characters per token'})`,
@@ -29,6 +34,12 @@ export function estimateText(e: Estimate): string {
         : `batch     ${dollars(e.batch.minCost)} to ${dollars(e.batch.maxCost)} as Bedrock Batch Inference jobs (--mode batch), against the on-demand range above`,
     );
   if (e.cache) lines.push(...cacheComparisonLines(e.cache, (pico) => dollars(pico)));
+  if (batch) {
+    lines.push(
+      `duration  batch jobs usually take hours, up to their timeout of ${batch.timeoutHours}h (--batch-timeout-hours); Bedrock schedules them, the on-demand bounds do not apply`,
+    );
+    return `${lines.join('\n')}\n`;
+  }
   const d = e.duration;
   const terms = {
     concurrency: `${n(e.rows)} rows x ${n(d.latencyMs)} ms a call / ${n(d.concurrency)} at once = ${time(d.concurrencySeconds)}`,
@@ -48,7 +59,7 @@ export function estimateText(e: Estimate): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function estimateJson(e: Estimate): string {
+export function estimateJson(e: Estimate, batch?: BatchDuration): string {
   const usd = (pico: bigint | null) => (pico === null ? null : Number(exactUsd(pico)));
   return `${JSON.stringify(
     {
@@ -75,6 +86,8 @@ export function estimateJson(e: Estimate): string {
       minCostUsd: usd(e.minCost),
       maxCostUsd: usd(e.maxCost),
       cache: e.cache ? cacheComparisonJson(e.cache) : undefined,
+      // Batch jobs take hours, up to their timeout: the on-demand bound would mislead.
+      duration: batch ? { mode: 'batch', upToHours: batch.timeoutHours } : e.duration,
     },
     null,
     2,

@@ -5,6 +5,7 @@
 import { countTokensTask } from '../bedrock/count-tokens.js';
 import { loadPriceTable } from '../cost/load.js';
 import { displayPath } from '../errors.js';
+import { checkBatchSize, chooseMode } from '../job/batch-options.js';
 import { loadJob } from '../job/file.js';
 import { type RawOptions, resolveRun } from '../job/resolve.js';
 import { estimateJob } from '../plan/estimate.js';
@@ -38,7 +39,13 @@ export async function estimateCommand(raw: RawOptions, io: CommandIO): Promise<n
       signal: stop.signal,
       ...(opened ? { counter: countTokensTask(opened.client) } : {}),
     });
-    io.stdout(format === 'json' ? estimateJson(estimate) : estimateText(estimate));
+    // The minimum as `run` checks it (every row is to run: estimate reads no results file).
+    if (spec.batch.mode === 'batch') checkBatchSize(estimate.rows, spec.batch.minRecords);
+    const batch =
+      chooseMode(spec.batch.mode, estimate.rows, spec.batch.minRecords) === 'batch'
+        ? { timeoutHours: spec.batch.timeoutHours ?? 24 }
+        : undefined;
+    io.stdout(format === 'json' ? estimateJson(estimate, batch) : estimateText(estimate, batch));
     return 0;
   } finally {
     unsubscribe();

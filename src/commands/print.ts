@@ -15,11 +15,15 @@ export function formatSummary(summary: RunSummary, cwd: string): string {
         ? `, ${fmt(tokens.cacheRead)} cache read, ${fmt(tokens.cacheWrite)} cache write`
         : ''),
     ...costLines(summary),
-    `time      ${seconds}s, ${summary.rowsPerSecond} rows/s, ${fmt(summary.attempts)} calls, ${fmt(summary.throttles)} throttled`,
+    summary.batch
+      ? batchLine(summary.batch, seconds)
+      : `time      ${seconds}s, ${summary.rowsPerSecond} rows/s, ${fmt(summary.attempts)} calls, ${fmt(summary.throttles)} throttled`,
   ];
   for (const [code, count] of Object.entries(summary.errorsByCode))
     lines.push(`errors    ${fmt(count)} ${code}`);
-  if (summary.stopReason && summary.exitCode === ExitCode.Stopped)
+  if (summary.stopReason && summary.exitCode === ExitCode.BatchRunning)
+    lines.push(`waiting   ${summary.stopReason}`);
+  else if (summary.stopReason && summary.exitCode === ExitCode.Stopped)
     lines.push(`stopped   ${summary.stopReason}`);
   else if (summary.stopReason) {
     // A stop that came when nothing was left undone (the disk filled as the last rows were written
@@ -33,3 +37,17 @@ export function formatSummary(summary: RunSummary, cwd: string): string {
 }
 
 const fmt = grouped;
+
+/** A batch run: jobs and records, and how long Bedrock took, not calls and rows/s. */
+function batchLine(batch: NonNullable<RunSummary['batch']>, seconds: string): string {
+  const hours = batch.bedrockMs / 3_600_000;
+  const minutes = batch.bedrockMs / 60_000;
+  const took =
+    hours >= 1
+      ? `${hours.toFixed(1)}h`
+      : minutes >= 1
+        ? `${minutes.toFixed(1)} min`
+        : `${(batch.bedrockMs / 1000).toFixed(1)}s`;
+  const onDemand = batch.onDemandCalls > 0 ? `; ${fmt(batch.onDemandCalls)} on-demand calls` : '';
+  return `batch     ${fmt(batch.jobs)} ${batch.jobs === 1 ? 'job' : 'jobs'} collected, ${fmt(batch.records)} records, Bedrock took ${took}${onDemand}; this run ${seconds}s`;
+}

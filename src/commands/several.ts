@@ -4,9 +4,9 @@
  * two results). A setup error in one input (exit 2, nothing sent for it) is printed and the next
  * input still runs; a signal stops the sequence after the run it interrupted. The exit code is the
  * highest of the runs' codes, so any failure shows, and a stop (3) or a lock (4) outranks failed
- * rows (1).
+ * rows (1); batch jobs still running (5) rank below all of them (errors.ts worstExit).
  */
-import { ExitCode, RunBatchError } from '../errors.js';
+import { ExitCode, RunBatchError, worstExit } from '../errors.js';
 import type { CommandIO } from './io.js';
 import { runCommand } from './run.js';
 
@@ -38,7 +38,7 @@ export async function runSeveral(
         printError(error);
         code = error.exitCode;
       }
-      worst = Math.max(worst, code);
+      worst = worstExit(worst, code);
       if (interrupted) {
         const rest = inputs.slice(i + 1);
         if (rest.length > 0) io.stderr(`run-batch: interrupted; not started: ${rest.join(', ')}\n`);

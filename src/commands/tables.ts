@@ -34,11 +34,17 @@ export const COMMANDS: readonly CommandInfo[] = [
     usage: 'emulator [options]',
     summary: 'Run the Bedrock Runtime emulator in the foreground',
   },
+  {
+    name: 'batch',
+    usage: 'batch status [outputs..] [options]',
+    summary: 'The batch jobs of results files: state, records, age, expected end, S3 locations',
+  },
 ];
 
 export async function optionsOf(command: Command): Promise<readonly OptionDef[]> {
   if (command === 'report') return (await import('./report-options.js')).REPORT_OPTIONS;
   if (command === 'emulator') return (await import('./emulator-options.js')).EMULATOR_OPTIONS;
+  if (command === 'batch') return (await import('./batch-status.js')).BATCH_STATUS_OPTIONS;
   const { JOB_OPTION, RUN_OPTIONS } = await import('../job/options.js');
   const own = command === 'estimate' ? (await import('./estimate-options.js')).ESTIMATE_OPTIONS : [];
   return [JOB_OPTION, ...RUN_OPTIONS, ...own].filter((def) => def.commands.includes(command));

@@ -40,6 +40,17 @@ export interface EngineStats {
   /** Calls made, retries included. */
   attempts: number;
   throttles: number;
+  /** Batch mode: jobs collected, their records, the time Bedrock took, rows left with running jobs. */
+  batch?: BatchStats;
+}
+
+export interface BatchStats {
+  jobs: number;
+  records: number;
+  bedrockMs: number;
+  /** Rows owed by jobs left running on purpose (--no-wait): exit 5, not 3. */
+  waiting: number;
+  onDemandCalls: number;
 }
 
 export interface Engine {

@@ -59,7 +59,7 @@ export const BATCH_OPTIONS: readonly OptionDef<RunKey>[] = [
     default: true,
     group: 'Batch',
     commands: RUN,
-    describe: 'Batch: wait for the jobs (--no-wait submits, exits 3; rerun to collect)',
+    describe: 'Batch: wait for the jobs (--no-wait submits, exits 5; rerun to collect)',
   },
   {
     flag: 'cancel',
@@ -68,7 +68,7 @@ export const BATCH_OPTIONS: readonly OptionDef<RunKey>[] = [
     default: false,
     group: 'Batch',
     commands: RUN,
-    describe: "Batch: stop this output's jobs and exit 3",
+    describe: "Batch: stop this output's jobs, collect what they answered, and exit 3",
   },
   {
     flag: 'batch-retry',

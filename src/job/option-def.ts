@@ -7,7 +7,7 @@
 
 export type OptionType = 'string' | 'number' | 'boolean' | 'list';
 
-export type Command = 'run' | 'estimate' | 'report' | 'emulator';
+export type Command = 'run' | 'estimate' | 'report' | 'emulator' | 'batch';
 
 export type OptionGroup =
   | 'Job'
@@ -21,7 +21,8 @@ export type OptionGroup =
   | 'Estimate'
   | 'Report'
   | 'Emulator'
-  | 'Emulator batch';
+  | 'Emulator batch'
+  | 'Batch status';
 
 /** What a check may need besides the value: relative paths, the environment (credentials, env defaults). */
 export interface ParseContext {

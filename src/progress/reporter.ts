@@ -98,7 +98,7 @@ export function createReporter(options: ReporterOptions): Reporter {
     },
     finish(summary) {
       close();
-      if (quiet && summary.exitCode === 0) return;
+      if (quiet && (summary.exitCode === 0 || summary.exitCode === 5)) return; // 5: jobs still running, as asked
       write(format === 'json' ? jsonLine('summary', now(), summary) : options.summaryText(summary));
     },
     close,

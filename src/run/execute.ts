@@ -7,6 +7,7 @@ import { Pricer } from '../cost/cost.js';
 import { loadPriceTable } from '../cost/load.js';
 import type { PriceTable } from '../cost/table.js';
 import { Budget } from '../engines/budget.js';
+import type { BatchStats } from '../engines/engine.js';
 import { Stopper } from '../engines/stopper.js';
 import { displayPath, ExitCode, RunBatchError } from '../errors.js';
 import type { JobSpec } from '../job/spec.js';
@@ -76,7 +77,7 @@ export async function execute(spec: JobSpec, deps: RunDeps, startedAt: Date): Pr
     }
     tally.attempts = engine.stats.attempts;
     tally.throttles = engine.stats.throttles;
-    return summarize(spec, plan, tally, stopper, startedAt);
+    return summarize(spec, plan, tally, stopper, startedAt, engine.stats.batch);
   } finally {
     input.dispose();
     unlisten();
@@ -150,12 +151,15 @@ function summarize(
   tally: Tally,
   stopper: Stopper,
   startedAt: Date,
+  batch?: BatchStats,
 ): RunSummary {
   const notRun = plan.rowCount - tally.ok - tally.error - tally.skipped;
   // Rows left undone always mean "run again" (exit 3), whatever left them; a stop that left nothing
   // undone (the last row tripped --max-errors, a signal after the end) is a finished run.
   if (notRun > 0 && !stopper.stopped) stopper.stop('soft', 'rows-not-run', `${notRun} rows were not run`);
-  const exitCode = notRun > 0 ? ExitCode.Stopped : tally.error > 0 ? ExitCode.RowsFailed : ExitCode.Ok;
+  // Rows left only with batch jobs running on purpose (--no-wait): 5, "come back later", not 3.
+  const stopped = batch !== undefined && batch.waiting === notRun ? ExitCode.BatchRunning : ExitCode.Stopped;
+  const exitCode = notRun > 0 ? stopped : tally.error > 0 ? ExitCode.RowsFailed : ExitCode.Ok;
   const summary = tally.summarize({
     input: spec.input,
     output: spec.output,
@@ -166,6 +170,7 @@ function summarize(
     ...(notRun > 0 && stopper.cause !== undefined ? { stop: stopper.cause } : {}),
   });
   if (spec.shard) summary.shard = shardLabel(spec.shard);
+  if (batch) summary.batch = batch;
   return summary;
 }
 

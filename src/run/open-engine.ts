@@ -9,7 +9,7 @@ import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { DEFAULT_BATCH_LIMITS, DEFAULT_POLL } from '../engines/batch/limits.js';
 import { statePath } from '../engines/batch/names.js';
 import { batchSettings, checkBatchSize, chooseMode } from '../engines/batch/settings.js';
-import { removeState } from '../engines/batch/state.js';
+import { removeState, rowsOwed } from '../engines/batch/state.js';
 import type { Engine } from '../engines/engine.js';
 import { OnDemandEngine } from '../engines/ondemand/engine.js';
 import type { Stopper } from '../engines/stopper.js';
@@ -31,9 +31,12 @@ export async function openEngine(
   rowsToRun: number,
 ): Promise<Engine> {
   const { batch } = spec;
-  const mode = batch.cancel ? 'batch' : chooseMode(batch.mode, rowsToRun, batch.minRecords);
-  // Before anything is uploaded (or a client opened): too few rows for one job.
-  if (mode === 'batch' && batch.mode === 'batch' && !batch.cancel)
+  // Rows a submitted job owes are collected from it, whatever their count: never re-paid on-demand.
+  const owed = spec.fresh || batch.mode === 'ondemand' ? 0 : rowsOwed(statePath(spec.output));
+  const mode = batch.cancel || owed > 0 ? 'batch' : chooseMode(batch.mode, rowsToRun, batch.minRecords);
+  // Before anything is uploaded (or a client opened): too few rows for one job. Rows a job owes
+  // count toward the minimum (rowsToRun has them); rows already answered do not.
+  if (mode === 'batch' && batch.mode === 'batch' && !batch.cancel && owed === 0)
     checkBatchSize(rowsToRun, batch.minRecords);
   const opened = deps.client ? undefined : await openClient(spec, deps.env ?? process.env);
   const client = deps.client ?? (opened as OpenClient).client;
@@ -45,7 +48,7 @@ export async function openEngine(
   const { s3, roleArn } = batch;
   if (!s3 || !roleArn) throw new Error('batch options were not checked'); // resolveSpec requires both
   const [{ BatchEngine }, { createBatchClients }] = await Promise.all([
-    import('../engines/batch/as-engine.js'),
+    import('../engines/batch/engine.js'),
     import('../engines/batch/clients.js'),
   ]);
   const engine = new BatchEngine({
@@ -56,6 +59,7 @@ export async function openEngine(
       api: spec.api,
       wait: batch.wait,
       cancel: batch.cancel,
+      strictMinimum: batch.mode === 'batch',
       limits: { ...DEFAULT_BATCH_LIMITS, minRecordsPerJob: batch.minRecords },
       poll: pollPolicy(deps.env ?? process.env, opened?.emulator !== undefined),
       ...(batch.timeoutHours === undefined ? {} : { timeoutHours: batch.timeoutHours }),

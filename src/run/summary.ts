@@ -1,7 +1,9 @@
 /**
  * Tallies finished rows into the run summary (printed, and written as <output>.summary.json).
  */
+
 import { picoFromUsd, usdNumber } from '../cost/money.js';
+import type { BatchStats } from '../engines/engine.js';
 import type { Stop } from '../engines/stopper.js';
 import type { ResultRecord } from '../types.js';
 
@@ -69,6 +71,8 @@ export interface RunSummary {
   stopReason?: string;
   /** `--shard i/N`: which shard of the input this run was. */
   shard?: string;
+  /** Batch mode: jobs collected, their records, the time Bedrock took (calls and rows/s mean little). */
+  batch?: BatchStats;
 }
 
 export class Tally {

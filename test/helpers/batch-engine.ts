@@ -8,7 +8,7 @@ import {
   type BatchSettings,
   batchSettings,
   createBatchClients,
-  runBatchEngine,
+  runBatchJobs,
 } from '../../src/engines/batch/index.js';
 
 export const ROLE = 'arn:aws:iam::123456789012:role/BedrockBatch';
@@ -50,7 +50,7 @@ export async function runEngine(
     credentials,
   });
   try {
-    return await runBatchEngine(rows, settings, { bedrock: clients.bedrock, s3: clients.s3, ...deps });
+    return await runBatchJobs(rows, settings, { bedrock: clients.bedrock, s3: clients.s3, ...deps });
   } finally {
     clients.destroy();
   }

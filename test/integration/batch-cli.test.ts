@@ -93,7 +93,7 @@ describe('--mode batch', () => {
     );
     const result = await runCli(['in.csv', ...BATCH], { cwd: dir, env: env() });
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/2 records the batch did not answer run again on-demand/);
+    expect(result.stderr).toMatch(/2 records a batch job answered with an error run again on-demand/);
     const retried = rows(dir).filter((r) => Number(r.attempts) > 1);
     expect(retried.map((r) => r.id)).toEqual(['t50', 't100']);
     expect(rows(dir).every((r) => r.status === 'ok')).toBe(true);
@@ -110,15 +110,20 @@ describe('--mode batch', () => {
     expect(failed[0]?.error_message).not.toBe('');
   });
 
-  it('--no-wait submits and exits 3; a later run collects with exit 0; one job', async () => {
+  it('--no-wait submits and exits 5; a later run collects with exit 0; one job', async () => {
     const dir = workdir();
     input(dir, 100);
     const first = await runCli(['in.csv', ...BATCH, '--no-wait'], {
       cwd: dir,
       env: { ...env(), RUN_BATCH_POLL_MS: '10' },
     });
-    expect(first.code).toBe(3);
+    expect(first.code).toBe(5);
     expect(first.stderr).toMatch(/--no-wait: .*run the same command again/);
+    // Not an error: under -q it prints nothing.
+    const other = workdir();
+    input(other, 100, (i) => `Quiet ticket ${i}`);
+    const quiet = await runCli(['in.csv', ...BATCH, '--no-wait', '-q'], { cwd: other, env: env() });
+    expect([quiet.code, quiet.stderr, quiet.stdout]).toEqual([5, '', '']);
     await waitFor(
       () => JSON.parse(readFileSync(join(dir, 'in.results.csv.batch.json'), 'utf8')).jobs.length === 1,
       'the job in the state file',
@@ -126,10 +131,10 @@ describe('--mode batch', () => {
     const later = await runCli(['in.csv', ...BATCH], { cwd: dir, env: env() });
     expect(later.code).toBe(0);
     expect(rows(dir)).toHaveLength(100);
-    expect(jobs()).toBe(1);
+    expect(jobs()).toBe(2);
   });
 
-  it('--cancel stops the job (Stopped) and exits 3', async () => {
+  it('--cancel stops the job (Stopped), collects what it answered, and exits 3', async () => {
     // An emulator whose jobs take seconds a step, so the job is still running when --cancel comes.
     const slow = await startEmulator({ port: 0, s3Buckets: ['jobs'], batchStepMs: 3000 });
     try {
@@ -141,12 +146,14 @@ describe('--mode batch', () => {
         AWS_ENDPOINT_URL_S3: slow.url,
         AWS_ENDPOINT_URL_BEDROCK_RUNTIME: slow.url,
       };
-      expect((await runCli(['in.csv', ...BATCH, '--no-wait'], { cwd: dir, env: slowEnv })).code).toBe(3);
+      expect((await runCli(['in.csv', ...BATCH, '--no-wait'], { cwd: dir, env: slowEnv })).code).toBe(5);
       const cancel = await runCli(['in.csv', ...BATCH, '--cancel'], { cwd: dir, env: slowEnv });
       expect(cancel.code).toBe(3);
-      expect(cancel.stderr).toMatch(/--cancel: the jobs of this output were stopped/);
+      // Stopped before it reached a record: nothing answered, nothing paid on-demand.
+      expect(cancel.stderr).toMatch(/ended Stopped; 100 rows were not run/);
       const state = JSON.parse(readFileSync(join(dir, 'in.results.csv.batch.json'), 'utf8'));
-      expect(['Stopping', 'Stopped']).toContain(state.jobs[0].status);
+      expect(state.jobs[0].status).toBe('Stopped');
+      expect((slow.stats() as unknown as { requests: number }).requests).toBe(0);
       expect((slow.stats() as unknown as { batch: { jobs: number } }).batch.jobs).toBe(1);
     } finally {
       await slow.close();

@@ -60,12 +60,12 @@ describe('batch engine with moto as S3', () => {
       const jobId = result.finished[0]?.outcome.jobArn?.split('/').pop();
       expect(keys).toEqual(
         expect.arrayContaining([
-          expect.stringMatching(/^runs\/moto-results-[0-9a-f]{10}-1\/input\/records-0001\.jsonl$/),
+          expect.stringMatching(/^runs\/moto-results-[0-9a-f]{16}-1\/input\/records-0001\.jsonl$/),
           expect.stringMatching(
-            new RegExp(`^runs/moto-results-[0-9a-f]{10}-1/output/${jobId}/records-0001\\.jsonl\\.out$`),
+            new RegExp(`^runs/moto-results-[0-9a-f]{16}-1/output/${jobId}/records-0001\\.jsonl\\.out$`),
           ),
           expect.stringMatching(
-            new RegExp(`^runs/moto-results-[0-9a-f]{10}-1/output/${jobId}/manifest\\.json\\.out$`),
+            new RegExp(`^runs/moto-results-[0-9a-f]{16}-1/output/${jobId}/manifest\\.json\\.out$`),
           ),
         ]),
       );

@@ -7,7 +7,6 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { statePath } from '../../src/engines/batch/index.js';
 import type { BatchState } from '../../src/engines/batch/state.js';
-import { RunBatchError } from '../../src/errors.js';
 import { runEngine, tempOutput, testSettings } from '../helpers/batch-engine.js';
 import { batchRows } from '../helpers/batch-rows.js';
 import { useEmulator } from '../helpers/emulator.js';
@@ -110,8 +109,8 @@ describe('batch engine against the emulator', () => {
     writeFileSync(path, JSON.stringify(state));
     expect(used.emulator.stats().batch.submissions).toBe(1);
     const second = await runEngine(rows, testSettings(output, BUCKET), endpoints());
-    // Created again with the same token: Bedrock answered with the job it had.
-    expect(used.emulator.stats().batch.submissions).toBe(2);
+    // Found on Bedrock by its content (the name carries it): attached, no second Create.
+    expect(used.emulator.stats().batch.submissions).toBe(1);
     expect(second.pending).toBe(0);
     expect(second.finished.map((f) => f.row.index).sort((a, b) => a - b)).toEqual(rows.map((r) => r.index));
     expect(second.finished.every((f) => f.outcome.kind === 'ok')).toBe(true);
@@ -136,7 +135,11 @@ describe('batch engine against the emulator', () => {
     const rows = batchRows(100);
     const output = tempOutput();
     await runEngine(rows, testSettings(output, BUCKET, { wait: false }), endpoints());
-    const cancelled = await runEngine(rows, testSettings(output, BUCKET, { cancel: true }), endpoints());
+    const cancelled = await runEngine(
+      rows,
+      testSettings(output, BUCKET, { cancel: true, wait: false }),
+      endpoints(),
+    );
     expect(cancelled).toMatchObject({ stopReason: 'cancelled', finished: [] });
     expect(cancelled.jobs[0]?.status).toMatch(/^Stopp(ing|ed)$/);
     const after = await runEngine(rows, testSettings(output, BUCKET), endpoints());
@@ -146,16 +149,15 @@ describe('batch engine against the emulator', () => {
     expect(jobs()).toBe(1);
   });
 
-  it('refuses a changed input while its jobs are open, before anything is sent', async () => {
+  it('a row edited while its job runs does not take the old answer; the others are collected', async () => {
     const output = tempOutput();
     await runEngine(batchRows(100), testSettings(output, BUCKET, { wait: false }), endpoints());
     const changed = batchRows(100, (i) => (i === 50 ? 'Another question' : `Question ${i + 1}`));
-    const error = await runEngine(changed, testSettings(output, BUCKET), endpoints()).catch(
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(RunBatchError);
-    expect((error as RunBatchError).exitCode).toBe(2);
-    expect((error as Error).message).toMatch(/the input .* changed since 1 batch job\(s\) were submitted/);
+    const result = await runEngine(changed, testSettings(output, BUCKET), endpoints());
+    expect(result.finished).toHaveLength(100);
+    const row50 = result.finished.find((f) => f.row.index === 50)?.outcome;
+    expect(row50).toMatchObject({ kind: 'failed', code: 'BatchBelowMinimum' });
+    expect(result.finished.filter((f) => f.outcome.kind === 'ok')).toHaveLength(99);
     expect(jobs()).toBe(1);
   });
 
@@ -222,17 +224,25 @@ describe('handing rows on', () => {
     expect(jobs()).toBe(1);
   });
 
-  it('rows of a collected job that are still not done go in a new job on the next call', async () => {
+  it('rows of a collected job still not done are collected again from the job that holds them', async () => {
     const rows = batchRows(100);
     const output = tempOutput();
     await runEngine(rows, testSettings(output, BUCKET), endpoints());
     const again = await runEngine(rows, testSettings(output, BUCKET), endpoints());
     expect(again.finished).toHaveLength(100);
-    expect(jobs()).toBe(2);
+    expect(again.finished.every((f) => f.outcome.kind === 'ok')).toBe(true);
+    expect(jobs()).toBe(1);
+    // Another output, another S3 prefix: the same records, the same job, no Create.
+    const elsewhere = testSettings(tempOutput('other.jsonl'), BUCKET, {
+      s3: { bucket: BUCKET, prefix: 'b/' },
+    });
+    const other = await runEngine(rows, elsewhere, endpoints());
+    expect(other.finished.filter((f) => f.outcome.kind === 'ok')).toHaveLength(100);
+    expect(jobs()).toBe(1);
     for (const row of rows) row.done = true;
     const none = await runEngine(rows, testSettings(output, BUCKET), endpoints());
     expect(none).toMatchObject({ finished: [], pending: 0 });
-    expect(jobs()).toBe(2);
+    expect(jobs()).toBe(1);
   });
 });
 
@@ -341,6 +351,6 @@ describe('an account whose jobs-in-flight quota is smaller than the limits table
     expect(result.pending).toBe(0);
     expect(result.finished.filter((f) => f.outcome.kind === 'ok')).toHaveLength(200);
     expect(tight.emulator.stats().batch.jobs).toBe(2);
-    expect(warnings).toEqual([expect.stringMatching(/-2 waits for a slot: /)]);
+    expect(warnings).toEqual([expect.stringMatching(/-[0-9a-f]{16}-1 waits for a slot: /)]);
   });
 });

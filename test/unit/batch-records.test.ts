@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chunkRecords, evenSplit, fromRanges, toRanges } from '../../src/engines/batch/chunk.js';
 import { DEFAULT_BATCH_LIMITS } from '../../src/engines/batch/limits.js';
-import { clientToken, inputHash, jobName } from '../../src/engines/batch/names.js';
+import { attemptOf, clientToken, contentHash, jobName } from '../../src/engines/batch/names.js';
 import { type BatchRecord, indexOfRecord, recordId, toRecord } from '../../src/engines/batch/records.js';
 import { batchRows, MODEL, promptRequest } from '../helpers/batch-rows.js';
 
@@ -80,6 +80,7 @@ const fake = (index: number, bytes: number, model = MODEL): BatchRecord => ({
   model,
   type: 'Converse',
   line: '',
+  key: String(index),
   bytes,
 });
 
@@ -133,26 +134,53 @@ describe('chunkRecords', () => {
 
 describe('names and tokens', () => {
   it.each([
-    ['/data/nightly results.jsonl', /^nightly-results-[0-9a-f]{10}-1$/],
-    ['/data/out.results.csv', /^out-[0-9a-f]{10}-1$/],
-    ['/data/___.jsonl', /^run-batch-[0-9a-f]{10}-1$/],
-    [`/data/${'x'.repeat(100)}.jsonl`, /^x{50}-[0-9a-f]{10}-1$/],
+    ['/data/nightly results.jsonl', /^nightly-results-[0-9a-f]{16}-1$/],
+    ['/data/out.results.csv', /^out-[0-9a-f]{16}-1$/],
+    ['/data/___.jsonl', /^run-batch-[0-9a-f]{16}-1$/],
+    [`/data/${'x'.repeat(100)}.jsonl`, /^x{44}-[0-9a-f]{16}-1$/],
   ])('job name for %s is a valid Bedrock job name', (output, expected) => {
-    const name = jobName(output, clientToken('a', 'b', 1), 1);
+    const name = jobName(output, contentHash(MODEL, 'Converse', []), 1);
+    expect(attemptOf(name, contentHash(MODEL, 'Converse', []))).toBe(1);
     expect(name).toMatch(expected);
     expect(name.length).toBeLessThanOrEqual(63);
     expect(name).toMatch(/^[a-zA-Z0-9]{1,63}(-*[a-zA-Z0-9+\-.]){0,63}$/);
   });
 
-  it('derives the same token from the same input and chunk, another from any change', () => {
+  it('a job is identified by its content; its token by the whole request', () => {
     const rows = batchRows(3);
-    const records = rows.map((r) => record(r));
-    const hash = inputHash(records);
-    expect(inputHash(rows.map((r) => record(r)))).toBe(hash);
+    const hash = contentHash(
+      MODEL,
+      'Converse',
+      rows.map((r) => record(r)),
+    );
+    expect(
+      contentHash(
+        MODEL,
+        'Converse',
+        batchRows(3).map((r) => record(r)),
+      ),
+    ).toBe(hash);
     const changed = batchRows(3, (i) => (i === 2 ? 'Changed' : `Question ${i + 1}`)).map((r) => record(r));
-    expect(inputHash(changed)).not.toBe(hash);
-    expect(clientToken(hash, 'c', 1)).toBe(clientToken(hash, 'c', 1));
-    expect(clientToken(hash, 'c', 2)).not.toBe(clientToken(hash, 'c', 1));
-    expect(clientToken(hash, 'c', 1)).toMatch(/^[a-zA-Z0-9]{1,256}$/);
+    expect(contentHash(MODEL, 'Converse', changed)).not.toBe(hash);
+    // The row id and the other columns are not content: the same requests are the same job.
+    const renamed = batchRows(3).map((r) => record({ ...r, id: `x${r.id}` }));
+    expect(contentHash(MODEL, 'Converse', renamed)).toBe(hash);
+    const parts = {
+      content: hash,
+      model: MODEL,
+      type: 'Converse',
+      name: 'n',
+      inputUri: 's3://b/a/in/',
+      outputUri: 's3://b/a/out/',
+      roleArn: 'arn:aws:iam::123456789012:role/R',
+    };
+    expect(clientToken(parts)).toBe(clientToken({ ...parts }));
+    // A second output or another S3 prefix is another request: another token, never a conflict.
+    expect(clientToken({ ...parts, outputUri: 's3://b/b/out/' })).not.toBe(clientToken(parts));
+    expect(clientToken({ ...parts, roleArn: 'arn:aws:iam::123456789012:role/S' })).not.toBe(
+      clientToken(parts),
+    );
+    expect(clientToken({ ...parts, timeoutHours: 48 })).not.toBe(clientToken(parts));
+    expect(clientToken(parts)).toMatch(/^[a-zA-Z0-9]{1,256}$/);
   });
 });

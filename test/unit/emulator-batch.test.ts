@@ -351,11 +351,20 @@ describe('Executor', () => {
 
 describe('batchEmulatorSettings', () => {
   it('defaults as the help says and reads every flag', () => {
+    const knobs = {
+      batchRecordsPerStep: 100,
+      batchOutputFlat: false,
+      batchRefuseProfileOnly: false,
+      batchControlFailRate: 0,
+      batchCreateLostReplies: 0,
+      s3UploadFailRate: 0,
+    };
     expect(batchEmulatorSettings({})).toEqual({
       batchStepMs: 20,
       batchMinRecords: 100,
       batchJobsInFlight: 20,
       s3Buckets: [],
+      ...knobs,
     });
     expect(
       batchEmulatorSettings({
@@ -364,6 +373,13 @@ describe('batchEmulatorSettings', () => {
         'batch-jobs-in-flight': '3',
         's3-bucket': ['in-bucket', 'out.bucket'],
         's3-endpoint': 'http://127.0.0.1:5000',
+        'batch-records-per-step': '1',
+        'batch-output-flat': true,
+        'batch-refuse-profile-only': true,
+        'batch-control-fail-rate': '0.2',
+        'batch-create-lost-replies': '2',
+        's3-upload-fail-rate': '0.1',
+        'batch-hold-at': '100',
       }),
     ).toEqual({
       batchStepMs: 0,
@@ -371,6 +387,13 @@ describe('batchEmulatorSettings', () => {
       batchJobsInFlight: 3,
       s3Buckets: ['in-bucket', 'out.bucket'],
       s3Endpoint: 'http://127.0.0.1:5000',
+      batchRecordsPerStep: 1,
+      batchOutputFlat: true,
+      batchRefuseProfileOnly: true,
+      batchControlFailRate: 0.2,
+      batchCreateLostReplies: 2,
+      s3UploadFailRate: 0.1,
+      batchHoldAt: 100,
     });
   });
 

@@ -2,7 +2,7 @@
  * CreateModelInvocationJob's request checked against botocore's `bedrock` model (required
  * members, lengths, patterns, enums, ranges), all violations reported at once as the service does.
  */
-import { resolveModel } from '../catalogue/catalogue.js';
+import { END_OF_LIFE, resolveModel } from '../catalogue/catalogue.js';
 import { ControlError, isObject, Violations } from './errors.js';
 import type { InvocationType, S3Config } from './job.js';
 
@@ -56,6 +56,8 @@ export function checkCreate(body: unknown): CreateRequest {
   v.throwIfAny();
   const model = resolveModel(body.modelId as string);
   if (!model) throw new ControlError('ValidationException', 'The provided model identifier is invalid.');
+  // An end-of-life model takes no new jobs: refused at create, with the runtime's wording.
+  if (model.status === 'eol') throw new ControlError('ValidationException', END_OF_LIFE);
   return {
     jobName: body.jobName as string,
     roleArn: body.roleArn as string,

@@ -21,6 +21,10 @@ export interface ExecutorSettings {
   minRecords: number;
   maxRecords: number;
   seed: number;
+  /** A job that has answered this many records waits there until it is stopped (tests of a stop mid-file). */
+  holdAt?: number;
+  /** Output directly under the output prefix instead of `<job id>/` (some stand-ins do that). */
+  flatOutput?: boolean;
 }
 
 export interface RecordCounters {
@@ -40,6 +44,12 @@ interface Work {
   /** The ending a `[[emulator:job=...]]` directive in the input scripted. */
   ending?: ScriptedEnding;
 }
+
+/** `[[emulator:job=AllErrors]]`: the job ends Completed with every record this error. */
+const ALL_ERRORS = {
+  ok: false,
+  error: { errorCode: 500, errorMessage: 'The model could not process the record (scripted: AllErrors).' },
+} as const;
 
 const zero = (): RecordCounters => ({ records: 0, succeeded: 0, failed: 0, inputTokens: 0, outputTokens: 0 });
 
@@ -107,6 +117,16 @@ export class Executor {
         // A scripted PartiallyCompleted runs out of time halfway.
         const total = job.totalRecordCount;
         const stopAt = work.ending === 'PartiallyCompleted' ? Math.floor(total / 2) : total;
+        const hold = this.settings.holdAt;
+        if (hold !== undefined && hold < stopAt) {
+          if (job.processedRecordCount >= hold) return;
+          this.answerSlice(
+            job,
+            work,
+            Math.min(this.settings.recordsPerStep, hold - job.processedRecordCount),
+          );
+          return;
+        }
         this.answerSlice(
           job,
           work,
@@ -176,13 +196,10 @@ export class Executor {
         continue;
       }
       left--;
-      const answer = answerRecord(
-        job.modelInvocationType,
-        model,
-        record.modelInput,
-        this.arrivals,
-        record.recordId,
-      );
+      const answer =
+        work.ending === 'AllErrors'
+          ? ALL_ERRORS
+          : answerRecord(job.modelInvocationType, model, record.modelInput, this.arrivals, record.recordId);
       job.processedRecordCount++;
       this.totals.records++;
       if (answer.ok) {
@@ -205,7 +222,14 @@ export class Executor {
   private async finish(job: Job, work: Work, status: JobStatus, message?: string): Promise<void> {
     if (work.files) {
       try {
-        await writeOutput(this.store, job, work.files, work.lines, this.settings.seed);
+        await writeOutput(
+          this.store,
+          job,
+          work.files,
+          work.lines,
+          this.settings.seed,
+          this.settings.flatOutput,
+        );
       } catch (error) {
         const uri = job.outputDataConfig.s3OutputDataConfig.s3Uri;
         return setStatus(job, 'Failed', `Could not write the output to ${uri}: ${(error as Error).message}`);

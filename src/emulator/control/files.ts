@@ -20,12 +20,12 @@ export interface InputFile {
 }
 
 /**
- * `[[emulator:job=Expired]]` (or `PartiallyCompleted`, `Failed`) anywhere in a job's input scripts
- * how the whole job ends, so a client can be tested against endings that take hours on Bedrock.
+ * `[[emulator:job=Expired]]` (or `PartiallyCompleted`, `Failed`, `AllErrors`: Completed with every
+ * record an error) anywhere in a job's input scripts how the whole job ends, so a client can be tested against endings that take hours on Bedrock.
  * It is taken out of the record before the record is answered.
  */
 const JOB_DIRECTIVE = /\[\[emulator:job=([^\]]*)\]\]/g;
-export const ENDINGS = ['Expired', 'PartiallyCompleted', 'Failed'] as const;
+export const ENDINGS = ['Expired', 'PartiallyCompleted', 'Failed', 'AllErrors'] as const;
 export type ScriptedEnding = (typeof ENDINGS)[number];
 
 export interface Input {
@@ -123,9 +123,10 @@ export async function writeOutput(
   files: InputFile[],
   lines: string[][],
   seed: number,
+  flat = false,
 ): Promise<void> {
   const { bucket, key } = splitUri(job.outputDataConfig.s3OutputDataConfig.s3Uri);
-  const base = `${key === '' || key.endsWith('/') ? key : `${key}/`}${job.id}/`;
+  const base = `${key === '' || key.endsWith('/') ? key : `${key}/`}${flat ? '' : `${job.id}/`}`;
   for (const [i, file] of files.entries()) {
     const out = shuffled(lines[i] ?? [], hash(`${seed}\n${file.name}\n${file.records.length}`));
     const body = out.length === 0 ? '' : `${out.join('\n')}\n`;

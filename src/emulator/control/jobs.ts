@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { canonicalJson } from '../behaviour/generation.js';
+import { resolveModel } from '../catalogue/catalogue.js';
 import { checkCreate } from './create.js';
 import { ControlError, Violations } from './errors.js';
 import { ACTIVE, type Job, jobWire, STATUSES, setStatus } from './job.js';
@@ -17,6 +18,11 @@ const DEFAULT_ACCOUNT = '123456789012';
 export interface RegistrySettings {
   /** Submitted + in-progress jobs allowed per base model (Bedrock's default quota is 20). */
   jobsInFlight: number;
+  /**
+   * Refuse a profile-only model's base id at create, as the runtime refuses it on demand (the
+   * wording is the runtime's, adapted: Bedrock's batch wording is not in the reference). @default false
+   */
+  refuseProfileOnly?: boolean;
 }
 
 export class JobRegistry {
@@ -31,6 +37,15 @@ export class JobRegistry {
   /** Returns the job and whether this call made it (false: an idempotent repeat). */
   create(body: unknown, region: string): { job: Job; created: boolean } {
     const request = checkCreate(body);
+    if (
+      this.settings.refuseProfileOnly &&
+      request.modelId === request.baseModelId &&
+      resolveModel(request.modelId)?.profileOnly
+    )
+      throw new ControlError(
+        'ValidationException',
+        `Batch inference of model ID ${request.modelId} with its base model ID isn't supported. Retry your request with the ID or ARN of an inference profile that contains this model.`,
+      );
     const { clientRequestToken, ...rest } = request;
     const fingerprint = canonicalJson(rest);
     const all = [...this.jobs.values()];

@@ -9,13 +9,15 @@ import type { Arrivals } from '../behaviour/directives.js';
 import { externalStore } from '../s3/external.js';
 import { handleS3 } from '../s3/routes.js';
 import { MemoryStore, type ObjectStore } from '../s3/store.js';
+import { newRequestId, S3Error, sendS3Error } from '../s3/xml.js';
 import { header, type Request, type Response } from '../wire/http.js';
 import { Executor } from './executor.js';
+import { type ControlFaultOptions, ControlFaults } from './faults.js';
 import { STATUSES } from './job.js';
 import { JobRegistry } from './jobs.js';
 import { handleControl, isControlPath } from './routes.js';
 
-export interface BatchOptions {
+export interface BatchOptions extends ControlFaultOptions {
   /** Pause between two steps of a job (status changes, and each slice of records). @default 20 */
   batchStepMs?: number;
   /** Records a job answers per step while InProgress. @default 100 */
@@ -30,6 +32,12 @@ export interface BatchOptions {
   s3Buckets?: string[];
   /** An external S3 endpoint (e.g. moto) that jobs read their input from and write their output to. */
   s3Endpoint?: string;
+  /** Refuse a profile-only model's base id at create (ValidationException). @default false */
+  batchRefuseProfileOnly?: boolean;
+  /** A job waits after answering this many records until it is stopped: a stop lands mid-file. */
+  batchHoldAt?: number;
+  /** Write a job's output directly under its output prefix, not in a `<job id>/` folder. @default false */
+  batchOutputFlat?: boolean;
 }
 
 export interface BatchStats {
@@ -45,6 +53,8 @@ export interface BatchStats {
   failed: number;
   inputTokens: number;
   outputTokens: number;
+  /** Faults the knobs made: throttles, 500s, Create answers lost, S3 uploads failed. */
+  faults: ControlFaults['counts'];
 }
 
 export interface BatchPlane {
@@ -63,7 +73,10 @@ export function createBatchPlane(
 ): BatchPlane {
   const memory = new MemoryStore(options.s3Buckets ?? []);
   const jobStore: ObjectStore = options.s3Endpoint ? externalStore(options.s3Endpoint) : memory;
-  const registry = new JobRegistry({ jobsInFlight: options.batchJobsInFlight ?? 20 });
+  const registry = new JobRegistry({
+    jobsInFlight: options.batchJobsInFlight ?? 20,
+    refuseProfileOnly: options.batchRefuseProfileOnly ?? false,
+  });
   const executor = new Executor(
     {
       stepMs: options.batchStepMs ?? 20,
@@ -71,20 +84,29 @@ export function createBatchPlane(
       minRecords: options.batchMinRecords ?? 100,
       maxRecords: options.batchMaxRecords ?? 50_000,
       seed: shared.seed,
+      flatOutput: options.batchOutputFlat ?? false,
+      ...(options.batchHoldAt === undefined ? {} : { holdAt: options.batchHoldAt }),
     },
     jobStore,
     shared.arrivals,
   );
+  let faults = new ControlFaults(options, shared.seed);
   let createdBefore = 0;
   let answeredBefore = 0;
   return {
     async route(req, res, path, query) {
       if (isS3Request(req, path)) {
-        await handleS3(req, res, path, query, memory);
+        if (faults.failUpload(req.method ?? 'GET', query)) {
+          req.resume();
+          sendS3Error(res, new S3Error('InternalError'), newRequestId(), false);
+        } else await handleS3(req, res, path, query, memory);
         return true;
       }
       if (!isControlPath(path)) return false;
-      await handleControl(req, res, path, query, registry, { started: (job) => executor.start(job) });
+      await handleControl(req, res, path, query, registry, {
+        started: (job) => executor.start(job),
+        faults,
+      });
       return true;
     },
     stats() {
@@ -95,6 +117,7 @@ export function createBatchPlane(
         submissions: registry.answered - answeredBefore,
         byStatus,
         ...executor.counters(),
+        faults: { ...faults.counts },
       };
     },
     resetStats() {
@@ -106,6 +129,7 @@ export function createBatchPlane(
       executor.reset();
       executor.resetCounters();
       registry.clear();
+      faults = new ControlFaults(options, shared.seed);
       createdBefore = 0;
       answeredBefore = 0;
       memory.clear();

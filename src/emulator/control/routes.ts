@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { header, type Request, type Response, readBody, sendJson } from '../wire/http.js';
 import { ControlError, sendControlError } from './errors.js';
+import type { ControlFaults } from './faults.js';
 import type { Job } from './job.js';
 import { jobWire } from './job.js';
 import type { JobRegistry } from './jobs.js';
@@ -20,6 +21,7 @@ export function isControlPath(path: string): boolean {
 export interface ControlHooks {
   /** A Create made a new job: the executor starts it. */
   started(job: Job): void;
+  faults?: ControlFaults;
 }
 
 export async function handleControl(
@@ -34,14 +36,22 @@ export async function handleControl(
   try {
     const body = await readBody(req);
     const method = req.method ?? 'GET';
+    const match = JOB.exec(path);
+    const operation =
+      path === '/model-invocation-job' ? 'create' : match?.[2] ? 'stop' : match ? 'get' : 'list';
+    const fault = hooks.faults?.before(operation);
+    if (fault) throw fault;
     if (path === '/model-invocation-job' && method === 'POST') {
       const { job, created } = registry.create(parseBody(body), regionOf(req));
       if (created) hooks.started(job);
+      // Bedrock made (and bills) the job, but the answer never reaches the client (a retry with
+      // the same token is lost too while the knob lasts).
+      if (hooks.faults?.loseCreateReply())
+        throw new ControlError('InternalServerException', 'Internal server error.');
       return sendJson(res, 200, { jobArn: job.arn }, requestId);
     }
     if (path === '/model-invocation-jobs' && method === 'GET')
       return sendJson(res, 200, registry.list(query), requestId);
-    const match = JOB.exec(path);
     const identifier = decode(match?.[1] ?? '');
     if (match && !match[2] && method === 'GET')
       return sendJson(res, 200, jobWire(registry.get(identifier)), requestId);

@@ -1,12 +1,14 @@
 /**
- * Collects a finished job: reads every `*.jsonl.out` under `<outputUri><job id>/` (in whatever order
- * Bedrock wrote the records), maps each record to its row by recordId, turns records that failed or
- * never came back into failed outcomes, and checks the counts against `manifest.json.out` (a
- * mismatch is a warning: the records read are still the truth for each row).
+ * Collects a finished job: reads every `*.jsonl.out` under `<outputUri><job id>/` (or the output
+ * prefix itself, where some write it), in whatever order Bedrock wrote the records, maps each record
+ * to its row by recordId, turns records that failed or never came back into failed outcomes, and
+ * checks the counts against `manifest.json.out` (a mismatch is a warning: the records read are
+ * still the truth for each row). Every ending is read, Stopped, Expired and Failed too: Bedrock
+ * writes what it answered before the job ended, and a paid answer is never thrown away.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { fromRanges } from './chunk.js';
-import { listKeys, readLines, readText, splitUri } from './files.js';
+import { outputKeys, readLines, readText } from './files.js';
 import {
   BatchCode,
   type BatchOutcome,
@@ -18,8 +20,11 @@ import {
 import { recordId } from './records.js';
 import type { JobState } from './state.js';
 
-/** Statuses whose output is read; the others (Failed, Stopped, Expired) leave every record not done. */
-const READABLE = new Set(['Completed', 'PartiallyCompleted']);
+/**
+ * Endings whose unanswered records were never tried: they are not run (left for the next run),
+ * never paid for on-demand. Records missing from other endings count as failed by the job.
+ */
+export const NEVER_TRIED = new Set(['Stopped', 'Failed', 'Expired']);
 
 export async function collectJob(
   s3: S3Client,
@@ -30,7 +35,7 @@ export async function collectJob(
   const finishedAt = job.endTime ? new Date(job.endTime) : new Date();
   const rows = fromRanges(job.rows);
   const outcomes = new Map<number, BatchOutcome>();
-  if (!READABLE.has(job.status) || job.arn === undefined) {
+  if (job.arn === undefined) {
     const why = job.message ? `: ${job.message}` : '';
     const code =
       job.arn === undefined && job.status === 'Failed' ? BatchCode.NotCreated : jobEndCode(job.status);
@@ -45,9 +50,7 @@ export async function collectJob(
   }
   const arn = job.arn;
   const members = new Set(rows);
-  const { bucket, key } = splitUri(job.outputUri);
-  const prefix = `${key}${arn.slice(arn.lastIndexOf('/') + 1)}/`;
-  const keys = await listKeys(s3, bucket, prefix);
+  const { bucket, prefix, keys } = await outputKeys(s3, job.outputUri, arn);
   const seen = { total: job.records, ok: 0, failed: 0 };
   const unknown: string[] = [];
   for (const file of keys.filter((k) => k.endsWith('.out') && !k.endsWith('manifest.json.out'))) {
@@ -67,28 +70,42 @@ export async function collectJob(
     warn(
       `batch job ${job.name}: ${unknown.length} output records are not this job's (e.g. recordId ${unknown[0]}); ignored`,
     );
+  if (seen.ok === 0 && seen.failed > 0 && seen.failed === rows.length)
+    warn(
+      `batch job ${job.name} ended ${job.status} with every record an error (e.g. ${firstError(outcomes)}); Bedrock charged nothing for them`,
+    );
   const manifestKey = keys.find((k) => k.endsWith('manifest.json.out'));
-  if (manifestKey === undefined)
-    warn(`batch job ${job.name}: no manifest.json.out under s3://${bucket}/${prefix}`);
-  else {
+  if (manifestKey === undefined) {
+    if (keys.length > 0) warn(`batch job ${job.name}: no manifest.json.out under s3://${bucket}/${prefix}`);
+  } else {
     const mismatches = manifestMismatches(parseManifest(await readText(s3, bucket, manifestKey)), seen);
     if (mismatches.length > 0)
       warn(`batch job ${job.name}: manifest.json.out disagrees: ${mismatches.join('; ')}`);
   }
+  const never = NEVER_TRIED.has(job.status);
+  const why = job.message ? `: ${job.message}` : '';
   for (const index of rows) {
     if (!outcomes.has(index))
       outcomes.set(
         index,
-        failed(
-          BatchCode.Missing,
-          `batch job ${job.name} (${job.status}) wrote no output record for recordId ${recordId(index)}`,
-          finishedAt,
-          arn,
-        ),
+        never
+          ? failed(jobEndCode(job.status), `batch job ${job.name} ended ${job.status}${why}`, finishedAt, arn)
+          : failed(
+              BatchCode.Missing,
+              `batch job ${job.name} (${job.status}) wrote no output record for recordId ${recordId(index)}`,
+              finishedAt,
+              arn,
+            ),
       );
   }
   for (const index of outcomes.keys()) if (!want(index)) outcomes.delete(index);
   return outcomes;
+}
+
+function firstError(outcomes: Map<number, BatchOutcome>): string {
+  for (const outcome of outcomes.values())
+    if (outcome.kind === 'failed') return `${outcome.code}: ${outcome.message}`;
+  return 'no message';
 }
 
 function parseManifest(text: string): Record<string, unknown> {

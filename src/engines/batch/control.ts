@@ -1,7 +1,7 @@
 /**
  * The control-plane calls, each reduced to what the engine decides on. Create is idempotent by its
  * clientRequestToken; when Bedrock has forgotten the token but kept the name (ConflictException), the
- * job is found by its name, which carries the token's first digits, so it is still ours.
+ * job is found by its name, which carries the content hash, so it holds the same records.
  */
 import {
   type BedrockClient,
@@ -11,7 +11,7 @@ import {
   StopModelInvocationJobCommand,
 } from '@aws-sdk/client-bedrock';
 import { RunBatchError } from '../../errors.js';
-import type { JobState, JobStatus } from './state.js';
+import { type JobState, type JobStatus, TERMINAL } from './state.js';
 
 export type CreateResult =
   | { kind: 'created'; arn: string }
@@ -58,20 +58,53 @@ export async function createJob(
 }
 
 async function findByName(bedrock: BedrockClient, name: string): Promise<string | undefined> {
+  return (await listJobs(bedrock, name)).find((job) => job.name === name)?.arn;
+}
+
+/** A job as ListModelInvocationJobs describes it, reduced to what attaching needs. */
+export interface FoundJob {
+  name: string;
+  arn: string;
+  status: JobStatus;
+  outputUri: string;
+  message?: string;
+  submitTime?: string;
+  endTime?: string;
+  expiresAt?: string;
+}
+
+/** Every job whose name contains `text`, page by page. */
+export async function listJobs(bedrock: BedrockClient, text: string): Promise<FoundJob[]> {
+  const found: FoundJob[] = [];
   let nextToken: string | undefined;
-  do {
-    const page = await bedrock.send(
-      new ListModelInvocationJobsCommand({
-        nameContains: name,
-        maxResults: 100,
-        ...(nextToken ? { nextToken } : {}),
-      }),
-    );
-    const found = page.invocationJobSummaries?.find((s) => s.jobName === name);
-    if (found?.jobArn) return found.jobArn;
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return undefined;
+  try {
+    do {
+      const page = await bedrock.send(
+        new ListModelInvocationJobsCommand({
+          nameContains: text,
+          maxResults: 100,
+          ...(nextToken ? { nextToken } : {}),
+        }),
+      );
+      for (const s of page.invocationJobSummaries ?? []) {
+        if (!s.jobArn || !s.jobName) continue;
+        found.push({
+          name: s.jobName,
+          arn: s.jobArn,
+          status: (s.status ?? 'Submitted') as JobStatus,
+          outputUri: s.outputDataConfig?.s3OutputDataConfig?.s3Uri ?? '',
+          ...(s.message ? { message: s.message } : {}),
+          ...(s.submitTime ? { submitTime: s.submitTime.toISOString() } : {}),
+          ...(s.endTime ? { endTime: s.endTime.toISOString() } : {}),
+          ...(s.jobExpirationTime ? { expiresAt: s.jobExpirationTime.toISOString() } : {}),
+        });
+      }
+      nextToken = page.nextToken;
+    } while (nextToken);
+  } catch (error) {
+    throw credentialsError(error) ?? error;
+  }
+  return found;
 }
 
 export interface JobDetail {
@@ -80,19 +113,23 @@ export interface JobDetail {
   processed?: number;
   total?: number;
   endTime?: string;
+  submitTime?: string;
+  expiresAt?: string;
 }
 
 export async function getJob(bedrock: BedrockClient, arn: string): Promise<JobDetail> {
   try {
     const job = await bedrock.send(new GetModelInvocationJobCommand({ jobIdentifier: arn }));
-    const ended =
-      job.endTime ?? (job.status && job.status !== 'InProgress' ? job.lastModifiedTime : undefined);
+    // Only an ended job has an end time (Bedrock may leave endTime out: its last change is the end).
+    const ended = job.status && TERMINAL.has(job.status) ? (job.endTime ?? job.lastModifiedTime) : undefined;
     return {
       status: (job.status ?? 'Submitted') as JobStatus,
       ...(job.message ? { message: job.message } : {}),
       ...(job.processedRecordCount === undefined ? {} : { processed: job.processedRecordCount }),
       ...(job.totalRecordCount === undefined ? {} : { total: job.totalRecordCount }),
       ...(ended ? { endTime: ended.toISOString() } : {}),
+      ...(job.submitTime ? { submitTime: job.submitTime.toISOString() } : {}),
+      ...(job.jobExpirationTime ? { expiresAt: job.jobExpirationTime.toISOString() } : {}),
     };
   } catch (error) {
     throw credentialsError(error) ?? error;

@@ -1,197 +1,199 @@
 /**
- * runBatchEngine: rows in, outcomes out, through Bedrock Batch Inference. Plan jobs (saved before
- * anything is sent), upload and submit what the quota allows, poll with backoff, collect each job as
- * it ends and hand its rows on, until every job is collected, --no-wait returns after one look, or
- * the signal aborts (jobs keep running on Bedrock; a later call re-attaches through the state file).
+ * Bedrock Batch Inference behind the engine interface. It gathers the planned rows (the rows
+ * already done too: a job may owe them, and their answers must not be handed on twice), runs them
+ * through runBatchJobs (jobs.ts), and hands every collected record to the sink, priced at batch
+ * prices. Records a job answered with an error are run again on-demand (`--batch-retry ondemand`)
+ * through the pool, or written as error rows (`none`); rows no job could take (too few for their
+ * model, too big) run on-demand, said as such. Rows of a job that never ran (refused at create,
+ * Failed, Stopped before it reached them) are never paid for on-demand: they are not run, the run
+ * stops with Bedrock's words (exit 3), and the next run submits them again.
  */
-import type { BedrockClient } from '@aws-sdk/client-bedrock';
-import type { S3Client } from '@aws-sdk/client-s3';
-import { RunBatchError } from '../../errors.js';
-import { sleep as abortableSleep } from '../../pool/sleep.js';
-import { collectJob } from './collect.js';
-import { credentialsError, getJob } from './control.js';
-import { pollDelayMs } from './limits.js';
-import { statePath } from './names.js';
-import type { BatchOutcome } from './outcome.js';
-import { pendingRows, planJobs, prepareRows } from './plan.js';
+
+import type { PlannedRow } from '../../plan/plan.js';
+import type { Budget } from '../budget.js';
+import type { Engine, EngineStats, EngineWork, RowOutcome } from '../engine.js';
+import type { BatchClients } from './clients.js';
+import { NEVER_TRIED } from './collect.js';
+import { type FinishedRow, type JobProgress, runBatchJobs } from './jobs.js';
+import { BatchCode, type BatchOutcome, jobEndCode } from './outcome.js';
 import type { BatchRow } from './records.js';
-import type { BatchSettings } from './settings.js';
-import { type BatchState, type JobState, openJobs, readState, TERMINAL, writeState } from './state.js';
-import { cancelJobs, inFlight, type SubmitContext, submitReady } from './submit.js';
+import type { BatchRetry, BatchSettings } from './settings.js';
 
-export interface JobProgress {
-  name: string;
-  model: string;
-  status: string;
-  records: number;
-  processed: number;
-  message?: string;
-}
-
-export interface BatchDeps {
-  bedrock: BedrockClient;
-  s3: S3Client;
-  /** After each submission and poll round: every job of this output not yet collected. */
-  onProgress?: (jobs: JobProgress[]) => void;
+export interface BatchEngineOptions {
+  settings: BatchSettings;
+  clients: BatchClients;
+  retry: BatchRetry;
+  /** The on-demand engine for records the batch did not answer; made only when needed. */
+  onDemand: () => Promise<Engine>;
+  inputLabel: string;
+  onJobs?: (jobs: JobProgress[]) => void;
   onWarning?: (message: string) => void;
-  /**
-   * The rows of one collected job (or rows no job can take). Awaited before the job is marked
-   * collected, so rows the caller has written are never lost to a kill, nor paid for twice.
-   */
-  onFinished?: (finished: FinishedRow[]) => void | Promise<void>;
-  /** Aborting it ends the wait; submitted jobs keep running. */
-  signal?: AbortSignal;
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-  now?: () => Date;
-  /** How the input is named in messages. @default 'input' */
-  inputLabel?: string;
-  /** Multipart part size for uploads (tests make it small). */
-  partSize?: number;
 }
 
-export interface FinishedRow {
-  row: BatchRow;
-  outcome: BatchOutcome;
-}
+export class BatchEngine implements Engine {
+  private readonly kept: BatchRow[] = [];
+  private retryEngine: Engine | undefined;
+  private submitted = 0;
+  private batch = { jobs: 0, records: 0, bedrockMs: 0, waiting: 0 };
 
-export interface BatchEngineResult {
-  finished: FinishedRow[];
-  /** Rows owed by jobs still running or not yet submitted. */
-  pending: number;
-  /** Why it returned with rows pending: 'no-wait', 'signal', 'cancelled', or a failure's message. */
-  stopReason?: string;
-  jobs: JobProgress[];
-}
+  constructor(private readonly options: BatchEngineOptions) {}
 
-/** Gets in a row that may fail (the SDK retried each already) before the run stops with exit 3. */
-const POLL_FAILURES = 5;
-
-/**
- * @param rows every row of the job in input order, including those already ok in the results file
- *   (`done: true`): they take part in the input hash but are never sent or returned.
- */
-export async function runBatchEngine(
-  rows: readonly BatchRow[],
-  settings: BatchSettings,
-  deps: BatchDeps,
-): Promise<BatchEngineResult> {
-  const warn = deps.onWarning ?? (() => {});
-  const now = deps.now ?? (() => new Date());
-  const sleep = deps.sleep ?? abortableSleep;
-  const byIndex = new Map(rows.map((row) => [row.index, row]));
-  const isDone = (index: number) => byIndex.get(index)?.done === true;
-  const prepared = prepareRows(rows, settings.api, deps.inputLabel);
-  const path = statePath(settings.output);
-  const state = attach(readState(path), prepared.hash, path);
-  const save = () => writeState(path, state);
-  const finished: FinishedRow[] = [];
-  const hand = async (items: Array<{ index: number; outcome: BatchOutcome }>) => {
-    const rowsOut = items.map(({ index, outcome }) => ({ row: byIndex.get(index) as BatchRow, outcome }));
-    finished.push(...rowsOut);
-    if (rowsOut.length > 0) await deps.onFinished?.(rowsOut);
-  };
-  const result = (stopReason?: string): BatchEngineResult => ({
-    finished,
-    pending: pendingRows(state, isDone),
-    ...(stopReason === undefined ? {} : { stopReason }),
-    jobs: progressOf(state),
-  });
-  const ctx: SubmitContext = {
-    bedrock: deps.bedrock,
-    s3: deps.s3,
-    settings,
-    records: prepared.records,
-    save,
-    warn,
-    ...(deps.signal === undefined ? {} : { signal: deps.signal }),
-    ...(deps.partSize === undefined ? {} : { partSize: deps.partSize }),
-  };
-
-  if (settings.cancel) {
-    await cancelJobs(state, ctx);
-    deps.onProgress?.(progressOf(state));
-    return result('cancelled');
+  get stats(): EngineStats {
+    const retried = this.retryEngine?.stats ?? { attempts: 0, throttles: 0 };
+    return {
+      attempts: this.submitted + retried.attempts,
+      throttles: retried.throttles,
+      batch: { ...this.batch, onDemandCalls: retried.attempts },
+    };
   }
-  const early = planJobs(state, prepared, isDone, settings, now());
-  save(); // every planned job and its token is on disk before the first Create
-  await hand(early);
 
-  // A failed call (the SDK has retried it already) is tried again next round; after
-  // POLL_FAILURES in a row, or at once with --no-wait, the run returns with the jobs pending.
-  let failures = 0;
-  const transient = (error: unknown): string | undefined => {
-    if (error instanceof RunBatchError) throw error;
-    const setup = credentialsError(error);
-    if (setup) throw setup;
-    if (deps.signal?.aborted) return 'signal';
-    failures += 1;
-    warn(`batch: ${(error as Error).name}: ${(error as Error).message}`);
-    return failures >= POLL_FAILURES || !settings.wait ? `batch: ${(error as Error).message}` : undefined;
-  };
-  for (let round = 0; ; round++) {
-    try {
-      await submitReady(state, ctx);
-      await poll(state, deps.bedrock, save);
-      failures = 0;
-    } catch (error) {
-      const stop = transient(error);
-      if (stop !== undefined) return result(stop);
+  /** A row already ok in the results file: not sent, but part of the job's identity. */
+  keep(row: PlannedRow): void {
+    this.kept.push({ index: row.request.index, id: row.request.id, request: row.request, done: true });
+  }
+
+  async run({ rows, sink, stopper, budget }: EngineWork): Promise<void> {
+    const planned = new Map<number, PlannedRow>();
+    const fresh: BatchRow[] = [];
+    // `keep` is called while `rows` is iterated: the kept rows are complete only after the loop.
+    for await (const row of rows) {
+      const admitted = admit(budget, row);
+      if (!admitted.ok) stopper.stop('soft', 'budget', admitted.reason);
+      planned.set(row.request.index, row);
+      // A row the budget cannot take stays out of the jobs, as if done: it runs on a later run.
+      fresh.push({
+        index: row.request.index,
+        id: row.request.id,
+        request: row.request,
+        done: !admitted.ok,
+      });
     }
-    deps.onProgress?.(progressOf(state));
-    for (const job of openJobs(state)) {
-      if (!TERMINAL.has(job.status)) continue;
-      let outcomes: Map<number, BatchOutcome>;
-      try {
-        outcomes = await collectJob(deps.s3, job, (index) => !isDone(index), warn);
-      } catch (error) {
-        const stop = transient(error);
-        if (stop !== undefined) return result(stop);
-        continue;
+    const batchRows = [...this.kept, ...fresh].sort((a, b) => a.index - b.index);
+    const retry: PlannedRow[] = [];
+    const unbatched: PlannedRow[] = [];
+    const notRun = new Map<string, number>();
+    const onFinished = (finished: FinishedRow[]) => {
+      for (const { row, outcome } of finished) {
+        const plannedRow = planned.get(row.index);
+        if (!plannedRow) continue;
+        if (outcome.kind === 'failed' && neverRan(outcome)) {
+          notRun.set(outcome.message, (notRun.get(outcome.message) ?? 0) + 1);
+          continue;
+        }
+        if (outcome.kind === 'failed' && NOT_BATCHED.has(outcome.code)) {
+          unbatched.push(plannedRow);
+          continue;
+        }
+        if (outcome.kind === 'ok') {
+          this.submitted++;
+          const done: RowOutcome = {
+            kind: 'ok',
+            value: outcome.value,
+            attempts: 1,
+            latencyMs: 0,
+            finishedAt: outcome.finishedAt,
+            mode: 'batch',
+          };
+          const charge = sink.finish(plannedRow, done); // never inside budget?.(): it would not run without a budget
+          budget?.settle(0n, charge);
+        } else if (this.options.retry === 'ondemand') {
+          retry.push(plannedRow);
+        } else {
+          const failure = { code: outcome.code, message: outcome.message, retryable: false, throttle: false };
+          sink.finish(plannedRow, {
+            kind: 'failed',
+            failure,
+            attempts: 1,
+            latencyMs: 0,
+            finishedAt: outcome.finishedAt,
+          });
+        }
       }
-      // The caller's own failure (a results file it cannot write) is not retried: it propagates.
-      await hand([...outcomes].map(([index, outcome]) => ({ index, outcome })));
-      job.collected = true;
-      save();
+    };
+    const result = await runBatchJobs(batchRows, this.options.settings, {
+      bedrock: this.options.clients.bedrock,
+      s3: this.options.clients.s3,
+      onFinished,
+      inputLabel: this.options.inputLabel,
+      signal: stopper.soft,
+      ...(this.options.onJobs ? { onProgress: this.options.onJobs } : {}),
+      ...(this.options.onWarning ? { onWarning: this.options.onWarning } : {}),
+    });
+    this.batch.jobs += result.collected.jobs;
+    this.batch.records += result.collected.records;
+    this.batch.bedrockMs += result.collected.bedrockMs;
+    if (result.stopReason === 'no-wait') this.batch.waiting = result.pending;
+    for (const [why, count] of notRun) {
+      const rows = `${count} ${count === 1 ? 'row was' : 'rows were'} not run`;
+      this.options.onWarning?.(
+        `${why}; ${rows} (no on-demand call was made for them: run again to submit them)`,
+      );
+      stopper.stop('soft', 'rows-not-run', `${why}; ${rows}`);
     }
-    if (openJobs(state).length === 0) return result();
-    if (!settings.wait) return result('no-wait');
-    if (deps.signal?.aborted) return result('signal');
-    await sleep(pollDelayMs(round, settings.poll), deps.signal);
-    if (deps.signal?.aborted) return result('signal');
+    if (result.pending > 0 || (result.stopReason !== undefined && notRun.size === 0))
+      stopper.stop('soft', 'batch-pending', stopMessage(result.stopReason, result.pending));
+    const work = { sink, stopper, ...(budget ? { budget } : {}) };
+    if (unbatched.length > 0 && !stopper.hard.aborted) {
+      this.options.onWarning?.(
+        `${unbatched.length} ${unbatched.length === 1 ? 'row' : 'rows'} could not go in a batch job (too few for their model's minimum, --batch-min-records, or too big for a file): ${unbatched.length === 1 ? 'it runs' : 'they run'} on-demand`,
+      );
+      await this.runOnDemand(unbatched, { ...work, rows: fromArray(unbatched) }, 0);
+    }
+    if (retry.length > 0 && !stopper.hard.aborted) {
+      this.options.onWarning?.(
+        `${retry.length} ${retry.length === 1 ? 'record' : 'records'} a batch job answered with an error run again on-demand (--batch-retry ondemand)`,
+      );
+      await this.runOnDemand(retry, { ...work, rows: fromArray(retry) }, 1);
+    }
+  }
+
+  /** Rows through the pool; a retried record's attempts count its batch attempt too. */
+  private async runOnDemand(rows: PlannedRow[], work: EngineWork, before: number): Promise<void> {
+    if (rows.length === 0) return;
+    this.retryEngine ??= await this.options.onDemand();
+    const sink = work.sink;
+    await this.retryEngine.run({
+      ...work,
+      sink: {
+        finish: (row, outcome) => sink.finish(row, { ...outcome, attempts: outcome.attempts + before }),
+      },
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.retryEngine?.close();
+    this.options.clients.destroy();
   }
 }
 
-/** The saved state when it belongs to this input; a changed input with jobs still open is refused. */
-function attach(saved: BatchState | undefined, hash: string, path: string): BatchState {
-  if (saved === undefined || saved.inputHash === hash)
-    return saved ?? { version: 1, inputHash: hash, jobs: [] };
-  const open = openJobs(saved);
-  if (open.length === 0) return { version: 1, inputHash: hash, jobs: saved.jobs };
-  throw new RunBatchError(
-    'INPUT',
-    `the input (or a setting that shapes its requests) changed since ${open.length} batch job(s) were submitted for this output (${open[0]?.name}, see ${path}); rerun with the same input and settings to collect them, or stop them with --cancel and start over with --fresh`,
-  );
+/** Rows no job took: they were never in a batch, so they are not "records the batch did not answer". */
+const NOT_BATCHED = new Set<string>([BatchCode.BelowMinimum, BatchCode.TooLarge]);
+
+/** A row whose job never tried it: refused at create, Failed, or Stopped before reaching it. */
+function neverRan(outcome: Extract<BatchOutcome, { kind: 'failed' }>): boolean {
+  if (outcome.code === BatchCode.NotCreated) return true;
+  for (const status of NEVER_TRIED) if (outcome.code === jobEndCode(status)) return true;
+  return false;
 }
 
-async function poll(state: BatchState, bedrock: BedrockClient, save: () => void): Promise<void> {
-  let changed = false;
-  for (const job of openJobs(state)) {
-    if (!inFlight(job) || job.arn === undefined) continue;
-    const detail = await getJob(bedrock, job.arn);
-    changed ||= detail.status !== job.status || detail.processed !== job.processed;
-    Object.assign(job, detail);
-  }
-  if (changed) save();
+function admit(budget: Budget | undefined, row: PlannedRow): { ok: true } | { ok: false; reason: string } {
+  if (!budget) return { ok: true };
+  const admission = budget.admit(row);
+  return admission.ok ? { ok: true } : admission;
 }
 
-function progressOf(state: BatchState): JobProgress[] {
-  return openJobs(state).map((job: JobState) => ({
-    name: job.name,
-    model: job.model,
-    status: job.status,
-    // Bedrock's totalRecordCount is 0 until the job is validated; the plan's count is known from the start.
-    records: job.records,
-    processed: job.processed ?? 0,
-    ...(job.message ? { message: job.message } : {}),
-  }));
+function stopMessage(reason: string | undefined, pending: number): string {
+  const rows = `${pending} ${pending === 1 ? 'row is' : 'rows are'} with batch jobs still running`;
+  if (reason === 'no-wait') return `--no-wait: ${rows}; run the same command again to collect them`;
+  if (reason === 'signal')
+    return `interrupted while waiting: ${rows} (they keep running on Bedrock); run again to collect them`;
+  if (reason === 'cancelled')
+    return pending > 0
+      ? `--cancel: the jobs of this output were asked to stop; ${rows}; run again to collect what they answered`
+      : '--cancel: the jobs of this output were stopped and what they answered collected; run again (without --cancel) to run the rest';
+  return `${reason ?? 'stopped'}: ${rows}; run again to collect them`;
+}
+
+async function* fromArray(rows: PlannedRow[]): AsyncIterable<PlannedRow> {
+  yield* rows;
 }

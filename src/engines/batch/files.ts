@@ -25,6 +25,35 @@ export function inputFileName(file: number): string {
   return `records-${String(file + 1).padStart(4, '0')}.jsonl`;
 }
 
+/**
+ * Where a job's output may be, in the order to look: `<output uri>/<job id>/` (Bedrock's layout),
+ * then the output prefix itself (where some tools and stand-ins write it).
+ */
+export function outputPrefixes(outputUri: string, arn: string): string[] {
+  const { key } = splitUri(outputUri);
+  const base = key === '' || key.endsWith('/') ? key : `${key}/`;
+  return [`${base}${arn.slice(arn.lastIndexOf('/') + 1)}/`, base];
+}
+
+/**
+ * The keys of a job's output files (`*.out`, the manifest among them): under the job id's folder,
+ * or, when that holds none, directly under the output prefix (not in another job's folder).
+ */
+export async function outputKeys(
+  s3: S3Client,
+  outputUri: string,
+  arn: string,
+): Promise<{ bucket: string; prefix: string; keys: string[] }> {
+  const { bucket } = splitUri(outputUri);
+  const [folder, base] = outputPrefixes(outputUri, arn) as [string, string];
+  const inFolder = (await listKeys(s3, bucket, folder)).filter((k) => k.endsWith('.out'));
+  if (inFolder.length > 0) return { bucket, prefix: folder, keys: inFolder };
+  const flat = (await listKeys(s3, bucket, base)).filter(
+    (k) => k.endsWith('.out') && !k.slice(base.length).includes('/'),
+  );
+  return { bucket, prefix: flat.length > 0 ? base : folder, keys: flat };
+}
+
 /** s3://bucket/key -> its parts. */
 export function splitUri(uri: string): { bucket: string; key: string } {
   const rest = uri.replace(/^s3:\/\//, '');

@@ -1,20 +1,20 @@
 /**
  * From rows to jobs: every row's record is built (and refused up front when batch cannot take it),
- * the input hashed, and rows not yet owed by a job are split into new jobs appended to the state.
- * A job's name, token and S3 folders are fixed here, before anything is uploaded or created.
+ * and rows neither done nor owed by an open job are split into new jobs appended to the state.
+ * A job's content hash, name, token and S3 folders are fixed here, before anything is uploaded or
+ * created, and its records are frozen with it.
  */
 import { RunBatchError } from '../../errors.js';
 import { chunkRecords, toRanges } from './chunk.js';
 import { jobInputKey, jobOutputKey } from './files.js';
-import { chunkHash, clientToken, inputHash, jobName } from './names.js';
+import { clientToken, contentHash, jobName } from './names.js';
 import { BatchCode, type BatchOutcome, failed } from './outcome.js';
 import { type BatchRecord, type BatchRow, toRecord } from './records.js';
 import { type BatchSettings, s3Uri } from './settings.js';
-import { type BatchState, fromRangesSet, openJobs } from './state.js';
+import { type BatchState, type JobState, openJobs, owedRows } from './state.js';
 
 export interface PreparedRows {
   records: Map<number, BatchRecord>;
-  hash: string;
 }
 
 /** Builds every row's record; a row batch cannot take stops the run before anything is uploaded. */
@@ -31,12 +31,20 @@ export function prepareRows(
     }
     records.set(row.index, record);
   }
-  return { records, hash: inputHash([...records.values()]) };
+  return { records };
 }
 
 export interface Early {
   index: number;
   outcome: BatchOutcome;
+}
+
+/** The rows the open jobs owe, as submitted (a row whose request changed since is not owed). */
+export function owedByOpenJobs(state: BatchState, prepared: PreparedRows): Set<number> {
+  const owed = new Set<number>();
+  const key = (index: number) => prepared.records.get(index)?.key;
+  for (const job of openJobs(state)) for (const index of owedRows(job, key)) owed.add(index);
+  return owed;
 }
 
 /**
@@ -51,30 +59,39 @@ export function planJobs(
   settings: BatchSettings,
   now: Date,
 ): Early[] {
-  const owed = new Set<number>();
-  for (const job of openJobs(state)) for (const index of fromRangesSet(job.rows)) owed.add(index);
+  const owed = owedByOpenJobs(state, prepared);
   const todo = [...prepared.records.values()].filter((r) => !isDone(r.index) && !owed.has(r.index));
   const plan = chunkRecords(todo, settings.limits);
+  if (settings.strictMinimum && plan.jobs.length === 0 && owed.size === 0 && plan.belowMinimum.length > 0)
+    throw belowMinimum(plan.belowMinimum.length, settings.limits.minRecordsPerJob);
   let seq = state.jobs.reduce((max, job) => Math.max(max, job.seq), 0);
   for (const chunk of plan.jobs) {
     seq += 1;
-    const token = clientToken(prepared.hash, chunkHash(chunk), seq);
-    const name = jobName(settings.output, token, seq);
-    state.jobs.push({
+    const content = contentHash(chunk.model, chunk.type, chunk.records);
+    // A job of this content this output had before ended without answering: the next attempt.
+    const attempt =
+      1 +
+      state.jobs.reduce((max, job) => (job.content === content ? Math.max(max, job.attempt ?? 1) : max), 0);
+    const job: JobState = {
       seq,
-      name,
-      token,
+      name: '',
+      token: '',
+      content,
+      keys: chunk.records.map((r) => r.key),
+      attempt,
       model: chunk.model,
       type: chunk.type,
       rows: toRanges(chunk.records.map((r) => r.index)),
       files: chunk.files,
       records: chunk.records.length,
       bytes: chunk.bytes,
-      inputUri: s3Uri(settings.s3, jobInputKey(name)),
-      outputUri: s3Uri(settings.s3, jobOutputKey(name)),
+      inputUri: '',
+      outputUri: '',
       status: 'Planned',
       collected: false,
-    });
+    };
+    nameJob(job, settings, attempt);
+    state.jobs.push(job);
   }
   const min = settings.limits.minRecordsPerJob;
   return [
@@ -97,10 +114,40 @@ export function planJobs(
   ];
 }
 
+/** Gives a planned job its name, folders and token for an attempt (the token covers them all). */
+export function nameJob(job: JobState, settings: BatchSettings, attempt: number): void {
+  const content = job.content as string;
+  job.attempt = attempt;
+  job.name = jobName(settings.output, content, attempt);
+  job.inputUri = s3Uri(settings.s3, jobInputKey(job.name));
+  job.outputUri = s3Uri(settings.s3, jobOutputKey(job.name));
+  job.token = clientToken({
+    content,
+    model: job.model,
+    type: job.type,
+    name: job.name,
+    inputUri: job.inputUri,
+    outputUri: job.outputUri,
+    roleArn: settings.roleArn,
+    timeoutHours: settings.timeoutHours,
+  });
+}
+
+/** `--mode batch` with new rows too few for a job and no job owing any: exit 2, nothing sent. */
+export function belowMinimum(rows: number, min: number): RunBatchError {
+  return new RunBatchError(
+    'INPUT',
+    `--mode batch needs at least ${min} rows to run (Bedrock's minimum records per job, --batch-min-records), got ${rows} new ${rows === 1 ? 'row' : 'rows'} no batch job owes (rows already answered do not count); use --mode auto (batch when there are enough, on-demand otherwise) or --mode ondemand`,
+  );
+}
+
 /** Rows of open jobs not done yet: what a stopped run leaves pending. */
-export function pendingRows(state: BatchState, isDone: (index: number) => boolean): number {
+export function pendingRows(
+  state: BatchState,
+  prepared: PreparedRows,
+  isDone: (index: number) => boolean,
+): number {
   let pending = 0;
-  for (const job of openJobs(state))
-    for (const index of fromRangesSet(job.rows)) if (!isDone(index)) pending += 1;
+  for (const index of owedByOpenJobs(state, prepared)) if (!isDone(index)) pending += 1;
   return pending;
 }

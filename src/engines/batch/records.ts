@@ -7,6 +7,7 @@
 import { converseInput } from '../../bedrock/converse.js';
 import { invokeBody, UnsupportedRequest } from '../../bedrock/families/index.js';
 import type { PromptRequest } from '../../types.js';
+import { recordKey } from './names.js';
 
 export interface BatchRow {
   /** 0-based input index; the record's id is derived from it. */
@@ -26,6 +27,8 @@ export interface BatchRecord {
   type: InvocationType;
   /** The JSONL line, newline included. */
   line: string;
+  /** The request key (names.ts recordKey): what the job's identity is made of. */
+  key: string;
   bytes: number;
 }
 
@@ -61,7 +64,8 @@ export function toRecord(row: BatchRow, api: 'converse' | 'invoke'): BatchRecord
     if (problem !== undefined) return { problem };
   }
   const line = `${JSON.stringify({ recordId: recordId(row.index), modelInput })}\n`;
-  return { index: row.index, model: request.model, type, line, bytes: Buffer.byteLength(line) };
+  const key = recordKey(request);
+  return { index: row.index, model: request.model, type, line, key, bytes: Buffer.byteLength(line) };
 }
 
 /** A Converse request body without `modelId`: the job names the model once. */

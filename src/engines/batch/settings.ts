@@ -31,6 +31,11 @@ export interface BatchSettings {
   wait: boolean;
   /** --cancel: stop this output's running jobs and return. @default false */
   cancel: boolean;
+  /**
+   * --mode batch: new rows too few for a job, with no job owing any, are refused (exit 2) rather
+   * than handed back for on-demand. @default false
+   */
+  strictMinimum?: boolean;
   /** @default DEFAULT_BATCH_LIMITS */
   limits: BatchLimits;
   /** @default DEFAULT_POLL */

@@ -2,10 +2,15 @@
  * The batch state file beside the output (`<output>.batch.json`): every planned job with its name,
  * clientRequestToken, rows and files, then its ARN, status and whether its records were handed on.
  *
+ * The records a job was submitted with are frozen here at planning (their rows and request keys):
+ * a rerun re-attaches by that, the input and what Bedrock and S3 say, never by what was answered
+ * since. A row whose request changed since is no longer the job's: its answer is not taken.
+ *
  * Crash safety: the file is replaced atomically (write a temp file, fsync, rename), and a job is
  * saved with its token before its CreateModelInvocationJob is sent. Killed at any moment, a rerun
- * finds either no job (nothing was sent) or the job with its token: it creates again with that
- * token, which Bedrock answers with the job it already has, so nothing is submitted twice.
+ * finds either no job (nothing was sent) or the job with its token: it looks the job up by its
+ * content first, and creates again with that token only if Bedrock has none, so nothing is
+ * submitted twice.
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { writeFileAtomic } from '../../atomic-write.js';
@@ -38,6 +43,14 @@ export interface JobState {
   seq: number;
   name: string;
   token: string;
+  /** The content hash (model, type, record ids and request keys): the job's identity. */
+  content?: string;
+  /** Request key of each record, in the order of `rows` (absent in version 1 states). */
+  keys?: string[];
+  /** 1, then one more for each job of the same content that ended without answering. */
+  attempt?: number;
+  /** The job was found on Bedrock (made by another output or machine), not created here. */
+  attached?: boolean;
   model: string;
   type: InvocationType;
   /** Row indexes of the job's records, as inclusive ranges. */
@@ -54,13 +67,15 @@ export interface JobState {
   processed?: number;
   total?: number;
   endTime?: string;
+  submitTime?: string;
+  /** Bedrock's jobExpirationTime: when the job ends whatever its state. */
+  expiresAt?: string;
   /** Its records were handed to the caller; rows of it not done since are planned anew. */
   collected: boolean;
 }
 
 export interface BatchState {
-  version: 1;
-  inputHash: string;
+  version: 2;
   jobs: JobState[];
 }
 
@@ -75,10 +90,11 @@ export function readState(path: string): BatchState | undefined {
     });
   }
   try {
-    const state = JSON.parse(text) as BatchState;
-    if (state.version !== 1 || !Array.isArray(state.jobs) || typeof state.inputHash !== 'string')
-      throw new Error('not a run-batch batch state (version 1)');
-    return state;
+    const state = JSON.parse(text) as { version: unknown; jobs: unknown };
+    // Version 1 differs only in an input hash no longer used: its jobs re-attach as they are.
+    if ((state.version !== 1 && state.version !== 2) || !Array.isArray(state.jobs))
+      throw new Error('not a run-batch batch state (version 1 or 2)');
+    return { version: 2, jobs: state.jobs as JobState[] };
   } catch (error) {
     throw new RunBatchError(
       'OUTPUT',
@@ -104,4 +120,26 @@ export function* fromRangesSet(ranges: ReadonlyArray<readonly [number, number]>)
 /** Jobs whose records have not been handed on yet. */
 export function openJobs(state: BatchState): JobState[] {
   return state.jobs.filter((job) => !job.collected);
+}
+
+/**
+ * The rows a job still owes: its rows whose request is still the one it was submitted with (`key`
+ * gives a row's current request key, undefined for a row no longer in the input).
+ */
+export function* owedRows(job: JobState, key: (index: number) => string | undefined): Generator<number> {
+  let at = 0;
+  for (const index of fromRangesSet(job.rows)) {
+    const frozen = job.keys?.[at++];
+    const now = key(index);
+    if (now !== undefined && (frozen === undefined || frozen === now)) yield index;
+  }
+}
+
+/** How many rows the open jobs of a state file owe (their records as submitted), 0 without one. */
+export function rowsOwed(path: string): number {
+  const state = readState(path);
+  let owed = 0;
+  for (const job of state ? openJobs(state) : [])
+    if (job.status !== 'Failed' || job.arn !== undefined) owed += job.records;
+  return owed;
 }

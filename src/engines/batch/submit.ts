@@ -8,6 +8,8 @@ import type { BedrockClient } from '@aws-sdk/client-bedrock';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createJob, getJob, stopJob } from './control.js';
 import { uploadInput } from './files.js';
+import { attach, lookUpContent } from './identity.js';
+import { nameJob } from './plan.js';
 import type { BatchRecord } from './records.js';
 import type { BatchSettings } from './settings.js';
 import { type BatchState, fromRangesSet, type JobState, openJobs, TERMINAL } from './state.js';
@@ -37,6 +39,25 @@ export async function submitReady(state: BatchState, ctx: SubmitContext): Promis
     if (job.status !== 'Planned' || full.has(job.model)) continue;
     if ((flying.get(job.model) ?? 0) >= ctx.settings.limits.jobsInFlightPerModel) continue;
     if (ctx.signal?.aborted) return created;
+    // A job holding these records may exist already: made by another output, another machine, or
+    // by this one before a kill or a Create whose answer was lost. Attach to it; never pay twice.
+    if (job.content !== undefined) {
+      const lookup = await lookUpContent(ctx.bedrock, ctx.s3, job);
+      if (lookup.kind === 'attach') {
+        attach(job, lookup.found);
+        Object.assign(job, await getJob(ctx.bedrock, lookup.found.arn));
+        ctx.warn(
+          `batch job ${job.name} (${job.status}) already holds these ${job.records} records: collecting it instead of submitting again`,
+        );
+        if (inFlight(job)) flying.set(job.model, (flying.get(job.model) ?? 0) + 1);
+        ctx.save();
+        continue;
+      }
+      if (lookup.attempt !== job.attempt) {
+        nameJob(job, ctx.settings, lookup.attempt);
+        ctx.save();
+      }
+    }
     const records = [...fromRangesSet(job.rows)].map((index) => ctx.records.get(index) as BatchRecord);
     await uploadInput(ctx.s3, job.inputUri, records, job.files, {
       ...(ctx.partSize === undefined ? {} : { partSize: ctx.partSize }),
@@ -55,6 +76,7 @@ export async function submitReady(state: BatchState, ctx: SubmitContext): Promis
     if (result.kind === 'refused') {
       job.status = 'Failed';
       job.message = `CreateModelInvocationJob refused it (${result.code}): ${result.message}`;
+      ctx.warn(`batch job ${job.name}: ${job.message}`);
     } else {
       job.arn = result.arn;
       job.status = 'Submitted';
