@@ -96,7 +96,7 @@ export const BATCH_OPTIONS: readonly OptionDef<RunKey>[] = [
     type: 'number',
     parse: wholeIn(24, 168),
     group: 'Batch',
-    commands: RUN,
+    commands: BOTH,
     describe: 'Batch: hours a job may take, 24 to 168',
     defaultDescription: "Bedrock's",
   },
