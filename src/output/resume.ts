@@ -21,6 +21,9 @@ import { RunBatchError } from '../errors.js';
 import type { Format } from '../job/spec.js';
 import { emptySlots, type Slots } from './journal.js';
 
+/** Hex characters of a version 2 fingerprint (plan/fingerprint.ts); version 1 had 24. */
+const FINGERPRINT_HEX = 32;
+
 export interface ExistingResults {
   /** Bytes of whole records (after any repair). */
   size: number;
@@ -58,6 +61,11 @@ export interface ReadOptions {
   indexOf: (id: string) => number | undefined;
   /** The fingerprint of the request the input row at an index asks now. */
   fingerprintAt: (index: number) => string;
+  /**
+   * Its version 1 fingerprint, for records written before version 2 (24 hex characters);
+   * undefined until loaded: the read then throws NeedsV1, and the caller loads them and reads again.
+   */
+  fingerprintV1At?: (index: number) => string | undefined;
   /** Keep ok answers whose request changed (--keep-changed). */
   keepChanged: boolean;
   label: string;
@@ -98,7 +106,7 @@ export async function readExisting(path: string, options: ReadOptions): Promise<
     state.slots.offsets[index] = start;
     state.slots.lengths[index] = end - start;
     // A record from before fingerprints (hash '') cannot tell: its answer is kept, as it was then.
-    const stale = status === 'ok' && hash !== '' && hash !== options.fingerprintAt(index);
+    const stale = status === 'ok' && hash !== '' && !sameRequest(hash, index, options);
     if (stale && !options.keepChanged) {
       state.changed++;
       state.errors++; // run again, like a failed row; a later record may still settle it
@@ -150,6 +158,19 @@ export async function readExisting(path: string, options: ReadOptions): Promise<
     repairedBytes: fileSize - size,
     changed: state.changed,
   };
+}
+
+/** A record holds a version 1 fingerprint and the caller has not loaded them yet. */
+export class NeedsV1 extends Error {}
+
+function sameRequest(stored: string, index: number, options: ReadOptions): boolean {
+  if (stored.length === FINGERPRINT_HEX) return stored === options.fingerprintAt(index);
+  const v1 = options.fingerprintV1At?.(index);
+  if (v1 === undefined) {
+    if (options.fingerprintV1At) throw new NeedsV1();
+    return false;
+  }
+  return stored === v1;
 }
 
 /** Cuts off a half-written last record, keeping the bytes in `<path>.cut`: nothing is deleted. */
@@ -224,7 +245,7 @@ async function readCsv(
       // records are handled in on_record, synchronously with the parse
     }
   } catch (error) {
-    if (error instanceof RunBatchError) throw error;
+    if (error instanceof RunBatchError || error instanceof NeedsV1) throw error;
     // The record before the one that failed is complete. What follows is either the half record a
     // crash leaves at the end (cut off by the caller), or damage, which is never cut silently.
     if (pending) take(pending.found, pending.line);

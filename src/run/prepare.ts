@@ -14,7 +14,7 @@ import type { JobSpec } from '../job/spec.js';
 import { addColumns, csvHeaderNames } from '../output/add-columns.js';
 import { Journal } from '../output/journal.js';
 import { headerText, type Layout, makeLayout, restoreCell } from '../output/layout.js';
-import { readExisting } from '../output/resume.js';
+import { NeedsV1, readExisting } from '../output/resume.js';
 import type { RowPlan } from '../plan/plan.js';
 
 export interface Prepared {
@@ -62,19 +62,19 @@ export async function prepareOutput(
   if (prior) await addLeverColumns(spec.output, prior, levers, layoutWith, header, label, warn);
   for (const note of lookalikeColumns(plan.columns, plan.label)) warn(note);
   removeLeftovers(spec.output);
-  const existing =
-    !spec.fresh && existsSync(spec.output)
-      ? await readExisting(spec.output, {
-          format: spec.outputFormat,
-          header,
-          rowCount: plan.rowCount,
-          indexOf: (id) => plan.indexById.get(id),
-          fingerprintAt: plan.fingerprintAt,
-          keepChanged: spec.keepChanged,
-          label,
-          ...(spec.csvSafe ? { restore: restoreCell } : {}),
-        })
-      : undefined;
+  const read = () =>
+    readExisting(spec.output, {
+      format: spec.outputFormat,
+      header,
+      rowCount: plan.rowCount,
+      indexOf: (id) => plan.indexById.get(id),
+      fingerprintAt: plan.fingerprintAt,
+      fingerprintV1At: plan.fingerprintV1At,
+      keepChanged: spec.keepChanged,
+      label,
+      ...(spec.csvSafe ? { restore: restoreCell } : {}),
+    });
+  const existing = !spec.fresh && existsSync(spec.output) ? await readWithV1(read, plan) : undefined;
   if (existing && existing.repairedBytes > 0) {
     warn(
       `cut off a half-written last row (${existing.repairedBytes} bytes) left in ${label} by a crash; ` +
@@ -102,6 +102,20 @@ export async function prepareOutput(
     kept: existing?.ok ?? 0,
     changed: existing?.changed ?? 0,
   };
+}
+
+/**
+ * A results file written before fingerprint version 2 is compared with version 1 of the function
+ * (computed from the input on demand, once), so its answers are kept on upgrade, not paid again.
+ */
+async function readWithV1<T>(read: () => Promise<T>, plan: RowPlan): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (!(error instanceof NeedsV1)) throw error;
+    await plan.loadV1();
+    return await read();
+  }
 }
 
 /** Room for the rows that can be in flight when the disk fills: 64 KiB each, 1 to 64 MiB. */
