@@ -6,6 +6,7 @@
  */
 
 import { BATCH_OPTIONS } from './batch-options.js';
+import { LEDGER_OPTIONS } from './ledger-options.js';
 import type { OptionDef } from './option-def.js';
 
 export type { OptionDef, OptionType } from './option-def.js';
@@ -323,4 +324,5 @@ export const RUN_OPTIONS: readonly OptionDef[] = [
     describe: 'Print errors only: no progress, no warnings, and the summary only when the exit code is not 0',
   },
   ...BATCH_OPTIONS,
+  ...LEDGER_OPTIONS,
 ];

@@ -7,6 +7,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { RunBatchError } from '../errors.js';
 import { answerOptions } from './answer-options.js';
 import { batchOptions } from './batch-options.js';
+import { ledgerOptions } from './ledger-options.js';
 import { checkedTemplate, endpointUrl, modelId, region } from './checks.js';
 import { APIS, DEFAULTS, FORMATS } from './options.js';
 import type { Format, JobSpec } from './spec.js';
@@ -126,6 +127,7 @@ export function resolveSpec(raw: RawOptions, ctx: ResolveContext): JobSpec {
         : DEFAULTS.gracePeriodSeconds),
     csvSafe: raw['csv-safe'] !== false,
     batch: batchOptions(raw),
+    ledger: v(() => ledgerOptions(raw, ctx.cwd, ctx.env), { reuse: true }),
     ...answerOptions(raw, ctx.cwd),
   };
   const optional = <K extends keyof JobSpec>(key: K, flag: string, check: (value: unknown) => JobSpec[K]) => {

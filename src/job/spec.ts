@@ -6,6 +6,7 @@
 
 import type { JsonMode } from './answer-options.js';
 import type { BatchOptions } from './batch-options.js';
+import type { LedgerOptions } from './ledger-options.js';
 import type { AnswerSchema } from './json-schema.js';
 
 export type Format = 'csv' | 'jsonl';
@@ -83,6 +84,8 @@ export interface JobSpec {
   pricing?: string;
   /** Batch mode: --mode, --s3, --role-arn, --no-wait, --cancel, --batch-retry, --batch-min-records. */
   batch: BatchOptions;
+  /** The answer ledger: --ledger PATH, --no-ledger, --no-reuse (job/ledger-options.ts). */
+  ledger: LedgerOptions;
   /** CSV output: prefix `'` to cells that would start a formula (`--no-csv-safe` turns it off). @default true */
   csvSafe: boolean;
   /** `--json-schema`: the answer schema, read and compiled once. */

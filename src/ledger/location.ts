@@ -1,19 +1,10 @@
 /**
- * Where the answer ledger lives: `--ledger PATH`, else `RUN_BATCH_LEDGER`, else
- * `$XDG_DATA_HOME/run-batch/ledger.db`, else `~/.local/share/run-batch/ledger.db`. One per user by
- * default, so every results file of that user's runs shares it. And which kind of filesystem holds
- * it: on NFS, EFS, SMB and the like, SQLite's WAL mode is unsafe (it needs shared memory between
+ * Which kind of filesystem holds the answer ledger (where it lives by default is decided in
+ * job/ledger-options.ts): on NFS, EFS, SMB and the like, SQLite's WAL mode is unsafe (it needs shared memory between
  * the processes that use the file), so the ledger falls back to a rollback journal there.
  */
 import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-
-export function defaultLedgerPath(env: NodeJS.ProcessEnv): string {
-  if (env.RUN_BATCH_LEDGER) return resolve(env.RUN_BATCH_LEDGER);
-  const base = env.XDG_DATA_HOME ? env.XDG_DATA_HOME : join(env.HOME || homedir(), '.local', 'share');
-  return join(resolve(base), 'run-batch', 'ledger.db');
-}
+import { dirname, resolve } from 'node:path';
 
 /** Filesystem types where WAL's shared-memory index is not safe across machines. */
 const NETWORK_FS = new Set(['nfs', 'nfs4', 'cifs', 'smb3', 'smbfs', 'efs', 'fuse.sshfs', '9p', 'afs', 'ceph', 'glusterfs', 'fuse.glusterfs', 'lustre', 'gpfs']);

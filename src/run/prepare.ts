@@ -16,6 +16,7 @@ import { Journal } from '../output/journal.js';
 import { headerText, type Layout, makeLayout, restoreCell } from '../output/layout.js';
 import { NeedsV1, readExisting } from '../output/resume.js';
 import type { RowPlan } from '../plan/plan.js';
+import { LEDGER_FIELDS } from '../types.js';
 
 export interface Prepared {
   layout: Layout;
@@ -46,8 +47,10 @@ export async function prepareOutput(
     spec.outputFormat === 'csv' && !spec.fresh && existsSync(spec.output)
       ? csvHeaderNames(spec.output)
       : undefined;
-  const wanted = leverFields(spec, plan.columns);
-  const levers = LEVER_FIELDS.filter((f) => wanted.includes(f) || prior?.includes(f));
+  // The answer ledger's fields (reused, paid_usd) are always written; a file from before them gets
+  // them added, as a lever's.
+  const wanted = [...leverFields(spec, plan.columns), ...LEDGER_FIELDS];
+  const levers = [...LEVER_FIELDS, ...LEDGER_FIELDS].filter((f) => wanted.includes(f) || prior?.includes(f));
   const layoutWith = (fields: readonly string[]) =>
     makeLayout(
       spec.outputFormat,
@@ -142,7 +145,7 @@ async function addLeverColumns(
   if (JSON.stringify(older) !== JSON.stringify(prior)) return;
   if (await addColumns(output, header))
     warn(
-      `added the column${missing.length === 1 ? '' : 's'} ${missing.join(', ')} to ${label} for the lever turned on ` +
+      `added the column${missing.length === 1 ? '' : 's'} ${missing.join(', ')} to ${label} ` +
         `(its answers are kept, not sent again; the file as it was is ${label}.before-columns)`,
     );
 }
