@@ -32,7 +32,7 @@ export function runCli(
       {
         cwd: options.cwd ?? ROOT,
         // A clean environment: nothing from the developer's AWS setup leaks into a test.
-        env: { PATH: process.env.PATH ?? '', HOME: options.cwd ?? tmpdir(), ...options.env },
+        env: { PATH: process.env.PATH ?? '', HOME: options.cwd ?? tmpdir(), ...ledgerEnv(), ...options.env },
         maxBuffer: 64 * 1024 * 1024,
       },
       (error, stdout, stderr) => {
@@ -55,4 +55,9 @@ export function readJsonl(path: string): Array<Record<string, unknown>> {
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+/** The test's own answer ledger (test/setup-ledger.ts), passed on to the CLI it starts. */
+function ledgerEnv(): Record<string, string> {
+  return process.env.RUN_BATCH_LEDGER ? { RUN_BATCH_LEDGER: process.env.RUN_BATCH_LEDGER } : {};
 }

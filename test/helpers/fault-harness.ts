@@ -103,7 +103,7 @@ export async function runScenario(scenario: Scenario, options: FaultOptions = {}
     const before = existsSync(output) ? readFileSync(output) : undefined;
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: dir,
-      env: { PATH: process.env.PATH ?? '', HOME: dir, ...env },
+      env: { PATH: process.env.PATH ?? '', HOME: dir, ...ledgerEnv(), ...env },
     });
     const timers: NodeJS.Timeout[] = [];
     if (step && (step.kind === 'SIGKILL' || step.kind === 'SIGTERM' || step.kind === 'SIGHUP')) {
@@ -228,4 +228,9 @@ function finished(child: ChildProcess, step: string): Promise<RunLog> {
       resolve({ step, code: hung ? -1 : code, signal: hung ? null : signal, stderr });
     });
   });
+}
+
+/** The test's own answer ledger (test/setup-ledger.ts), passed on to the CLI it starts. */
+function ledgerEnv(): Record<string, string> {
+  return process.env.RUN_BATCH_LEDGER ? { RUN_BATCH_LEDGER: process.env.RUN_BATCH_LEDGER } : {};
 }

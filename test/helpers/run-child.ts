@@ -11,7 +11,7 @@ export interface Child {
 export function startCli(dir: string, args: string[], env: Record<string, string>): Child {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: dir,
-    env: { PATH: process.env.PATH ?? '', HOME: dir, ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: dir, ...ledgerEnv(), ...env },
     stdio: 'pipe',
   });
   let stderr = '';
@@ -23,4 +23,9 @@ export function startCli(dir: string, args: string[], env: Record<string, string
 
 export async function waitFor(check: () => boolean): Promise<void> {
   while (!check()) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+/** The test's own answer ledger (test/setup-ledger.ts), passed on to the CLI it starts. */
+function ledgerEnv(): Record<string, string> {
+  return process.env.RUN_BATCH_LEDGER ? { RUN_BATCH_LEDGER: process.env.RUN_BATCH_LEDGER } : {};
 }
