@@ -37,7 +37,11 @@ export interface LedgerOptions {
   reuse: boolean;
 }
 
-export function ledgerOptions(raw: Record<string, unknown>, cwd: string, env: NodeJS.ProcessEnv): LedgerOptions {
+export function ledgerOptions(
+  raw: Record<string, unknown>,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): LedgerOptions {
   const reuse = raw.reuse === undefined || raw.reuse === null ? true : boolean('reuse', raw.reuse);
   if (raw.ledger === false) return { reuse };
   if (raw.ledger === undefined || raw.ledger === null || raw.ledger === true)

@@ -7,8 +7,8 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { RunBatchError } from '../errors.js';
 import { answerOptions } from './answer-options.js';
 import { batchOptions } from './batch-options.js';
-import { ledgerOptions } from './ledger-options.js';
 import { checkedTemplate, endpointUrl, modelId, region } from './checks.js';
+import { ledgerOptions } from './ledger-options.js';
 import { APIS, DEFAULTS, FORMATS } from './options.js';
 import type { Format, JobSpec } from './spec.js';
 import {

@@ -6,8 +6,8 @@
 
 import type { JsonMode } from './answer-options.js';
 import type { BatchOptions } from './batch-options.js';
-import type { LedgerOptions } from './ledger-options.js';
 import type { AnswerSchema } from './json-schema.js';
+import type { LedgerOptions } from './ledger-options.js';
 
 export type Format = 'csv' | 'jsonl';
 

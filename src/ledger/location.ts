@@ -7,7 +7,22 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 /** Filesystem types where WAL's shared-memory index is not safe across machines. */
-const NETWORK_FS = new Set(['nfs', 'nfs4', 'cifs', 'smb3', 'smbfs', 'efs', 'fuse.sshfs', '9p', 'afs', 'ceph', 'glusterfs', 'fuse.glusterfs', 'lustre', 'gpfs']);
+const NETWORK_FS = new Set([
+  'nfs',
+  'nfs4',
+  'cifs',
+  'smb3',
+  'smbfs',
+  'efs',
+  'fuse.sshfs',
+  '9p',
+  'afs',
+  'ceph',
+  'glusterfs',
+  'fuse.glusterfs',
+  'lustre',
+  'gpfs',
+]);
 
 /**
  * The filesystem type of the directory that holds `path`, from /proc/mounts (Linux): the mount
@@ -28,7 +43,9 @@ export function filesystemOf(path: string, mounts?: string): string | undefined 
     const [, rawPoint, type] = line.split(' ');
     if (!rawPoint || !type) continue;
     // /proc/mounts escapes spaces and the like as octal (\040).
-    const point = rawPoint.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(Number.parseInt(o, 8)));
+    const point = rawPoint.replace(/\\([0-7]{3})/g, (_, o: string) =>
+      String.fromCharCode(Number.parseInt(o, 8)),
+    );
     const inside = point === '/' || dir === point || dir.startsWith(`${point}/`);
     if (inside && (!best || point.length >= best.point.length)) best = { point, type };
   }

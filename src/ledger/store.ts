@@ -172,15 +172,18 @@ export class Ledger {
 
   /** Removes the entries paid before `before`; returns how many. The only way an answer leaves. */
   prune(before: Date): number {
-    const removed = this.db.prepare('DELETE FROM answers WHERE created_at < ?').run(before.toISOString()).changes;
+    const removed = this.db
+      .prepare('DELETE FROM answers WHERE created_at < ?')
+      .run(before.toISOString()).changes;
     if (removed > 0) this.db.pragma('wal_checkpoint(TRUNCATE)');
     return removed;
   }
 
   stats(): LedgerStats {
-    const count = this.db
-      .prepare("SELECT count(*) AS n, sum(status = 'ok') AS ok FROM answers")
-      .get() as { n: number; ok: number | null };
+    const count = this.db.prepare("SELECT count(*) AS n, sum(status = 'ok') AS ok FROM answers").get() as {
+      n: number;
+      ok: number | null;
+    };
     const byModel = this.db
       .prepare(
         'SELECT model, count(*) AS entries, coalesce(sum(cost_usd), 0) AS costUsd FROM answers GROUP BY model ORDER BY model',

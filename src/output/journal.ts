@@ -19,6 +19,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { RunBatchError } from '../errors.js';
+import { moveAside } from './aside.js';
 
 /** Where each input row's latest record lies in the file (length 0: none). */
 export interface Slots {
@@ -41,8 +42,9 @@ export interface JournalOptions {
   /** Told once when the disk filled and the reserve was given up: stop admitting rows. */
   onDiskFull?: (message: string) => void;
   /**
-   * Replace the file at `path` (--fresh), but only once the first row is written: until then the
-   * old file stays as it is; then it is moved to `<path>.previous` and `onReplaced` is told.
+   * Replace the file at `path` (--fresh), but only once the first *ok* row is written: until then
+   * the old file stays as it is (error rows wait in memory); then it is moved aside
+   * (`<path>.previous`, or a timestamped name when that exists: aside.ts) and `onReplaced` is told.
    */
   replace?: boolean;
   onReplaced?: (previous: string) => void;
@@ -64,6 +66,8 @@ export class Journal {
   private readonly reservePath: string;
   private reserved: boolean;
   private readonly writer: typeof writeSync;
+  /** --fresh: error rows written before the first ok row, held until it comes. */
+  private waiting: Array<[number, string]> = [];
 
   /**
    * @param path the results file
@@ -94,8 +98,7 @@ export class Journal {
 
   private open(existing: boolean): void {
     if (!existing && this.options.replace && existsSync(this.path)) {
-      const previous = `${this.path}.previous`;
-      renameSync(this.path, previous);
+      const previous = moveAside(this.path);
       this.options.onReplaced?.(previous);
     }
     try {
@@ -115,9 +118,22 @@ export class Journal {
     this.syncTimer.unref();
   }
 
-  /** Appends one finished row; returns once the bytes are in the file. */
-  append(index: number, text: string): void {
-    if (this.fd < 0) this.open(false);
+  /**
+   * Appends one finished row; returns once the bytes are in the file. With `replace`, rows that
+   * are not ok (`ok` false) wait in memory until the first ok row replaces the old file: a run that
+   * only fails (a typo in -m) never pushes good answers aside.
+   */
+  append(index: number, text: string, ok = true): void {
+    if (this.fd < 0 && this.options.replace && !ok && existsSync(this.path)) {
+      this.waiting.push([index, text]);
+      return;
+    }
+    if (this.fd < 0) {
+      this.open(false);
+      const waiting = this.waiting;
+      this.waiting = [];
+      for (const [i, t] of waiting) this.append(i, t);
+    }
     const bytes = Buffer.from(text);
     const offset = this.size;
     this.write(bytes);
@@ -187,7 +203,9 @@ export class Journal {
   finish(): void {
     this.stopTimer();
     this.releaseReserve();
-    if (this.fd < 0) return; // nothing was written: a file being replaced stays as it was
+    // Nothing was written, or only error rows of a --fresh run that never got an ok one: the file
+    // being replaced stays as it was (the errors are in the summary).
+    if (this.fd < 0) return;
     try {
       fsyncSync(this.fd);
       if (!this.ordered) this.rewriteInOrder();

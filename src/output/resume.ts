@@ -88,14 +88,18 @@ export async function readExisting(path: string, options: ReadOptions): Promise<
     end: 0,
     changed: 0,
   };
-  const take = ({ id, status, hash, end }: Found, line: number) => {
+  const strays = new Set<string>();
+  let strayMore = 0;
+  const take = ({ id, status, hash, end }: Found, _line: number) => {
     const index = indexOf(id);
     if (index === undefined) {
-      throw new RunBatchError(
-        'OUTPUT',
-        `${label}:${line}: has a row with id "${id}", which is not in the input: it was written for another input. ` +
-          'Use --fresh to replace it, or -o to write elsewhere',
-      );
+      // Every stray id is collected, so the refusal names them all at once (or a run with the
+      // answer ledger rebuilds the file without them).
+      if (strays.size < MAX_STRAYS) strays.add(id);
+      else strayMore++;
+      state.end = end;
+      state.ordered = false;
+      return;
     }
     const start = state.end;
     state.end = end;
@@ -137,6 +141,7 @@ export async function readExisting(path: string, options: ReadOptions): Promise<
       () => state.end,
     );
   else await readJsonl(path, label, take);
+  if (strays.size > 0) throw new NotAView(label, 'strays', [...strays], strayMore);
   const size = state.end;
   if (size < fileSize) {
     // Only the last record can be half-written; anything bigger than a record is damage to report.
@@ -158,6 +163,36 @@ export async function readExisting(path: string, options: ReadOptions): Promise<
     repairedBytes: fileSize - size,
     changed: state.changed,
   };
+}
+
+/** The most stray ids a refusal names one by one (the rest are counted). */
+const MAX_STRAYS = 10_000;
+
+/**
+ * A results file that is not a view of this input as this run writes it: rows whose ids are not
+ * in the input (deleted rows), or other columns (input columns added or removed, --stream). With
+ * the answer ledger the run rebuilds it (src/run/rebuild.ts); without, it is refused, naming
+ * every stray id at once.
+ */
+export class NotAView extends RunBatchError {
+  constructor(
+    readonly label: string,
+    readonly why: 'strays' | 'columns',
+    readonly strays: string[] = [],
+    readonly moreStrays = 0,
+  ) {
+    super(
+      'OUTPUT',
+      why === 'strays'
+        ? `${label}: has ${strays.length + moreStrays} ${strays.length + moreStrays === 1 ? 'row whose id is' : 'rows whose ids are'} not in the input: ` +
+            `${strays.map((id) => JSON.stringify(id)).join(', ')}${moreStrays > 0 ? ` and ${moreStrays} more` : ''}. ` +
+            'Without the answer ledger (--no-ledger) the file cannot be rebuilt without paying again: run without --no-ledger ' +
+            'to rebuild it with those rows dropped, put those rows back in the input, or use -o to write elsewhere'
+        : `${label}: its columns differ from what this run writes (the input's columns or --stream changed?). ` +
+            'Without the answer ledger (--no-ledger) it cannot be rebuilt without paying again: run without --no-ledger to rebuild it, ' +
+            'or use --fresh to replace it, or -o to write elsewhere',
+    );
+  }
 }
 
 /** A record holds a version 1 fingerprint and the caller has not loaded them yet. */
@@ -208,14 +243,13 @@ async function readCsv(
     columns: (names: string[]) => {
       if (JSON.stringify(names) !== expected) {
         const older = !names.includes('request_hash') && JSON.parse(expected).includes('request_hash');
-        throw new RunBatchError(
-          'OUTPUT',
-          older
-            ? `${label}: was written by an older run-batch (it has no request_hash column, so changed prompts cannot be told apart); ` +
-                'use -o to write to a new file (the old one stays as it is), or --fresh to replace it'
-            : `${label}: its columns differ from what this run writes (the input's columns or --stream changed?); ` +
-                'use --fresh to replace it, or -o to write elsewhere',
-        );
+        if (older)
+          throw new RunBatchError(
+            'OUTPUT',
+            `${label}: was written by an older run-batch (it has no request_hash column, so changed prompts cannot be told apart); ` +
+              'use -o to write to a new file (the old one stays as it is), or --fresh to replace it',
+          );
+        throw new NotAView(label, 'columns');
       }
       headerEnd(Buffer.byteLength(header));
       return names;

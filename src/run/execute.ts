@@ -47,6 +47,7 @@ export async function execute(spec: JobSpec, deps: RunDeps, startedAt: Date): Pr
       onDiskFull: (message) =>
         stopper.stop(`${message}: stopped admitting rows; free some space and run again`),
       ...(deps.onWarning ? { onWarning: deps.onWarning } : {}),
+      ledger,
     });
     // Only matching the results file's rows needed the ids: 200,000 of them are megabytes the run
     // would otherwise carry to its end.
@@ -54,12 +55,16 @@ export async function execute(spec: JobSpec, deps: RunDeps, startedAt: Date): Pr
     const tally = new Tally();
     tally.skipped = output.kept;
     tally.changed = output.changed;
+    tally.dropped = output.dropped;
     const engine = await openEngine(spec, deps, plan, stopper, plan.rowCount - output.kept);
     try {
       const onFinished = () => deps.onProgress?.(tally.progress(plan.rowCount, engine.stats));
       // In-run deduplication waits for a leader's answer: only the on-demand engine answers rows
       // while it reads more (the batch engine reads them all first). --no-reuse turns it off too.
-      const reuse = new ReuseRows(ledger, ledger.reuse && spec.batch.mode === 'ondemand' && !spec.batch.cancel);
+      const reuse = new ReuseRows(
+        ledger,
+        ledger.reuse && spec.batch.mode === 'ondemand' && !spec.batch.cancel,
+      );
       const sink = sinkFor(spec, deps, {
         output,
         prices,

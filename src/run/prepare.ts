@@ -14,9 +14,11 @@ import type { JobSpec } from '../job/spec.js';
 import { addColumns, csvHeaderNames } from '../output/add-columns.js';
 import { Journal } from '../output/journal.js';
 import { headerText, type Layout, makeLayout, restoreCell } from '../output/layout.js';
-import { NeedsV1, readExisting } from '../output/resume.js';
+import { NeedsV1, NotAView, readExisting } from '../output/resume.js';
 import type { RowPlan } from '../plan/plan.js';
 import { LEDGER_FIELDS } from '../types.js';
+import { adoptAnswers, moveAside } from './rebuild.js';
+import type { RunLedger } from './run-ledger.js';
 
 export interface Prepared {
   layout: Layout;
@@ -27,12 +29,16 @@ export interface Prepared {
   kept: number;
   /** Ok rows whose request changed since they were answered: they run again. */
   changed: number;
+  /** Rows of an old results file whose ids are no longer in the input (dropped in a rebuild). */
+  dropped: number;
 }
 
 export interface PrepareContext {
   cwd: string;
   onWarning?: (message: string) => void;
   onDiskFull?: (message: string) => void;
+  /** The answer ledger: a results file that no longer fits the input is rebuilt from it. */
+  ledger?: RunLedger;
 }
 
 export async function prepareOutput(
@@ -77,7 +83,22 @@ export async function prepareOutput(
       label,
       ...(spec.csvSafe ? { restore: restoreCell } : {}),
     });
-  const existing = !spec.fresh && existsSync(spec.output) ? await readWithV1(read, plan) : undefined;
+  let dropped = 0;
+  let existing: Awaited<ReturnType<typeof read>> | undefined;
+  try {
+    existing = !spec.fresh && existsSync(spec.output) ? await readWithV1(read, plan) : undefined;
+  } catch (error) {
+    if (!(error instanceof NotAView) || !context.ledger?.ledger) throw error;
+    // Not a view of this input any more: its answers go to the ledger, the file aside, and the
+    // run writes it anew from the ledger (no call for any answer it held).
+    const adoption = await adoptAnswers(spec.output, spec.outputFormat, spec.csvSafe, plan, context.ledger);
+    const aside = moveAside(spec.output);
+    dropped = adoption.dropped;
+    warn(
+      `${label} ${error.why === 'strays' ? `has ${adoption.dropped} ${adoption.dropped === 1 ? 'row' : 'rows'} no longer in the input` : "has other columns than this run writes (the input's columns or --stream changed)"}: ` +
+        `rebuilt from the answer ledger with no call for the answers it held (${adoption.adopted} taken into the ledger now); the old file is kept in ${displayPath(aside, context.cwd)}`,
+    );
+  }
   if (existing && existing.repairedBytes > 0) {
     warn(
       `cut off a half-written last row (${existing.repairedBytes} bytes) left in ${label} by a crash; ` +
@@ -104,6 +125,7 @@ export async function prepareOutput(
     alreadyOk: existing?.alreadyOk,
     kept: existing?.ok ?? 0,
     changed: existing?.changed ?? 0,
+    dropped,
   };
 }
 

@@ -39,9 +39,7 @@ export class RunLedger {
   static open(spec: JobSpec, onWarning?: (message: string) => void): RunLedger {
     const options = spec.ledger ?? { reuse: true };
     const ledger =
-      options.path === undefined
-        ? undefined
-        : Ledger.open(options.path, onWarning ? { onWarning } : {});
+      options.path === undefined ? undefined : Ledger.open(options.path, onWarning ? { onWarning } : {});
     return new RunLedger(ledger, spec.api, spec, realOutput(spec.output), options.reuse);
   }
 

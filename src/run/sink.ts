@@ -15,9 +15,9 @@ import type { Pricer } from '../cost/cost.js';
 import type { Charge } from '../engines/budget.js';
 import type { RowOutcome, RowSink } from '../engines/engine.js';
 import type { Stopper } from '../engines/stopper.js';
+import type { LedgerEntry } from '../ledger/store.js';
 import type { Journal } from '../output/journal.js';
 import { type Layout, recordText } from '../output/layout.js';
-import type { LedgerEntry } from '../ledger/store.js';
 import type { PlannedRow } from '../plan/plan.js';
 import type { ResultRecord } from '../types.js';
 import type { FailureGuard } from './guard.js';
@@ -93,7 +93,7 @@ export function resultSink(parts: SinkParts): Sink {
       const entry = parts.ledger ? commit(row, record, paid) : undefined;
       const text = serialize(layout, record, row, warnOnce);
       try {
-        journal.append(row.request.index, text);
+        journal.append(row.request.index, text, record.status === 'ok');
       } catch (error) {
         // Nowhere left to write (the disk-full reserve is spent too): stop at once, and put the
         // paid-for answer in the log rather than lose it.
@@ -137,8 +137,13 @@ export function resultSink(parts: SinkParts): Sink {
     try {
       runLedger.ledger.record(entry);
     } catch (error) {
-      warnOnce('ledger', `cannot write the answer ledger ${runLedger.ledger.path}: ${(error as Error).message}`);
-      stopper.stop(`the answer ledger cannot be written (${(error as Error).message}); free it and run again`);
+      warnOnce(
+        'ledger',
+        `cannot write the answer ledger ${runLedger.ledger.path}: ${(error as Error).message}`,
+      );
+      stopper.stop(
+        `the answer ledger cannot be written (${(error as Error).message}); free it and run again`,
+      );
     }
     return entry;
   }

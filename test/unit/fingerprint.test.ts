@@ -99,7 +99,9 @@ describe('fingerprint version 2', () => {
 
   it('takes attachments by content: a replaced image of the same size is another request', () => {
     const path = file('cat.png', 'AAAA');
-    const att = (p: string) => [{ column: 'img', kind: 'image', format: 'png', path: p, bytes: 4, tokens: 1 }];
+    const att = (p: string) => [
+      { column: 'img', kind: 'image', format: 'png', path: p, bytes: 4, tokens: 1 },
+    ];
     const before = fingerprint(request({ ...base, attachments: att(path) }));
     writeFileSync(path, 'BBBB'); // same size
     utimesSync(path, new Date(), new Date(Date.now() + 5000));
@@ -109,7 +111,9 @@ describe('fingerprint version 2', () => {
     const moved = file('moved.png', 'BBBB');
     expect(fingerprint(request({ ...base, attachments: att(moved) }))).toBe(after);
     // s3:// by URI, not by a size of 0.
-    const s3 = (uri: string) => [{ column: 'img', kind: 'image', format: 'png', s3Uri: uri, bytes: 0, tokens: 1 }];
+    const s3 = (uri: string) => [
+      { column: 'img', kind: 'image', format: 'png', s3Uri: uri, bytes: 0, tokens: 1 },
+    ];
     expect(fingerprint(request({ ...base, attachments: s3('s3://b/1.png') }))).not.toBe(
       fingerprint(request({ ...base, attachments: s3('s3://b/2.png') })),
     );

@@ -1,0 +1,153 @@
+/**
+ * The answer ledger against the operator's cases of issue 22: each is a command whose second run's
+ * calls are counted on the emulator. Deleted rows, an added column, --stream, a new -o every night,
+ * duplicate rows, two typo'd --fresh runs: none pays again for an answer already bought.
+ */
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import { readJsonl, runCli, workdir } from '../helpers/cli.js';
+import { useEmulator } from '../helpers/emulator.js';
+
+const used = useEmulator();
+
+function csvInput(dir: string, rows: number, extra?: (i: number) => string, header = 'id,prompt'): void {
+  const lines = Array.from(
+    { length: rows },
+    (_, i) => `r${i + 1},Question ${i + 1}${extra ? `,${extra(i + 1)}` : ''}`,
+  );
+  writeFileSync(join(dir, 'in.csv'), `${header}\n${lines.join('\n')}\n`);
+}
+
+const csv = (path: string) => parse(readFileSync(path), { columns: true }) as Array<Record<string, string>>;
+
+async function run(dir: string, args: string[] = []) {
+  return runCli(['in.csv', ...args], { cwd: dir, env: used.env() });
+}
+
+describe('the answer ledger: no answer paid twice', () => {
+  it('case 1: rows deleted from the input are dropped from the results, 0 calls', async () => {
+    const dir = workdir();
+    csvInput(dir, 20);
+    expect((await run(dir)).code).toBe(0);
+    // Delete rows 3 and 11.
+    const lines = readFileSync(join(dir, 'in.csv'), 'utf8').split('\n');
+    writeFileSync(join(dir, 'in.csv'), lines.filter((_, i) => i !== 3 && i !== 11).join('\n'));
+    used.emulator.resetStats();
+    const again = await run(dir);
+    expect(again.code).toBe(0);
+    expect(used.emulator.stats().requests).toBe(0);
+    expect(again.stderr).toMatch(/2 rows no longer in the input: rebuilt from the answer ledger/);
+    expect(again.stderr).toMatch(/2 dropped/);
+    const rows = csv(join(dir, 'in.results.csv'));
+    expect(rows.map((r) => r.id)).toEqual(
+      Array.from({ length: 20 }, (_, i) => `r${i + 1}`).filter((id) => id !== 'r3' && id !== 'r11'),
+    );
+    expect(rows.every((r) => r.status === 'ok' && r.reused === 'true')).toBe(true);
+    // The file bought those answers: a rebuild keeps what it paid.
+    expect(rows.every((r) => r.paid_usd === r.cost_usd && Number(r.paid_usd) > 0)).toBe(true);
+    expect(existsSync(join(dir, 'in.results.csv.previous'))).toBe(true);
+  });
+
+  it('case 1 with --no-ledger: refused, naming every stray id at once and what to do', async () => {
+    const dir = workdir();
+    csvInput(dir, 10);
+    expect((await run(dir, ['--no-ledger'])).code).toBe(0);
+    csvInput(dir, 6);
+    used.emulator.resetStats();
+    const again = await run(dir, ['--no-ledger']);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/has 4 rows whose ids are not in the input: "r7", "r8", "r9", "r10"/);
+    expect(again.stderr).toMatch(/run without --no-ledger/);
+    expect(used.emulator.stats().requests).toBe(0);
+  });
+
+  it('case 2: an added input column and --stream rebuild the file with 0 calls', async () => {
+    const dir = workdir();
+    csvInput(dir, 12);
+    expect((await run(dir)).code).toBe(0);
+    csvInput(dir, 12, () => 'web', 'id,prompt,source');
+    used.emulator.resetStats();
+    const added = await run(dir);
+    expect(added.code).toBe(0);
+    expect(used.emulator.stats().requests).toBe(0);
+    const rows = csv(join(dir, 'in.results.csv'));
+    expect(rows).toHaveLength(12);
+    expect(rows.every((r) => r.source === 'web' && r.status === 'ok')).toBe(true);
+    const streamed = await run(dir, ['--stream']);
+    expect(streamed.code).toBe(0);
+    expect(used.emulator.stats().requests).toBe(0);
+    expect(Object.keys(csv(join(dir, 'in.results.csv'))[0] ?? {})).toContain('first_token_ms');
+  });
+
+  it('case 3: two --fresh runs with a typo in -m keep the good answers; the third pays 0', async () => {
+    const dir = workdir();
+    csvInput(dir, 8);
+    expect((await run(dir)).code).toBe(0);
+    const good = readFileSync(join(dir, 'in.results.csv'), 'utf8');
+    for (const typo of ['no-such-model-1', 'no-such-model-2']) {
+      const bad = await run(dir, ['--fresh', '-m', typo, '--max-errors', '1']);
+      expect([1, 2, 3]).toContain(bad.code);
+      // Only error rows: the good file is never moved aside.
+      expect(readFileSync(join(dir, 'in.results.csv'), 'utf8')).toBe(good);
+    }
+    used.emulator.resetStats();
+    const third = await run(dir, ['--fresh']);
+    expect(third.code).toBe(0);
+    expect(used.emulator.stats().requests).toBe(0);
+    expect(csv(join(dir, 'in.results.csv')).filter((r) => r.status === 'ok')).toHaveLength(8);
+  });
+
+  it('--fresh never writes over an existing .previous: it rotates', async () => {
+    const dir = workdir();
+    csvInput(dir, 3);
+    expect((await run(dir)).code).toBe(0);
+    expect((await run(dir, ['--fresh'])).code).toBe(0);
+    expect((await run(dir, ['--fresh'])).code).toBe(0);
+    const aside = readdirSync(dir).filter((n) => n.startsWith('in.results.csv.previous'));
+    expect(aside).toHaveLength(2);
+  });
+
+  it('case 4: a new -o every night over a growing input pays only for the new rows', async () => {
+    const dir = workdir();
+    csvInput(dir, 10);
+    expect((await run(dir, ['-o', 'night1.csv'])).code).toBe(0);
+    csvInput(dir, 13);
+    used.emulator.resetStats();
+    const night2 = await run(dir, ['-o', 'night2.csv']);
+    expect(night2.code).toBe(0);
+    expect(used.emulator.stats().requests).toBe(3);
+    const rows = csv(join(dir, 'night2.csv'));
+    expect(rows.filter((r) => r.reused === 'true')).toHaveLength(10);
+    // Another output did not buy them: it paid 0 for the reused rows.
+    expect(rows.filter((r) => r.reused === 'true').every((r) => r.paid_usd === '0')).toBe(true);
+    expect(rows.filter((r) => r.reused === 'false').every((r) => r.paid_usd === r.cost_usd)).toBe(true);
+  });
+
+  it('case 5: the same prompt in 50 rows is paid once; --no-reuse pays each', async () => {
+    const dir = workdir();
+    const lines = Array.from({ length: 50 }, (_, i) => `t${i + 1},Same question`);
+    writeFileSync(join(dir, 'in.csv'), `id,prompt\n${lines.join('\n')}\n`);
+    const first = await run(dir, ['-c', '8']);
+    expect(first.code).toBe(0);
+    expect(used.emulator.stats().requests).toBe(1);
+    const rows = csv(join(dir, 'in.results.csv'));
+    expect(rows).toHaveLength(50);
+    expect(new Set(rows.map((r) => r.response)).size).toBe(1);
+    used.emulator.resetStats();
+    expect((await run(dir, ['-o', 'again.csv', '--no-reuse', '-c', '8'])).code).toBe(0);
+    expect(used.emulator.stats().requests).toBe(50);
+  });
+
+  it('JSONL output: deleted rows rebuild the file with 0 calls', async () => {
+    const dir = workdir();
+    csvInput(dir, 6);
+    expect((await run(dir, ['-o', 'out.jsonl'])).code).toBe(0);
+    csvInput(dir, 4);
+    used.emulator.resetStats();
+    expect((await run(dir, ['-o', 'out.jsonl'])).code).toBe(0);
+    expect(used.emulator.stats().requests).toBe(0);
+    expect(readJsonl(join(dir, 'out.jsonl')).map((r) => r.id)).toEqual(['r1', 'r2', 'r3', 'r4']);
+  });
+});
