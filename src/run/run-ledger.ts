@@ -8,11 +8,10 @@
  * results files gives what was really spent. `cost_usd` stays what the answer cost when bought.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, realpathSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
 import type { JobSpec } from '../job/spec.js';
 import { ledgerKey, namespaceOf } from '../ledger/key.js';
 import { Ledger, type LedgerEntry } from '../ledger/store.js';
+import { realOutput } from '../output/lock.js';
 import type { PlannedRow } from '../plan/plan.js';
 import type { ResultRecord } from '../types.js';
 
@@ -84,15 +83,5 @@ export class RunLedger {
 
   close(): void {
     this.ledger?.close();
-  }
-}
-
-/** The real path of a results file that may not exist yet (its directory's real path, then its name). */
-export function realOutput(path: string): string {
-  try {
-    if (existsSync(path)) return realpathSync(path);
-    return join(realpathSync(dirname(path)), basename(path));
-  } catch {
-    return path;
   }
 }

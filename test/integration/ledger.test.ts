@@ -3,7 +3,16 @@
  * calls are counted on the emulator. Deleted rows, an added column, --stream, a new -o every night,
  * duplicate rows, two typo'd --fresh runs: none pays again for an answer already bought.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
@@ -149,5 +158,28 @@ describe('the answer ledger: no answer paid twice', () => {
     expect((await run(dir, ['-o', 'out.jsonl'])).code).toBe(0);
     expect(used.emulator.stats().requests).toBe(0);
     expect(readJsonl(join(dir, 'out.jsonl')).map((r) => r.id)).toEqual(['r1', 'r2', 'r3', 'r4']);
+  });
+});
+
+describe('one file, one lock', () => {
+  it('a symlinked results file stays a symlink to an up-to-date file; a run through the other path exits 4', async () => {
+    const dir = workdir();
+    csvInput(dir, 6);
+    mkdirSync(join(dir, 'real'));
+    symlinkSync(join(dir, 'real', 'out.csv'), join(dir, 'link.csv'));
+    expect((await run(dir, ['-o', 'link.csv'])).code).toBe(0);
+    csvInput(dir, 8);
+    expect((await run(dir, ['-o', 'link.csv'])).code).toBe(0);
+    expect(lstatSync(join(dir, 'link.csv')).isSymbolicLink()).toBe(true);
+    expect(csv(join(dir, 'real', 'out.csv')).map((r) => r.id)).toEqual(
+      Array.from({ length: 8 }, (_, i) => `r${i + 1}`),
+    );
+    // A live holder of the real file's lock: a run through the link must stop, exit 4.
+    const holder = { pid: process.pid, host: hostname(), startedAt: '2026-12-06T01:02:03.000Z' };
+    writeFileSync(join(dir, 'real', 'out.csv.lock'), JSON.stringify(holder));
+    used.emulator.resetStats();
+    const second = await run(dir, ['-o', 'link.csv']);
+    expect(second.code).toBe(4);
+    expect(used.emulator.stats().requests).toBe(0);
   });
 });

@@ -156,15 +156,24 @@ describe('resume', () => {
     expect(readJsonl(join(dir, 'in.results.jsonl'))).toHaveLength(3);
   });
 
-  it('refuses a results file written for another input, naming it', async () => {
+  it('refuses a results file written for another input, naming it (--no-ledger)', async () => {
     const dir = workdir();
     writeFileSync(join(dir, 'in.results.jsonl'), `${JSON.stringify({ id: 'elsewhere', status: 'ok' })}\n`);
-    const result = await runCli([makeInput(dir, 3)], { cwd: dir, env: env() });
+    const result = await runCli([makeInput(dir, 3), '--no-ledger'], { cwd: dir, env: env() });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(
-      /in\.results\.jsonl:1: has a row with id "elsewhere", which is not in the input/,
-    );
+    expect(result.stderr).toMatch(/in\.results\.jsonl: has 1 row whose id is not in the input: "elsewhere"/);
     expect(used.emulator.stats().requests).toBe(0);
+  });
+
+  it('with the answer ledger, moves a results file of another input aside and writes this one', async () => {
+    const dir = workdir();
+    const foreign = `${JSON.stringify({ id: 'elsewhere', status: 'ok' })}\n`;
+    writeFileSync(join(dir, 'in.results.jsonl'), foreign);
+    const result = await runCli([makeInput(dir, 3)], { cwd: dir, env: env() });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/1 row no longer in the input: rebuilt from the answer ledger/);
+    expect(readFileSync(join(dir, 'in.results.jsonl.previous'), 'utf8')).toBe(foreign);
+    expect(readJsonl(join(dir, 'in.results.jsonl'))).toHaveLength(3);
   });
 });
 
