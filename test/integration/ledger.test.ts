@@ -132,6 +132,15 @@ describe('the answer ledger: no answer paid twice', () => {
     // Another output did not buy them: it paid 0 for the reused rows.
     expect(rows.filter((r) => r.reused === 'true').every((r) => r.paid_usd === '0')).toBe(true);
     expect(rows.filter((r) => r.reused === 'false').every((r) => r.paid_usd === r.cost_usd)).toBe(true);
+    // report over both nights adds up to what was spent: the reused rows' value shown apart.
+    const paid = [...csv(join(dir, 'night1.csv')), ...rows].reduce((sum, r) => sum + Number(r.paid_usd), 0);
+    const report = await runCli(['report', 'night1.csv', 'night2.csv', '--format', 'json'], { cwd: dir });
+    expect(report.code).toBe(0);
+    const total = JSON.parse(report.stdout).total;
+    expect(total.cost_usd).toBeCloseTo(paid, 10);
+    expect(total.reused_rows).toBe(10);
+    const night1Cost = csv(join(dir, 'night1.csv')).reduce((sum, r) => sum + Number(r.cost_usd), 0);
+    expect(total.reused_value_usd).toBeCloseTo(night1Cost, 10);
   });
 
   it('case 5: the same prompt in 50 rows is paid once; --no-reuse pays each', async () => {
