@@ -147,6 +147,32 @@ async function main(yargs: typeof YargsFactory, hideBin: (argv: string[]) => str
           return reportCommand(argv as Record<string, unknown>, io);
         })(),
     )
+    // The answer ledger (issue 22): its own small block, apart from the run options' wiring.
+    .command(
+      'ledger <action> [files..]',
+      'The answer ledger: stats, prune --older-than 30d|--before DATE, export (JSONL), import FILE...',
+      async (y) =>
+        y
+          .positional('action', { choices: ['stats', 'prune', 'export', 'import'], type: 'string' })
+          .positional('files', { describe: 'import: results files', type: 'string', array: true })
+          .options((await import('./commands/ledger.js')).ledgerOptions)
+          .options({
+            emulate: { type: 'boolean', describe: 'import: the answers came from the built-in emulator' },
+            region: { type: 'string', describe: 'import: the region they were asked in' },
+            endpoint: { type: 'string', describe: 'import: the endpoint URL they were asked at' },
+            api: {
+              type: 'string',
+              choices: ['converse', 'invoke'],
+              describe: 'import: the API they were asked through',
+            },
+          }),
+      (argv) =>
+        run(async () => {
+          withoutSignalHandling();
+          const { ledgerCommand } = await import('./commands/ledger.js');
+          return ledgerCommand(argv as Record<string, unknown>, io);
+        })(),
+    )
     .command(
       'emulator',
       'Run the Bedrock Runtime emulator in the foreground',

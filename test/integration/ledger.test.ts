@@ -9,6 +9,7 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -190,5 +191,55 @@ describe('one file, one lock', () => {
     const second = await run(dir, ['-o', 'link.csv']);
     expect(second.code).toBe(4);
     expect(used.emulator.stats().requests).toBe(0);
+  });
+});
+
+describe('run-batch ledger', () => {
+  it('stats, export, import and prune, each with --ledger PATH', async () => {
+    const dir = workdir();
+    csvInput(dir, 5);
+    const ledger = join(dir, 'own.db');
+    expect((await run(dir, ['--ledger', ledger])).code).toBe(0);
+    expect(statSync(ledger).mode & 0o777).toBe(0o600);
+    const stats = await runCli(['ledger', 'stats', '--ledger', ledger], { cwd: dir });
+    expect(stats.code).toBe(0);
+    expect(stats.stdout).toMatch(/entries\s+5 \(5 ok, 0 paid failures\)/);
+    const exported = await runCli(['ledger', 'export', '--ledger', ledger], { cwd: dir });
+    const entries = exported.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(entries).toHaveLength(5);
+    expect(entries[0]).toMatchObject({ status: 'ok', rowId: 'r1' });
+    expect(JSON.stringify(entries)).not.toMatch(/Question 1/); // no request body kept
+    // A results file written without the ledger, taken into another one: reused from then on.
+    expect((await run(dir, ['--no-ledger', '-o', 'plain.csv'])).code).toBe(0);
+    const other = join(dir, 'other.db');
+    const imported = await runCli(
+      [
+        'ledger',
+        'import',
+        'plain.csv',
+        '--ledger',
+        other,
+        '--endpoint',
+        used.env().AWS_ENDPOINT_URL_BEDROCK_RUNTIME ?? '',
+      ],
+      { cwd: dir, env: used.env() },
+    );
+    expect(imported.stdout).toMatch(/5 answers taken into/);
+    used.emulator.resetStats();
+    expect((await run(dir, ['--ledger', other, '-o', 'again.csv'])).code).toBe(0);
+    expect(used.emulator.stats().requests).toBe(0);
+    // prune is the only way out; a pruned answer is asked again.
+    const pruned = await runCli(['ledger', 'prune', '--before', '2999-01-01', '--ledger', other], {
+      cwd: dir,
+    });
+    expect(pruned.stdout).toMatch(/removed 5 entries/);
+    expect((await run(dir, ['--ledger', other, '-o', 'third.csv'])).code).toBe(0);
+    expect(used.emulator.stats().requests).toBe(5);
+    const bad = await runCli(['ledger', 'prune', '--older-than', 'soon', '--ledger', other], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--older-than must be a number and a unit/);
   });
 });
