@@ -10,7 +10,9 @@ import { loadJob } from '../job/file.js';
 import { type RawOptions, resolveSpec } from '../job/resolve.js';
 import { oneOf, wholeNumber } from '../job/values.js';
 import { estimateJob } from '../plan/estimate.js';
+import type { PlannedRow } from '../plan/plan.js';
 import { openClient } from '../run/client.js';
+import { RunLedger } from '../run/run-ledger.js';
 import { estimateJson, estimateText } from './estimate-text.js';
 import type { CommandIO } from './io.js';
 
@@ -54,16 +56,20 @@ export async function estimateCommand(raw: RawOptions, io: CommandIO): Promise<n
   const stop = new AbortController();
   const unsubscribe = io.onSignal((signal) => stop.abort(`interrupted by ${signal}`));
   const opened = countTokens === 'api' ? await openClient(spec, io.env) : undefined;
+  // Rows the answer ledger already answers cost nothing: left out, and counted apart.
+  const ledger = RunLedger.forEstimate(spec, onWarning);
   try {
     const estimate = await estimateJob(spec, prices, options, {
       cwd: io.cwd,
       onWarning,
       signal: stop.signal,
+      ...(ledger ? { answered: (row: PlannedRow) => ledger.lookup(row) !== undefined } : {}),
       ...(opened ? { counter: countTokensTask(opened.client) } : {}),
     });
     io.stdout(format === 'json' ? estimateJson(estimate) : estimateText(estimate));
     return 0;
   } finally {
+    ledger?.close();
     unsubscribe();
     await opened?.close();
   }

@@ -8,6 +8,7 @@
  * results files gives what was really spent. `cost_usd` stays what the answer cost when bought.
  */
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import type { JobSpec } from '../job/spec.js';
 import { ledgerKey, namespaceOf } from '../ledger/key.js';
 import { Ledger, type LedgerEntry } from '../ledger/store.js';
@@ -40,6 +41,13 @@ export class RunLedger {
     const ledger =
       options.path === undefined ? undefined : Ledger.open(options.path, onWarning ? { onWarning } : {});
     return new RunLedger(ledger, spec.api, spec, realOutput(spec.output), options.reuse);
+  }
+
+  /** For `estimate`: the ledger when there is one to ask (none is created), with reuse on. */
+  static forEstimate(spec: JobSpec, onWarning?: (message: string) => void): RunLedger | undefined {
+    const path = spec.ledger?.path;
+    if (path === undefined || !spec.ledger.reuse || !existsSync(path)) return undefined;
+    return RunLedger.open(spec, onWarning);
   }
 
   keyOf(row: PlannedRow): string {

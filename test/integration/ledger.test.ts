@@ -124,6 +124,9 @@ describe('the answer ledger: no answer paid twice', () => {
     csvInput(dir, 10);
     expect((await run(dir, ['-o', 'night1.csv'])).code).toBe(0);
     csvInput(dir, 13);
+    // estimate leaves out the rows the ledger answers, and says how many.
+    const estimate = await runCli(['estimate', 'in.csv', '--format', 'json'], { cwd: dir, env: used.env() });
+    expect(JSON.parse(estimate.stdout)).toMatchObject({ rows: 3, answered: 10 });
     used.emulator.resetStats();
     const night2 = await run(dir, ['-o', 'night2.csv']);
     expect(night2.code).toBe(0);
