@@ -16,7 +16,10 @@ import {
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
 import { describe, expect, it } from 'vitest';
+import { resolveSpec } from '../../src/job/resolve.js';
+import { planRows } from '../../src/plan/plan.js';
 import { readJsonl, runCli, workdir } from '../helpers/cli.js';
 import { useEmulator } from '../helpers/emulator.js';
 
@@ -244,5 +247,40 @@ describe('run-batch ledger', () => {
     const bad = await runCli(['ledger', 'prune', '--older-than', 'soon', '--ledger', other], { cwd: dir });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--older-than must be a number and a unit/);
+  });
+});
+
+describe('results files written before fingerprint version 2', () => {
+  /** The file as an older run-batch wrote it: version 1 hashes (24 hex) in request_hash. */
+  async function downgrade(dir: string, file: string): Promise<void> {
+    const spec = resolveSpec({ input: 'in.csv' }, { cwd: dir, env: {} });
+    const plan = await planRows(spec, { path: join(dir, 'in.csv'), label: 'in.csv' });
+    await plan.loadV1();
+    const rows = csv(join(dir, file));
+    const byId = new Map([...plan.indexById].map(([id, i]) => [id, plan.fingerprintV1At(i) ?? '']));
+    for (const row of rows) row.request_hash = byId.get(row.id as string) ?? '';
+    writeFileSync(join(dir, file), stringify(rows, { header: true }));
+    expect(rows.every((r) => r.request_hash?.length === 24)).toBe(true);
+  }
+
+  it('stay resumable: 0 calls, with or without the ledger, and a deleted row rebuilds with 0 calls', async () => {
+    const dir = workdir();
+    csvInput(dir, 8);
+    expect((await run(dir, ['--no-ledger'])).code).toBe(0);
+    await downgrade(dir, 'in.results.csv');
+    used.emulator.resetStats();
+    const again = await run(dir, ['--no-ledger']);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toMatch(/8 skipped/);
+    expect(used.emulator.stats().requests).toBe(0);
+    // With the ledger, whose answers these are not in: a deleted row makes a rebuild that takes
+    // them into the ledger (matched by version 1 hashes), still 0 calls.
+    await downgrade(dir, 'in.results.csv');
+    csvInput(dir, 7);
+    const rebuilt = await run(dir);
+    expect(rebuilt.code).toBe(0);
+    expect(rebuilt.stderr).toMatch(/7 taken into the ledger now/);
+    expect(used.emulator.stats().requests).toBe(0);
+    expect(csv(join(dir, 'in.results.csv')).map((r) => r.request_hash?.length)).toEqual(Array(7).fill(32));
   });
 });
