@@ -9,6 +9,7 @@ import {
   closeSync,
   existsSync,
   fdatasync,
+  fstatSync,
   fsyncSync,
   ftruncateSync,
   openSync,
@@ -207,6 +208,8 @@ export class Journal {
     // being replaced stays as it was (the errors are in the summary).
     if (this.fd < 0) return;
     try {
+      // A device (-o /dev/null, a pipe) is not a file: nothing to sync, never renamed over.
+      if (!fstatSync(this.fd).isFile()) return;
       fsyncSync(this.fd);
       if (!this.ordered) this.rewriteInOrder();
     } finally {
@@ -250,7 +253,7 @@ export class Journal {
     this.releaseReserve();
     if (this.fd < 0) return;
     try {
-      fsyncSync(this.fd);
+      if (fstatSync(this.fd).isFile()) fsyncSync(this.fd);
     } finally {
       closeSync(this.fd);
     }

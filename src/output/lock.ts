@@ -60,6 +60,14 @@ export function realOutput(path: string): string {
  * @param onWarning told when a stale lock is taken over
  */
 export function acquireLock(output: string, label: string, onWarning?: (message: string) => void): Lock {
+  const real = realOutput(output);
+  // A device (-o /dev/null) is not a results file: nothing to lock, and no lock file beside it.
+  if (isDevice(real)) return { path: '', release: () => {} };
+  if (!existsSync(dirname(real)))
+    throw new RunBatchError(
+      'OUTPUT',
+      `${label}: directory ${dirname(real)} does not exist; create it, or choose another -o`,
+    );
   const path = lockPath(output);
   const me: LockHolder = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString() };
   const procStart = processStart(process.pid);
@@ -83,6 +91,16 @@ export function acquireLock(output: string, label: string, onWarning?: (message:
     takeOver(path, holder, onWarning);
   }
   throw new RunBatchError('LOCKED', `${label}: could not take the lock ${path}; other runs keep taking it`);
+}
+
+/** A character or block device, a FIFO or a socket: written to, never locked, summarized or renamed. */
+export function isDevice(path: string): boolean {
+  try {
+    const st = statSync(path);
+    return st.isCharacterDevice() || st.isBlockDevice() || st.isFIFO() || st.isSocket();
+  } catch {
+    return false;
+  }
 }
 
 /**

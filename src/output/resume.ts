@@ -13,6 +13,7 @@ import {
   openSync,
   readSync,
   statSync,
+  truncateSync,
 } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parse } from 'csv-parse';
@@ -121,13 +122,15 @@ export async function readExisting(path: string, options: ReadOptions): Promise<
       state.errors++;
     }
   };
-  // A crash while the file was created can leave part of the header: start over then.
+  // A file holding only the header (a valid empty results file), or part of it (a crash while the
+  // file was created): start over. The bytes are the header this run writes again, so they are not
+  // kept in a `.cut` file (nothing was cut that anyone paid for).
   if (
     format === 'csv' &&
     fileSize <= Buffer.byteLength(header) &&
     header.startsWith(readHead(path, fileSize))
   ) {
-    truncate(path, 0, label);
+    truncateSync(path, 0);
     return undefined;
   }
   if (format === 'csv')
@@ -243,6 +246,12 @@ async function readCsv(
     columns: (names: string[]) => {
       if (JSON.stringify(names) !== expected) {
         const older = !names.includes('request_hash') && JSON.parse(expected).includes('request_hash');
+        if (!names.includes('status') && !names.includes('response') && !names.includes('finished_at'))
+          throw new RunBatchError(
+            'OUTPUT',
+            `${label}: is not a results file (it has none of run-batch's columns: status, response, ...); ` +
+              'it is left as it is: name another file with -o (or --fresh to move it aside and start a results file there)',
+          );
         if (older)
           throw new RunBatchError(
             'OUTPUT',

@@ -14,6 +14,7 @@ import type { JobSpec } from '../job/spec.js';
 import { addColumns, csvHeaderNames } from '../output/add-columns.js';
 import { Journal } from '../output/journal.js';
 import { headerText, type Layout, makeLayout, restoreCell } from '../output/layout.js';
+import { isDevice } from '../output/lock.js';
 import { NeedsV1, NotAView, readExisting } from '../output/resume.js';
 import type { RowPlan } from '../plan/plan.js';
 import { LEDGER_FIELDS } from '../types.js';
@@ -70,7 +71,8 @@ export async function prepareOutput(
   const header = headerText(layout);
   if (prior) await addLeverColumns(spec.output, prior, levers, layoutWith, header, label, warn);
   for (const note of lookalikeColumns(plan.columns, plan.label)) warn(note);
-  removeLeftovers(spec.output);
+  const device = isDevice(spec.output);
+  if (!device) removeLeftovers(spec.output);
   const read = () =>
     readExisting(spec.output, {
       format: spec.outputFormat,
@@ -113,7 +115,8 @@ export async function prepareOutput(
   }
   const journal = new Journal(spec.output, header, plan.rowCount, {
     ...(existing ? { existing } : {}),
-    reserveBytes: reserveFor(spec.concurrency),
+    // -o /dev/null: no disk-full reserve beside a device.
+    reserveBytes: device ? 0 : reserveFor(spec.concurrency),
     ...(context.onDiskFull ? { onDiskFull: context.onDiskFull } : {}),
     replace: spec.fresh,
     onReplaced: (previous) =>

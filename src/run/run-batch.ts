@@ -7,7 +7,7 @@
  */
 import { displayPath, ExitCode, RunBatchError } from '../errors.js';
 import type { JobSpec } from '../job/spec.js';
-import { acquireLock, realOutput } from '../output/lock.js';
+import { acquireLock, isDevice, realOutput } from '../output/lock.js';
 import { redactor } from '../redact.js';
 import type { RunDeps } from './deps.js';
 import { execute } from './execute.js';
@@ -52,6 +52,8 @@ export async function runBatch(given: JobSpec, deps: RunDeps = {}): Promise<RunS
 
 /** Written on every exit path; a summary that cannot be written is a warning, not a failed run. */
 function saveSummary(output: string, summary: object, redact: (text: string) => string, deps: RunDeps): void {
+  // -o /dev/null: no /dev/null.summary.json (the summary is still printed).
+  if (isDevice(output)) return;
   try {
     writeSummaryFile(output, summary, redact);
   } catch (error) {

@@ -284,3 +284,48 @@ describe('results files written before fingerprint version 2', () => {
     expect(csv(join(dir, 'in.results.csv')).map((r) => r.request_hash?.length)).toEqual(Array(7).fill(32));
   });
 });
+
+describe("the operator's sweep", () => {
+  it('a results file holding only its header is a valid empty file: no .cut left', async () => {
+    const dir = workdir();
+    csvInput(dir, 3);
+    expect((await run(dir)).code).toBe(0);
+    const header = readFileSync(join(dir, 'in.results.csv'), 'utf8').split('\n')[0];
+    writeFileSync(join(dir, 'in.results.csv'), `${header}\n`);
+    const again = await run(dir);
+    expect(again.code).toBe(0);
+    expect(again.stderr).not.toMatch(/cut off/);
+    expect(existsSync(join(dir, 'in.results.csv.cut'))).toBe(false);
+    expect(csv(join(dir, 'in.results.csv'))).toHaveLength(3);
+  });
+
+  it('a missing output directory is named as such', async () => {
+    const dir = workdir();
+    csvInput(dir, 2);
+    const result = await run(dir, ['-o', 'nodir/out.csv']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/directory .*nodir does not exist/);
+    expect(result.stderr).not.toMatch(/lock/);
+  });
+
+  it('-o onto a CSV that was never a results file says so, and leaves it as it is', async () => {
+    const dir = workdir();
+    csvInput(dir, 2);
+    writeFileSync(join(dir, 'mine.csv'), 'name,score\nann,3\n');
+    const result = await run(dir, ['-o', 'mine.csv']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/mine\.csv: is not a results file/);
+    expect(result.stderr).not.toMatch(/older run-batch/);
+    expect(readFileSync(join(dir, 'mine.csv'), 'utf8')).toBe('name,score\nann,3\n');
+  });
+
+  it('-o /dev/null writes no /dev/null.summary.json and no lock beside it', async () => {
+    const dir = workdir();
+    csvInput(dir, 2);
+    const result = await run(dir, ['-o', '/dev/null', '--output-format', 'csv']);
+    expect(result.code).toBe(0);
+    expect(existsSync('/dev/null.summary.json')).toBe(false);
+    expect(existsSync('/dev/null.lock')).toBe(false);
+    expect(lstatSync('/dev/null').isCharacterDevice()).toBe(true);
+  });
+});
