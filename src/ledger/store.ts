@@ -113,6 +113,7 @@ export class Ledger {
       } else {
         db.pragma('journal_mode = WAL');
         db.pragma('synchronous = NORMAL');
+        db.pragma('wal_autocheckpoint = 16384');
       }
       db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       migrate(db, path);
