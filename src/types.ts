@@ -151,7 +151,7 @@ export interface ResultRecord {
   paid_usd?: number | null;
 }
 
-/** The answer ledger's result fields, written after the others (and the levers'). */
+/** The answer ledger's result fields, written after the others (before the levers'). */
 export const LEDGER_FIELDS = ['reused', 'paid_usd'] as const;
 
 export const RESULT_FIELDS = [

@@ -50,8 +50,15 @@ export function ledgerOptions(
   return { path: resolve(cwd, raw.ledger), reuse };
 }
 
+/**
+ * A caller that passes an environment of its own (runBatch in a program, a test) and leaves these
+ * out still gets the process's RUN_BATCH_LEDGER and XDG_DATA_HOME: never the user's own ledger by
+ * surprise.
+ */
 export function defaultLedgerPath(env: NodeJS.ProcessEnv, cwd = process.cwd()): string {
-  if (env.RUN_BATCH_LEDGER) return resolve(cwd, env.RUN_BATCH_LEDGER);
-  const base = env.XDG_DATA_HOME ? env.XDG_DATA_HOME : join(env.HOME || homedir(), '.local', 'share');
+  const ledger = env.RUN_BATCH_LEDGER || process.env.RUN_BATCH_LEDGER;
+  if (ledger) return resolve(cwd, ledger);
+  const data = env.XDG_DATA_HOME || process.env.XDG_DATA_HOME;
+  const base = data ? data : join(env.HOME || homedir(), '.local', 'share');
   return join(resolve(cwd, base), 'run-batch', 'ledger.db');
 }

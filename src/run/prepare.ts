@@ -56,8 +56,8 @@ export async function prepareOutput(
       : undefined;
   // The answer ledger's fields (reused, paid_usd) are always written; a file from before them gets
   // them added, as a lever's.
-  const wanted = [...leverFields(spec, plan.columns), ...LEDGER_FIELDS];
-  const levers = [...LEVER_FIELDS, ...LEDGER_FIELDS].filter((f) => wanted.includes(f) || prior?.includes(f));
+  const wanted = [...LEDGER_FIELDS, ...leverFields(spec, plan.columns)];
+  const levers = [...LEDGER_FIELDS, ...LEVER_FIELDS].filter((f) => wanted.includes(f) || prior?.includes(f));
   const layoutWith = (fields: readonly string[]) =>
     makeLayout(
       spec.outputFormat,

@@ -79,9 +79,14 @@ describe('the ledger store', () => {
   });
 
   it('lives by --ledger, RUN_BATCH_LEDGER, XDG_DATA_HOME, then ~/.local/share', () => {
+    const saved = [process.env.RUN_BATCH_LEDGER, process.env.XDG_DATA_HOME];
+    delete process.env.RUN_BATCH_LEDGER;
+    delete process.env.XDG_DATA_HOME;
     expect(defaultLedgerPath({ RUN_BATCH_LEDGER: 'x.db' }, '/w')).toBe('/w/x.db');
     expect(defaultLedgerPath({ XDG_DATA_HOME: '/d' }, '/w')).toBe('/d/run-batch/ledger.db');
     expect(defaultLedgerPath({ HOME: '/h' }, '/w')).toBe('/h/.local/share/run-batch/ledger.db');
+    if (saved[0] !== undefined) process.env.RUN_BATCH_LEDGER = saved[0];
+    if (saved[1] !== undefined) process.env.XDG_DATA_HOME = saved[1];
   });
 
   it('keys by endpoint namespace and API: an emulator answer never serves AWS', () => {
