@@ -91,7 +91,10 @@ export function timed(args, env) {
 export function runBatch(input, flags, env) {
   const output = join(OUT, 'results.csv');
   rmSync(output, { force: true });
-  return timed([BIN, input, '-o', output, ...flags], env);
+  // A fresh answer ledger for every run: a benchmark pays for every call it times, never reuses.
+  const ledger = join(OUT, 'bench-ledger.db');
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${ledger}${suffix}`, { force: true });
+  return timed([BIN, input, '-o', output, ...flags], { ...env, RUN_BATCH_LEDGER: ledger });
 }
 
 /**

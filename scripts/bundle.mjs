@@ -75,6 +75,9 @@ await build({
   platform: 'node',
   target: 'node20',
   mainFields: ['module', 'main'],
+  // A native addon (the answer ledger's SQLite) finds its .node file from its own directory: it is
+  // required from node_modules, not bundled.
+  external: ['better-sqlite3'],
   // import() of Node's own modules (the SDK has a few) as require(): a vm.Script's dynamic import
   // needs a loader callback that Node 20 still calls experimental (a warning on every run).
   // Regular expressions with the v flag (string-width's) stay literals, which Node 20 runs: lowered
@@ -99,7 +102,13 @@ try {
     [join(root, 'fixtures/prompts.csv'), '--emulate', '-o', join(scratch, 'results.csv'), '--quiet'],
     {
       cwd: scratch,
-      env: { ...process.env, RUN_BATCH_WRITE_CODE_CACHE: '1', AWS_EC2_METADATA_DISABLED: 'true' },
+      env: {
+        ...process.env,
+        RUN_BATCH_WRITE_CODE_CACHE: '1',
+        AWS_EC2_METADATA_DISABLED: 'true',
+        // Its answers go to a scratch ledger, not the user's.
+        RUN_BATCH_LEDGER: join(scratch, 'ledger.db'),
+      },
       stdio: ['ignore', 'ignore', 'inherit'],
       timeout: 60_000,
     },

@@ -75,7 +75,15 @@ const run = (fn: () => Promise<number>) => async () => {
   exitCode = await fn();
 };
 
-const COMMAND_NAMES = new Set<string>(['run', 'estimate', 'report', 'emulator', 'batch', 'completion']);
+const COMMAND_NAMES = new Set<string>([
+  'run',
+  'estimate',
+  'report',
+  'emulator',
+  'batch',
+  'ledger',
+  'completion',
+]);
 
 async function main(yargs: typeof YargsFactory, hideBin: (argv: string[]) => string[]): Promise<void> {
   const given = hideBin(process.argv);
@@ -140,6 +148,21 @@ async function main(yargs: typeof YargsFactory, hideBin: (argv: string[]) => str
           withoutSignalHandling();
           const { reportCommand } = await import('./commands/report.js');
           return reportCommand(await raw(argv), io);
+        })(),
+    )
+    .command(
+      'ledger <action> [files..]',
+      'The answer ledger: stats, prune --older-than 30d|--before DATE, export (JSONL), import FILE...',
+      (y) =>
+        y
+          .positional('action', { choices: ['stats', 'prune', 'export', 'import'], type: 'string' })
+          .positional('files', { describe: 'import: results files', type: 'string', array: true })
+          .options(yargsOptions(defs)),
+      (argv) =>
+        run(async () => {
+          withoutSignalHandling();
+          const { ledgerCommand } = await import('./commands/ledger.js');
+          return ledgerCommand(await raw(argv), io);
         })(),
     )
     .command(

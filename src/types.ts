@@ -145,7 +145,14 @@ export interface ResultRecord {
   service_tier?: string;
   /** Of cache_write_tokens, those cached for 1 hour; written with --cache-system. */
   cache_write_1h_tokens?: number | null;
+  /** Written from the answer ledger with no call (src/run/run-ledger.ts). */
+  reused?: boolean;
+  /** What this results file paid for the row: cost_usd when this output bought it, else 0. */
+  paid_usd?: number | null;
 }
+
+/** The answer ledger's result fields, written after the others (before the levers'). */
+export const LEDGER_FIELDS = ['reused', 'paid_usd'] as const;
 
 export const RESULT_FIELDS = [
   'id',

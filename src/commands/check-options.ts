@@ -12,7 +12,18 @@ import { type RawOptions, resolveOrThrow } from '../job/table.js';
 import type { CommandIO } from './io.js';
 
 /** Keys the parser sets that are no option: positionals, its own bookkeeping, --help, --version. */
-const PARSER_KEYS = new Set(['_', '$0', 'input', 'files', 'outputs', 'shell', 'help', 'h', 'version']);
+const PARSER_KEYS = new Set([
+  '_',
+  '$0',
+  'input',
+  'files',
+  'outputs',
+  'action',
+  'shell',
+  'help',
+  'h',
+  'version',
+]);
 
 export function unknownKeys(raw: RawOptions, defs: readonly OptionDef[]): string[] {
   const known = new Set([...PARSER_KEYS, ...defs.flatMap((d) => [d.flag, ...(d.alias ? [d.alias] : [])])]);

@@ -13,7 +13,10 @@ export interface BatchDuration {
 
 export function estimateText(e: Estimate, batch?: BatchDuration): string {
   const lines = [
-    `rows      ${n(e.rows)}, all valid (${e.input})`,
+    `rows      ${n(e.rows)}, all valid (${e.input})` +
+      (e.answered
+        ? `; ${n(e.answered)} more left out: the answer ledger already answers them (no call)`
+        : ''),
     `input     ${n(e.inputTokens)} tokens (${e.counted === 'api' ? 'counted by Bedrock CountTokens' : 'local estimate, 4 characters per token'})`,
     `output    0 to ${n(e.maxOutputTokens)} tokens (max_tokens of every row)`,
     `cost      ${dollars(e.minCost)} to ${dollars(e.maxCost)}${e.unpricedRows > 0 ? ` for the priced rows, ${n(e.unpricedRows)} rows unpriced` : ''} (prices as of ${e.pricesAsOf})`,

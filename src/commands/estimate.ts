@@ -9,7 +9,9 @@ import { checkBatchSize, chooseMode } from '../job/batch-options.js';
 import { loadJob } from '../job/file.js';
 import { type RawOptions, resolveRun } from '../job/resolve.js';
 import { estimateJob } from '../plan/estimate.js';
+import type { PlannedRow } from '../plan/plan.js';
 import { openClient } from '../run/client.js';
+import { RunLedger } from '../run/run-ledger.js';
 import { ESTIMATE_OPTIONS, type EstimateSettings } from './estimate-options.js';
 import { estimateJson, estimateText } from './estimate-text.js';
 import type { CommandIO } from './io.js';
@@ -32,11 +34,14 @@ export async function estimateCommand(raw: RawOptions, io: CommandIO): Promise<n
   const stop = new AbortController();
   const unsubscribe = io.onSignal((signal) => stop.abort(`interrupted by ${signal}`));
   const opened = countTokens === 'api' ? await openClient(spec, io.env) : undefined;
+  // Rows the answer ledger already answers cost nothing: left out, and counted apart.
+  const ledger = RunLedger.forEstimate(spec, onWarning);
   try {
     const estimate = await estimateJob(spec, prices, options, {
       cwd: io.cwd,
       onWarning,
       signal: stop.signal,
+      ...(ledger ? { answered: (row: PlannedRow) => ledger.lookup(row) !== undefined } : {}),
       ...(opened ? { counter: countTokensTask(opened.client) } : {}),
     });
     // The minimum as `run` checks it (every row is to run: estimate reads no results file).
@@ -48,6 +53,7 @@ export async function estimateCommand(raw: RawOptions, io: CommandIO): Promise<n
     io.stdout(format === 'json' ? estimateJson(estimate, batch) : estimateText(estimate, batch));
     return 0;
   } finally {
+    ledger?.close();
     unsubscribe();
     await opened?.close();
   }

@@ -9,6 +9,8 @@ export function formatSummary(summary: RunSummary, cwd: string): string {
   const seconds = (summary.wallMs / 1000).toFixed(1);
   const lines = [
     `rows      ${fmt(rows.total)} total: ${fmt(rows.ok)} ok, ${fmt(rows.error)} error, ${fmt(rows.skipped)} skipped` +
+      (rows.reused ? `, ${fmt(rows.reused)} reused (from the answer ledger, no call)` : '') +
+      (rows.dropped ? `, ${fmt(rows.dropped)} dropped (no longer in the input)` : '') +
       (rows.notRun > 0 ? `, ${fmt(rows.notRun)} not run` : ''),
     `tokens    ${fmt(tokens.input)} in, ${fmt(tokens.output)} out` +
       (tokens.cacheRead + tokens.cacheWrite > 0

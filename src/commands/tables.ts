@@ -35,6 +35,11 @@ export const COMMANDS: readonly CommandInfo[] = [
     summary: 'Run the Bedrock Runtime emulator in the foreground',
   },
   {
+    name: 'ledger',
+    usage: 'ledger stats|prune|export|import [files..] [options]',
+    summary: 'The answer ledger: stats, prune --older-than 30d|--before DATE, export (JSONL), import FILE...',
+  },
+  {
     name: 'batch',
     usage: 'batch status [outputs..] [options]',
     summary: 'The batch jobs of results files: state, records, age, expected end, S3 locations',
@@ -44,6 +49,7 @@ export const COMMANDS: readonly CommandInfo[] = [
 export async function optionsOf(command: Command): Promise<readonly OptionDef[]> {
   if (command === 'report') return (await import('./report-options.js')).REPORT_OPTIONS;
   if (command === 'emulator') return (await import('./emulator-options.js')).EMULATOR_OPTIONS;
+  if (command === 'ledger') return (await import('./ledger.js')).LEDGER_COMMAND_OPTIONS;
   if (command === 'batch') return (await import('./batch-status.js')).BATCH_STATUS_OPTIONS;
   const { JOB_OPTION, RUN_OPTIONS } = await import('../job/options.js');
   const own = command === 'estimate' ? (await import('./estimate-options.js')).ESTIMATE_OPTIONS : [];

@@ -33,6 +33,9 @@ export interface GroupTotals {
   cacheSaved: Pico;
   /** Rows that read or wrote the cache. */
   cachedRows: number;
+  /** Rows written from the answer ledger (`reused`), and what their answers cost when bought. */
+  reusedRows: number;
+  reusedValue: Pico;
 }
 
 export interface Report {
@@ -58,6 +61,8 @@ export function emptyTotals(key: string): GroupTotals {
     cost: 0n,
     cacheSaved: 0n,
     cachedRows: 0,
+    reusedRows: 0,
+    reusedValue: 0n,
   };
 }
 
@@ -123,6 +128,10 @@ function add(totals: GroupTotals, row: ReportRow, saved: Pico | undefined): void
   totals.cacheReadTokens += row.cacheReadTokens;
   totals.cacheWriteTokens += row.cacheWriteTokens;
   totals.cacheWrite1hTokens += row.cacheWrite1hTokens;
+  if (row.reusedValue !== undefined && row.reusedValue > 0n) {
+    totals.reusedRows++;
+    totals.reusedValue += row.reusedValue;
+  }
   if (saved !== undefined) {
     totals.cachedRows++;
     totals.cacheSaved += saved;

@@ -51,6 +51,13 @@ export function unpricedNote(report: Report): string | undefined {
     : `${num(n)} ok rows have no cost_usd (no price for their model when they ran): they are left out of the cost, not counted as $0.`;
 }
 
+/** Answers reused from the ledger: their value, apart from the spend (which is what was paid). */
+export function reusedNote(report: Report): string | undefined {
+  const t = report.total;
+  if (t.reusedRows === 0) return undefined;
+  return `${num(t.reusedRows)} ${t.reusedRows === 1 ? 'row was' : 'rows were'} reused from the answer ledger, worth ${dollars(t.reusedValue)} when bought: the cost above is what these files paid (paid_usd), without them.`;
+}
+
 /** What "cache saved" means, for the foot of the human formats; only when some row used the cache. */
 export function cacheNote(report: Report): string | undefined {
   const t = report.total;
@@ -72,7 +79,7 @@ export function renderTable(report: Report): string {
       .trimEnd();
   const rule = widths.map((w) => '─'.repeat(w)).join('  ');
   const lines = [line(header), rule, ...body.map(line), rule, line(total)];
-  const notes = [unpricedNote(report), cacheNote(report)].filter((n) => n !== undefined);
+  const notes = [unpricedNote(report), cacheNote(report), reusedNote(report)].filter((n) => n !== undefined);
   if (notes.length > 0) lines.push('', ...notes);
   return `${lines.join('\n')}\n`;
 }
@@ -124,6 +131,8 @@ export function renderJson(report: Report): string {
       ...record,
       cache_saved_usd: record.cache_saved_usd === null ? null : Number(record.cache_saved_usd),
       cost_usd: record.cost_usd === null ? null : Number(record.cost_usd),
+      reused_rows: g.reusedRows,
+      reused_value_usd: Number(exactUsd(g.reusedValue)),
     };
   };
   const out = {
@@ -156,7 +165,7 @@ export function renderMarkdown(report: Report): string {
     ...report.groups.map((g) => row([g.key, ...displayCells(g)])),
     row(['**total**', ...displayCells(report.total).map((c) => `**${c}**`)]),
   ];
-  const notes = [unpricedNote(report), cacheNote(report)].filter((n) => n !== undefined);
+  const notes = [unpricedNote(report), cacheNote(report), reusedNote(report)].filter((n) => n !== undefined);
   if (notes.length > 0) lines.push('', ...notes);
   return `${lines.join('\n')}\n`;
 }

@@ -35,8 +35,14 @@ export interface ReportRow {
   cacheWrite1hTokens: number;
   /** The tier that served the row; `default` in files written without a tier. */
   tier: string;
-  /** Null: no cost recorded (a failed row, or a model without a price). */
+  /**
+   * What this results file paid for the row: `paid_usd` (0 for an answer reused from the ledger
+   * that another output bought), or `cost_usd` in files written before the answer ledger.
+   * Null: no cost recorded (a failed row, or a model without a price).
+   */
   cost: Pico | null;
+  /** A reused row (`reused` true): what its answer cost when it was bought; else 0. */
+  reusedValue?: Pico;
 }
 
 const REQUIRED = ['status', 'model', 'input_tokens', 'output_tokens', 'cost_usd'] as const;
@@ -97,8 +103,13 @@ export async function* readResults(file: ResultsFile): AsyncIterable<ReportRow> 
     // Every row is ok or error; anything else would be counted as neither and the totals not add up.
     if (data.status !== 'ok' && data.status !== 'error')
       throw badValue(at, 'status', '"ok" or "error"', data.status);
-    const cost = parseCostCell(data.cost_usd);
-    if (cost === undefined) throw badValue(at, 'cost_usd', 'a number from 0 up, or empty', data.cost_usd);
+    const bought = parseCostCell(data.cost_usd);
+    if (bought === undefined) throw badValue(at, 'cost_usd', 'a number from 0 up, or empty', data.cost_usd);
+    // Spend is what this file paid: paid_usd where the file has it (the answer ledger's column).
+    const hasPaid = 'paid_usd' in data && data.paid_usd !== '' && data.paid_usd !== null;
+    const cost = hasPaid ? parseCostCell(data.paid_usd) : bought;
+    if (cost === undefined) throw badValue(at, 'paid_usd', 'a number from 0 up, or empty', data.paid_usd);
+    const reused = data.reused === true || data.reused === 'true';
     yield {
       job: file.label,
       model: text(data.model),
@@ -111,6 +122,7 @@ export async function* readResults(file: ResultsFile): AsyncIterable<ReportRow> 
       cacheWrite1hTokens: count(at, 'cache_write_1h_tokens', data.cache_write_1h_tokens),
       tier: text(data.service_tier) || 'default',
       cost,
+      reusedValue: reused && bought !== null ? bought : 0n,
     };
   }
 }

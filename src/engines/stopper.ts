@@ -18,6 +18,8 @@ import { setMaxListeners } from 'node:events';
  * - `disk-full`: the disk filled; the rows in flight were written into the reserve;
  * - `write-failed`: a finished row could not be written at all (hard: nothing more can be kept);
  * - `input-changed`: the input file changed while the run was reading it;
+ * - `ledger-failed`: a paid answer could not be committed to the answer ledger (the row is still
+ *   written to the results file; nothing new starts, so nothing more is paid without a ledger);
  * - `batch-pending`: batch jobs still hold rows (--no-wait, --cancel, a stop while waiting);
  * - `rows-not-run`: rows were left undone with no other reason given;
  * - `error`: the run threw (a setup or internal error; no summary is written from it).
@@ -31,6 +33,7 @@ export const STOP_REASONS = [
   'disk-full',
   'write-failed',
   'input-changed',
+  'ledger-failed',
   'batch-pending',
   'rows-not-run',
   'error',

@@ -7,7 +7,7 @@
 
 export type OptionType = 'string' | 'number' | 'boolean' | 'list';
 
-export type Command = 'run' | 'estimate' | 'report' | 'emulator' | 'batch';
+export type Command = 'run' | 'estimate' | 'report' | 'emulator' | 'batch' | 'ledger';
 
 export type OptionGroup =
   | 'Job'
@@ -22,7 +22,8 @@ export type OptionGroup =
   | 'Report'
   | 'Emulator'
   | 'Emulator batch'
-  | 'Batch status';
+  | 'Batch status'
+  | 'Ledger';
 
 /** What a check may need besides the value: relative paths, the environment (credentials, env defaults). */
 export interface ParseContext {

@@ -7,6 +7,7 @@
  */
 import { BATCH_OPTIONS } from './batch-options.js';
 import { endpointUrl, region } from './checks.js';
+import { LEDGER_OPTIONS } from './ledger-options.js';
 import type { OptionDef } from './option-def.js';
 import { INPUT_OPTIONS, MODEL_OPTIONS } from './options-request.js';
 import { OUTPUT_OPTIONS, SCHEDULING_OPTIONS } from './options-run.js';
@@ -77,4 +78,5 @@ export const RUN_OPTIONS: readonly OptionDef<RunKey>[] = [
   ...SCHEDULING_OPTIONS,
   ...OUTPUT_OPTIONS,
   ...BATCH_OPTIONS,
+  ...LEDGER_OPTIONS,
 ];

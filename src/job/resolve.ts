@@ -8,6 +8,7 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { RunBatchError } from '../errors.js';
 import { finishBatch } from './batch-options.js';
+import { finishLedger } from './ledger-options.js';
 import type { OptionDef } from './option-def.js';
 import { RUN_OPTIONS } from './options.js';
 import type { BatchOptions, Format, JobSpec, LogOptions } from './spec.js';
@@ -68,6 +69,7 @@ export function resolveRun(
   spec.inputFormat = inputFormat ?? 'csv';
   spec.outputFormat = outputFormat ?? 'csv';
   spec.batch = (spec.batch ?? {}) as BatchOptions;
+  spec.ledger = finishLedger(spec.ledger as Parameters<typeof finishLedger>[0], ctx);
   problems.push(...finishBatch(spec.batch, spec.emulate, command === 'run'));
   throwProblems(problems);
   checkPaths(spec, inputFormat, outputFormat);

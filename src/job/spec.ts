@@ -107,6 +107,8 @@ export interface JobSpec {
   pricing?: string;
   /** Batch mode: --mode, --s3, --role-arn, --no-wait, --cancel, --batch-retry, --batch-min-records. */
   batch: BatchOptions;
+  /** The answer ledger: --ledger PATH, --no-ledger, --no-reuse (job/ledger-options.ts). */
+  ledger: LedgerOptions;
   /** CSV output: prefix `'` to cells that would start a formula (`--no-csv-safe` turns it off). @default true */
   csvSafe: boolean;
   /** `--json-schema`: the answer schema, read and compiled once. */
@@ -119,6 +121,14 @@ export interface JobSpec {
   attach: string[];
 }
 
+/** The answer ledger (job/ledger-options.ts). */
+export interface LedgerOptions {
+  /** Absolute path of the ledger; undefined with --no-ledger. */
+  path?: string;
+  /** Reuse answers the ledger holds, and pay identical requests in one run once. @default true */
+  reuse: boolean;
+}
+
 /** How a run reports progress and logs (`--log-format`, `--quiet`): the CLI's concern, not runBatch's. */
 export interface LogOptions {
   format: 'text' | 'json';
@@ -129,6 +139,7 @@ type Dotted<P extends string, T> = `${P}.${keyof T & string}`;
 
 /** Where a run option's checked value goes: a JobSpec key, a batch option, or a log option. */
 export type RunKey =
-  | Exclude<keyof JobSpec, 'batch' | 'input'>
+  | Exclude<keyof JobSpec, 'batch' | 'input' | 'ledger'>
   | Dotted<'batch', BatchOptions>
+  | Dotted<'ledger', LedgerOptions>
   | Dotted<'log', LogOptions>;

@@ -9,6 +9,7 @@ import {
   closeSync,
   existsSync,
   fdatasync,
+  fstatSync,
   fsyncSync,
   ftruncateSync,
   openSync,
@@ -20,6 +21,7 @@ import {
 } from 'node:fs';
 import { writeAtomic } from '../atomic-write.js';
 import { RunBatchError } from '../errors.js';
+import { moveAside } from './aside.js';
 
 /** Where each input row's latest record lies in the file (length 0: none). */
 export interface Slots {
@@ -42,8 +44,9 @@ export interface JournalOptions {
   /** Told once when the disk filled and the reserve was given up: stop admitting rows. */
   onDiskFull?: (message: string) => void;
   /**
-   * Replace the file at `path` (--fresh), but only once the first row is written: until then the
-   * old file stays as it is; then it is moved to `<path>.previous` and `onReplaced` is told.
+   * Replace the file at `path` (--fresh), but only once the first *ok* row is written: until then
+   * the old file stays as it is (error rows wait in memory); then it is moved aside
+   * (`<path>.previous`, or a timestamped name when that exists: aside.ts) and `onReplaced` is told.
    */
   replace?: boolean;
   onReplaced?: (previous: string) => void;
@@ -65,6 +68,8 @@ export class Journal {
   private readonly reservePath: string;
   private reserved: boolean;
   private readonly writer: typeof writeSync;
+  /** --fresh: error rows written before the first ok row, held until it comes. */
+  private waiting: Array<[number, string]> = [];
 
   /**
    * @param path the results file
@@ -95,8 +100,7 @@ export class Journal {
 
   private open(existing: boolean): void {
     if (!existing && this.options.replace && existsSync(this.path)) {
-      const previous = `${this.path}.previous`;
-      renameSync(this.path, previous);
+      const previous = moveAside(this.path);
       this.options.onReplaced?.(previous);
     }
     try {
@@ -116,9 +120,22 @@ export class Journal {
     this.syncTimer.unref();
   }
 
-  /** Appends one finished row; returns once the bytes are in the file. */
-  append(index: number, text: string): void {
-    if (this.fd < 0) this.open(false);
+  /**
+   * Appends one finished row; returns once the bytes are in the file. With `replace`, rows that
+   * are not ok (`ok` false) wait in memory until the first ok row replaces the old file: a run that
+   * only fails (a typo in -m) never pushes good answers aside.
+   */
+  append(index: number, text: string, ok = true): void {
+    if (this.fd < 0 && this.options.replace && !ok && existsSync(this.path)) {
+      this.waiting.push([index, text]);
+      return;
+    }
+    if (this.fd < 0) {
+      this.open(false);
+      const waiting = this.waiting;
+      this.waiting = [];
+      for (const [i, t] of waiting) this.append(i, t);
+    }
     const bytes = Buffer.from(text);
     const offset = this.size;
     this.write(bytes);
@@ -188,8 +205,12 @@ export class Journal {
   finish(): void {
     this.stopTimer();
     this.releaseReserve();
-    if (this.fd < 0) return; // nothing was written: a file being replaced stays as it was
+    // Nothing was written, or only error rows of a --fresh run that never got an ok one: the file
+    // being replaced stays as it was (the errors are in the summary).
+    if (this.fd < 0) return;
     try {
+      // A device (-o /dev/null, a pipe) is not a file: nothing to sync, never renamed over.
+      if (!fstatSync(this.fd).isFile()) return;
       fsyncSync(this.fd);
       if (!this.ordered) this.rewriteInOrder();
     } finally {
@@ -228,7 +249,7 @@ export class Journal {
     this.releaseReserve();
     if (this.fd < 0) return;
     try {
-      fsyncSync(this.fd);
+      if (fstatSync(this.fd).isFile()) fsyncSync(this.fd);
     } finally {
       closeSync(this.fd);
     }

@@ -1,6 +1,7 @@
 /**
  * One run per results file: `<output>.lock`, created exclusively, names its holder (pid, host,
- * start time). A second run while the holder lives stops with exit 4 naming it; a lock left by a
+ * start time). One file, one lock: the output is taken by its real path (`realOutput`), so two runs
+ * reaching one file through a symlink and its target, or two paths, share one lock. A second run while the holder lives stops with exit 4 naming it; a lock left by a
  * dead process (a crash, `kill -9`) is taken over with a warning. On Linux the holder's process
  * start time is recorded too, so a reused pid is not mistaken for the holder.
  */
@@ -8,13 +9,17 @@ import {
   closeSync,
   existsSync,
   linkSync,
+  lstatSync,
   openSync,
   readFileSync,
+  readlinkSync,
+  realpathSync,
   rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
 import { hostname } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
 import { RunBatchError } from '../errors.js';
 
 export interface LockHolder {
@@ -31,13 +36,38 @@ export interface Lock {
 }
 
 export function lockPath(output: string): string {
-  return `${output}.lock`;
+  return `${realOutput(output)}.lock`;
+}
+
+/**
+ * The real path of a results file that may not exist yet: through every symlink (a dangling one
+ * included: the file it names is the one to write), else its directory's real path and its name.
+ * The lock, the journal's final rename and the summary follow it, so a symlinked results file stays
+ * a symlink, to an up-to-date file.
+ */
+export function realOutput(path: string): string {
+  try {
+    if (existsSync(path)) return realpathSync(path);
+    if (lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink())
+      return realOutput(resolve(dirname(path), readlinkSync(path)));
+    return join(realpathSync(dirname(path)), basename(path));
+  } catch {
+    return path;
+  }
 }
 
 /**
  * @param onWarning told when a stale lock is taken over
  */
 export function acquireLock(output: string, label: string, onWarning?: (message: string) => void): Lock {
+  const real = realOutput(output);
+  // A device (-o /dev/null) is not a results file: nothing to lock, and no lock file beside it.
+  if (isDevice(real)) return { path: '', release: () => {} };
+  if (!existsSync(dirname(real)))
+    throw new RunBatchError(
+      'OUTPUT',
+      `${label}: directory ${dirname(real)} does not exist; create it, or choose another -o`,
+    );
   const path = lockPath(output);
   const me: LockHolder = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString() };
   const procStart = processStart(process.pid);
@@ -61,6 +91,16 @@ export function acquireLock(output: string, label: string, onWarning?: (message:
     takeOver(path, holder, onWarning);
   }
   throw new RunBatchError('LOCKED', `${label}: could not take the lock ${path}; other runs keep taking it`);
+}
+
+/** A character or block device, a FIFO or a socket: written to, never locked, summarized or renamed. */
+export function isDevice(path: string): boolean {
+  try {
+    const st = statSync(path);
+    return st.isCharacterDevice() || st.isBlockDevice() || st.isFIFO() || st.isSocket();
+  } catch {
+    return false;
+  }
 }
 
 /**

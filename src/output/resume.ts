@@ -13,6 +13,7 @@ import {
   openSync,
   readSync,
   statSync,
+  truncateSync,
 } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parse } from 'csv-parse';
@@ -20,6 +21,9 @@ import { parse as parseSync } from 'csv-parse/sync';
 import { RunBatchError } from '../errors.js';
 import type { Format } from '../job/spec.js';
 import { emptySlots, type Slots } from './journal.js';
+
+/** Hex characters of a version 2 fingerprint (plan/fingerprint.ts); version 1 had 24. */
+const FINGERPRINT_HEX = 32;
 
 export interface ExistingResults {
   /** Bytes of whole records (after any repair). */
@@ -58,6 +62,11 @@ export interface ReadOptions {
   indexOf: (id: string) => number | undefined;
   /** The fingerprint of the request the input row at an index asks now. */
   fingerprintAt: (index: number) => string;
+  /**
+   * Its version 1 fingerprint, for records written before version 2 (24 hex characters);
+   * undefined until loaded: the read then throws NeedsV1, and the caller loads them and reads again.
+   */
+  fingerprintV1At?: (index: number) => string | undefined;
   /** Keep ok answers whose request changed (--keep-changed). */
   keepChanged: boolean;
   label: string;
@@ -80,14 +89,18 @@ export async function readExisting(path: string, options: ReadOptions): Promise<
     end: 0,
     changed: 0,
   };
-  const take = ({ id, status, hash, end }: Found, line: number) => {
+  const strays = new Set<string>();
+  let strayMore = 0;
+  const take = ({ id, status, hash, end }: Found, _line: number) => {
     const index = indexOf(id);
     if (index === undefined) {
-      throw new RunBatchError(
-        'OUTPUT',
-        `${label}:${line}: has a row with id "${id}", which is not in the input: it was written for another input. ` +
-          'Use --fresh to replace it, or -o to write elsewhere',
-      );
+      // Every stray id is collected, so the refusal names them all at once (or a run with the
+      // answer ledger rebuilds the file without them).
+      if (strays.size < MAX_STRAYS) strays.add(id);
+      else strayMore++;
+      state.end = end;
+      state.ordered = false;
+      return;
     }
     const start = state.end;
     state.end = end;
@@ -98,7 +111,7 @@ export async function readExisting(path: string, options: ReadOptions): Promise<
     state.slots.offsets[index] = start;
     state.slots.lengths[index] = end - start;
     // A record from before fingerprints (hash '') cannot tell: its answer is kept, as it was then.
-    const stale = status === 'ok' && hash !== '' && hash !== options.fingerprintAt(index);
+    const stale = status === 'ok' && hash !== '' && !sameRequest(hash, index, options);
     if (stale && !options.keepChanged) {
       state.changed++;
       state.errors++; // run again, like a failed row; a later record may still settle it
@@ -109,13 +122,15 @@ export async function readExisting(path: string, options: ReadOptions): Promise<
       state.errors++;
     }
   };
-  // A crash while the file was created can leave part of the header: start over then.
+  // A file holding only the header (a valid empty results file), or part of it (a crash while the
+  // file was created): start over. The bytes are the header this run writes again, so they are not
+  // kept in a `.cut` file (nothing was cut that anyone paid for).
   if (
     format === 'csv' &&
     fileSize <= Buffer.byteLength(header) &&
     header.startsWith(readHead(path, fileSize))
   ) {
-    truncate(path, 0, label);
+    truncateSync(path, 0);
     return undefined;
   }
   if (format === 'csv')
@@ -129,6 +144,7 @@ export async function readExisting(path: string, options: ReadOptions): Promise<
       () => state.end,
     );
   else await readJsonl(path, label, take);
+  if (strays.size > 0) throw new NotAView(label, 'strays', [...strays], strayMore);
   const size = state.end;
   if (size < fileSize) {
     // Only the last record can be half-written; anything bigger than a record is damage to report.
@@ -150,6 +166,49 @@ export async function readExisting(path: string, options: ReadOptions): Promise<
     repairedBytes: fileSize - size,
     changed: state.changed,
   };
+}
+
+/** The most stray ids a refusal names one by one (the rest are counted). */
+const MAX_STRAYS = 10_000;
+
+/**
+ * A results file that is not a view of this input as this run writes it: rows whose ids are not
+ * in the input (deleted rows), or other columns (input columns added or removed, --stream). With
+ * the answer ledger the run rebuilds it (src/run/rebuild.ts); without, it is refused, naming
+ * every stray id at once.
+ */
+export class NotAView extends RunBatchError {
+  constructor(
+    readonly label: string,
+    readonly why: 'strays' | 'columns',
+    readonly strays: string[] = [],
+    readonly moreStrays = 0,
+  ) {
+    super(
+      'OUTPUT',
+      why === 'strays'
+        ? `${label}: has ${strays.length + moreStrays} ${strays.length + moreStrays === 1 ? 'row whose id is' : 'rows whose ids are'} not in the input: ` +
+            `${strays.map((id) => JSON.stringify(id)).join(', ')}${moreStrays > 0 ? ` and ${moreStrays} more` : ''}. ` +
+            'Without the answer ledger (--no-ledger) the file cannot be rebuilt without paying again: run without --no-ledger ' +
+            'to rebuild it with those rows dropped, put those rows back in the input, or use -o to write elsewhere'
+        : `${label}: its columns differ from what this run writes (the input's columns or --stream changed?). ` +
+            'Without the answer ledger (--no-ledger) it cannot be rebuilt without paying again: run without --no-ledger to rebuild it, ' +
+            'or use --fresh to replace it, or -o to write elsewhere',
+    );
+  }
+}
+
+/** A record holds a version 1 fingerprint and the caller has not loaded them yet. */
+export class NeedsV1 extends Error {}
+
+function sameRequest(stored: string, index: number, options: ReadOptions): boolean {
+  if (stored.length === FINGERPRINT_HEX) return stored === options.fingerprintAt(index);
+  const v1 = options.fingerprintV1At?.(index);
+  if (v1 === undefined) {
+    if (options.fingerprintV1At) throw new NeedsV1();
+    return false;
+  }
+  return stored === v1;
 }
 
 /** Cuts off a half-written last record, keeping the bytes in `<path>.cut`: nothing is deleted. */
@@ -187,14 +246,19 @@ async function readCsv(
     columns: (names: string[]) => {
       if (JSON.stringify(names) !== expected) {
         const older = !names.includes('request_hash') && JSON.parse(expected).includes('request_hash');
-        throw new RunBatchError(
-          'OUTPUT',
-          older
-            ? `${label}: was written by an older run-batch (it has no request_hash column, so changed prompts cannot be told apart); ` +
-                'use -o to write to a new file (the old one stays as it is), or --fresh to replace it'
-            : `${label}: its columns differ from what this run writes (the input's columns or --stream changed?); ` +
-                'use --fresh to replace it, or -o to write elsewhere',
-        );
+        if (!names.includes('status') && !names.includes('response') && !names.includes('finished_at'))
+          throw new RunBatchError(
+            'OUTPUT',
+            `${label}: is not a results file (it has none of run-batch's columns: status, response, ...); ` +
+              'it is left as it is: name another file with -o (or --fresh to move it aside and start a results file there)',
+          );
+        if (older)
+          throw new RunBatchError(
+            'OUTPUT',
+            `${label}: was written by an older run-batch (it has no request_hash column, so changed prompts cannot be told apart); ` +
+              'use -o to write to a new file (the old one stays as it is), or --fresh to replace it',
+          );
+        throw new NotAView(label, 'columns');
       }
       headerEnd(Buffer.byteLength(header));
       return names;
@@ -224,7 +288,7 @@ async function readCsv(
       // records are handled in on_record, synchronously with the parse
     }
   } catch (error) {
-    if (error instanceof RunBatchError) throw error;
+    if (error instanceof RunBatchError || error instanceof NeedsV1) throw error;
     // The record before the one that failed is complete. What follows is either the half record a
     // crash leaves at the end (cut off by the caller), or damage, which is never cut silently.
     if (pending) take(pending.found, pending.line);

@@ -51,6 +51,8 @@ export interface Estimate {
   minCost: Pico;
   maxCost: Pico;
   unpricedRows: number;
+  /** Rows the answer ledger already answers: left out of every figure (they will not be sent). */
+  answered?: number;
   /** `--mode batch|auto`: the priced rows at batch prices; null when a model has no batch price. */
   batch?: { minCost: Pico; maxCost: Pico } | null;
   pricesAsOf: string;
@@ -76,6 +78,8 @@ export interface EstimateDeps {
   onWarning?: (message: string) => void;
   /** Stops the estimate (a signal): nothing more is counted. */
   signal?: AbortSignal;
+  /** Whether the answer ledger already answers a row: such rows cost nothing and are left out. */
+  answered?: (row: PlannedRow) => boolean;
 }
 
 export async function estimateJob(
@@ -87,7 +91,15 @@ export async function estimateJob(
   const label = displayPath(spec.input, deps.cwd);
   const byModel = new Map<string, ModelEstimate>();
   const cache = spec.cacheSystem === undefined ? undefined : new CacheEstimator(prices);
-  const tally = ({ request, reserve }: PlannedRow, inputTokens: number) => {
+  let answered = 0;
+  const tally = (row: PlannedRow, inputTokens: number) => {
+    if (deps.answered?.(row)) {
+      answered++;
+      return;
+    }
+    tallyRow(row, inputTokens);
+  };
+  const tallyRow = ({ request, reserve }: PlannedRow, inputTokens: number) => {
     // A batch record's body names its own output limit: the range is bounded by it.
     const bounded = { ...request, inference: { ...request.inference, maxTokens: reserve.output } };
     cache?.add(bounded, inputTokens);
@@ -134,7 +146,7 @@ export async function estimateJob(
   } finally {
     input.dispose();
   }
-  const rows = plan.rowCount;
+  const rows = plan.rowCount - answered;
 
   const models = [...byModel.values()].sort((a, b) => (a.model < b.model ? -1 : 1));
   for (const m of models) {
@@ -156,6 +168,7 @@ export async function estimateJob(
     minCost: priced.reduce((sum, m) => sum + (m.minCost ?? 0n), 0n),
     maxCost: priced.reduce((sum, m) => sum + (m.maxCost ?? 0n), 0n),
     unpricedRows: models.filter((m) => m.minCost === null).reduce((n, m) => n + m.rows, 0),
+    ...(deps.answered ? { answered } : {}),
     // With --mode batch or auto: what the same rows cost as Bedrock Batch Inference jobs.
     ...(spec.batch.mode === 'ondemand' ? {} : { batch: batchRange(priced) }),
     pricesAsOf: prices.asOf,

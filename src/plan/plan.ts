@@ -13,7 +13,8 @@ import type { JobSpec } from '../job/spec.js';
 import type { PromptRequest } from '../types.js';
 import { extendBuilder } from './answers.js';
 import type { RequestCheck } from './checks.js';
-import { fingerprint } from './fingerprint.js';
+import { FINGERPRINT_HEX, fingerprint } from './fingerprint.js';
+import { fingerprintV1 } from './fingerprint-v1.js';
 import { type Reservation, reservation } from './reservation.js';
 import { scanRows } from './scan.js';
 import { inShard } from './shard.js';
@@ -34,6 +35,13 @@ export interface RowPlan {
   /** The largest token reservation (estimated input + max_tokens) of any row. */
   largestReservation: number;
   fingerprintAt(index: number): string;
+  /**
+   * The version 1 fingerprint (fingerprint-v1.ts) of the row at an index, computed again from the
+   * input on first use: only a results file written before version 2 needs it.
+   */
+  fingerprintV1At(index: number): string | undefined;
+  /** Reads the input again for fingerprintV1At (a results file from before version 2). */
+  loadV1(): Promise<void>;
   /** The second pass, in input order; throws InputChanged when the input is not what was checked. */
   rows(): AsyncIterable<PlannedRow>;
 }
@@ -48,8 +56,8 @@ export interface PlanOptions {
   onRow?: (row: PlannedRow) => void;
 }
 
-/** Fingerprints are kept as 12 raw bytes a row (24 hex characters), not as strings. */
-const FP_BYTES = 12;
+/** Fingerprints are kept as 16 raw bytes a row (32 hex characters), not as strings. */
+const FP_BYTES = FINGERPRINT_HEX / 2;
 
 export async function planRows(spec: JobSpec, options: PlanOptions): Promise<RowPlan> {
   const source = openSource(options.path, spec.inputFormat, options.label);
@@ -85,6 +93,8 @@ export async function planRows(spec: JobSpec, options: PlanOptions): Promise<Row
   const rowCount = inShardCount;
   const fingerprintAt = (index: number) =>
     prints.subarray(index * FP_BYTES, (index + 1) * FP_BYTES).toString('hex');
+  let v1Prints: string[] | undefined;
+  const fingerprintV1At = (index: number) => v1Prints?.[index];
   return {
     label: options.label,
     rowCount,
@@ -92,6 +102,18 @@ export async function planRows(spec: JobSpec, options: PlanOptions): Promise<Row
     indexById,
     largestReservation,
     fingerprintAt,
+    fingerprintV1At,
+    async loadV1() {
+      // A second read of the input, only for results files from before fingerprint version 2.
+      const prints: string[] = [];
+      let index = 0;
+      for await (const row of source.rows()) {
+        const request = build(row, source.columns());
+        if (!inThisShard(request.id)) continue;
+        prints[index++] = safeV1(request);
+      }
+      v1Prints = prints;
+    },
     async *rows() {
       let seen = 0;
       let index = 0;
@@ -127,6 +149,7 @@ function planned(request: PromptRequest, label: string): PlannedRow {
   try {
     print = fingerprint(request);
   } catch (error) {
+    if (error instanceof RunBatchError) throw error; // an attachment that cannot be read
     // Only a value nested past the stack's depth gets here (thousands of levels).
     throw new RunBatchError(
       'INPUT',
@@ -134,6 +157,14 @@ function planned(request: PromptRequest, label: string): PlannedRow {
     );
   }
   return { request, reserve: reservation(request), fingerprint: print };
+}
+
+function safeV1(request: PromptRequest): string {
+  try {
+    return fingerprintV1(request);
+  } catch {
+    return '';
+  }
 }
 
 function grow(buffer: Buffer): Buffer {

@@ -20,6 +20,7 @@ export function progressFields(p: Progress, r: Rates) {
     ok: p.ok,
     error: p.error,
     skipped: p.skipped,
+    reused: p.reused ?? 0,
     percent: round1(r.percent),
     rowsPerSecond: round1(r.rowsPerSecond),
     etaSeconds: r.etaSeconds === null ? null : Math.ceil(r.etaSeconds),

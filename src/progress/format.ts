@@ -20,7 +20,8 @@ export interface Rates {
 
 export function rates(p: Progress, elapsedMs: number): Rates {
   // `done` counts the rows this run finished; `skipped` the ones an earlier run already did.
-  const finished = Math.min(p.total, p.done + p.skipped);
+  // `reused` rows came from the answer ledger, with no call.
+  const finished = Math.min(p.total, p.done + p.skipped + (p.reused ?? 0));
   const rowsPerSecond = elapsedMs > 0 ? (p.done * 1000) / elapsedMs : 0;
   const remaining = p.total - finished;
   return {

@@ -13,7 +13,7 @@ import { displayPath, ExitCode, RunBatchError } from '../errors.js';
 import type { JobSpec } from '../job/spec.js';
 import { recordText, resultFieldsOf } from '../output/layout.js';
 import { rowChecks } from '../plan/checks.js';
-import { InputChanged, type PlannedRow, planRows, type RowPlan } from '../plan/plan.js';
+import { type PlannedRow, planRows, type RowPlan } from '../plan/plan.js';
 import { shardLabel } from '../plan/shard.js';
 import { spoolIfOnceOnly } from '../plan/spool.js';
 import { redactor } from '../redact.js';
@@ -21,7 +21,9 @@ import type { RunDeps } from './deps.js';
 import { FailureGuard } from './guard.js';
 import { openEngine } from './open-engine.js';
 import { type Prepared, prepareOutput } from './prepare.js';
-import { resultSink } from './sink.js';
+import { ReuseRows } from './reuse-rows.js';
+import { RunLedger } from './run-ledger.js';
+import { resultSink, type SinkParts } from './sink.js';
 import { type RunSummary, Tally } from './summary.js';
 
 export async function execute(spec: JobSpec, deps: RunDeps, startedAt: Date): Promise<RunSummary> {
@@ -32,7 +34,9 @@ export async function execute(spec: JobSpec, deps: RunDeps, startedAt: Date): Pr
   const stopper = new Stopper(spec.graceMs);
   const unlisten = listen(deps, stopper);
   const input = await spoolIfOnceOnly(spec.input, label, deps.softStop);
+  let ledger: RunLedger | undefined;
   try {
+    ledger = RunLedger.open(spec, deps.onWarning);
     const plan = await planRows(spec, {
       path: input.path,
       label,
@@ -48,6 +52,7 @@ export async function execute(spec: JobSpec, deps: RunDeps, startedAt: Date): Pr
           `${message}: stopped admitting rows; free some space and run again`,
         ),
       ...(deps.onWarning ? { onWarning: deps.onWarning } : {}),
+      ledger,
     });
     // Only matching the results file's rows needed the ids: 200,000 of them are megabytes the run
     // would otherwise carry to its end.
@@ -55,12 +60,28 @@ export async function execute(spec: JobSpec, deps: RunDeps, startedAt: Date): Pr
     const tally = new Tally();
     tally.skipped = output.kept;
     tally.changed = output.changed;
+    tally.dropped = output.dropped;
     const engine = await openEngine(spec, deps, plan, stopper, plan.rowCount - output.kept);
     try {
       const onFinished = () => deps.onProgress?.(tally.progress(plan.rowCount, engine.stats));
-      const sink = sinkFor(spec, deps, { output, prices, tally, stopper, onFinished });
+      // In-run deduplication waits for a leader's answer: only the on-demand engine answers rows
+      // while it reads more (the batch engine reads them all first). --no-reuse turns it off too.
+      const reuse = new ReuseRows(
+        ledger,
+        ledger.reuse && spec.batch.mode === 'ondemand' && !spec.batch.cancel,
+      );
+      const sink = sinkFor(spec, deps, {
+        output,
+        prices,
+        tally,
+        stopper,
+        onFinished,
+        ledger,
+        onSettled: (row, entry) => reuse.settled(row, entry),
+      });
+      reuse.attach(sink);
       const budget = spec.maxCost === undefined ? undefined : new Budget(spec.maxCost, prices);
-      const rows = rowsToDo(plan, output.alreadyOk, stopper, (row) => {
+      const rows = reuse.rows(plan, output.alreadyOk, stopper, (row) => {
         refreshKept(output, row, deps);
         engine.keep?.(row);
       });
@@ -79,6 +100,7 @@ export async function execute(spec: JobSpec, deps: RunDeps, startedAt: Date): Pr
     tally.throttles = engine.stats.throttles;
     return summarize(spec, plan, tally, stopper, startedAt, engine.stats.batch);
   } finally {
+    ledger?.close();
     input.dispose();
     unlisten();
     stopper.dispose();
@@ -88,7 +110,15 @@ export async function execute(spec: JobSpec, deps: RunDeps, startedAt: Date): Pr
 function sinkFor(
   spec: JobSpec,
   deps: RunDeps,
-  parts: { output: Prepared; prices: PriceTable; tally: Tally; stopper: Stopper; onFinished: () => void },
+  parts: {
+    output: Prepared;
+    prices: PriceTable;
+    tally: Tally;
+    stopper: Stopper;
+    onFinished: () => void;
+    ledger: RunLedger;
+    onSettled: NonNullable<SinkParts['onSettled']>;
+  },
 ) {
   return resultSink({
     layout: parts.output.layout,
@@ -100,30 +130,11 @@ function sinkFor(
     stopper: parts.stopper,
     streaming: spec.stream,
     onFinished: parts.onFinished,
+    ledger: parts.ledger,
+    onSettled: parts.onSettled,
     ...(deps.onWarning ? { onWarning: deps.onWarning } : {}),
     ...(deps.onUnwritten ? { onUnwritten: deps.onUnwritten } : {}),
   });
-}
-
-/**
- * The rows still to do, in input order; rows already done go to `onKept` instead. An input that
- * changed since the plan stops the run.
- */
-async function* rowsToDo(
-  plan: RowPlan,
-  alreadyOk: Uint8Array | undefined,
-  stopper: Stopper,
-  onKept: (row: PlannedRow) => void,
-): AsyncIterable<PlannedRow> {
-  try {
-    for await (const row of plan.rows()) {
-      if (alreadyOk?.[row.request.index] === 1) onKept(row);
-      else yield row;
-    }
-  } catch (error) {
-    if (!(error instanceof InputChanged)) throw error;
-    stopper.stop('soft', 'input-changed', error.message);
-  }
 }
 
 /**
@@ -153,7 +164,7 @@ function summarize(
   startedAt: Date,
   batch?: BatchStats,
 ): RunSummary {
-  const notRun = plan.rowCount - tally.ok - tally.error - tally.skipped;
+  const notRun = plan.rowCount - tally.ok - tally.error - tally.skipped - tally.reused;
   // Rows left undone always mean "run again" (exit 3), whatever left them; a stop that left nothing
   // undone (the last row tripped --max-errors, a signal after the end) is a finished run.
   if (notRun > 0 && !stopper.stopped) stopper.stop('soft', 'rows-not-run', `${notRun} rows were not run`);

@@ -14,8 +14,12 @@ import type { JobSpec } from '../job/spec.js';
 import { addColumns, csvHeaderNames } from '../output/add-columns.js';
 import { Journal } from '../output/journal.js';
 import { headerText, type Layout, makeLayout, restoreCell } from '../output/layout.js';
-import { readExisting } from '../output/resume.js';
+import { isDevice } from '../output/lock.js';
+import { NeedsV1, NotAView, readExisting } from '../output/resume.js';
 import type { RowPlan } from '../plan/plan.js';
+import { LEDGER_FIELDS } from '../types.js';
+import { adoptAnswers, moveAside } from './rebuild.js';
+import type { RunLedger } from './run-ledger.js';
 
 export interface Prepared {
   layout: Layout;
@@ -26,12 +30,16 @@ export interface Prepared {
   kept: number;
   /** Ok rows whose request changed since they were answered: they run again. */
   changed: number;
+  /** Rows of an old results file whose ids are no longer in the input (dropped in a rebuild). */
+  dropped: number;
 }
 
 export interface PrepareContext {
   cwd: string;
   onWarning?: (message: string) => void;
   onDiskFull?: (message: string) => void;
+  /** The answer ledger: a results file that no longer fits the input is rebuilt from it. */
+  ledger?: RunLedger;
 }
 
 export async function prepareOutput(
@@ -46,8 +54,10 @@ export async function prepareOutput(
     spec.outputFormat === 'csv' && !spec.fresh && existsSync(spec.output)
       ? csvHeaderNames(spec.output)
       : undefined;
-  const wanted = leverFields(spec, plan.columns);
-  const levers = LEVER_FIELDS.filter((f) => wanted.includes(f) || prior?.includes(f));
+  // The answer ledger's fields (reused, paid_usd) are always written; a file from before them gets
+  // them added, as a lever's.
+  const wanted = [...LEDGER_FIELDS, ...leverFields(spec, plan.columns)];
+  const levers = [...LEDGER_FIELDS, ...LEVER_FIELDS].filter((f) => wanted.includes(f) || prior?.includes(f));
   const layoutWith = (fields: readonly string[]) =>
     makeLayout(
       spec.outputFormat,
@@ -61,20 +71,36 @@ export async function prepareOutput(
   const header = headerText(layout);
   if (prior) await addLeverColumns(spec.output, prior, levers, layoutWith, header, label, warn);
   for (const note of lookalikeColumns(plan.columns, plan.label)) warn(note);
-  removeLeftovers(spec.output);
-  const existing =
-    !spec.fresh && existsSync(spec.output)
-      ? await readExisting(spec.output, {
-          format: spec.outputFormat,
-          header,
-          rowCount: plan.rowCount,
-          indexOf: (id) => plan.indexById.get(id),
-          fingerprintAt: plan.fingerprintAt,
-          keepChanged: spec.keepChanged,
-          label,
-          ...(spec.csvSafe ? { restore: restoreCell } : {}),
-        })
-      : undefined;
+  const device = isDevice(spec.output);
+  if (!device) removeLeftovers(spec.output);
+  const read = () =>
+    readExisting(spec.output, {
+      format: spec.outputFormat,
+      header,
+      rowCount: plan.rowCount,
+      indexOf: (id) => plan.indexById.get(id),
+      fingerprintAt: plan.fingerprintAt,
+      fingerprintV1At: plan.fingerprintV1At,
+      keepChanged: spec.keepChanged,
+      label,
+      ...(spec.csvSafe ? { restore: restoreCell } : {}),
+    });
+  let dropped = 0;
+  let existing: Awaited<ReturnType<typeof read>> | undefined;
+  try {
+    existing = !spec.fresh && existsSync(spec.output) ? await readWithV1(read, plan) : undefined;
+  } catch (error) {
+    if (!(error instanceof NotAView) || !context.ledger?.ledger) throw error;
+    // Not a view of this input any more: its answers go to the ledger, the file aside, and the
+    // run writes it anew from the ledger (no call for any answer it held).
+    const adoption = await adoptAnswers(spec.output, spec.outputFormat, spec.csvSafe, plan, context.ledger);
+    const aside = moveAside(spec.output);
+    dropped = adoption.dropped;
+    warn(
+      `${label} ${error.why === 'strays' ? `has ${adoption.dropped} ${adoption.dropped === 1 ? 'row' : 'rows'} no longer in the input` : "has other columns than this run writes (the input's columns or --stream changed)"}: ` +
+        `rebuilt from the answer ledger with no call for the answers it held (${adoption.adopted} taken into the ledger now); the old file is kept in ${displayPath(aside, context.cwd)}`,
+    );
+  }
   if (existing && existing.repairedBytes > 0) {
     warn(
       `cut off a half-written last row (${existing.repairedBytes} bytes) left in ${label} by a crash; ` +
@@ -89,7 +115,8 @@ export async function prepareOutput(
   }
   const journal = new Journal(spec.output, header, plan.rowCount, {
     ...(existing ? { existing } : {}),
-    reserveBytes: reserveFor(spec.concurrency),
+    // -o /dev/null: no disk-full reserve beside a device.
+    reserveBytes: device ? 0 : reserveFor(spec.concurrency),
     ...(context.onDiskFull ? { onDiskFull: context.onDiskFull } : {}),
     replace: spec.fresh,
     onReplaced: (previous) =>
@@ -101,7 +128,22 @@ export async function prepareOutput(
     alreadyOk: existing?.alreadyOk,
     kept: existing?.ok ?? 0,
     changed: existing?.changed ?? 0,
+    dropped,
   };
+}
+
+/**
+ * A results file written before fingerprint version 2 is compared with version 1 of the function
+ * (computed from the input on demand, once), so its answers are kept on upgrade, not paid again.
+ */
+async function readWithV1<T>(read: () => Promise<T>, plan: RowPlan): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (!(error instanceof NeedsV1)) throw error;
+    await plan.loadV1();
+    return await read();
+  }
 }
 
 /** Room for the rows that can be in flight when the disk fills: 64 KiB each, 1 to 64 MiB. */
@@ -128,7 +170,7 @@ async function addLeverColumns(
   if (JSON.stringify(older) !== JSON.stringify(prior)) return;
   if (await addColumns(output, header))
     warn(
-      `added the column${missing.length === 1 ? '' : 's'} ${missing.join(', ')} to ${label} for the lever turned on ` +
+      `added the column${missing.length === 1 ? '' : 's'} ${missing.join(', ')} to ${label} ` +
         `(its answers are kept, not sent again; the file as it was is ${label}.before-columns)`,
     );
 }

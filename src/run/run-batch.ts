@@ -7,7 +7,7 @@
  */
 import { displayPath, ExitCode, RunBatchError } from '../errors.js';
 import type { JobSpec } from '../job/spec.js';
-import { acquireLock } from '../output/lock.js';
+import { acquireLock, isDevice, realOutput } from '../output/lock.js';
 import { redactor } from '../redact.js';
 import type { RunDeps } from './deps.js';
 import { execute } from './execute.js';
@@ -18,8 +18,12 @@ export type { RunDeps };
 
 import { summaryPath, writeSummaryFile } from './summary-file.js';
 
-export async function runBatch(spec: JobSpec, deps: RunDeps = {}): Promise<RunSummary> {
+export async function runBatch(given: JobSpec, deps: RunDeps = {}): Promise<RunSummary> {
   const startedAt = new Date();
+  // One file, one lock: everything follows the results file's real path (a symlink stays a link,
+  // to an up-to-date file; a second run through another path finds the lock: exit 4).
+  const real = realOutput(given.output);
+  const spec = real === given.output ? given : { ...given, output: real };
   const redact = redactor(deps.env ?? process.env);
   const cwd = deps.cwd ?? process.cwd();
   // Taken first: another run's files (results, summary) are never touched, and a second run on
@@ -48,6 +52,8 @@ export async function runBatch(spec: JobSpec, deps: RunDeps = {}): Promise<RunSu
 
 /** Written on every exit path; a summary that cannot be written is a warning, not a failed run. */
 function saveSummary(output: string, summary: object, redact: (text: string) => string, deps: RunDeps): void {
+  // -o /dev/null: no /dev/null.summary.json (the summary is still printed).
+  if (isDevice(output)) return;
   try {
     writeSummaryFile(output, summary, redact);
   } catch (error) {

@@ -1,7 +1,9 @@
 /**
  * The result sink: where every engine hands a finished row. In this order: build its record,
- * check its usage, price it, redact it, serialize it, write it to the journal (on disk before
- * anything else happens to it), then count it, let the failure guard judge it, and report progress.
+ * check its usage, price it, redact it, commit a paid answer to the answer ledger (before it goes
+ * anywhere else: a kill -9 after this never loses it), serialize it, write it to the journal, then
+ * count it, let the failure guard judge it, tell the run's in-run deduplication, and report
+ * progress. `reuse` writes a row from a ledger entry the same way, with no call.
  *
  * Its promise: a row is never paid twice because of something that happened after it was paid.
  * Nothing between the answer and the disk may throw: a price that cannot be computed becomes an
@@ -13,12 +15,14 @@ import type { Pricer } from '../cost/cost.js';
 import type { Charge } from '../engines/budget.js';
 import type { RowOutcome, RowSink } from '../engines/engine.js';
 import type { Stopper } from '../engines/stopper.js';
+import type { LedgerEntry } from '../ledger/store.js';
 import type { Journal } from '../output/journal.js';
 import { type Layout, recordText } from '../output/layout.js';
 import type { PlannedRow } from '../plan/plan.js';
 import type { ResultRecord } from '../types.js';
 import type { FailureGuard } from './guard.js';
 import { errorRecord, okRecord } from './records.js';
+import type { RunLedger } from './run-ledger.js';
 import type { Tally } from './summary.js';
 
 export interface SinkParts {
@@ -33,9 +37,18 @@ export interface SinkParts {
   onFinished?: () => void;
   onWarning?: (message: string) => void;
   onUnwritten?: (record: string) => void;
+  /** Keys, entries and reuse; absent: no ledger fields, no reuse. */
+  ledger?: RunLedger;
+  /** A row of a key finished: its ok answer's entry, or undefined when it failed. */
+  onSettled?: (row: PlannedRow, entry: LedgerEntry | undefined) => void;
 }
 
-export function resultSink(parts: SinkParts): RowSink {
+export interface Sink extends RowSink {
+  /** Writes a row from a ledger entry (an answer bought before, or earlier in this run). */
+  reuse(row: PlannedRow, entry: LedgerEntry): void;
+}
+
+export function resultSink(parts: SinkParts): Sink {
   const { layout, journal, tally, guard, stopper } = parts;
   const warnOnce = onceEach(parts.onWarning);
   return {
@@ -77,9 +90,10 @@ export function resultSink(parts: SinkParts): RowSink {
       // An error message, or a setting echoed back, could carry a credential: never to the file.
       record.error_message = safely(() => parts.redact(record.error_message), '');
       record.model = safely(() => parts.redact(record.model), record.model);
+      const entry = parts.ledger ? commit(row, record, paid) : undefined;
       const text = serialize(layout, record, row, warnOnce);
       try {
-        journal.append(row.request.index, text);
+        journal.append(row.request.index, text, record.status === 'ok');
       } catch (error) {
         // Nowhere left to write (the disk-full reserve is spent too): stop at once, and put the
         // paid-for answer in the log rather than lose it.
@@ -91,10 +105,50 @@ export function resultSink(parts: SinkParts): RowSink {
       tally.add(record);
       const stop = guard.check(record);
       if (stop !== undefined) stopper.stop('soft', stop.reason, stop.detail);
+      parts.onSettled?.(row, record.status === 'ok' ? entry : undefined);
       parts.onFinished?.();
       return { costUsd: record.cost_usd, paid };
     },
+    reuse(row: PlannedRow, entry: LedgerEntry): void {
+      if (!parts.ledger) return;
+      const record = parts.ledger.reusedRecord(row, entry);
+      try {
+        journal.append(row.request.index, serialize(layout, record, row, warnOnce));
+      } catch (error) {
+        // The answer stays in the ledger: nothing is lost, the row is simply not written yet.
+        stopper.stop('hard', 'write-failed', `cannot write the results file: ${(error as Error).message}`);
+        return;
+      }
+      tally.addReused();
+      parts.onFinished?.();
+    },
   };
+
+  /**
+   * A paid answer goes to the ledger first. A ledger that cannot take it (its disk is full, another
+   * process held it past the busy timeout) stops the run: the answer still reaches the results file.
+   */
+  function commit(row: PlannedRow, record: ResultRecord, paid: boolean): LedgerEntry | undefined {
+    const runLedger = parts.ledger as RunLedger;
+    record.reused = false;
+    record.paid_usd = paid ? record.cost_usd : 0;
+    const entry = safely(() => runLedger.entryFor(row, record), undefined);
+    if (!paid || !entry || !runLedger.ledger) return entry;
+    try {
+      runLedger.ledger.record(entry);
+    } catch (error) {
+      warnOnce(
+        'ledger',
+        `cannot write the answer ledger ${runLedger.ledger.path}: ${(error as Error).message}`,
+      );
+      stopper.stop(
+        'soft',
+        'ledger-failed',
+        `the answer ledger cannot be written (${(error as Error).message}); free it and run again`,
+      );
+    }
+    return entry;
+  }
 }
 
 /** The record's line; if the input row cannot be serialized (nested too deep), it goes without it. */

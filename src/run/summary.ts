@@ -15,6 +15,8 @@ export interface Progress {
   error: number;
   /** Already ok from an earlier run: not sent again. */
   skipped: number;
+  /** Written from the answer ledger, with no call. */
+  reused?: number;
   attempts: number;
   throttles: number;
   inputTokens: number;
@@ -48,6 +50,10 @@ export interface RunSummary {
     error: number;
     /** Already ok in the results file from an earlier run, so not sent again. */
     skipped: number;
+    /** Written from the answer ledger with no call (ok rows too, like skipped). */
+    reused?: number;
+    /** Rows of the old results file whose ids are no longer in the input: dropped from it. */
+    dropped?: number;
     /** Ok in the results file, but asking something else now (prompt, model, settings): run again. */
     changed: number;
     /** Never finished because the run stopped early. */
@@ -79,6 +85,8 @@ export class Tally {
   ok = 0;
   error = 0;
   skipped = 0;
+  reused = 0;
+  dropped = 0;
   changed = 0;
   attempts = 0;
   throttles = 0;
@@ -128,6 +136,11 @@ export class Tally {
       model.costUsd = usdNumber(picoFromUsd(model.costUsd ?? 0) + picoFromUsd(record.cost_usd));
   }
 
+  /** A row written from the answer ledger: ok, with nothing paid and no tokens spent. */
+  addReused(): void {
+    this.reused++;
+  }
+
   get done(): number {
     return this.ok + this.error;
   }
@@ -140,6 +153,7 @@ export class Tally {
       ok: this.ok,
       error: this.error,
       skipped: this.skipped,
+      reused: this.reused,
       attempts: calls.attempts,
       throttles: calls.throttles,
       inputTokens: this.tokens.input,
@@ -169,11 +183,13 @@ export class Tally {
       wallMs,
       rows: {
         total: base.total,
-        ok: this.ok + this.skipped,
+        ok: this.ok + this.skipped + this.reused,
         error: this.error,
         skipped: this.skipped,
+        reused: this.reused,
+        dropped: this.dropped,
         changed: this.changed,
-        notRun: Math.max(0, base.total - this.ok - this.error - this.skipped),
+        notRun: Math.max(0, base.total - this.ok - this.error - this.skipped - this.reused),
       },
       tokens: { ...this.tokens },
       costUsd:

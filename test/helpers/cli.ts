@@ -66,7 +66,7 @@ export function startCli(args: string[], options: CliOptions = {}): CliChild {
   const deadlineMs = options.deadlineMs ?? 55_000;
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: options.cwd ?? tmpdir(), ...options.env },
+    env: { PATH: process.env.PATH ?? '', HOME: options.cwd ?? tmpdir(), ...ledgerEnv(), ...options.env },
     // stdin is /dev/null: a run that read it by mistake ends instead of waiting for the deadline.
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -157,4 +157,9 @@ export function readJsonl(path: string): Array<Record<string, unknown>> {
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+/** The test's own answer ledger (test/setup-ledger.ts), passed on to the CLI it starts. */
+export function ledgerEnv(): Record<string, string> {
+  return process.env.RUN_BATCH_LEDGER ? { RUN_BATCH_LEDGER: process.env.RUN_BATCH_LEDGER } : {};
 }

@@ -50,7 +50,8 @@ describe('--mode batch', () => {
     input(dir, 150);
     const batch = await runCli(['in.csv', ...BATCH], { cwd: dir, env: env() });
     expect(batch.code).toBe(0);
-    const onDemand = await runCli(['in.csv', '-o', 'od.csv'], { cwd: dir, env: env() });
+    // --no-reuse: asked on-demand, not reused from the answers the batch run put in the ledger.
+    const onDemand = await runCli(['in.csv', '-o', 'od.csv', '--no-reuse'], { cwd: dir, env: env() });
     expect(onDemand.code).toBe(0);
     const [a, b] = [rows(dir), rows(dir, 'od.csv')];
     expect(a.map((r) => r.id)).toEqual(b.map((r) => r.id));

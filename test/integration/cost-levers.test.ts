@@ -43,7 +43,18 @@ describe.each([
       join(dir, 'tiers.csv'),
       'id,service_tier,prompt\na,,Summarize the ticket\nb,priority,Summarize the ticket\nc,default,Summarize the ticket\n',
     );
-    const args = ['tiers.csv', '-o', 'out.jsonl', '-m', 'amazon.nova-pro-v1:0', '--service-tier', 'flex'];
+    // --no-reuse: the tier is not in the answer ledger's key, so the three identical prompts would
+    // otherwise be paid once, at the first row's tier (docs/ledger.md).
+    const args = [
+      'tiers.csv',
+      '-o',
+      'out.jsonl',
+      '-m',
+      'amazon.nova-pro-v1:0',
+      '--service-tier',
+      'flex',
+      '--no-reuse',
+    ];
     const result = await runCli([...args, '--api', api, ...(stream ? ['--stream'] : [])], {
       cwd: dir,
       env: used.env(),
@@ -192,7 +203,10 @@ describe('report --by tier', () => {
       join(dir, 'tiers.csv'),
       'id,service_tier,prompt\na,flex,hi\nb,flex,hi\nc,priority,hi\nd,,hi\n',
     );
-    const run = await runCli(['tiers.csv', '-m', 'amazon.nova-pro-v1:0'], { cwd: dir, env: used.env() });
+    const run = await runCli(['tiers.csv', '-m', 'amazon.nova-pro-v1:0', '--no-reuse'], {
+      cwd: dir,
+      env: used.env(),
+    });
     expect(run.code, run.stderr).toBe(0);
     const report = JSON.parse(
       (await runCli(['report', 'tiers.results.csv', '--by', 'tier', '--format', 'json'], { cwd: dir }))

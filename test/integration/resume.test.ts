@@ -80,11 +80,21 @@ describe('crash safety', () => {
     const lines = readFileSync(results, 'utf8').split('\n');
     writeFileSync(results, `${lines.slice(0, 12).join('\n')}\n${lines[12]?.slice(0, 40)}`);
     used.emulator.reset();
-    const again = await runCli([input, '-c', '4'], { cwd: dir, env: env() });
+    // Without the answer ledger, the results file is the only record: the cut row and those
+    // after it are asked again.
+    const again = await runCli([input, '-c', '4', '--no-ledger'], { cwd: dir, env: env() });
     expect(again.code).toBe(0);
     expect(again.stderr).toMatch(/cut off a half-written last row \(40 bytes\)/);
     expect(readJsonl(results).map((r) => r.id)).toEqual(ids(20));
     expect(used.emulator.stats().requests).toBe(8);
+    // With it, the same crash costs nothing: the 8 answers come from the ledger.
+    writeFileSync(results, `${lines.slice(0, 12).join('\n')}\n${lines[12]?.slice(0, 40)}`);
+    used.emulator.reset();
+    const fromLedger = await runCli([input, '-c', '4'], { cwd: dir, env: env() });
+    expect(fromLedger.code).toBe(0);
+    expect(readJsonl(results).map((r) => r.id)).toEqual(ids(20));
+    expect(readJsonl(results).filter((r) => r.reused === true)).toHaveLength(8);
+    expect(used.emulator.stats().requests).toBe(0);
   });
 });
 
@@ -122,20 +132,35 @@ describe('resume', () => {
       ['r2', 'ok'],
     ]);
     used.emulator.resetStats();
+    // --fresh starts the file over; the ok answers still come from the ledger: only r1 is asked.
     await runCli(['in.jsonl', '--max-attempts', '1', '--fresh'], { cwd: dir, env: env() });
+    expect(used.emulator.stats().requests).toBe(1);
+    expect(readJsonl(join(dir, 'in.results.jsonl'))).toHaveLength(3);
+    used.emulator.resetStats();
+    // --no-reuse asks every row again.
+    await runCli(['in.jsonl', '--max-attempts', '1', '--fresh', '--no-reuse'], { cwd: dir, env: env() });
     expect(used.emulator.stats().requests).toBe(3);
     expect(readJsonl(join(dir, 'in.results.jsonl'))).toHaveLength(3);
   });
 
-  it('refuses a results file written for another input, naming it', async () => {
+  it('refuses a results file written for another input, naming it (--no-ledger)', async () => {
     const dir = workdir();
     writeFileSync(join(dir, 'in.results.jsonl'), `${JSON.stringify({ id: 'elsewhere', status: 'ok' })}\n`);
-    const result = await runCli([makeInput(dir, 3)], { cwd: dir, env: env() });
+    const result = await runCli([makeInput(dir, 3), '--no-ledger'], { cwd: dir, env: env() });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(
-      /in\.results\.jsonl:1: has a row with id "elsewhere", which is not in the input/,
-    );
+    expect(result.stderr).toMatch(/in\.results\.jsonl: has 1 row whose id is not in the input: "elsewhere"/);
     expect(used.emulator.stats().requests).toBe(0);
+  });
+
+  it('with the answer ledger, moves a results file of another input aside and writes this one', async () => {
+    const dir = workdir();
+    const foreign = `${JSON.stringify({ id: 'elsewhere', status: 'ok' })}\n`;
+    writeFileSync(join(dir, 'in.results.jsonl'), foreign);
+    const result = await runCli([makeInput(dir, 3)], { cwd: dir, env: env() });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/1 row no longer in the input: rebuilt from the answer ledger/);
+    expect(readFileSync(join(dir, 'in.results.jsonl.previous'), 'utf8')).toBe(foreign);
+    expect(readJsonl(join(dir, 'in.results.jsonl'))).toHaveLength(3);
   });
 });
 

@@ -27,6 +27,9 @@ const FIELDS = [
   'error_message',
   // The fingerprint of the request each record answered (resume tells changed rows by it).
   'request_hash',
+  // The answer ledger's: written from it with no call, and what this file paid.
+  'reused',
+  'paid_usd',
 ];
 
 function readCsv(path: string): Array<Record<string, string>> {

@@ -54,10 +54,17 @@ describe('a results file damaged in the middle is refused, not cut', () => {
     const text = readFileSync(path, 'utf8');
     writeFileSync(path, text.slice(0, text.length - 30));
     used.emulator.resetStats();
-    const again = await run(dir);
+    const again = await run(dir, ['--no-ledger']);
     expect(again.code).toBe(0);
     expect(again.stderr).toContain('cut off a half-written last row');
     expect(used.emulator.stats().requests).toBe(1);
+    expect(results(dir).map((r) => r.id)).toEqual(Array.from({ length: 30 }, (_, i) => `r${i + 1}`));
+    // With the answer ledger, the cut row's answer comes from it: no call at all.
+    writeFileSync(path, text.slice(0, text.length - 30));
+    used.emulator.resetStats();
+    const fromLedger = await run(dir);
+    expect(fromLedger.code).toBe(0);
+    expect(used.emulator.stats().requests).toBe(0);
     expect(results(dir).map((r) => r.id)).toEqual(Array.from({ length: 30 }, (_, i) => `r${i + 1}`));
   });
 });
@@ -135,7 +142,8 @@ describe('--fresh', () => {
     await run(dir);
     const before = readFileSync(join(dir, 'in.results.csv'), 'utf8');
     used.emulator.resetStats();
-    const again = await run(dir, ['--fresh']);
+    // --no-reuse: every row asked again (with reuse, --fresh answers them from the ledger).
+    const again = await run(dir, ['--fresh', '--no-reuse']);
     expect(again.code).toBe(0);
     expect(again.stderr).toContain('the previous results are kept in in.results.csv.previous');
     expect(readFileSync(join(dir, 'in.results.csv.previous'), 'utf8')).toBe(before);

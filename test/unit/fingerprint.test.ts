@@ -5,13 +5,17 @@
  * them would be paid again. These values were computed by the first implementation; they must
  * never change.
  */
+import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fingerprint } from '../../src/plan/fingerprint.js';
+import { fingerprint, matchesFingerprint } from '../../src/plan/fingerprint.js';
+import { fingerprintV1 } from '../../src/plan/fingerprint-v1.js';
 import type { PromptRequest } from '../../src/types.js';
 
 const request = (fields: Record<string, unknown>) => fields as unknown as PromptRequest;
 
-describe('fingerprint', () => {
+describe('fingerprint version 1 (frozen: results files written before version 2 hold these)', () => {
   it.each([
     [
       'a plain Converse row',
@@ -38,7 +42,7 @@ describe('fingerprint', () => {
       '7ae4bf00baae7a44f6ab26ae',
     ],
   ])('%s', (_, fields, expected) => {
-    expect(fingerprint(request(fields))).toBe(expected);
+    expect(fingerprintV1(request(fields))).toBe(expected);
   });
 
   it('leaves out where the row is and what changes the price, not the answer', () => {
@@ -54,5 +58,72 @@ describe('fingerprint', () => {
     };
     expect(fingerprint(request(same))).toBe(fingerprint(request(base)));
     expect(fingerprint(request({ ...base, modelId: 'n' }))).not.toBe(fingerprint(request(base)));
+  });
+});
+
+describe('fingerprint version 2', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fp-'));
+  const file = (name: string, bytes: string) => {
+    writeFileSync(join(dir, name), bytes);
+    return join(dir, name);
+  };
+  const base = {
+    model: 'm',
+    messages: [{ role: 'user', content: [{ text: 'x' }] }],
+    inference: { maxTokens: 100, stopSequences: [] },
+  };
+  const answer = (label: string, retries: number, limit: number, schemaText = '{"type":"object"}') => ({
+    wire: 'native',
+    label,
+    schema: {},
+    schemaText,
+    properties: [],
+    tokens: 5,
+    retries,
+    maxTokensLimit: limit,
+  });
+
+  it('is 32 hex characters, distinct from version 1', () => {
+    const print = fingerprint(request(base));
+    expect(print).toMatch(/^[0-9a-f]{32}$/);
+    expect(fingerprintV1(request(base))).toHaveLength(24);
+  });
+
+  it('takes the schema by content, not its path, --json-retries or the output limit', () => {
+    const a = fingerprint(request({ ...base, answer: answer('a/schema.json', 2, 64000) }));
+    expect(fingerprint(request({ ...base, answer: answer('../b/s.json', 5, 8192) }))).toBe(a);
+    expect(
+      fingerprint(request({ ...base, answer: answer('a/schema.json', 2, 64000, '{"type":"array"}') })),
+    ).not.toBe(a);
+  });
+
+  it('takes attachments by content: a replaced image of the same size is another request', () => {
+    const path = file('cat.png', 'AAAA');
+    const att = (p: string) => [
+      { column: 'img', kind: 'image', format: 'png', path: p, bytes: 4, tokens: 1 },
+    ];
+    const before = fingerprint(request({ ...base, attachments: att(path) }));
+    writeFileSync(path, 'BBBB'); // same size
+    utimesSync(path, new Date(), new Date(Date.now() + 5000));
+    const after = fingerprint(request({ ...base, attachments: att(path) }));
+    expect(after).not.toBe(before);
+    // Moved elsewhere, same bytes: the same request.
+    const moved = file('moved.png', 'BBBB');
+    expect(fingerprint(request({ ...base, attachments: att(moved) }))).toBe(after);
+    // s3:// by URI, not by a size of 0.
+    const s3 = (uri: string) => [
+      { column: 'img', kind: 'image', format: 'png', s3Uri: uri, bytes: 0, tokens: 1 },
+    ];
+    expect(fingerprint(request({ ...base, attachments: s3('s3://b/1.png') }))).not.toBe(
+      fingerprint(request({ ...base, attachments: s3('s3://b/2.png') })),
+    );
+  });
+
+  it('knows a stored version 1 hash and compares it with version 1', () => {
+    const v2 = fingerprint(request(base));
+    const v1 = fingerprintV1(request(base));
+    expect(matchesFingerprint(v2, v2, () => v1)).toBe(true);
+    expect(matchesFingerprint(v1, v2, () => v1)).toBe(true);
+    expect(matchesFingerprint('0'.repeat(24), v2, () => v1)).toBe(false);
   });
 });

@@ -122,6 +122,7 @@ describe('json events', () => {
       ok: 119,
       error: 1,
       skipped: 0,
+      reused: 0,
       percent: 12,
       rowsPerSecond: 24,
       etaSeconds: 37,

@@ -1,0 +1,100 @@
+/**
+ * The rows an engine is given, after the answer ledger had its say: a row whose request the ledger
+ * already answered is written from it at once (no call); a row asking what another row of this run
+ * is already asking waits for that answer instead of paying for it again (in-run deduplication);
+ * every other row goes to the engine. Rows kept from the results file go to `onKept` as before.
+ *
+ * The waiting rows are settled when their leader finishes (the sink calls `settled`): written from
+ * its answer, or, when it failed, given to the engine after the input's end (one of them leads
+ * again). Only an engine that runs its rows while reading more (on-demand) may wait like this: the
+ * batch engine reads every row before anything finishes, so `dedup` is off there.
+ */
+import type { Stopper } from '../engines/stopper.js';
+import type { LedgerEntry } from '../ledger/store.js';
+import { InputChanged, type PlannedRow, type RowPlan } from '../plan/plan.js';
+import type { RunLedger } from './run-ledger.js';
+import type { Sink } from './sink.js';
+
+export class ReuseRows {
+  /** Keys asked by a row in flight -> the rows waiting for that answer. */
+  private readonly waiting = new Map<string, PlannedRow[]>();
+  /** Waiting rows whose leader failed: they go to the engine. */
+  private readonly again: PlannedRow[] = [];
+  private wake: (() => void) | undefined;
+  private sink: Sink | undefined;
+
+  constructor(
+    private readonly ledger: RunLedger,
+    private readonly dedup: boolean,
+  ) {}
+
+  /** The sink is made after the rows (it reports here); set before the engine runs. */
+  attach(sink: Sink): void {
+    this.sink = sink;
+  }
+
+  /** Told by the sink when a row finished: its ok answer's entry, or undefined. */
+  settled(row: PlannedRow, entry: LedgerEntry | undefined): void {
+    if (!this.dedup) return;
+    const key = this.ledger.keyOf(row);
+    const waiters = this.waiting.get(key);
+    if (waiters === undefined) return;
+    this.waiting.delete(key);
+    if (entry) for (const waiter of waiters) this.sink?.reuse(waiter, entry);
+    else this.again.push(...waiters);
+    this.wake?.();
+  }
+
+  async *rows(
+    plan: RowPlan,
+    alreadyOk: Uint8Array | undefined,
+    stopper: Stopper,
+    onKept: (row: PlannedRow) => void,
+  ): AsyncIterable<PlannedRow> {
+    try {
+      for await (const row of plan.rows()) {
+        if (alreadyOk?.[row.request.index] === 1) onKept(row);
+        else if (this.take(row)) yield row;
+      }
+    } catch (error) {
+      if (!(error instanceof InputChanged)) throw error;
+      stopper.stop('soft', 'input-changed', error.message);
+      return;
+    }
+    // The input is read; rows still waiting are settled as their leaders finish. A stop wakes
+    // this too: the engine is waiting here for its next row, and would otherwise wait for ever.
+    const onStop = () => this.wake?.();
+    stopper.soft.addEventListener('abort', onStop);
+    try {
+      while (!stopper.stopped && (this.waiting.size > 0 || this.again.length > 0)) {
+        const row = this.again.shift();
+        if (row === undefined) {
+          await new Promise<void>((resolve) => {
+            this.wake = resolve;
+          });
+          this.wake = undefined;
+        } else if (this.take(row)) yield row;
+      }
+    } finally {
+      stopper.soft.removeEventListener('abort', onStop);
+    }
+  }
+
+  /** True when the row is to be sent: not answered by the ledger, not asked already in this run. */
+  private take(row: PlannedRow): boolean {
+    const entry = this.ledger.lookup(row);
+    if (entry) {
+      this.sink?.reuse(row, entry);
+      return false;
+    }
+    if (!this.dedup) return true;
+    const key = this.ledger.keyOf(row);
+    const waiters = this.waiting.get(key);
+    if (waiters) {
+      waiters.push(row);
+      return false;
+    }
+    this.waiting.set(key, []);
+    return true;
+  }
+}
