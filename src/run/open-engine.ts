@@ -75,10 +75,13 @@ export async function openEngine(
     retry: batch.batchRetry,
     onDemand: async () => onDemand,
     inputLabel: displayPath(spec.input, deps.cwd ?? process.cwd()),
-    onJobs: (jobs) =>
+    // No jobs (every row answered already, or reused from the ledger): nothing to say.
+    onJobs: (jobs) => {
+      if (jobs.length === 0) return;
       deps.onInfo?.(
         jobs.map((j) => `batch job ${j.name}: ${j.status}, ${j.processed}/${j.records} records`).join('\n'),
-      ),
+      );
+    },
     ...(deps.onWarning ? { onWarning: deps.onWarning } : {}),
   });
   return withClose(engine, opened);
