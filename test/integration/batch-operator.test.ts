@@ -47,17 +47,40 @@ const pico = (list: Row[]) => list.reduce((sum, r) => sum + Math.round(Number(r.
 const stats = () => used.emulator.stats();
 
 describe('the same rows to a second output (case 1)', () => {
-  it('attaches to the job that holds them: one job, no on-demand call, the same answers and cost', async () => {
+  // Without the ledger, job identity alone must find the first job (the ledger must not be what
+  // hides a job-identity bug); with it, the answers come from the ledger and no job is even looked for.
+  it('without the ledger, attaches to the job that holds them: one job, no on-demand call, the same answers and cost', async () => {
     const dir = workdir();
     input(dir, 200);
-    expect((await runCli(['in.csv', ...batch(), '-o', 'a.csv'], { cwd: dir, env: env() })).code).toBe(0);
-    const second = await runCli(['in.csv', ...batch('other/'), '-o', 'b.csv'], { cwd: dir, env: env() });
+    const own = ['--no-ledger'];
+    expect((await runCli(['in.csv', ...batch(), ...own, '-o', 'a.csv'], { cwd: dir, env: env() })).code).toBe(
+      0,
+    );
+    const second = await runCli(['in.csv', ...batch('other/'), ...own, '-o', 'b.csv'], {
+      cwd: dir,
+      env: env(),
+    });
     expect(second.code).toBe(0);
     expect(second.stderr).toMatch(/already holds these 200 records: collecting it/);
     expect(stats().batch.jobs).toBe(1);
     expect(stats().requests).toBe(0);
     const [a, b] = [rows(dir, 'a.csv'), rows(dir, 'b.csv')];
     expect(b.map((r) => [r.id, r.status, r.service_tier])).toEqual(a.map((r) => [r.id, 'ok', 'batch']));
+    expect(pico(b)).toBe(pico(a));
+  });
+
+  it('with the ledger, writes them from it: one job, no on-demand call, the same answers, nothing paid again', async () => {
+    const dir = workdir();
+    input(dir, 200);
+    expect((await runCli(['in.csv', ...batch(), '-o', 'a.csv'], { cwd: dir, env: env() })).code).toBe(0);
+    const second = await runCli(['in.csv', ...batch('other/'), '-o', 'b.csv'], { cwd: dir, env: env() });
+    expect(second.code).toBe(0);
+    expect(second.stderr).toMatch(/200 reused/);
+    expect(stats().batch.jobs).toBe(1);
+    expect(stats().requests).toBe(0);
+    const [a, b] = [rows(dir, 'a.csv'), rows(dir, 'b.csv')];
+    expect(b.map((r) => [r.id, r.status, r.response])).toEqual(a.map((r) => [r.id, 'ok', r.response]));
+    expect(b.every((r) => r.reused === 'true' && Number(r.paid_usd) === 0)).toBe(true);
     expect(pico(b)).toBe(pico(a));
   });
 });
