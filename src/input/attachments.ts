@@ -6,10 +6,12 @@
  * Bedrock's limits (size, count per request, total payload) and estimates its tokens, reading only
  * an image's header; an input error names file:line and the column. The bytes are read only when
  * the row is sent (bedrock/attachment-blocks.ts), so a job with a large image per row holds only
- * the rows in flight.
+ * the rows in flight. A local path must stay under the root (the input file's directory unless
+ * --attach-root says otherwise), symlinks followed, so a shared job or input cannot send any file the
+ * operator can read.
  */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { basename, extname, resolve } from 'node:path';
+import { closeSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
+import { basename, extname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { imageSize } from 'image-size';
 import { RunBatchError } from '../errors.js';
 import type { Attachment, DocumentFormat, ImageFormat } from '../types.js';
@@ -24,6 +26,7 @@ const IMAGE_EXTENSIONS: Record<string, ImageFormat> = {
 };
 const DOCUMENT_FORMATS = new Set<string>(['pdf', 'csv', 'doc', 'docx', 'xls', 'xlsx', 'html', 'txt', 'md']);
 const S3_URI = /^s3:\/\/[a-z0-9][.\-a-z0-9]{1,61}[a-z0-9](\/.*)?$/;
+const URL = /^https?:\/\//i;
 
 export interface AttachContext {
   columns: readonly string[];
@@ -31,6 +34,8 @@ export interface AttachContext {
   baseDir: string;
   /** The input file as named in messages. */
   label: string;
+  /** `--attach-root`: local files must be under it. @default baseDir */
+  root?: string;
 }
 
 /** A row's attachments, every one checked; throws an INPUT error naming file:line and column. */
@@ -49,6 +54,11 @@ export function attachmentsOf(data: Record<string, unknown>, line: number, ctx: 
       );
     const items = listed ? (cell as string[]) : (cell as string).split(';');
     for (const item of items.map((s) => s.trim()).filter((s) => s !== '')) {
+      if (URL.test(item))
+        throw new RunBatchError(
+          'INPUT',
+          `${at}: ${item}: URLs are not supported; put the file in S3 and use an s3:// URI, or a local path`,
+        );
       found.push(
         item.startsWith('s3://') ? s3Attachment(item, column, at) : localAttachment(item, column, at, ctx),
       );
@@ -94,6 +104,7 @@ function localAttachment(item: string, column: string, at: string, ctx: AttachCo
       code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message;
     throw new RunBatchError('INPUT', `${at}: ${item}: ${reason} (looked for ${path})`, { cause: error });
   }
+  checkUnderRoot(item, path, at, ctx);
   if (bytes === 0) throw new RunBatchError('INPUT', `${at}: ${item}: the file is empty`);
   const limit = kind === 'image' ? LIMITS.imageBytes : LIMITS.documentBytes;
   if (bytes > limit) {
@@ -112,6 +123,33 @@ function localAttachment(item: string, column: string, at: string, ctx: AttachCo
     );
   }
   return { column, kind, format, path, bytes, tokens: attachmentTokens(kind, format, bytes, width, height) };
+}
+
+/**
+ * The file, symlinks resolved, must be under the root (also resolved): a `..`, an absolute path or a
+ * symlink out of it is refused. Checked after the stat, so a missing file still says "no such file".
+ */
+function checkUnderRoot(item: string, path: string, at: string, ctx: AttachContext): void {
+  const root = ctx.root ?? ctx.baseDir;
+  const inside = (dir: string, file: string) => {
+    const rel = relative(dir, file);
+    return rel !== '' && rel.split(sep)[0] !== '..' && !isAbsolute(rel);
+  };
+  let real: string;
+  let realRoot: string;
+  try {
+    real = realpathSync(path);
+    realRoot = realpathSync(root);
+  } catch {
+    real = path;
+    realRoot = root;
+  }
+  if (inside(root, path) && inside(realRoot, real)) return;
+  const named = ctx.root === undefined ? "the input file's directory" : '--attach-root';
+  throw new RunBatchError(
+    'INPUT',
+    `${at}: ${item}: is outside ${named} (${root}); attachments are read only under it: use --attach-root DIR to allow another directory`,
+  );
 }
 
 /** Reads only the start of an image (its dimensions are in the header); the format is the content's. */

@@ -1,5 +1,5 @@
 /**
- * The options of `--json-schema`, `--json-mode`, `--json-retries` and `--attach`: their rows in the
+ * The options of `--json-schema`, `--json-mode`, `--json-retries`, `--attach` and `--attach-root`: their rows in the
  * run options table. The schema is read and compiled by its check, so a broken one stops the run
  * (exit 2) before any row is read.
  */
@@ -25,6 +25,18 @@ export const ANSWER_OPTIONS: readonly OptionDef<RunKey>[] = [
     commands: BOTH,
     describe:
       'Column holding files to send with the prompt (repeatable): paths relative to the input file or s3:// URIs, several separated by ";"',
+  },
+  {
+    flag: 'attach-root',
+    key: 'attachRoot',
+    type: 'string',
+    parse: (flag, value, ctx) => resolve(ctx.cwd, text(flag, value)),
+    jobPath: 'path',
+    group: 'Input',
+    commands: BOTH,
+    describe:
+      'Directory --attach may read local files under (a path leaving it by .., an absolute path or a symlink is refused)',
+    defaultDescription: "the input file's directory",
   },
   {
     flag: 'json-schema',

@@ -34,6 +34,16 @@ export const INPUT_OPTIONS: readonly OptionDef<RunKey>[] = [
     defaultDescription: 'from the extension',
   },
   {
+    flag: 'allow-empty',
+    key: 'allowEmpty',
+    type: 'boolean',
+    default: false,
+    group: 'Input',
+    commands: BOTH,
+    describe:
+      'An input with no rows (0 bytes, or a header only) is a warning and exit 0, not an input error (exit 2)',
+  },
+  {
     flag: 'prompt-column',
     key: 'promptColumn',
     type: 'string',

@@ -119,6 +119,10 @@ export interface JobSpec {
   jsonRetries: number;
   /** `--attach`: columns holding files to send with the prompt. @default [] */
   attach: string[];
+  /** `--attach-root`: absolute directory local attachments must be under. @default the input's directory */
+  attachRoot?: string;
+  /** `--allow-empty`: an input with no rows is a warning and exit 0, not an input error. @default false */
+  allowEmpty: boolean;
 }
 
 /** The answer ledger (job/ledger-options.ts). */

@@ -20,6 +20,8 @@ export interface RowExtras {
   api: JobSpec['api'];
   /** Directory attachment paths are relative to: the input file's. */
   baseDir: string;
+  /** `--attach-root`, when given: local attachments must be under it instead of baseDir. */
+  root?: string;
   jobModel: string;
   format: JobSpec['inputFormat'];
   answer?: { schema: NonNullable<JobSpec['jsonSchema']>; mode: JobSpec['jsonMode']; retries: number };
@@ -41,6 +43,7 @@ export function rowExtras(spec: JobSpec, label: string): RowExtras | undefined {
     label,
     api: spec.api,
     baseDir: dirname(spec.input),
+    ...(spec.attachRoot === undefined ? {} : { root: spec.attachRoot }),
     jobModel: spec.model,
     format: spec.inputFormat,
     attach: spec.attach,
@@ -75,6 +78,7 @@ export function requestExtender(extras: RowExtras | undefined): Extend {
       const attachments = attachmentsOf(row.data, row.line, {
         columns: extras.attach,
         baseDir: extras.baseDir,
+        ...(extras.root === undefined ? {} : { root: extras.root }),
         label: extras.label,
       });
       if (attachments.length > 0) {

@@ -139,6 +139,7 @@ export async function estimateJob(
       path: input.path,
       label,
       check: rowChecks(spec, prices, deps.onWarning, { exactCounts: deps.counter !== undefined }),
+      ...(deps.onWarning ? { onWarning: deps.onWarning } : {}),
       ...(deps.signal ? { signal: deps.signal } : {}),
       ...(deps.counter ? {} : { onRow: (row: PlannedRow) => tally(row, row.reserve.input) }),
     });

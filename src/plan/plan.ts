@@ -54,6 +54,8 @@ export interface PlanOptions {
   signal?: AbortSignal;
   /** Called for every good row during the check pass (estimate tallies here). */
   onRow?: (row: PlannedRow) => void;
+  /** Where `no rows in FILE` goes when --allow-empty lets an empty input through. */
+  onWarning?: (message: string) => void;
 }
 
 /** Fingerprints are kept as 16 raw bytes a row (32 hex characters), not as strings. */
@@ -71,6 +73,7 @@ export async function planRows(spec: JobSpec, options: PlanOptions): Promise<Row
   // holds them alone, in input order).
   const inThisShard = (id: string) => spec.shard === undefined || inShard(id, spec.shard);
   let inShardCount = 0;
+  let inputRows = 0;
   const { columns } = await scanRows(
     source,
     build,
@@ -80,6 +83,7 @@ export async function planRows(spec: JobSpec, options: PlanOptions): Promise<Row
       ...signalOf(options),
     },
     (request) => {
+      inputRows++;
       if (!inThisShard(request.id)) return;
       request.index = inShardCount++;
       const row = plannedRow(request);
@@ -91,6 +95,7 @@ export async function planRows(spec: JobSpec, options: PlanOptions): Promise<Row
     },
   );
   const rowCount = inShardCount;
+  if (inputRows === 0) emptyInput(spec, options);
   const fingerprintAt = (index: number) =>
     prints.subarray(index * FP_BYTES, (index + 1) * FP_BYTES).toString('hex');
   let v1Prints: string[] | undefined;
@@ -142,6 +147,20 @@ export async function planRows(spec: JobSpec, options: PlanOptions): Promise<Row
       if (seen < rowCount) throw new InputChanged(options.label);
     },
   };
+}
+
+/**
+ * A 0-byte or header-only input is most often a failed export upstream: an input error (exit 2)
+ * unless --allow-empty says an empty night is expected. A shard with none of the rows is not empty.
+ */
+function emptyInput(spec: JobSpec, options: PlanOptions): void {
+  const message = `no rows in ${options.label}`;
+  if (!spec.allowEmpty)
+    throw new RunBatchError(
+      'INPUT',
+      `${message}: the file is empty or holds only a header (--allow-empty accepts that and exits 0)`,
+    );
+  options.onWarning?.(message);
 }
 
 function planned(request: PromptRequest, label: string): PlannedRow {

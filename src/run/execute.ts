@@ -41,6 +41,7 @@ export async function execute(spec: JobSpec, deps: RunDeps, startedAt: Date): Pr
       path: input.path,
       label,
       check: rowChecks(spec, prices, deps.onWarning),
+      ...(deps.onWarning ? { onWarning: deps.onWarning } : {}),
       ...(deps.softStop ? { signal: deps.softStop } : {}),
     });
     const output = await prepareOutput(spec, plan, {

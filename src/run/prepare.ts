@@ -176,16 +176,21 @@ async function addLeverColumns(
 }
 
 /**
- * What a killed run leaves beside the results file: its disk-full reserve (up to 64 MiB) and a
- * half-made reordered copy. Safe to remove: the lock is held, and neither holds a row that is not
- * also in the results file.
+ * What a run killed or stopped by a full disk leaves beside the results file: its disk-full reserve
+ * (up to 64 MiB) and the temporary files of its atomic writes (atomic-write.ts names them
+ * `<file>.<pid>.tmp`): a half-made reordered copy of the results, of the summary, of the batch
+ * state. Safe to remove: the lock is held, every one of those files is written only under it, and
+ * none holds a row that is not also in the results file. Only these names: another file's
+ * temporary files in the same directory are not this run's to touch.
  */
+const LEFTOVER_TMP = /^(\.summary\.json|\.batch\.json)?\.\d+\.tmp$/;
+
 function removeLeftovers(output: string): void {
   rmSync(`${output}.reserve`, { force: true });
   const dir = dirname(output);
   const stem = basename(output);
   for (const name of readdirSync(dir)) {
-    if (name.startsWith(`${stem}.`) && /^\.\d+\.tmp$/.test(name.slice(stem.length)))
+    if (name.startsWith(`${stem}.`) && LEFTOVER_TMP.test(name.slice(stem.length)))
       rmSync(join(dir, name), { force: true });
   }
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -180,5 +180,39 @@ describe('rules', () => {
     const p = nativeAttachmentProblem(family, list);
     if (message === undefined) expect(p).toBeUndefined();
     else expect(p).toMatch(message);
+  });
+});
+
+describe('the attachment root', () => {
+  const base = join(tmp, 'root-in');
+  mkdirSync(join(base, 'docs'), { recursive: true });
+  writeFileSync(join(base, 'docs', 'a.md'), '# a\n');
+  writeFileSync(join(base, '..notes.md'), '# a file whose name starts with two dots\n');
+  writeFileSync(join(tmp, 'secret.md'), '# outside\n');
+  symlinkSync(join(tmp, 'secret.md'), join(base, 'docs', 'out.md'));
+  symlinkSync(join(base, 'docs', 'a.md'), join(base, 'in.md'));
+
+  it.each(['docs/a.md', 'docs/../docs/a.md', '..notes.md', 'in.md', join(base, 'docs/a.md')])(
+    '%s is under the input directory',
+    (cell) => {
+      expect(attachmentsOf({ files: cell }, 2, { ...ctx, baseDir: base })).toHaveLength(1);
+    },
+  );
+
+  it.each(['../secret.md', join(tmp, 'secret.md'), 'docs/out.md'])('%s leaves it: refused', (cell) => {
+    expect(problem(cell, 4, base)).toMatch(
+      /^tickets\.csv:4: column "files": .*: is outside the input file's directory .*--attach-root DIR/,
+    );
+  });
+
+  it('--attach-root widens or narrows it', () => {
+    expect(attachmentsOf({ files: '../secret.md' }, 2, { ...ctx, baseDir: base, root: tmp })).toHaveLength(1);
+    expect(() =>
+      attachmentsOf({ files: '..notes.md' }, 2, { ...ctx, baseDir: base, root: join(base, 'docs') }),
+    ).toThrow(/is outside --attach-root/);
+  });
+
+  it('a URL is not a path', () => {
+    expect(problem('https://example.com/x.png')).toMatch(/URLs are not supported; .*s3:\/\//);
   });
 });
