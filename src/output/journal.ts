@@ -14,7 +14,6 @@ import {
   ftruncateSync,
   openSync,
   readSync,
-  renameSync,
   rmSync,
   writeFileSync,
   writeSync,
