@@ -88,12 +88,15 @@ export function timed(args, env) {
   });
 }
 
-export function runBatch(input, flags, env) {
+/**
+ * One run into a fresh results file. A fresh answer ledger for every run, so a benchmark pays for
+ * every call it times; `{ keepLedger: true }` keeps the last run's, to time reuse itself.
+ */
+export function runBatch(input, flags, env, { keepLedger = false } = {}) {
   const output = join(OUT, 'results.csv');
   rmSync(output, { force: true });
-  // A fresh answer ledger for every run: a benchmark pays for every call it times, never reuses.
   const ledger = join(OUT, 'bench-ledger.db');
-  for (const suffix of ['', '-wal', '-shm']) rmSync(`${ledger}${suffix}`, { force: true });
+  if (!keepLedger) for (const suffix of ['', '-wal', '-shm']) rmSync(`${ledger}${suffix}`, { force: true });
   return timed([BIN, input, '-o', output, ...flags], { ...env, RUN_BATCH_LEDGER: ledger });
 }
 

@@ -24,6 +24,38 @@ const round = (v) => (Math.abs(v) >= 100 ? Math.round(v) : Math.round(v * 1000) 
 const sec = (ms) => ms / 1000;
 
 /**
+ * The answer ledger's cost: the same zero-latency rows with the ledger and with --no-ledger,
+ * interleaved (best of 3 each), then a rerun of the same rows into a new results file where every
+ * row is reused from the ledger; peak RSS of each.
+ */
+async function ledger() {
+  const figures = {};
+  for (const rows of [20000, 200000]) {
+    const input = makeRows(rows);
+    const emulator = await startEmulator([]);
+    const env = { ...FAKE_ENV, AWS_ENDPOINT_URL_BEDROCK_RUNTIME: emulator.url };
+    const on = [];
+    const off = [];
+    for (let i = 0; i < (rows > 20000 ? 1 : 3); i++) {
+      off.push(await runBatch(input, ['-c', '50', '--no-ledger'], env));
+      on.push(await runBatch(input, ['-c', '50'], env));
+    }
+    const reused = await runBatch(input, ['-c', '50'], env, { keepLedger: true });
+    await emulator.stop();
+    const best = (list) => list.reduce((a, b) => (b.ms < a.ms ? b : a));
+    const [b, a] = [best(on), best(off)];
+    figures[`${rows} rows/s, ledger on`] = rows / sec(b.ms);
+    figures[`${rows} rows/s, --no-ledger`] = rows / sec(a.ms);
+    figures[`${rows} throughput on / off`] = a.ms / b.ms;
+    figures[`${rows} peak RSS MB on / off`] = `${round(b.rssKb / 1024)} / ${round(a.rssKb / 1024)}`;
+    figures[`${rows} peak RSS on / off`] = b.rssKb / a.rssKb;
+    figures[`${rows} rows/s, every row reused`] = rows / sec(reused.ms);
+    figures[`${rows} reused / paid rows/s`] = b.ms / reused.ms;
+  }
+  report('answer ledger (zero latency, concurrency 50)', figures);
+}
+
+/**
  * Best wall time of run-batch and of the bare loop over `rows` rows, three runs each, interleaved
  * so a noisy moment on the machine hits both sides alike.
  */
@@ -132,6 +164,7 @@ if (quick) {
     latency: latencyBound,
     overhead,
     memory,
+    ledger,
     quota,
     told: toldQuota,
     shared,
