@@ -38,6 +38,7 @@ export async function runCommand(raw: RawOptions, io: CommandIO): Promise<number
       hardStop: hard.signal,
       onProgress: reporter.progress,
       onWarning: reporter.warning,
+      onMoved: reporter.notice,
       onInfo: reporter.info,
       // Past any --quiet: this is a paid-for answer that found nowhere else to go.
       onUnwritten: (record) => io.stderr(`run-batch: ${record}\n`),

@@ -24,8 +24,14 @@ export type RowOutcome =
 
 /** Where finished rows go: it prices, writes and counts them, and never throws. */
 export interface RowSink {
-  /** Returns what the row cost, for the budget. */
+  /**
+   * Returns what the row cost, for the budget. The row may be written a moment later: a paid
+   * answer is committed to the answer ledger first, with the others that finished in the same turn
+   * of the event loop (src/run/sink.ts), and only then written.
+   */
   finish(row: PlannedRow, outcome: RowOutcome): Charge;
+  /** Commits and writes every row finished so far, now (before a step that assumes they are on disk). */
+  flush?(): void;
 }
 
 export interface EngineWork {

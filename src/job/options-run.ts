@@ -233,7 +233,8 @@ export const OUTPUT_OPTIONS: readonly OptionDef<RunKey>[] = [
     default: false,
     group: 'Progress and logs',
     commands: RUN,
-    describe: 'Print errors only: no progress, no warnings, and the summary only when the exit code is not 0',
+    describe:
+      'Print errors only: no progress, no warnings (but where an old results file was moved), and the summary only when the exit code is not 0',
   },
 ];
 

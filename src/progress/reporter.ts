@@ -34,6 +34,8 @@ export interface Reporter {
   /** After every finished row: keeps the numbers; the bar or the next line shows them. */
   progress(progress: Progress): void;
   warning(message: string): void;
+  /** A warning --quiet does not drop: where one of the user's files went. */
+  notice(message: string): void;
   /** Where the run stands beyond rows (batch jobs): printed like a warning, but not called one. */
   info(message: string): void;
   /** Stops the bar or the line timer and prints the summary. */
@@ -79,6 +81,12 @@ export function createReporter(options: ReporterOptions): Reporter {
     bar?.stop();
   };
 
+  // Methods are handed around unbound (onWarning: reporter.warning): no `this` in them.
+  const notice = (message: string) => {
+    if (format === 'json') write(jsonLine('warning', now(), { message }));
+    else if (bar) bar.log(`run-batch: warning: ${message}\n`);
+    else write(`run-batch: warning: ${message}\n`);
+  };
   return {
     progress(progress) {
       latest = progress;
@@ -91,11 +99,9 @@ export function createReporter(options: ReporterOptions): Reporter {
       else write(`run-batch: ${message}\n`);
     },
     warning(message) {
-      if (quiet) return;
-      if (format === 'json') write(jsonLine('warning', now(), { message }));
-      else if (bar) bar.log(`run-batch: warning: ${message}\n`);
-      else write(`run-batch: warning: ${message}\n`);
+      if (!quiet) notice(message);
     },
+    notice,
     finish(summary) {
       close();
       if (quiet && (summary.exitCode === 0 || summary.exitCode === 5)) return; // 5: jobs still running, as asked

@@ -11,6 +11,12 @@ export interface RunDeps {
   onProgress?: (progress: Progress) => void;
   /** Something the user should know that does not stop the run (an unpriced model, a stale lock). */
   onWarning?: (message: string) => void;
+  /**
+   * Where one of the user's files went (the old results kept aside by --fresh or a rebuild, a cut
+   * half-written row): a warning a caller should not silence, since it is where their data is.
+   * Default: onWarning.
+   */
+  onMoved?: (message: string) => void;
   /** Where the run stands beyond rows (batch jobs' status): for the log, not a warning. */
   onInfo?: (message: string) => void;
   /**

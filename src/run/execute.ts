@@ -53,6 +53,7 @@ export async function execute(spec: JobSpec, deps: RunDeps, startedAt: Date): Pr
           `${message}: stopped admitting rows; free some space and run again`,
         ),
       ...(deps.onWarning ? { onWarning: deps.onWarning } : {}),
+      ...(deps.onMoved ? { onMoved: deps.onMoved } : {}),
       ledger,
     });
     // Only matching the results file's rows needed the ids: 200,000 of them are megabytes the run
@@ -86,7 +87,11 @@ export async function execute(spec: JobSpec, deps: RunDeps, startedAt: Date): Pr
         refreshKept(output, row, deps);
         engine.keep?.(row);
       });
-      await engine.run({ rows, sink, stopper, ...(budget ? { budget } : {}) });
+      try {
+        await engine.run({ rows, sink, stopper, ...(budget ? { budget } : {}) });
+      } finally {
+        sink.flush(); // the last answers' commit, and their rows, before the journal closes
+      }
       // A stopped run also leaves its rows in input order; only a hard stop skips the rewrite.
       if (stopper.hard.aborted) output.journal.close();
       else finishJournal(output.journal, deps);

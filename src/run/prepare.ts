@@ -37,6 +37,8 @@ export interface Prepared {
 export interface PrepareContext {
   cwd: string;
   onWarning?: (message: string) => void;
+  /** Where one of the user's files went (kept aside, cut off): past any --quiet. Default: onWarning. */
+  onMoved?: (message: string) => void;
   onDiskFull?: (message: string) => void;
   /** The answer ledger: a results file that no longer fits the input is rebuilt from it. */
   ledger?: RunLedger;
@@ -49,6 +51,7 @@ export async function prepareOutput(
 ): Promise<Prepared> {
   const label = displayPath(spec.output, context.cwd);
   const warn = context.onWarning ?? (() => {});
+  const moved = context.onMoved ?? warn;
   // A results file picked up keeps the cost levers' columns it has, even with the lever off now.
   const prior =
     spec.outputFormat === 'csv' && !spec.fresh && existsSync(spec.output)
@@ -69,7 +72,7 @@ export async function prepareOutput(
     );
   const layout = layoutWith(levers);
   const header = headerText(layout);
-  if (prior) await addLeverColumns(spec.output, prior, levers, layoutWith, header, label, warn);
+  if (prior) await addLeverColumns(spec.output, prior, levers, layoutWith, header, label, moved);
   for (const note of lookalikeColumns(plan.columns, plan.label)) warn(note);
   const device = isDevice(spec.output);
   if (!device) removeLeftovers(spec.output);
@@ -96,13 +99,13 @@ export async function prepareOutput(
     const adoption = await adoptAnswers(spec.output, spec.outputFormat, spec.csvSafe, plan, context.ledger);
     const aside = moveAside(spec.output);
     dropped = adoption.dropped;
-    warn(
+    moved(
       `${label} ${error.why === 'strays' ? `has ${adoption.dropped} ${adoption.dropped === 1 ? 'row' : 'rows'} no longer in the input` : "has other columns than this run writes (the input's columns or --stream changed)"}: ` +
         `rebuilt from the answer ledger with no call for the answers it held (${adoption.adopted} taken into the ledger now); the old file is kept in ${displayPath(aside, context.cwd)}`,
     );
   }
   if (existing && existing.repairedBytes > 0) {
-    warn(
+    moved(
       `cut off a half-written last row (${existing.repairedBytes} bytes) left in ${label} by a crash; ` +
         `the bytes are kept in ${displayPath(`${spec.output}.cut`, context.cwd)}`,
     );
@@ -120,7 +123,7 @@ export async function prepareOutput(
     ...(context.onDiskFull ? { onDiskFull: context.onDiskFull } : {}),
     replace: spec.fresh,
     onReplaced: (previous) =>
-      warn(`--fresh: the previous results are kept in ${displayPath(previous, context.cwd)}`),
+      moved(`--fresh: the previous results are kept in ${displayPath(previous, context.cwd)}`),
   });
   return {
     layout,

@@ -3,7 +3,9 @@
  * check its usage, price it, redact it, commit a paid answer to the answer ledger (before it goes
  * anywhere else: a kill -9 after this never loses it), serialize it, write it to the journal, then
  * count it, let the failure guard judge it, tell the run's in-run deduplication, and report
- * progress. `reuse` writes a row from a ledger entry the same way, with no call.
+ * progress. Paid answers are committed in groups (commit-group.ts): a row's writing waits for its
+ * group's commit, so `flush` before anything that assumes the rows are written. `reuse` writes a
+ * row from a ledger entry the same way, with no call.
  *
  * Its promise: a row is never paid twice because of something that happened after it was paid.
  * Nothing between the answer and the disk may throw: a price that cannot be computed becomes an
@@ -20,6 +22,7 @@ import type { Journal } from '../output/journal.js';
 import { type Layout, recordText } from '../output/layout.js';
 import type { PlannedRow } from '../plan/plan.js';
 import type { ResultRecord } from '../types.js';
+import { CommitGroup } from './commit-group.js';
 import type { FailureGuard } from './guard.js';
 import { errorRecord, okRecord } from './records.js';
 import type { RunLedger } from './run-ledger.js';
@@ -44,6 +47,7 @@ export interface SinkParts {
 }
 
 export interface Sink extends RowSink {
+  flush(): void;
   /** Writes a row from a ledger entry (an answer bought before, or earlier in this run). */
   reuse(row: PlannedRow, entry: LedgerEntry): void;
 }
@@ -51,6 +55,8 @@ export interface Sink extends RowSink {
 export function resultSink(parts: SinkParts): Sink {
   const { layout, journal, tally, guard, stopper } = parts;
   const warnOnce = onceEach(parts.onWarning);
+  const store = parts.ledger?.ledger;
+  const group = store ? new CommitGroup(store, ledgerFailed) : undefined;
   return {
     finish(row: PlannedRow, outcome: RowOutcome): Charge {
       const record =
@@ -90,24 +96,14 @@ export function resultSink(parts: SinkParts): Sink {
       // An error message, or a setting echoed back, could carry a credential: never to the file.
       record.error_message = safely(() => parts.redact(record.error_message), '');
       record.model = safely(() => parts.redact(record.model), record.model);
-      const entry = parts.ledger ? commit(row, record, paid) : undefined;
-      const text = serialize(layout, record, row, warnOnce);
-      try {
-        journal.append(row.request.index, text, record.status === 'ok');
-      } catch (error) {
-        // Nowhere left to write (the disk-full reserve is spent too): stop at once, and put the
-        // paid-for answer in the log rather than lose it.
-        stopper.stop('hard', 'write-failed', `cannot write the results file: ${(error as Error).message}`);
-        const lost = `row ${record.id} could not be written; its record: ${safely(() => JSON.stringify(record), record.id)}`;
-        (parts.onUnwritten ?? parts.onWarning)?.(lost);
-        return { costUsd: record.cost_usd, paid };
-      }
-      tally.add(record);
-      const stop = guard.check(record);
-      if (stop !== undefined) stopper.stop('soft', stop.reason, stop.detail);
-      parts.onSettled?.(row, record.status === 'ok' ? entry : undefined);
-      parts.onFinished?.();
+      const entry = parts.ledger ? entryOf(row, record, paid) : undefined;
+      const land = () => write(row, record, entry);
+      if (group && ((paid && entry) || group.pending)) group.add(paid ? entry : undefined, land);
+      else land();
       return { costUsd: record.cost_usd, paid };
+    },
+    flush(): void {
+      group?.flush();
     },
     reuse(row: PlannedRow, entry: LedgerEntry): void {
       if (!parts.ledger) return;
@@ -124,30 +120,46 @@ export function resultSink(parts: SinkParts): Sink {
     },
   };
 
-  /**
-   * A paid answer goes to the ledger first. A ledger that cannot take it (its disk is full, another
-   * process held it past the busy timeout) stops the run: the answer still reaches the results file.
-   */
-  function commit(row: PlannedRow, record: ResultRecord, paid: boolean): LedgerEntry | undefined {
+  /** After its answer is committed (commit-group.ts): the row to the journal, the tally, the guard. */
+  function write(row: PlannedRow, record: ResultRecord, entry: LedgerEntry | undefined): void {
+    const text = serialize(layout, record, row, warnOnce);
+    try {
+      journal.append(row.request.index, text, record.status === 'ok');
+    } catch (error) {
+      // Nowhere left to write (the disk-full reserve is spent too): stop at once, and put the
+      // paid-for answer in the log rather than lose it.
+      stopper.stop('hard', 'write-failed', `cannot write the results file: ${(error as Error).message}`);
+      const lost = `row ${record.id} could not be written; its record: ${safely(() => JSON.stringify(record), record.id)}`;
+      (parts.onUnwritten ?? parts.onWarning)?.(lost);
+      return;
+    }
+    tally.add(record);
+    const stop = guard.check(record);
+    if (stop !== undefined) stopper.stop('soft', stop.reason, stop.detail);
+    parts.onSettled?.(row, record.status === 'ok' ? entry : undefined);
+    parts.onFinished?.();
+  }
+
+  /** The ledger entry a row leaves; `reused` and `paid_usd` are set on its record. */
+  function entryOf(row: PlannedRow, record: ResultRecord, paid: boolean): LedgerEntry | undefined {
     const runLedger = parts.ledger as RunLedger;
     record.reused = false;
     record.paid_usd = paid ? record.cost_usd : 0;
-    const entry = safely(() => runLedger.entryFor(row, record), undefined);
-    if (!paid || !entry || !runLedger.ledger) return entry;
-    try {
-      runLedger.ledger.record(entry);
-    } catch (error) {
-      warnOnce(
-        'ledger',
-        `cannot write the answer ledger ${runLedger.ledger.path}: ${(error as Error).message}`,
-      );
-      stopper.stop(
-        'soft',
-        'ledger-failed',
-        `the answer ledger cannot be written (${(error as Error).message}); free it and run again`,
-      );
-    }
-    return entry;
+    return safely(() => runLedger.entryFor(row, record), undefined);
+  }
+
+  /**
+   * A ledger that cannot take the answers (its disk is full, another process held it past the busy
+   * timeout) stops the run: the answers still reach the results file.
+   */
+  function ledgerFailed(error: Error): void {
+    const path = parts.ledger?.ledger?.path;
+    warnOnce('ledger', `cannot write the answer ledger ${path}: ${error.message}`);
+    stopper.stop(
+      'soft',
+      'ledger-failed',
+      `the answer ledger cannot be written (${error.message}); free it and run again`,
+    );
   }
 }
 

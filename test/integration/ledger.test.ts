@@ -122,6 +122,21 @@ describe('the answer ledger: no answer paid twice', () => {
     expect(aside).toHaveLength(2);
   });
 
+  it('under -q, where --fresh or a rebuild put the old results is still said', async () => {
+    const dir = workdir();
+    csvInput(dir, 3);
+    expect((await run(dir)).code).toBe(0);
+    const fresh = await run(dir, ['--fresh', '-q']);
+    expect(fresh.code).toBe(0);
+    expect(fresh.stderr).toMatch(/--fresh: the previous results are kept in in\.results\.csv\.previous/);
+    csvInput(dir, 2); // a row deleted: the file is rebuilt from the ledger, the old one kept aside
+    const rebuilt = await run(dir, ['-q']);
+    expect(rebuilt.code).toBe(0);
+    expect(rebuilt.stderr).toMatch(/no longer in the input.*the old file is kept in/);
+    // Nothing else under -q: no progress, no summary of a run that went well.
+    expect(rebuilt.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
   it('case 4: a new -o every night over a growing input pays only for the new rows', async () => {
     const dir = workdir();
     csvInput(dir, 10);

@@ -109,6 +109,8 @@ export class BatchEngine implements Engine {
           });
         }
       }
+      // On disk (ledger, then results file) before the job is marked collected.
+      sink.flush?.();
     };
     const result = await runBatchJobs(batchRows, this.options.settings, {
       bedrock: this.options.clients.bedrock,
@@ -156,6 +158,7 @@ export class BatchEngine implements Engine {
       ...work,
       sink: {
         finish: (row, outcome) => sink.finish(row, { ...outcome, attempts: outcome.attempts + before }),
+        flush: () => sink.flush?.(),
       },
     });
   }
