@@ -37,6 +37,8 @@ export interface Attachment {
   /** Absolute path of a local file; absent for `s3://`. */
   path?: string;
   s3Uri?: string;
+  /** An `s3://` object's ETag, looked at before anything is sent: its content, in the fingerprint. */
+  etag?: string;
   /** Size in bytes; 0 when unknown (an S3 object is not looked at). */
   bytes: number;
   /** Document blocks only: the name Bedrock shows the model. */

@@ -12,6 +12,7 @@ import { estimateJob } from '../plan/estimate.js';
 import type { PlannedRow } from '../plan/plan.js';
 import { openClient } from '../run/client.js';
 import { RunLedger } from '../run/run-ledger.js';
+import { etagLookup } from '../run/s3-etags.js';
 import { ESTIMATE_OPTIONS, type EstimateSettings } from './estimate-options.js';
 import { estimateJson, estimateText } from './estimate-text.js';
 import type { CommandIO } from './io.js';
@@ -36,12 +37,14 @@ export async function estimateCommand(raw: RawOptions, io: CommandIO): Promise<n
   const opened = countTokens === 'api' ? await openClient(spec, io.env) : undefined;
   // Rows the answer ledger already answers cost nothing: left out, and counted apart.
   const ledger = RunLedger.forEstimate(spec, onWarning);
+  const s3Etags = ledger ? etagLookup(spec, io.env) : undefined;
   try {
     const estimate = await estimateJob(spec, prices, options, {
       cwd: io.cwd,
       onWarning,
       signal: stop.signal,
       ...(ledger ? { answered: (row: PlannedRow) => ledger.lookup(row) !== undefined } : {}),
+      ...(s3Etags ? { s3Etags } : {}),
       ...(opened ? { counter: countTokensTask(opened.client) } : {}),
     });
     // The minimum as `run` checks it (every row is to run: estimate reads no results file).

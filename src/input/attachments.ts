@@ -36,6 +36,11 @@ export interface AttachContext {
   label: string;
   /** `--attach-root`: local files must be under it. @default baseDir */
   root?: string;
+  /**
+   * An `s3://` object's ETag, looked up before the plan pass (src/run/s3-etags.ts); throws what is
+   * wrong with the object (missing, not readable). Absent: objects are not looked at (--emulate).
+   */
+  etagOf?: (uri: string) => string | undefined;
 }
 
 /** A row's attachments, every one checked; throws an INPUT error naming file:line and column. */
@@ -60,7 +65,9 @@ export function attachmentsOf(data: Record<string, unknown>, line: number, ctx: 
           `${at}: ${item}: URLs are not supported; put the file in S3 and use an s3:// URI, or a local path`,
         );
       found.push(
-        item.startsWith('s3://') ? s3Attachment(item, column, at) : localAttachment(item, column, at, ctx),
+        item.startsWith('s3://')
+          ? s3Attachment(item, column, at, ctx)
+          : localAttachment(item, column, at, ctx),
       );
     }
   }
@@ -83,11 +90,18 @@ function typeOf(
   );
 }
 
-function s3Attachment(uri: string, column: string, at: string): Attachment {
+function s3Attachment(uri: string, column: string, at: string, ctx: AttachContext): Attachment {
   if (!S3_URI.test(uri) || uri.length > 1024)
     throw new RunBatchError('INPUT', `${at}: ${uri} is not an S3 URI Bedrock accepts (s3://bucket/key)`);
   const { kind, format } = typeOf(uri, at);
-  return { column, kind, format, s3Uri: uri, bytes: 0, tokens: attachmentTokens(kind, format, 0) };
+  let etag: string | undefined;
+  try {
+    etag = ctx.etagOf?.(uri);
+  } catch (error) {
+    throw new RunBatchError('INPUT', `${at}: ${uri}: ${(error as Error).message}`);
+  }
+  const tokens = attachmentTokens(kind, format, 0);
+  return { column, kind, format, s3Uri: uri, ...(etag === undefined ? {} : { etag }), bytes: 0, tokens };
 }
 
 function localAttachment(item: string, column: string, at: string, ctx: AttachContext): Attachment {

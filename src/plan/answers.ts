@@ -26,18 +26,29 @@ export interface RowExtras {
   format: JobSpec['inputFormat'];
   answer?: { schema: NonNullable<JobSpec['jsonSchema']>; mode: JobSpec['jsonMode']; retries: number };
   attach: string[];
+  /** `s3://` objects' ETags (AttachContext.etagOf). */
+  etagOf?: (uri: string) => string | undefined;
 }
 
 /** The request builder with the extras added to every request it builds. */
-export function extendBuilder(build: RequestBuilder, spec: JobSpec, label: string): RequestBuilder {
-  const extras = rowExtras(spec, label);
+export function extendBuilder(
+  build: RequestBuilder,
+  spec: JobSpec,
+  label: string,
+  etagOf?: (uri: string) => string | undefined,
+): RequestBuilder {
+  const extras = rowExtras(spec, label, etagOf);
   if (extras === undefined) return build;
   const extend = requestExtender(extras);
   return (row, columns) => extend(build(row, columns), row, columns);
 }
 
 /** What the builder needs from the spec; undefined when the job uses neither feature. */
-export function rowExtras(spec: JobSpec, label: string): RowExtras | undefined {
+export function rowExtras(
+  spec: JobSpec,
+  label: string,
+  etagOf?: (uri: string) => string | undefined,
+): RowExtras | undefined {
   if (spec.jsonSchema === undefined && spec.attach.length === 0) return undefined;
   return {
     label,
@@ -47,6 +58,7 @@ export function rowExtras(spec: JobSpec, label: string): RowExtras | undefined {
     jobModel: spec.model,
     format: spec.inputFormat,
     attach: spec.attach,
+    ...(etagOf ? { etagOf } : {}),
     ...(spec.jsonSchema === undefined
       ? {}
       : { answer: { schema: spec.jsonSchema, mode: spec.jsonMode, retries: spec.jsonRetries } }),
@@ -80,6 +92,7 @@ export function requestExtender(extras: RowExtras | undefined): Extend {
         baseDir: extras.baseDir,
         ...(extras.root === undefined ? {} : { root: extras.root }),
         label: extras.label,
+        ...(extras.etagOf ? { etagOf: extras.etagOf } : {}),
       });
       if (attachments.length > 0) {
         const problem =

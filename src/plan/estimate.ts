@@ -16,6 +16,7 @@ import type { PromptRequest } from '../types.js';
 import { rowChecks } from './checks.js';
 import { contextProblem, tooLongProblem } from './limits.js';
 import { type PlannedRow, planRows, type RowPlan } from './plan.js';
+import type { EtagLookup } from './s3-objects.js';
 import { badRows } from './scan.js';
 import { spoolIfOnceOnly } from './spool.js';
 
@@ -80,6 +81,8 @@ export interface EstimateDeps {
   signal?: AbortSignal;
   /** Whether the answer ledger already answers a row: such rows cost nothing and are left out. */
   answered?: (row: PlannedRow) => boolean;
+  /** `s3://` attachments' ETags, so `answered` sees the keys a run would ask under. */
+  s3Etags?: EtagLookup;
 }
 
 export async function estimateJob(
@@ -141,6 +144,7 @@ export async function estimateJob(
       check: rowChecks(spec, prices, deps.onWarning, { exactCounts: deps.counter !== undefined }),
       ...(deps.onWarning ? { onWarning: deps.onWarning } : {}),
       ...(deps.signal ? { signal: deps.signal } : {}),
+      ...(deps.s3Etags ? { s3Etags: deps.s3Etags } : {}),
       ...(deps.counter ? {} : { onRow: (row: PlannedRow) => tally(row, row.reserve.input) }),
     });
     if (deps.counter) await countAll(plan, spec.concurrency, deps.counter, tally, deps.signal);

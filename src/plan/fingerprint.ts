@@ -7,7 +7,7 @@
  * In it: the model as resolved, the system prompt and messages after templating, the inference
  * settings (max_tokens as sent, temperature, top_p, top_k, stop sequences), a batch record's
  * native body, `--json-schema` by its content and how it is asked for (native or a forced tool),
- * and `--attach` files by the SHA-256 of their bytes (an `s3://` attachment by its URI).
+ * and `--attach` files by the SHA-256 of their bytes (an `s3://` attachment by its URI and ETag).
  * Left out, since they change what a call costs or how it travels but not what it answers: the
  * row's place and id, the service tier, cache points, the schema's file path, --json-retries, the
  * model's output limit, the attachment's path and size.
@@ -60,8 +60,10 @@ export function matchesFingerprint(stored: string, current: string, v1: () => st
 
 function attachmentPrint(a: Attachment): Record<string, unknown> {
   const what = { column: a.column, kind: a.kind, format: a.format, name: a.name };
-  // S3: the URI (its ETag would need a call per object before anything is sent).
-  return a.path === undefined ? { ...what, s3: a.s3Uri } : { ...what, sha256: contentHash(a.path) };
+  // S3: the URI and the object's ETag (looked at before anything is sent; none with --emulate,
+  // whose model never reads the object).
+  if (a.path !== undefined) return { ...what, sha256: contentHash(a.path) };
+  return a.etag === undefined ? { ...what, s3: a.s3Uri } : { ...what, s3: a.s3Uri, etag: a.etag };
 }
 
 /** File content hashes, by path, size, mtime and inode: each file is read once per run. */

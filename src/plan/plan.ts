@@ -16,6 +16,7 @@ import type { RequestCheck } from './checks.js';
 import { FINGERPRINT_HEX, fingerprint } from './fingerprint.js';
 import { fingerprintV1 } from './fingerprint-v1.js';
 import { type Reservation, reservation } from './reservation.js';
+import { type EtagLookup, s3Etags } from './s3-objects.js';
 import { scanRows } from './scan.js';
 import { inShard } from './shard.js';
 
@@ -56,6 +57,8 @@ export interface PlanOptions {
   onRow?: (row: PlannedRow) => void;
   /** Where `no rows in FILE` goes when --allow-empty lets an empty input through. */
   onWarning?: (message: string) => void;
+  /** `s3://` attachments' ETags (s3-objects.ts); absent: they are keyed by URI alone (--emulate). */
+  s3Etags?: EtagLookup;
 }
 
 /** Fingerprints are kept as 16 raw bytes a row (32 hex characters), not as strings. */
@@ -64,7 +67,12 @@ const FP_BYTES = FINGERPRINT_HEX / 2;
 export async function planRows(spec: JobSpec, options: PlanOptions): Promise<RowPlan> {
   const source = openSource(options.path, spec.inputFormat, options.label);
   // --json-schema and --attach add their part to every request (answers.ts).
-  const build = extendBuilder(requestBuilder(requestDefaults(spec, options.label)), spec, options.label);
+  const base = requestBuilder(requestDefaults(spec, options.label));
+  const etagOf =
+    spec.attach.length > 0 && options.s3Etags
+      ? await s3Etags(source, extendBuilder(base, spec, options.label), options.s3Etags)
+      : undefined;
+  const build = extendBuilder(base, spec, options.label, etagOf);
   const indexById = new Map<string, number>();
   const plannedRow = (request: PromptRequest) => planned(request, options.label);
   let prints: Buffer = Buffer.alloc(FP_BYTES * 1024);

@@ -23,6 +23,7 @@ import { openEngine } from './open-engine.js';
 import { type Prepared, prepareOutput } from './prepare.js';
 import { ReuseRows } from './reuse-rows.js';
 import { RunLedger } from './run-ledger.js';
+import { etagOption } from './s3-etags.js';
 import { resultSink, type SinkParts } from './sink.js';
 import { type RunSummary, Tally } from './summary.js';
 
@@ -43,6 +44,7 @@ export async function execute(spec: JobSpec, deps: RunDeps, startedAt: Date): Pr
       check: rowChecks(spec, prices, deps.onWarning),
       ...(deps.onWarning ? { onWarning: deps.onWarning } : {}),
       ...(deps.softStop ? { signal: deps.softStop } : {}),
+      ...etagOption(spec, deps.env ?? process.env),
     });
     const output = await prepareOutput(spec, plan, {
       cwd,

@@ -5,9 +5,11 @@
  */
 import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES, ROOT, readJsonl, runCli, workdir } from '../helpers/cli.js';
 import { useEmulator } from '../helpers/emulator.js';
+import { s3Client } from '../helpers/emulator-batch.js';
 import { fetchStats } from '../helpers/emulator-clients.js';
 
 const used = useEmulator();
@@ -95,10 +97,19 @@ describe('attachments reach the emulator', () => {
   });
 
   it('an s3:// URI becomes an s3Location block', async () => {
+    // The objects exist: run-batch looks at each (HeadObject) for its ETag before anything is sent.
+    const s3 = s3Client(used.emulator.url);
+    await s3.send(new CreateBucketCommand({ Bucket: 'acme-support-uploads' }));
+    for (const key of ['tickets/4471/screen shot.png', 'tickets/4471/invoice.pdf'])
+      await s3.send(new PutObjectCommand({ Bucket: 'acme-support-uploads', Key: key, Body: PDF }));
+    s3.destroy();
     const dir = input([
       's3://acme-support-uploads/tickets/4471/screen shot.png;s3://acme-support-uploads/tickets/4471/invoice.pdf',
     ]);
-    const result = await run(dir, []);
+    const result = await runCli(['in.csv', '--attach', 'files', '-o', 'out.jsonl'], {
+      cwd: dir,
+      env: { ...used.env(), AWS_ENDPOINT_URL_S3: used.emulator.url },
+    });
     expect(result.code, result.stderr).toBe(0);
     expect((await fetchStats(used.emulator.url)).media).toEqual({ images: 1, documents: 1, s3Locations: 2 });
   });

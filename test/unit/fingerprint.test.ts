@@ -117,6 +117,11 @@ describe('fingerprint version 2', () => {
     expect(fingerprint(request({ ...base, attachments: s3('s3://b/1.png') }))).not.toBe(
       fingerprint(request({ ...base, attachments: s3('s3://b/2.png') })),
     );
+    // The same URI, another object behind it (its ETag): another request.
+    const tagged = (etag: string) => [{ ...s3('s3://b/1.png')[0], etag }];
+    expect(fingerprint(request({ ...base, attachments: tagged('"aaa"') }))).not.toBe(
+      fingerprint(request({ ...base, attachments: tagged('"bbb"') })),
+    );
   });
 
   it('knows a stored version 1 hash and compares it with version 1', () => {

@@ -26,7 +26,6 @@ export interface BatchClients {
 export function createBatchClients(options: BatchClientOptions): BatchClients {
   const { env } = options;
   const bedrockEndpoint = options.emulatorUrl ?? env.AWS_ENDPOINT_URL_BEDROCK ?? env.AWS_ENDPOINT_URL;
-  const s3Endpoint = options.emulatorUrl ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
   const common = {
     region: options.region,
     ...(options.profile === undefined ? {} : { profile: options.profile }),
@@ -38,19 +37,7 @@ export function createBatchClients(options: BatchClientOptions): BatchClients {
     ...common,
     ...(bedrockEndpoint === undefined ? {} : { endpoint: bedrockEndpoint }),
   });
-  const s3 = new S3Client({
-    ...common,
-    ...(s3Endpoint === undefined
-      ? {}
-      : {
-          endpoint: s3Endpoint,
-          // A custom endpoint (moto, MinIO, the emulator) has no per-bucket DNS names, and not all
-          // of them take the CRC checksums the SDK now adds to every upload by default.
-          forcePathStyle: true,
-          requestChecksumCalculation: 'WHEN_REQUIRED' as const,
-          responseChecksumValidation: 'WHEN_REQUIRED' as const,
-        }),
-  });
+  const s3 = s3ClientFor(options);
   return {
     bedrock,
     s3,
@@ -59,4 +46,24 @@ export function createBatchClients(options: BatchClientOptions): BatchClients {
       s3.destroy();
     },
   };
+}
+
+/** The S3 client of a run: batch files, and the ETags of `s3://` attachments (src/run/s3-etags.ts). */
+export function s3ClientFor(options: BatchClientOptions): S3Client {
+  const endpoint = options.emulatorUrl ?? options.env.AWS_ENDPOINT_URL_S3 ?? options.env.AWS_ENDPOINT_URL;
+  return new S3Client({
+    region: options.region,
+    ...(options.profile === undefined ? {} : { profile: options.profile }),
+    ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
+    ...(endpoint === undefined
+      ? {}
+      : {
+          endpoint,
+          // A custom endpoint (moto, MinIO, the emulator) has no per-bucket DNS names, and not all
+          // of them take the CRC checksums the SDK now adds to every upload by default.
+          forcePathStyle: true,
+          requestChecksumCalculation: 'WHEN_REQUIRED' as const,
+          responseChecksumValidation: 'WHEN_REQUIRED' as const,
+        }),
+  });
 }
