@@ -12,18 +12,19 @@ export function guardrailFor(
   body: Buffer,
   header: (name: string) => string | undefined,
   prompt: string[],
-  store: GuardrailStore,
-  count: CountEvaluation,
+  served: { guardrails: GuardrailStore; stats: { guardrail: CountEvaluation } },
 ): GuardrailRun | undefined {
+  const store = served.guardrails;
+  const count: CountEvaluation = (evaluation) => served.stats.guardrail(evaluation);
   if (operation === 'converse' || operation === 'converse-stream') {
     if (!body.includes('"guardrailConfig"')) return undefined;
     const request: unknown = JSON.parse(body.toString('utf8'));
     const call = converseGuardrail(request, store, operation === 'converse-stream');
-    return call ? new GuardrailRun(call, guardedTexts(request), count) : undefined;
+    return call ? new GuardrailRun(call, guardedTexts(request), count, 'converse') : undefined;
   }
   if (operation === 'invoke' || operation === 'invoke-with-response-stream') {
     const call = invokeGuardrail(header, store);
-    return call ? new GuardrailRun(call, prompt, count) : undefined;
+    return call ? new GuardrailRun(call, prompt, count, 'invoke') : undefined;
   }
   return undefined;
 }

@@ -30,7 +30,21 @@ export class GuardrailRun {
     private readonly call: GuardrailCall,
     private readonly prompt: string[],
     private readonly count: CountEvaluation,
+    /** Which response form gets the guardrail's fields: Converse's or InvokeModel's. */
+    private readonly form: 'converse' | 'invoke',
   ) {}
+
+  /** A non-streaming response body with the guardrail's fields. */
+  body(body: unknown): unknown {
+    return this.form === 'converse'
+      ? this.converseBody(body as Record<string, unknown>)
+      : this.invokeBody(body);
+  }
+
+  /** A stream's events with the guardrail's fields. */
+  events<E extends Event>(events: Iterable<E>): Generator<E> {
+    return this.form === 'converse' ? this.converseEvents(events) : this.invokeEvents(events);
+  }
 
   get intervened(): boolean {
     return Boolean(this.input?.blocked || this.output?.blocked || this.output?.masked);
