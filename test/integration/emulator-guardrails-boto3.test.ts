@@ -97,6 +97,11 @@ describe('boto3 guardrail control plane', () => {
     expect(errors.badName).toMatchObject({ class: 'ValidationException', status: 400 });
     expect(errors.badName.message).toContain("Value 'bad name!' at 'name' failed to satisfy constraint");
     expect(errors.nameTaken).toMatchObject({ class: 'ConflictException', status: 400 });
+    // A policy the emulator cannot judge is refused, not stored and never applied.
+    expect(errors.unsupported).toMatchObject({
+      class: 'ValidationException',
+      message: 'The emulator does not support crossRegionConfig.',
+    });
     // The runtime refuses an unknown guardrail with Bedrock's captured wording (docs/emulator-guardrails.md).
     expect(errors.applyUnknown).toMatchObject({
       class: 'ValidationException',
