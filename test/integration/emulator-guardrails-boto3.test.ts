@@ -38,6 +38,7 @@ describe('boto3 guardrail control plane', () => {
         'ListGuardrails',
         'DeleteGuardrail',
         'ApplyGuardrail',
+        'Converse',
       ]),
     );
   });
@@ -139,6 +140,14 @@ describe('boto3 ApplyGuardrail', () => {
       sensitiveInformationPolicyUnits: 1,
       sensitiveInformationPolicyFreeUnits: 0,
       contextualGroundingPolicyUnits: 0,
+    });
+  });
+
+  it('reads Converse`s trace.guardrail (GuardrailTraceAssessment) with an answer blocked by a filter', () => {
+    expect(seen.converse).toEqual({
+      stopReason: 'guardrail_intervened',
+      text: 'Sorry, the answer was blocked.',
+      trace: ['inputAssessment', 'modelOutput', 'outputAssessments'],
     });
   });
 

@@ -63,6 +63,14 @@ describe('Converse with guardrailConfig', () => {
       customWords: [{ match: 'blueberry', action: 'BLOCKED', detected: true }],
       managedWordLists: [],
     });
+    // AppliedGuardrailDetails: the request named this guardrail (GuardrailOrigin REQUEST).
+    expect(trace?.inputAssessment?.[guardrail.id]?.appliedGuardrailDetails).toEqual({
+      guardrailId: guardrail.id,
+      guardrailVersion: '1',
+      guardrailArn: guardrail.arn,
+      guardrailOrigin: ['REQUEST'],
+      guardrailOwnership: 'SELF',
+    });
     const stats = used.emulator.stats();
     expect(stats.guardrails).toMatchObject({ evaluations: 1, blocked: 1, masked: 0 });
     expect(stats.outputTokens).toBe(0);

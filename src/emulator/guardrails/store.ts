@@ -128,6 +128,17 @@ export class GuardrailStore {
   }
 }
 
+/** AppliedGuardrailDetails: which guardrail made an assessment, and that the request named it. */
+export function appliedDetails(guardrail: Guardrail, version: GuardrailVersion): Record<string, unknown> {
+  return {
+    guardrailId: guardrail.id,
+    guardrailVersion: version.version,
+    guardrailArn: guardrail.arn,
+    guardrailOrigin: ['REQUEST'],
+    guardrailOwnership: 'SELF',
+  };
+}
+
 function newId(): string {
   return [...randomBytes(12)].map((b) => ALPHABET[b % ALPHABET.length]).join('');
 }
