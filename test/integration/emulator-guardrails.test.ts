@@ -193,6 +193,25 @@ describe('Converse with guardrailConfig', () => {
     expect(used.emulator.stats().guardrails.masked).toBe(1);
   });
 
+  it('judges only the guardContent blocks when the request marks any (the rest of the prompt is not judged)', async () => {
+    const answer = await converse('', {
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { text: 'Context: blueberry farm notes' },
+            { guardContent: { text: { text: 'Summarize it' } } },
+          ],
+        },
+      ],
+    });
+    expect(answer.stopReason).not.toBe('guardrail_intervened');
+    const marked = await converse('', {
+      messages: [{ role: 'user', content: [{ guardContent: { text: { text: 'A blueberry question' } } }] }],
+    });
+    expect([marked.stopReason, textOf(marked)]).toEqual(['guardrail_intervened', BLOCKED_INPUT]);
+  });
+
   it('sends no trace when trace is disabled, and only what it found otherwise', async () => {
     const answer = await converse('Tell me about blueberry jam', {
       guardrailConfig: { guardrailIdentifier: guardrail.id, guardrailVersion: '1' },
