@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-bedrock-runtime';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useEmulator } from '../helpers/emulator.js';
+import { FAMILIES } from '../helpers/emulator-bodies.js';
 import { HAIKU, sdkClient } from '../helpers/emulator-clients.js';
 import { BLOCKED_INPUT, BLOCKED_OUTPUT, makeGuardrail } from '../helpers/emulator-guardrails.js';
 
@@ -158,6 +159,26 @@ describe('InvokeModel with the guardrail headers', () => {
     expect(last['amazon-bedrock-guardrailAction']).toBe('INTERVENED');
     expect(last['amazon-bedrock-trace'].guardrail.outputAssessments[guardrail.id]).toHaveLength(1);
     expect(chunks.slice(0, -1).some((c) => 'amazon-bedrock-guardrailAction' in c)).toBe(false);
+  });
+});
+
+describe.each(FAMILIES)('InvokeModel with a guardrail, $family native body', (family) => {
+  it('answers the blocked-input message in the family`s own text field, plain and streamed', async () => {
+    const request = {
+      modelId: family.modelId,
+      body: JSON.stringify(family.body('Any blueberry recipes?', 30)),
+      guardrailIdentifier: guardrail.id,
+      guardrailVersion: '1',
+    };
+    const body = decode((await client.send(new InvokeModelCommand(request))).body);
+    expect(family.read(body).text).toBe(BLOCKED_INPUT);
+    expect(body['amazon-bedrock-guardrailAction']).toBe('INTERVENED');
+    const streamed = await client.send(new InvokeModelWithResponseStreamCommand(request));
+    // biome-ignore lint/suspicious/noExplicitAny: native chunks are read by path
+    const chunks: any[] = [];
+    for await (const event of streamed.body ?? []) chunks.push(decode(event.chunk?.bytes));
+    expect(chunks.map((c) => family.chunkText(c) ?? '').join('')).toBe(BLOCKED_INPUT);
+    expect(chunks.at(-1)['amazon-bedrock-guardrailAction']).toBe('INTERVENED');
   });
 });
 
