@@ -8,6 +8,20 @@ import { randomBytes } from 'node:crypto';
 import { EmulatedError } from '../wire/exceptions.js';
 import type { GuardrailDefinition } from './policy.js';
 
+/** The emulator's guardrail options (EmulatorOptions). */
+export interface GuardrailOptions {
+  /**
+   * Refuse model calls that name no guardrail (403 AccessDeniedException), as an account whose IAM
+   * policy denies them without a `bedrock:GuardrailIdentifier` condition does. @default false
+   */
+  requireGuardrail?: boolean;
+  /**
+   * Guardrail control-plane actions the caller is not allowed (403 AccessDeniedException), e.g.
+   * `['GetGuardrail']` for a role without `bedrock:GetGuardrail`. @default []
+   */
+  deniedGuardrailActions?: string[];
+}
+
 export interface GuardrailVersion extends GuardrailDefinition {
   /** `DRAFT` or "1", "2", ... */
   version: string;

@@ -48,6 +48,8 @@ export interface Served {
   closing: AbortSignal;
   /** The guardrails the control plane made, for calls that name one. */
   guardrails: GuardrailStore;
+  /** Model calls that name no guardrail are denied. */
+  requireGuardrail: boolean;
 }
 
 export async function handleModelRequest(
@@ -90,7 +92,7 @@ export async function handleModelRequest(
     );
     const { model: admittedModel } = call;
     // A guardrail the call names must exist (refused before anything else is decided).
-    const guard = guardrailFor(operation, body, (name) => header(req, name), call.generation.texts, served);
+    const guard = guardrailFor(operation, body, (name) => header(req, name), call, served);
     let planned = plan(call.generation, served.cache);
     if (operation !== 'count-tokens') {
       // CountTokens is free: no directives, no quota; only --fail-rate reaches it.
