@@ -109,6 +109,27 @@ describe('image blocks', () => {
     );
   });
 
+  it('checks the images and documents inside a tool result too', async () => {
+    // botocore ToolResultContentBlock: image (ImageBlock), document (DocumentBlock).
+    const toolConfig = { tools: [{ toolSpec: { name: 'shot', inputSchema: { json: { type: 'object' } } } }] };
+    const messages = (inner: unknown): Message[] => [
+      { role: 'user', content: [{ text: 'take a screenshot' }] },
+      { role: 'assistant', content: [{ toolUse: { toolUseId: 't1', name: 'shot', input: {} } }] },
+      { role: 'user', content: [{ toolResult: { toolUseId: 't1', content: [inner as never] } }] },
+    ];
+    expect(await failure(converse({ toolConfig, messages: messages(image('jpg', JPEG)) }))).toEqual(
+      refused(
+        "1 validation error detected: Value at 'messages.3.member.content.1.member.toolResult.content.1.member.image.format' failed to satisfy constraint: Member must satisfy enum value set: [gif, jpeg, png, webp]",
+      ),
+    );
+    expect((await failure(converse({ toolConfig, messages: messages(document('a.b')) })))?.message).toMatch(
+      /^The document file name can only contain/,
+    );
+    expect((await converse({ toolConfig, messages: messages(image('jpeg', JPEG)) })).stopReason).toBe(
+      'end_turn',
+    );
+  });
+
   it('reports every violation of a request at once', async () => {
     // Bedrock's front door collects violations: "2 validation errors detected: ...; ...".
     const out = await failure(

@@ -57,8 +57,7 @@ export function converseMembers(
   if (Array.isArray(request.messages))
     for (const message of request.messages)
       for (const block of isObject(message) && Array.isArray(message.content) ? message.content : [])
-        if (isObject(block) && isObject(block.document) && typeof block.document.name === 'string')
-          checkDocumentName(block.document.name);
+        documentNames(block);
   return paths && model.family === 'anthropic' ? { responseFieldPaths: paths } : {};
 }
 
@@ -87,9 +86,14 @@ function contentBlock(v: Violations, block: Record<string, unknown>, at: string)
   if (isObject(block.toolUse))
     for (const member of ['toolUseId', 'name', 'input'])
       v.required(`${at}.toolUse.${member}`, block.toolUse[member]);
-  if (isObject(block.toolResult))
-    for (const member of ['toolUseId', 'content'])
-      v.required(`${at}.toolResult.${member}`, block.toolResult[member]);
+  if (isObject(block.toolResult)) {
+    const { toolUseId, content } = block.toolResult;
+    v.required(`${at}.toolResult.toolUseId`, toolUseId);
+    v.required(`${at}.toolResult.content`, content);
+    // ToolResultContentBlock holds image, document and video blocks of the same shapes.
+    for (const [k, inner] of (Array.isArray(content) ? content : []).entries())
+      if (isObject(inner)) contentBlock(v, inner, `${at}.toolResult.content.${k + 1}.member`);
+  }
   const guard = isObject(block.guardContent) ? block.guardContent.image : undefined;
   if (isObject(guard)) {
     if (v.required(`${at}.guardContent.image.format`, guard.format))
@@ -132,7 +136,12 @@ function requestMetadata(v: Violations, value: unknown): void {
     );
 }
 
-function checkDocumentName(name: string): void {
-  if (!DOCUMENT_NAME.test(name) || /\s\s/.test(name))
+/** Every document name in a content block, tool results' documents included. */
+function documentNames(block: unknown): void {
+  if (!isObject(block)) return;
+  const name = isObject(block.document) ? block.document.name : undefined;
+  if (typeof name === 'string' && (!DOCUMENT_NAME.test(name) || /\s\s/.test(name)))
     throw new EmulatedError('ValidationException', DOCUMENT_NAME_MESSAGE);
+  const inner = isObject(block.toolResult) ? block.toolResult.content : undefined;
+  for (const item of Array.isArray(inner) ? inner : []) documentNames(item);
 }
