@@ -169,6 +169,33 @@ describe('document blocks', () => {
     expect(await failure(converse({ messages: withBlock(document(name)) }))).toEqual(refused(NAME_RULE));
   });
 
+  it('refuses documents without a text block beside them', async () => {
+    // botocore Message.content documentation ("you must also include a ContentBlock with a text
+    // field"); wording seen on Bedrock (BerriAI/litellm #36499, maximhq/bifrost #5817).
+    const alone: Message[] = [{ role: 'user', content: [document('notes') as ContentBlock] }];
+    expect(await failure(converse({ messages: alone }))).toEqual(
+      refused('A text block must be included when using documents. Add a text block and retry your request.'),
+    );
+  });
+
+  it('refuses a source with none of its members set', async () => {
+    // botocore DocumentSource/ImageSource are unions; wording seen on Bedrock (maximhq/bifrost #7072):
+    // "DocumentSource object at messages.0.content.1.document.source must set one of the following keys: ...".
+    const empty = { document: { name: 'notes', format: 'txt', source: {} } };
+    expect(await failure(converse({ messages: withBlock(empty) }))).toEqual(
+      refused(
+        'DocumentSource object at messages.0.content.1.document.source must set one of the following keys: bytes, s3Location, text, content.',
+      ),
+    );
+    expect(
+      await failure(converse({ messages: withBlock({ image: { format: 'png', source: {} } }) })),
+    ).toEqual(
+      refused(
+        'ImageSource object at messages.0.content.1.image.source must set one of the following keys: bytes, s3Location.',
+      ),
+    );
+  });
+
   it('refuses a name over 200 characters, a format outside the enum, and a missing name', async () => {
     // botocore DocumentBlockNameString: min 1, max 200; DocumentFormat enum; DocumentBlock required [name, source].
     const at = "'messages.1.member.content.2.member.document";

@@ -7,8 +7,8 @@
  * and the shape it comes from.
  */
 import type { ModelInfo } from '../catalogue/catalogue.js';
-import { EmulatedError } from '../wire/exceptions.js';
 import { isObject, Violations } from '../wire/validate.js';
+import { messageRules } from './converse-rules.js';
 import { checkPointers, checkResponseFieldPaths } from './response-fields.js';
 
 /** botocore enums: ImageFormat, DocumentFormat, VideoFormat, AudioFormat, GuardrailConverseImageFormat. */
@@ -25,15 +25,6 @@ const GUARD_IMAGE_FORMATS = ['png', 'jpeg'];
 const META_KEY = /^[a-zA-Z0-9 \t\n\v\f\r:_@$#=/+,\-.]{1,256}$/;
 const META_VALUE = /^[a-zA-Z0-9 \t\n\v\f\r:_@$#=/+,\-.]{0,256}$/;
 const META_PATTERN = '[a-zA-Z0-9\\s:_@$#=/+,-.]';
-
-/**
- * DocumentBlock.name: alphanumerics, whitespace (never two in a row), hyphens, parentheses, square
- * brackets. Bedrock also takes underscores and refuses tabs and non-ASCII spaces (observed, see the
- * docs page), so the emulator does the same.
- */
-const DOCUMENT_NAME = /^[A-Za-z0-9 _\-()[\]]*$/;
-export const DOCUMENT_NAME_MESSAGE =
-  "The document file name can only contain alphanumeric characters, whitespace characters, hyphens, parentheses, and square brackets. The name can't contain more than one consecutive whitespace character. Check that the file name conforms to these restrictions and retry your request.";
 
 /**
  * Checks what the model-independent validation checks; returns the response field paths for the
@@ -53,11 +44,8 @@ export function converseMembers(
   const paths = checkResponseFieldPaths(v, request.additionalModelResponseFieldPaths);
   v.throwIfAny();
   if (paths) checkPointers(paths);
-  // A business rule, checked after the model's constraints pass (its own wording, no path).
-  if (Array.isArray(request.messages))
-    for (const message of request.messages)
-      for (const block of isObject(message) && Array.isArray(message.content) ? message.content : [])
-        documentNames(block);
+  // Bedrock's own rules, checked once the model's constraints pass.
+  if (Array.isArray(request.messages)) messageRules(request.messages, model);
   return paths && model.family === 'anthropic' ? { responseFieldPaths: paths } : {};
 }
 
@@ -102,13 +90,14 @@ function contentBlock(v: Violations, block: Record<string, unknown>, at: string)
   }
 }
 
-/** A source union: required, one of its members set; blobs at least one byte; S3 needs a uri. */
+/** A source union: required, at most one of its members set; blobs at least one byte; S3 needs a uri. */
 function source(v: Violations, value: unknown, at: string, members: string[]): void {
-  const set = isObject(value) ? members.filter((m) => value[m] !== undefined && value[m] !== null) : [];
-  if (!isObject(value) || set.length === 0) {
+  if (!isObject(value)) {
     v.add(at, null, 'Member must not be null');
     return;
   }
+  // None set is not the model's violation but a rule of its own (converse-rules.ts).
+  const set = members.filter((m) => value[m] !== undefined && value[m] !== null);
   if (set.length > 1) v.hidden(at, `Member must have exactly one of [${members.join(', ')}] set`);
   if (value.bytes === '') v.hidden(`${at}.bytes`, 'Member must have length greater than or equal to 1');
   if (isObject(value.s3Location)) v.required(`${at}.s3Location.uri`, value.s3Location.uri);
@@ -134,14 +123,4 @@ function requestMetadata(v: Violations, value: unknown): void {
       'requestMetadata',
       `Map value must satisfy constraint: [Member must have length less than or equal to 256, Member must have length greater than or equal to 0, Member must satisfy regular expression pattern: ${META_PATTERN}{0,256}]`,
     );
-}
-
-/** Every document name in a content block, tool results' documents included. */
-function documentNames(block: unknown): void {
-  if (!isObject(block)) return;
-  const name = isObject(block.document) ? block.document.name : undefined;
-  if (typeof name === 'string' && (!DOCUMENT_NAME.test(name) || /\s\s/.test(name)))
-    throw new EmulatedError('ValidationException', DOCUMENT_NAME_MESSAGE);
-  const inner = isObject(block.toolResult) ? block.toolResult.content : undefined;
-  for (const item of Array.isArray(inner) ? inner : []) documentNames(item);
 }
