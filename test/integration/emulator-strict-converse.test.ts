@@ -69,6 +69,18 @@ describe('image blocks', () => {
     );
   });
 
+  it('refuses the same on ConverseStream, before the stream opens', async () => {
+    // botocore ConverseStreamRequest takes the same Messages shape.
+    const stream = client().send(
+      new ConverseStreamCommand({ modelId: HAIKU, messages: withBlock(image('jpg', JPEG)) }),
+    );
+    expect(await failure(stream)).toEqual(
+      refused(
+        `1 validation error detected: ${IMAGE_AT} failed to satisfy constraint: Member must satisfy enum value set: [gif, jpeg, png, webp]`,
+      ),
+    );
+  });
+
   it('refuses bytes of another format, or no image at all, as the model does', async () => {
     // Observed on Bedrock with Claude: "The model returned the following errors: messages.0.content.0.
     // image.source.bytes: The image was specified using the image/jpeg media type, but the image
