@@ -49,7 +49,12 @@ describe('decodeAwsChunked', () => {
     ['signed chunks', '5;chunk-signature=abc\r\nhello\r\n0;chunk-signature=def\r\n\r\n', 'hello'],
     ['an empty body', '0\r\n\r\n', ''],
   ])('unwraps %s', (_case, raw, decoded) => {
-    expect(decodeAwsChunked(Buffer.from(raw)).toString()).toBe(decoded);
+    expect(decodeAwsChunked(Buffer.from(raw)).body.toString()).toBe(decoded);
+  });
+
+  it('returns the trailers beside the bytes', () => {
+    const raw = '5\r\nhello\r\n0\r\nx-amz-checksum-crc32:NhCmhg==\r\n\r\n';
+    expect(decodeAwsChunked(Buffer.from(raw)).trailers).toEqual({ 'x-amz-checksum-crc32': 'NhCmhg==' });
   });
 
   it.each([['5\r\nhi'], ['zz\r\nhello\r\n'], ['5\r\nhello\r\n']])('refuses the malformed body %j', (raw) => {

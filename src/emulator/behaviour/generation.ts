@@ -46,6 +46,8 @@ export interface Generation {
   /** The service tier and latency asked for, echoed back. */
   serviceTier?: string;
   latency?: string;
+  /** Converse's additionalModelResponseFieldPaths, answered from the native response's fields. */
+  responseFieldPaths?: string[];
 }
 
 export interface Thinking {
@@ -85,6 +87,7 @@ export interface Planned {
   json: boolean;
   serviceTier?: string;
   latency?: string;
+  responseFieldPaths?: string[];
 }
 
 const NO_CACHE: CacheUsage = { read: 0, write: 0, details: [], store: [] };
@@ -147,6 +150,7 @@ export function plan(generation: Generation, cache?: PromptCache): Planned {
     json: generation.outputSchema !== undefined && !tool,
     ...(generation.serviceTier ? { serviceTier: generation.serviceTier } : {}),
     ...(generation.latency ? { latency: generation.latency } : {}),
+    ...(generation.responseFieldPaths ? { responseFieldPaths: generation.responseFieldPaths } : {}),
   };
 }
 

@@ -17,6 +17,7 @@ import {
 import type { ModelInfo } from '../catalogue/catalogue.js';
 import { EmulatedError } from '../wire/exceptions.js';
 import { isObject, Violations } from '../wire/validate.js';
+import { checkImageBytes } from './image-bytes.js';
 
 const CONTENT_KINDS = [
   'text',
@@ -207,6 +208,7 @@ function blockTokens(
       return undefined;
     case 'image':
       checkAttachment(model, 'image');
+      checkImageBytes(model, inner.format, fromBase64(source.bytes), at);
       return imageTokens(fromBase64(source.bytes));
     case 'document': {
       checkAttachment(model, 'document');

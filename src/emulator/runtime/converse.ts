@@ -12,7 +12,9 @@ import { converseLatency, converseTier } from '../catalogue/tiers.js';
 import { EmulatedError } from '../wire/exceptions.js';
 import { isObject, parseJson, Violations } from '../wire/validate.js';
 import { checkClaude } from './claude.js';
+import { converseMembers } from './converse-checks.js';
 import { walkPrompt } from './converse-content.js';
+import { additionalFields } from './response-fields.js';
 
 /** The native keys each family takes through `additionalModelRequestFields`. */
 const ADDITIONAL: Record<ModelInfo['family'], string[]> = {
@@ -36,6 +38,7 @@ function fail(message: string): never {
 /** A parsed Converse body (also CountTokens' `input.converse`) validated and reduced. */
 export function converseGeneration(request: unknown, model: ModelInfo): Generation {
   if (!isObject(request)) throw new EmulatedError('ValidationException');
+  const members = converseMembers(request, model); // content, requestMetadata, response field paths
   const v = new Violations();
   const { messages, system, inferenceConfig, additionalModelRequestFields: extra } = request;
   if (messages === undefined || messages === null) v.add('messages', null, 'Member must not be null');
@@ -115,6 +118,7 @@ export function converseGeneration(request: unknown, model: ModelInfo): Generati
     cachePoints: prompt.prefix.points,
     ...(serviceTier ? { serviceTier } : {}),
     ...(latency ? { latency } : {}),
+    ...members,
     // Limits and stop sequences only cut a reply short, as on a real model: they are not in the seed.
     canonical: canonicalJson({
       messages,
@@ -202,6 +206,7 @@ export function converseBody(planned: Planned, latencyMs: number): Record<string
     stopReason: planned.stopReason,
     usage: converseUsage(planned),
     metrics: { latencyMs },
+    ...additionalFields(planned),
     ...echoes(planned),
   };
 }

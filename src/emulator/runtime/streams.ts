@@ -13,6 +13,7 @@ import { EXCEPTIONS, type ExceptionName, streamExceptionType } from '../wire/exc
 import { openEventStream, type Response } from '../wire/http.js';
 import { converseUsage, echoes } from './converse.js';
 import type { Call } from './operations.js';
+import { additionalFields } from './response-fields.js';
 
 export interface StreamEvent {
   type: string;
@@ -63,7 +64,11 @@ export function* converseEvents(planned: Planned, clock: Clock): Generator<Strea
     for (const input of tool.pieces) yield delta(index, { toolUse: { input } });
     yield stop(index++);
   }
-  yield { type: 'messageStop', payload: { stopReason: planned.stopReason }, delta: false };
+  yield {
+    type: 'messageStop',
+    payload: { stopReason: planned.stopReason, ...additionalFields(planned) },
+    delta: false,
+  };
   // A generator, so this runs when the event is sent and the latency is the real one.
   yield {
     type: 'metadata',

@@ -1,7 +1,8 @@
 /**
  * Request bodies as S3 clients send them: plain, or `aws-chunked` (the SDKs' streaming uploads
  * with a trailing checksum: `<hex size>[;chunk-signature=..]\r\n<bytes>\r\n ... 0\r\n<trailers>`),
- * which must be unwrapped before the bytes are stored. Signatures are not checked, as the emulator
+ * which must be unwrapped before the bytes are stored. The trailers (`x-amz-checksum-crc32:...`) are
+ * returned beside the bytes, for checksums.ts to verify. Signatures are not checked, as the emulator
  * checks no credentials.
  */
 import { header, type Request } from '../wire/http.js';
@@ -10,7 +11,13 @@ import { S3Error } from './xml.js';
 /** S3 takes objects up to 5 GB in one PUT; an in-memory emulator stops well before that. */
 const MAX_BODY = 1024 * 1024 * 1024;
 
-export async function readS3Body(req: Request): Promise<Buffer> {
+export interface S3Body {
+  body: Buffer;
+  /** Trailing headers of an aws-chunked body, names in lower case. */
+  trailers: Record<string, string>;
+}
+
+export async function readS3Body(req: Request): Promise<S3Body> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -21,10 +28,12 @@ export async function readS3Body(req: Request): Promise<Buffer> {
   const raw = Buffer.concat(chunks);
   const encoding = header(req, 'content-encoding') ?? '';
   const sha = header(req, 'x-amz-content-sha256') ?? '';
-  return encoding.includes('aws-chunked') || sha.startsWith('STREAMING-') ? decodeAwsChunked(raw) : raw;
+  return encoding.includes('aws-chunked') || sha.startsWith('STREAMING-')
+    ? decodeAwsChunked(raw)
+    : { body: raw, trailers: {} };
 }
 
-export function decodeAwsChunked(raw: Buffer): Buffer {
+export function decodeAwsChunked(raw: Buffer): S3Body {
   const parts: Buffer[] = [];
   let at = 0;
   for (;;) {
@@ -43,10 +52,20 @@ export function decodeAwsChunked(raw: Buffer): Buffer {
       );
     at = lineEnd + 2;
     // The last chunk is empty; trailers (the checksum) follow it and are not part of the object.
-    if (size === 0) return Buffer.concat(parts);
+    if (size === 0) return { body: Buffer.concat(parts), trailers: trailers(raw.subarray(at)) };
     if (at + size > raw.length)
       throw new S3Error('InvalidArgument', {}, 'Malformed aws-chunked body: a chunk is cut short.');
     parts.push(raw.subarray(at, at + size));
     at += size + 2;
   }
+}
+
+/** `name:value` lines up to the blank line that ends the body. */
+function trailers(rest: Buffer): Record<string, string> {
+  const found: Record<string, string> = {};
+  for (const line of rest.toString('latin1').split('\r\n')) {
+    const colon = line.indexOf(':');
+    if (colon > 0) found[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  return found;
 }

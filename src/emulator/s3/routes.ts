@@ -6,21 +6,14 @@
  */
 import type { Request, Response } from '../wire/http.js';
 import { header } from '../wire/http.js';
-import { readS3Body } from './chunked.js';
+import { verifyDigests } from './checksums.js';
+import { readS3Body, type S3Body } from './chunked.js';
 import { parseDelete, parseParts } from './documents.js';
+import { checkImplemented } from './implemented.js';
 import { listObjectsV2 } from './list.js';
-import { type MemoryStore, type StoredObject, StoreError } from './store.js';
+import { checksumHeaders, objectReply, type Reply, reply } from './object-reply.js';
+import { type MemoryStore, StoreError } from './store.js';
 import { document, elements, newRequestId, S3Error, send, sendS3Error } from './xml.js';
-
-interface Reply {
-  status: number;
-  body?: string | Buffer;
-  headers?: Record<string, string>;
-}
-
-function reply(status: number, body?: string | Buffer, headers?: Record<string, string>): Reply {
-  return { status, ...(body === undefined ? {} : { body }), ...(headers === undefined ? {} : { headers }) };
-}
 
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
@@ -37,7 +30,7 @@ export async function handleS3(
   const bucket = decode(slash < 0 ? path.slice(1) : path.slice(1, slash));
   const key = slash < 0 ? '' : decode(path.slice(slash + 1));
   try {
-    const body = await readS3Body(req);
+    const received = await readS3Body(req);
     if (bucket === '') {
       if (method !== 'GET') throw new S3Error('MethodNotAllowed');
       const buckets = store.bucketNames().map(
@@ -50,10 +43,11 @@ export async function handleS3(
       const list = document('ListAllMyBucketsResult', `<Buckets>${buckets.join('')}</Buckets>`);
       return send(res, 200, requestId, list);
     }
+    checkImplemented(req, method, key === '', query);
     const answer =
       key === ''
-        ? bucketOperation(method, bucket, query, body, store)
-        : objectOperation(req, method, bucket, key, query, body, store);
+        ? bucketOperation(req, method, bucket, query, received.body, store)
+        : await objectOperation(req, method, bucket, key, query, received, store);
     return send(res, answer.status, requestId, answer.body, answer.headers);
   } catch (error) {
     const known = toS3Error(error, bucket, key);
@@ -62,6 +56,7 @@ export async function handleS3(
 }
 
 function bucketOperation(
+  req: Request,
   method: string,
   bucket: string,
   query: URLSearchParams,
@@ -70,7 +65,10 @@ function bucketOperation(
 ): Reply {
   if (method === 'PUT') {
     if (!BUCKET_NAME.test(bucket)) throw new S3Error('InvalidBucketName', { BucketName: bucket });
-    if (!store.createBucket(bucket)) throw new S3Error('BucketAlreadyOwnedByYou', { BucketName: bucket });
+    // S3 answers a second CreateBucket of your own bucket with 200 in us-east-1 (its legacy
+    // behaviour) and BucketAlreadyOwnedByYou in every other region (CreateBucket documentation).
+    if (!store.createBucket(bucket) && bucketRegion(req, body) !== 'us-east-1')
+      throw new S3Error('BucketAlreadyOwnedByYou', { BucketName: bucket });
     return reply(200, '', { location: `/${bucket}` });
   }
   if (!store.hasBucket(bucket)) throw new S3Error('NoSuchBucket', { BucketName: bucket });
@@ -93,22 +91,27 @@ function bucketOperation(
   }
   if (method === 'GET' && query.get('list-type') === '2')
     return reply(200, listObjectsV2(store, bucket, query));
-  throw new S3Error(
-    'NotImplemented',
-    {},
-    `The emulator's S3 does not implement ${method} on a bucket with this query (ListObjectsV2 needs list-type=2).`,
-  );
+  throw new S3Error('NotImplemented');
 }
 
-function objectOperation(
+/** The region a bucket is created in: its LocationConstraint, else the request's signing region. */
+function bucketRegion(req: Request, body: Buffer): string {
+  const constraint = /<LocationConstraint>([^<]*)<\/LocationConstraint>/.exec(body.toString('utf8'))?.[1];
+  if (constraint) return constraint;
+  const scope = /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(header(req, 'authorization') ?? '')?.[1];
+  return scope ?? 'us-east-1';
+}
+
+async function objectOperation(
   req: Request,
   method: string,
   bucket: string,
   key: string,
   query: URLSearchParams,
-  body: Buffer,
+  received: S3Body,
   store: MemoryStore,
-): Reply {
+): Promise<Reply> {
+  const { body } = received;
   if (!store.hasBucket(bucket)) throw new S3Error('NoSuchBucket', { BucketName: bucket });
   const uploadId = query.get('uploadId');
   if (method === 'PUT' && uploadId !== null) {
@@ -119,13 +122,15 @@ function objectOperation(
         { ArgumentName: 'partNumber', ArgumentValue: query.get('partNumber') ?? '' },
         'Part number must be an integer between 1 and 10000, inclusive',
       );
-    return reply(200, '', { etag: store.uploadPart(bucket, key, uploadId, partNumber, body) });
+    const checksums = await verifyDigests(req, received);
+    const etag = store.uploadPart(bucket, key, uploadId, partNumber, body);
+    return reply(200, '', { etag, ...checksums });
   }
   if (method === 'PUT') {
-    if (header(req, 'x-amz-copy-source') !== undefined)
-      throw new S3Error('NotImplemented', {}, "The emulator's S3 does not implement CopyObject.");
-    const object = store.putObject(bucket, key, body, contentType(req), metadata(req));
-    return reply(200, '', { etag: object.etag });
+    // Verified before anything is stored: a wrong digest leaves the key as it was.
+    const checksums = await verifyDigests(req, received);
+    const object = store.putObject(bucket, key, body, contentType(req), metadata(req), checksums);
+    return reply(200, '', { etag: object.etag, ...checksumHeaders(checksums) });
   }
   if (method === 'POST' && query.has('uploads')) {
     const id = store.startUpload(bucket, key, contentType(req), metadata(req));
@@ -158,42 +163,9 @@ function objectOperation(
   if (method === 'GET' || method === 'HEAD') {
     const object = store.object(bucket, key);
     if (!object) throw new S3Error('NoSuchKey', { Key: key });
-    return objectReply(method === 'HEAD', object, header(req, 'range'));
+    return objectReply(method === 'HEAD', object, header(req, 'range'), header(req, 'x-amz-checksum-mode'));
   }
   throw new S3Error('MethodNotAllowed');
-}
-
-function objectReply(head: boolean, object: StoredObject, range: string | undefined): Reply {
-  const headers: Record<string, string> = {
-    'content-type': object.contentType,
-    etag: object.etag,
-    'last-modified': object.lastModified.toUTCString(),
-    'accept-ranges': 'bytes',
-    ...Object.fromEntries(
-      Object.entries(object.metadata).map(([name, value]) => [`x-amz-meta-${name}`, value]),
-    ),
-  };
-  const size = object.body.length;
-  const span = range === undefined ? undefined : byteRange(range, size);
-  const body = span ? object.body.subarray(span[0], span[1] + 1) : object.body;
-  if (span) headers['content-range'] = `bytes ${span[0]}-${span[1]}/${size}`;
-  return reply(span ? 206 : 200, head ? Buffer.alloc(0) : body, {
-    ...headers,
-    'content-length': String(body.length),
-  });
-}
-
-/** `bytes=a-b`, `bytes=a-` or `bytes=-n`; anything else is ignored, as S3 ignores it. */
-function byteRange(range: string, size: number): [number, number] | undefined {
-  const match = /^bytes=(\d*)-(\d*)$/.exec(range.trim());
-  if (!match || (match[1] === '' && match[2] === '')) return undefined;
-  const [start, end] =
-    match[1] === ''
-      ? [Math.max(0, size - Number(match[2])), size - 1]
-      : [Number(match[1]), match[2] === '' ? size - 1 : Math.min(Number(match[2]), size - 1)];
-  if (start >= size || start > end)
-    throw new S3Error('InvalidRange', { RangeRequested: range, ActualObjectSize: String(size) });
-  return [start, end];
 }
 
 function contentType(req: Request): string {

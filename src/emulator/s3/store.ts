@@ -35,6 +35,8 @@ export interface StoredObject {
   lastModified: Date;
   contentType: string;
   metadata: Record<string, string>;
+  /** The checksum sent with the upload (`x-amz-checksum-crc32` -> base64), echoed on request. */
+  checksums?: Record<string, string>;
 }
 
 interface Upload {
@@ -115,8 +117,16 @@ export class MemoryStore implements ObjectStore {
     body: Buffer,
     contentType: string,
     metadata: Record<string, string>,
+    checksums?: Record<string, string>,
   ): StoredObject {
-    const object = { body, etag: `"${md5(body)}"`, lastModified: new Date(), contentType, metadata };
+    const object: StoredObject = {
+      body,
+      etag: `"${md5(body)}"`,
+      lastModified: new Date(),
+      contentType,
+      metadata,
+    };
+    if (checksums && Object.keys(checksums).length > 0) object.checksums = checksums;
     this.bucket(bucket).set(key, object);
     return object;
   }

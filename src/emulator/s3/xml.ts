@@ -34,13 +34,16 @@ export const S3_ERRORS = {
   BucketNotEmpty: [409, 'The bucket you tried to delete is not empty'],
   InvalidBucketName: [400, 'The specified bucket is not valid.'],
   InvalidArgument: [400, 'Invalid Argument'],
+  InvalidRequest: [400, 'Invalid Request'],
+  BadDigest: [400, 'The Content-MD5 you specified did not match what we received.'],
+  InvalidDigest: [400, 'The Content-MD5 you specified is not valid.'],
   InvalidRange: [416, 'The requested range is not satisfiable'],
   MalformedXML: [
     400,
     'The XML you provided was not well-formed or did not validate against our published schema',
   ],
   MethodNotAllowed: [405, 'The specified method is not allowed against this resource.'],
-  NotImplemented: [501, 'A header you provided implies functionality that is not implemented'],
+  NotImplemented: [501, 'A header you provided implies functionality that is not implemented.'],
   InternalError: [500, 'We encountered an internal error. Please try again.'],
 } as const;
 

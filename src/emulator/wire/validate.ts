@@ -12,6 +12,31 @@ export class Violations {
     this.items.push(`Value ${render(value)} at '${path}' failed to satisfy constraint: ${constraint}`);
   }
 
+  /**
+   * A violation whose value Bedrock leaves out of the message (`Value at 'messages.1.member...'`):
+   * it does so for members inside messages and for sensitive shapes such as requestMetadata.
+   */
+  hidden(path: string, constraint: string): void {
+    this.items.push(`Value at '${path}' failed to satisfy constraint: ${constraint}`);
+  }
+
+  /** A required member that is absent: `Value null at '...': Member must not be null`. */
+  required(path: string, value: unknown): boolean {
+    if (value !== undefined && value !== null) return true;
+    this.add(path, null, 'Member must not be null');
+    return false;
+  }
+
+  /** An enum member; the set is listed sorted, as Bedrock lists it (`[jpeg, png]`). */
+  oneOf(path: string, value: unknown, values: readonly string[]): void {
+    if (value === undefined || (typeof value === 'string' && values.includes(value))) return;
+    this.hidden(path, `Member must satisfy enum value set: [${[...values].sort().join(', ')}]`);
+  }
+
+  get count(): number {
+    return this.items.length;
+  }
+
   number(path: string, value: unknown, min: number, max: number, integer = false): void {
     if (value === undefined) return;
     if (typeof value !== 'number' || (integer && !Number.isInteger(value))) {
