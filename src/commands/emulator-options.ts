@@ -9,6 +9,15 @@ import { decimalIn, fail, text, textList, wholeIn } from '../job/values.js';
 
 const EMULATOR = ['emulator'] as const;
 
+const GUARDRAIL_ACTIONS = [
+  'CreateGuardrail',
+  'GetGuardrail',
+  'ListGuardrails',
+  'UpdateGuardrail',
+  'CreateGuardrailVersion',
+  'DeleteGuardrail',
+];
+
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 export const EMULATOR_OPTIONS: readonly OptionDef<keyof EmulatorOptions>[] = [
@@ -197,6 +206,32 @@ export const EMULATOR_OPTIONS: readonly OptionDef<keyof EmulatorOptions>[] = [
     group: 'Emulator batch',
     commands: EMULATOR,
     describe: 'S3 uploads (PUT, multipart) answer 500 at this rate (0 to 1, --seed)',
+  },
+  {
+    flag: 'require-guardrail',
+    key: 'requireGuardrail',
+    type: 'boolean',
+    default: false,
+    group: 'Emulator guardrails',
+    commands: EMULATOR,
+    describe:
+      'Deny every model call that names no guardrail (403 AccessDeniedException), as an IAM condition on bedrock:GuardrailIdentifier does',
+  },
+  {
+    flag: 'deny-guardrail-action',
+    key: 'deniedGuardrailActions',
+    type: 'list',
+    parse: (flag, value) =>
+      textList(flag, value).map((action) =>
+        GUARDRAIL_ACTIONS.includes(action)
+          ? action
+          : fail(flag, `one of ${GUARDRAIL_ACTIONS.join(', ')}`, action),
+      ),
+    default: [],
+    group: 'Emulator guardrails',
+    commands: EMULATOR,
+    describe:
+      'A guardrail control-plane action answered 403 AccessDeniedException, as for a role without it (repeatable), e.g. GetGuardrail',
   },
   {
     flag: 's3-bucket',

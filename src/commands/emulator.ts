@@ -8,9 +8,11 @@ import type { CommandIO } from './io.js';
 
 const ctx = { cwd: '.', env: {} };
 const RUNTIME = EMULATOR_OPTIONS.filter((def) => def.group === 'Emulator');
-const BATCH = EMULATOR_OPTIONS.filter((def) => def.group === 'Emulator batch');
+const BATCH = EMULATOR_OPTIONS.filter(
+  (def) => def.group === 'Emulator batch' || def.group === 'Emulator guardrails',
+);
 
-/** The batch flags checked, as EmulatorOptions members. */
+/** The batch and guardrail flags checked, as EmulatorOptions members. */
 export function batchEmulatorSettings(raw: Record<string, unknown>): EmulatorOptions {
   return resolveOrThrow(BATCH, raw, ctx);
 }

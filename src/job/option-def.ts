@@ -22,6 +22,7 @@ export type OptionGroup =
   | 'Report'
   | 'Emulator'
   | 'Emulator batch'
+  | 'Emulator guardrails'
   | 'Batch status'
   | 'Ledger';
 

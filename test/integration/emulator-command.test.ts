@@ -46,6 +46,21 @@ describe('run-batch emulator', () => {
     expect(await fetchStats(url)).toMatchObject({ requests: 1, faults: 1 });
   });
 
+  it('--require-guardrail denies a call naming no guardrail; --deny-guardrail-action denies GetGuardrail', async () => {
+    const { url } = await start(['--require-guardrail', '--deny-guardrail-action', 'GetGuardrail']);
+    const call = await post(url, modelPath(HAIKU, 'converse'), JSON.stringify(converseBody('hi')));
+    expect(call.status).toBe(403);
+    const get = await fetch(`${url}/guardrails/abcdefghijkl`);
+    expect(get.status).toBe(403);
+    expect(await get.text()).toMatch(/AccessDenied|not authorized/);
+  });
+
+  it('refuses an unknown --deny-guardrail-action, naming the ones there are', async () => {
+    const result = await runCli(['emulator', '--deny-guardrail-action', 'GetGuardrails']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--deny-guardrail-action must be one of CreateGuardrail, GetGuardrail/);
+  });
+
   it('refuses a bad flag value with exit 2 and a message quoting it', async () => {
     const result = await runCli(['emulator', '--fail-rate', '1.5']);
     expect(result.code).toBe(2);
