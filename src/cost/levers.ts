@@ -1,6 +1,7 @@
 /**
  * The cost levers' side of a run that is not pricing: which extra result fields a job writes
- * (`service_tier` when a tier was asked for, `cache_write_1h_tokens` with `--cache-system`), and
+ * (`service_tier` when a tier was asked for, `cache_write_1h_tokens` with `--cache-system`, the
+ * `guardrail_*` fields with `--guardrail`), and
  * the warnings `--cache-system` owes the user before anything is sent: a system prompt shorter
  * than the model's minimum for a cache point is billed as plain input, every time, so it is said
  * once per model instead of being a silent no-op.

@@ -222,7 +222,7 @@ describe('--guardrail against the emulator', () => {
       /--mode auto runs on demand: --guardrail cannot be applied by Bedrock Batch Inference/,
     );
     expect(used.emulator.stats().requests).toBe(2);
-    expect(used.emulator.stats().batch.jobsCreated ?? 0).toBe(0);
+    expect(used.emulator.stats().batch.submissions).toBe(0);
   });
 
   it('the ledger: no answer bought without the guardrail is reused with it; DRAFT answers never are', async () => {
