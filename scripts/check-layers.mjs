@@ -63,10 +63,12 @@ export const EMULATOR_ALLOWED = {
   wire: [],
   catalogue: ['wire'],
   behaviour: ['wire', 'catalogue'],
-  runtime: ['wire', 'catalogue', 'behaviour'],
+  // Guardrails: the store the control plane fills and the evaluation the runtime applies.
+  guardrails: ['wire', 'catalogue', 'behaviour'],
+  runtime: ['wire', 'catalogue', 'behaviour', 'guardrails'],
   s3: ['wire'],
-  control: ['wire', 'catalogue', 'behaviour', 'runtime', 's3'],
-  top: ['wire', 'catalogue', 'behaviour', 'runtime', 's3', 'control'],
+  control: ['wire', 'catalogue', 'behaviour', 'guardrails', 'runtime', 's3'],
+  top: ['wire', 'catalogue', 'behaviour', 'guardrails', 'runtime', 's3', 'control'],
 };
 
 export function emulatorPartOf(file) {

@@ -14,6 +14,8 @@ import { Arrivals } from './behaviour/directives.js';
 import { Faults } from './behaviour/faults.js';
 import { Quotas } from './behaviour/quotas.js';
 import { type BatchOptions, type BatchPlane, type BatchStats, createBatchPlane } from './control/plane.js';
+import { APPLY_ROUTE, handleApplyGuardrail } from './guardrails/apply.js';
+import { GuardrailStore } from './guardrails/store.js';
 import { handleModelRequest, type Served } from './runtime/handle.js';
 import type { Operation } from './runtime/operations.js';
 import { Stats, type StatsSnapshot } from './runtime/stats.js';
@@ -54,7 +56,7 @@ export interface Emulator {
   resetStats(): void;
   /** Moves the emulator's clock (prompt-cache TTLs) forward, as `POST /__emulator/clock` does. */
   advanceClock(ms: number): void;
-  /** Clears everything a test could leave behind: counters, directive counts, quota buckets, fault sequence. */
+  /** Clears everything a test could leave behind: counters, directive counts, quota buckets, fault sequence, guardrails. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -82,8 +84,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     faults: new Faults(options.failRate ?? 0, options.seed ?? 1),
     cache: new PromptCache(() => baseNow() + clock.offset),
     closing: closing.signal,
+    guardrails: new GuardrailStore(),
   };
-  const batch = createBatchPlane(options, { arrivals: served.arrivals, seed: options.seed ?? 1 });
+  const batch = createBatchPlane(options, {
+    arrivals: served.arrivals,
+    seed: options.seed ?? 1,
+    guardrails: served.guardrails,
+  });
   const advance = (ms: number) => {
     clock.offset += ms;
   };
@@ -94,6 +101,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     served.quotas.reset();
     served.faults.reset();
     served.cache.reset();
+    served.guardrails.clear();
   };
   const handler = (req: Request, res: Response) => {
     route(req, res, served, reset, advance, batch).catch(() => {
@@ -176,6 +184,9 @@ async function route(
   }
   // Batch Inference: the control plane's paths and S3 requests, before the runtime's routes.
   if (await batch.route(req, res, path, new URLSearchParams(search))) return;
+  const apply = APPLY_ROUTE.exec(path);
+  if (apply && req.method === 'POST')
+    return handleApplyGuardrail(req, res, apply, served.guardrails, (e) => served.stats.guardrail(e));
   const match = ROUTE.exec(path);
   if (!match || req.method !== 'POST') {
     await readBody(req).catch(() => undefined);

@@ -202,7 +202,7 @@ describe('directive counting', () => {
     );
     expect([error.name, error.message]).toEqual([
       'ValidationException',
-      'Emulator directive [[emulator:throtle=1]]: unknown directive (throttle, error, fail, latency, tokens, midstream, badjson).',
+      'Emulator directive [[emulator:throtle=1]]: unknown directive (throttle, error, fail, latency, tokens, midstream, badjson, guardrail).',
     ]);
   });
 });

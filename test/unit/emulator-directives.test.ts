@@ -20,6 +20,15 @@ describe('emulator directives', () => {
     [['[[emulator:midstream=ModelStreamErrorException]]'], { midstream: 'ModelStreamErrorException' }],
     [['[[emulator:midstream=throttlingException]]'], { midstream: 'ThrottlingException' }],
     [['system [[emulator:tokens=5]]', 'user [[emulator:throttle=1]]'], { tokens: 5, throttle: 1 }],
+    [
+      ['[[emulator:guardrail=HATE]] [[emulator:guardrail=output:VIOLENCE:LOW]]'],
+      {
+        guardrail: [
+          { output: false, type: 'HATE', confidence: 'HIGH' },
+          { output: true, type: 'VIOLENCE', confidence: 'LOW' },
+        ],
+      },
+    ],
   ])('reads %j', (texts, expected) => {
     expect(parseDirectives(texts)).toEqual(expected);
   });
@@ -30,6 +39,8 @@ describe('emulator directives', () => {
     ['[[emulator:fail=2]]', 'unknown exception name'],
     ['[[emulator:midstream=AccessDeniedException]]', 'expected one of InternalServerException'],
     ['[[emulator:latncy=5]]', 'unknown directive'],
+    ['[[emulator:guardrail=RUDE]]', 'expected [output:]TYPE[:LOW|MEDIUM|HIGH]'],
+    ['[[emulator:guardrail=HATE:EXTREME]]', 'expected [output:]TYPE[:LOW|MEDIUM|HIGH]'],
   ])('refuses %s with a ValidationException naming it', (text, reason) => {
     expect(() => parseDirectives([text])).toThrow(
       expect.objectContaining({ exception: 'ValidationException' }),

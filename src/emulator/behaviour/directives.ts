@@ -2,7 +2,9 @@
  * Scripted behaviour written into the prompt text, for tests: `[[emulator:throttle=2]]`,
  * `[[emulator:error=AccessDeniedException]]`, `[[emulator:fail=1:InternalServerException]]`,
  * `[[emulator:latency=250]]`, `[[emulator:tokens=40]]`, `[[emulator:midstream=ModelStreamErrorException]]`,
- * `[[emulator:badjson=2]]` (a structured-output answer is broken JSON the first 2 times).
+ * `[[emulator:badjson=2]]` (a structured-output answer is broken JSON the first 2 times),
+ * `[[emulator:guardrail=HATE]]` (a guardrail's content filter judges this prompt HATE, confidence
+ * HIGH unless given: `HATE:LOW`; `output:VIOLENCE` judges the model's answer instead).
  *
  * throttle and fail count arrivals of the exact same request (operation, model, body bytes): the
  * SDKs resend identical bytes on each retry, so "fail the first N times" scripts a retry sequence.
@@ -18,6 +20,18 @@ export interface Directives {
   tokens?: number;
   midstream?: ExceptionName;
   badjson?: number;
+  /** What a guardrail's content filters find (guardrails/evaluate.ts); several may be given. */
+  guardrail?: ContentHit[];
+}
+
+export const CONTENT_FILTERS = ['SEXUAL', 'VIOLENCE', 'HATE', 'INSULTS', 'MISCONDUCT', 'PROMPT_ATTACK'];
+const CONFIDENCES = ['LOW', 'MEDIUM', 'HIGH'] as const;
+
+export interface ContentHit {
+  /** Judges the model's answer rather than the prompt. */
+  output: boolean;
+  type: string;
+  confidence: (typeof CONFIDENCES)[number];
 }
 
 /** The exceptions an event stream can carry (the stream unions of reference §2.3 and §2.5). */
@@ -75,8 +89,14 @@ export function parseDirectives(texts: readonly string[]): Directives {
               : bad(`expected one of ${[...STREAM_EXCEPTIONS].join(', ')}`);
           break;
         }
+        case 'guardrail':
+          (found.guardrail ??= []).push(
+            contentHit(value) ??
+              bad(`expected [output:]TYPE[:LOW|MEDIUM|HIGH], TYPE one of ${CONTENT_FILTERS.join(', ')}`),
+          );
+          break;
         default:
-          bad('unknown directive (throttle, error, fail, latency, tokens, midstream, badjson)');
+          bad('unknown directive (throttle, error, fail, latency, tokens, midstream, badjson, guardrail)');
       }
     }
   }
@@ -123,6 +143,14 @@ export class Arrivals {
   reset(): void {
     this.counts.clear();
   }
+}
+
+function contentHit(text: string): ContentHit | undefined {
+  const output = text.startsWith('output:');
+  const [type = '', confidence = 'HIGH', ...rest] = (output ? text.slice(7) : text).split(':');
+  if (rest.length > 0 || !CONTENT_FILTERS.includes(type)) return undefined;
+  const level = CONFIDENCES.find((c) => c === confidence);
+  return level ? { output, type, confidence: level } : undefined;
 }
 
 function wholeNumber(text: string): number | undefined {

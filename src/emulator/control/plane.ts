@@ -6,6 +6,7 @@
  */
 
 import type { Arrivals } from '../behaviour/directives.js';
+import type { GuardrailStore } from '../guardrails/store.js';
 import { externalStore } from '../s3/external.js';
 import { handleS3 } from '../s3/routes.js';
 import { MemoryStore, type ObjectStore } from '../s3/store.js';
@@ -13,6 +14,7 @@ import { newRequestId, S3Error, sendS3Error } from '../s3/xml.js';
 import { header, type Request, type Response } from '../wire/http.js';
 import { Executor } from './executor.js';
 import { type ControlFaultOptions, ControlFaults } from './faults.js';
+import { handleGuardrails, isGuardrailPath } from './guardrail-routes.js';
 import { STATUSES } from './job.js';
 import { JobRegistry } from './jobs.js';
 import { handleControl, isControlPath } from './routes.js';
@@ -69,7 +71,7 @@ export interface BatchPlane {
 
 export function createBatchPlane(
   options: BatchOptions,
-  shared: { arrivals: Arrivals; seed: number },
+  shared: { arrivals: Arrivals; seed: number; guardrails?: GuardrailStore },
 ): BatchPlane {
   const memory = new MemoryStore(options.s3Buckets ?? []);
   const jobStore: ObjectStore = options.s3Endpoint ? externalStore(options.s3Endpoint) : memory;
@@ -100,6 +102,10 @@ export function createBatchPlane(
           req.resume();
           sendS3Error(res, new S3Error('InternalError'), newRequestId(), false);
         } else await handleS3(req, res, path, query, memory);
+        return true;
+      }
+      if (shared.guardrails && isGuardrailPath(path)) {
+        await handleGuardrails(req, res, path, query, shared.guardrails);
         return true;
       }
       if (!isControlPath(path)) return false;
@@ -138,7 +144,7 @@ export function createBatchPlane(
   };
 }
 
-const BEDROCK_PATH = /^\/(model|model-invocation-jobs?|__emulator)(\/|$)/;
+const BEDROCK_PATH = /^\/(model|model-invocation-jobs?|guardrails?|__emulator)(\/|$)/;
 
 /**
  * S3 clients sign for service `s3` (SigV4 scope `KEY/DATE/REGION/s3/aws4_request`); unsigned

@@ -11,6 +11,8 @@ import type { Faults } from '../behaviour/faults.js';
 import { breakJson, type Planned, plan } from '../behaviour/generation.js';
 import type { Admission, Quotas } from '../behaviour/quotas.js';
 import { admitModel, resolveModel } from '../catalogue/catalogue.js';
+import { guardrailFor } from '../guardrails/attach.js';
+import type { GuardrailStore } from '../guardrails/store.js';
 import { EmulatedError, TOO_MANY_REQUESTS, TOO_MANY_TOKENS } from '../wire/exceptions.js';
 import {
   dropConnection,
@@ -44,6 +46,8 @@ export interface Served {
   cache: PromptCache;
   /** Aborted when the emulator closes, to end pending latencies at once. */
   closing: AbortSignal;
+  /** The guardrails the control plane made, for calls that name one. */
+  guardrails: GuardrailStore;
 }
 
 export async function handleModelRequest(
@@ -85,6 +89,15 @@ export async function handleModelRequest(
       header(req, name),
     );
     const { model: admittedModel } = call;
+    // A guardrail the call names must exist (refused before anything else is decided).
+    const guard = guardrailFor(
+      operation,
+      body,
+      (name) => header(req, name),
+      call.generation.texts,
+      served.guardrails,
+      (e) => served.stats.guardrail(e),
+    );
     let planned = plan(call.generation, served.cache);
     if (operation !== 'count-tokens') {
       // CountTokens is free: no directives, no quota; only --fail-rate reaches it.
@@ -96,6 +109,7 @@ export async function handleModelRequest(
       if (script?.kind === 'throttle')
         throw new EmulatedError('ThrottlingException', TOO_MANY_REQUESTS, 'throttle');
       if (planned.json && breaksJson(planned.directives, arrival)) planned = breakJson(planned);
+      if (guard) planned = guard.apply(planned);
       // Reserved: the whole prompt (cache reads and writes are input too) and the most output the
       // call may produce; counted at the end: input, cache writes, output times the burndown.
       const { generation } = call;
@@ -119,10 +133,12 @@ export async function handleModelRequest(
     const latencyMs = operation === 'count-tokens' ? 0 : (planned.directives.latencyMs ?? served.latencyMs);
     if (isStreaming(operation)) {
       const midstream = fault?.kind === 'midstream' ? fault.exception : planned.directives.midstream;
-      const events =
+      let events =
         operation === 'converse-stream'
           ? converseEvents(planned, clock)
           : invokeEvents(call, planned, requestId, clock);
+      if (guard)
+        events = operation === 'converse-stream' ? guard.converseEvents(events) : guard.invokeEvents(events);
       const written = await writeStream(res, events, planned.outputTokens > 0, {
         requestId,
         headers: streamHeaders(call, planned),
@@ -143,7 +159,14 @@ export async function handleModelRequest(
       if (total > 0) await sleep(total, undefined, { signal });
       signal.throwIfAborted();
       outputTokens = planned.outputTokens;
-      const { body: answer, headers } = plainResponse(call, planned, elapsed(clock), requestId);
+      const plain = plainResponse(call, planned, elapsed(clock), requestId);
+      const { headers } = plain;
+      let answer = plain.body;
+      if (guard)
+        answer =
+          operation === 'converse'
+            ? guard.converseBody(answer as Record<string, unknown>)
+            : guard.invokeBody(answer);
       if (operation !== 'count-tokens') served.cache.commit(admittedModel.id, planned.cache.store);
       end(okOutcome(call, planned.inputTokens, outputTokens));
       sendJson(res, 200, answer, requestId, headers);

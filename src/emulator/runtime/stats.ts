@@ -34,6 +34,18 @@ export interface StatsSnapshot extends Counters {
   byOperation: Record<string, Counters>;
   /** Error responses and in-stream exceptions by exception name. */
   byException: Record<string, number>;
+  /** Guardrail evaluations (prompt and answer each count one; ApplyGuardrail counts one). */
+  guardrails: GuardrailCounters;
+}
+
+export interface GuardrailCounters {
+  evaluations: number;
+  /** Evaluations where a BLOCK fired. */
+  blocked: number;
+  /** Evaluations where ANONYMIZE masked something and nothing blocked. */
+  masked: number;
+  /** Text units, summed over policies (what Bedrock bills, free units included). */
+  units: number;
 }
 
 import type { MediaCount } from './media-count.js';
@@ -87,6 +99,16 @@ export class Stats {
   private byOperation: Record<string, Counters> = {};
   private byException: Record<string, number> = {};
   private mediaSeen: MediaCount = { images: 0, documents: 0, s3Locations: 0 };
+  private guardrailSeen: GuardrailCounters = { evaluations: 0, blocked: 0, masked: 0, units: 0 };
+
+  /** Counts one guardrail evaluation. */
+  guardrail(evaluation: { blocked: boolean; masked: boolean; usage: Record<string, number> }): void {
+    const c = this.guardrailSeen;
+    c.evaluations++;
+    if (evaluation.blocked) c.blocked++;
+    if (evaluation.masked) c.masked++;
+    c.units += Object.values(evaluation.usage).reduce((sum, n) => sum + n, 0);
+  }
 
   /** Counts the attachments of a request that arrived. */
   media(count: MediaCount | undefined): void {
@@ -125,6 +147,7 @@ export class Stats {
       byOperation: structuredClone(this.byOperation),
       byException: { ...this.byException },
       media: { ...this.mediaSeen },
+      guardrails: { ...this.guardrailSeen },
     };
   }
 
@@ -136,5 +159,6 @@ export class Stats {
     this.byOperation = {};
     this.byException = {};
     this.mediaSeen = { images: 0, documents: 0, s3Locations: 0 };
+    this.guardrailSeen = { evaluations: 0, blocked: 0, masked: 0, units: 0 };
   }
 }
