@@ -4,65 +4,22 @@
  * then the built CLI run against it. Rows holding the word are ok, guardrail_intervened, with the
  * blocked message as the response; the email is masked in the trace; the summary counts them;
  * cost_usd includes the guardrail's text units; an unknown guardrail is exit 2 with no row sent;
- * --mode batch is refused; and the ledger never serves an answer bought without the guardrail,
- * nor one bought under DRAFT. Counted on the emulator's stats, never timed.
+ * --mode batch is refused. The ledger's side is guardrail-run-ledger.test.ts, a denied GetGuardrail
+ * guardrail-run-denied.test.ts. Counted on the emulator's stats, never timed.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  BedrockClient,
-  CreateGuardrailCommand,
-  CreateGuardrailVersionCommand,
-} from '@aws-sdk/client-bedrock';
-import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { FAKE_AWS_ENV, readJsonl, runCli, workdir } from '../helpers/cli.js';
+import { readJsonl, runCli, workdir } from '../helpers/cli.js';
 import { useEmulator } from '../helpers/emulator.js';
+import {
+  BLOCKED_INPUT,
+  csvRows as csv,
+  guardrailInput as input,
+  makeGuardrail,
+} from '../helpers/guardrail-rows.js';
 
 const used = useEmulator();
-
-const BLOCKED_INPUT = 'That prompt is not allowed here.';
-const BLOCKED_OUTPUT = 'That answer is not allowed here.';
-
-/** A guardrail with a custom word and EMAIL masked, made through the JS SDK; returns its id. */
-async function makeGuardrail(): Promise<string> {
-  const client = new BedrockClient({
-    endpoint: used.emulator.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: FAKE_AWS_ENV.AWS_ACCESS_KEY_ID, secretAccessKey: 'x' },
-    maxAttempts: 1,
-  });
-  try {
-    const created = await client.send(
-      new CreateGuardrailCommand({
-        name: `words-and-email-${Math.random().toString(36).slice(2)}`,
-        blockedInputMessaging: BLOCKED_INPUT,
-        blockedOutputsMessaging: BLOCKED_OUTPUT,
-        wordPolicyConfig: { wordsConfig: [{ text: 'zorblax' }] },
-        sensitiveInformationPolicyConfig: { piiEntitiesConfig: [{ type: 'EMAIL', action: 'ANONYMIZE' }] },
-      }),
-    );
-    const id = created.guardrailId as string;
-    const version = await client.send(new CreateGuardrailVersionCommand({ guardrailIdentifier: id }));
-    expect(version.version).toBe('1');
-    return id;
-  } finally {
-    client.destroy();
-  }
-}
-
-const ROWS = [
-  ['plain', 'Name three rivers.'],
-  ['word', 'Tell me about the zorblax please.'],
-  ['email', 'Write a note to alice@example.com about lunch.'],
-  ['word2', 'Zorblax again?'],
-];
-
-function input(dir: string): void {
-  writeFileSync(join(dir, 'in.csv'), `id,prompt\n${ROWS.map((r) => r.join(',')).join('\n')}\n`);
-}
-
-const csv = (path: string) => parse(readFileSync(path), { columns: true }) as Array<Record<string, string>>;
 
 async function run(dir: string, args: string[]) {
   return runCli(['in.csv', ...args], { cwd: dir, env: used.env() });
@@ -70,7 +27,7 @@ async function run(dir: string, args: string[]) {
 
 describe('--guardrail against the emulator', () => {
   it('blocks the word, masks the email in the trace, counts and prices them (Converse)', async () => {
-    const id = await makeGuardrail();
+    const id = await makeGuardrail(used.emulator.url);
     const dir = workdir();
     input(dir);
     const result = await run(dir, ['--guardrail', `${id}:1`, '--guardrail-trace', 'enabled']);
@@ -132,7 +89,7 @@ describe('--guardrail against the emulator', () => {
   ] as const)(
     '--api %s (stream %s): the same outcome through the guardrail headers or the stream',
     async (api, stream) => {
-      const id = await makeGuardrail();
+      const id = await makeGuardrail(used.emulator.url);
       const dir = workdir();
       input(dir);
       const args = [
@@ -159,7 +116,7 @@ describe('--guardrail against the emulator', () => {
   );
 
   it('without --guardrail-trace: the action, but no trace and no guardrail cost (a warning says why)', async () => {
-    const id = await makeGuardrail();
+    const id = await makeGuardrail(used.emulator.url);
     const dir = workdir();
     input(dir);
     const result = await run(dir, ['--guardrail', `${id}:1`]);
@@ -187,7 +144,7 @@ describe('--guardrail against the emulator', () => {
   });
 
   it('--mode batch with a guardrail is refused; --mode auto runs on demand and says so', async () => {
-    const id = await makeGuardrail();
+    const id = await makeGuardrail(used.emulator.url);
     const dir = workdir();
     input(dir);
     const batch = await run(dir, [
@@ -196,7 +153,7 @@ describe('--guardrail against the emulator', () => {
       '--mode',
       'batch',
       '--s3',
-      's3://b/p/',
+      's3://bucket-of-jobs/p/',
       '--role-arn',
       'arn:aws:iam::123456789012:role/r',
     ]);
@@ -213,7 +170,7 @@ describe('--guardrail against the emulator', () => {
       '--batch-min-records',
       '1',
       '--s3',
-      's3://b/p/',
+      's3://bucket-of-jobs/p/',
       '--role-arn',
       'arn:aws:iam::123456789012:role/r',
     ]);
@@ -221,36 +178,7 @@ describe('--guardrail against the emulator', () => {
     expect(auto.stderr).toMatch(
       /--mode auto runs on demand: --guardrail cannot be applied by Bedrock Batch Inference/,
     );
-    expect(used.emulator.stats().requests).toBe(2);
-    expect(used.emulator.stats().batch.submissions).toBe(0);
-  });
-
-  it('the ledger: no answer bought without the guardrail is reused with it; DRAFT answers never are', async () => {
-    const id = await makeGuardrail();
-    const dir = workdir();
-    input(dir);
-    expect((await run(dir, ['-o', 'plain.csv'])).code).toBe(0);
     expect(used.emulator.stats().requests).toBe(4);
-    used.emulator.resetStats();
-    // With the guardrail: asked again (2 reach the model, 2 are blocked, none from the ledger).
-    expect((await run(dir, ['--guardrail', `${id}:1`, '-o', 'v1.csv'])).code).toBe(0);
-    expect(used.emulator.stats().guardrails.evaluations).toBe(6);
-    expect(csv(join(dir, 'v1.csv')).every((r) => r.reused === 'false')).toBe(true);
-    used.emulator.resetStats();
-    // The same guardrail version again, to another output: every row from the ledger, no call.
-    expect((await run(dir, ['--guardrail', `${id}:1`, '-o', 'v1-again.csv'])).code).toBe(0);
-    expect(used.emulator.stats().guardrails.evaluations).toBe(0);
-    expect(csv(join(dir, 'v1-again.csv')).every((r) => r.reused === 'true')).toBe(true);
-    // DRAFT: asked every time, whatever the ledger holds.
-    for (const out of ['draft1.csv', 'draft2.csv']) {
-      used.emulator.resetStats();
-      expect((await run(dir, ['--guardrail', id, '-o', out])).code).toBe(0);
-      expect(used.emulator.stats().guardrails.evaluations).toBe(6);
-      expect(csv(join(dir, out)).every((r) => r.reused === 'false')).toBe(true);
-    }
-    // Resuming the same results file under DRAFT keeps its ok rows: no call.
-    used.emulator.resetStats();
-    expect((await run(dir, ['--guardrail', id, '-o', 'draft2.csv'])).code).toBe(0);
-    expect(used.emulator.stats().guardrails.evaluations).toBe(0);
+    expect(used.emulator.stats().batch.submissions).toBe(0);
   });
 });
