@@ -1,7 +1,7 @@
 /**
  * The guardrail and the rows the runner's guardrail tests share: a guardrail made on an emulator's
- * control plane with the real @aws-sdk/client-bedrock (a custom word and EMAIL ANONYMIZE, then
- * version 1), and four rows: one plain, two holding the word, one holding an email.
+ * control plane with the real @aws-sdk/client-bedrock or unmodified boto3 (a custom word and EMAIL
+ * ANONYMIZE, then version 1), and four rows: one plain, two holding the word, one holding an email.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,9 +12,29 @@ import {
 } from '@aws-sdk/client-bedrock';
 import { parse } from 'csv-parse/sync';
 import { FAKE_AWS_ENV } from './cli.js';
+import { awsEnv, run } from './emulator-clients.js';
 
 export const BLOCKED_INPUT = 'That prompt is not allowed here.';
 export const BLOCKED_OUTPUT = 'That answer is not allowed here.';
+
+const BOTO3 = `
+import boto3, sys
+c = boto3.client("bedrock", endpoint_url=sys.argv[1])
+g = c.create_guardrail(name=sys.argv[2], blockedInputMessaging=sys.argv[3], blockedOutputsMessaging=sys.argv[4],
+    wordPolicyConfig={"wordsConfig": [{"text": "zorblax"}]},
+    sensitiveInformationPolicyConfig={"piiEntitiesConfig": [{"type": "EMAIL", "action": "ANONYMIZE"}]})
+v = c.create_guardrail_version(guardrailIdentifier=g["guardrailId"])
+assert v["version"] == "1", v
+print(g["guardrailId"])
+`;
+
+/** The same guardrail made with boto3 in a python3 child, as the issue's "Done when" has it. */
+export async function makeGuardrailBoto3(url: string): Promise<string> {
+  const name = `words-and-email-${Math.random().toString(36).slice(2)}`;
+  const result = await run('python3', ['-c', BOTO3, url, name, BLOCKED_INPUT, BLOCKED_OUTPUT], awsEnv(url));
+  if (result.code !== 0) throw new Error(`boto3 could not make the guardrail: ${result.stderr}`);
+  return result.stdout.trim();
+}
 
 /** A guardrail with a custom word and EMAIL masked, made through the JS SDK; returns its id. */
 export async function makeGuardrail(url: string): Promise<string> {

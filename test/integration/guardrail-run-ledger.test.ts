@@ -1,12 +1,16 @@
 /**
+ * --guardrail with --json-schema: a blocked row is ok as it is (the blocked message is not JSON,
+ * and a retry would pay the guardrail again), its json_* columns empty, one attempt.
+ *
  * --guardrail and the answer ledger: an answer bought without the guardrail is never reused for a
  * run that names one; the same version is reused like any answer; answers under DRAFT (which can
  * change) are asked again by every run, yet resuming the same results file keeps its ok rows.
  * Counted on the emulator's guardrail evaluations.
  */
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, workdir } from '../helpers/cli.js';
+import { ROOT, runCli, workdir } from '../helpers/cli.js';
 import { useEmulator } from '../helpers/emulator.js';
 import { csvRows as csv, guardrailInput as input, makeGuardrail } from '../helpers/guardrail-rows.js';
 
@@ -15,6 +19,28 @@ const used = useEmulator();
 async function run(dir: string, args: string[]) {
   return runCli(['in.csv', ...args], { cwd: dir, env: used.env() });
 }
+
+describe('--guardrail with --json-schema', () => {
+  it('keeps a blocked row as it is: ok, no schema check, no retry', async () => {
+    const id = await makeGuardrail(used.emulator.url);
+    const dir = workdir();
+    input(dir);
+    copyFileSync(join(ROOT, 'jobs/ticket-triage.schema.json'), join(dir, 'triage.json'));
+    const result = await run(dir, ['--guardrail', `${id}:1`, '--json-schema', 'triage.json']);
+    expect(result.stderr).toMatch(/4 ok, 0 error/);
+    expect(result.code).toBe(0);
+    const rows = Object.fromEntries(csv(join(dir, 'in.results.csv')).map((r) => [r.id, r]));
+    for (const name of ['word', 'word2']) {
+      expect(rows[name]).toMatchObject({ status: 'ok', stop_reason: 'guardrail_intervened', attempts: '1' });
+      const json = Object.entries(rows[name] as object).filter(([k]) => k.startsWith('json_'));
+      expect(json.length).toBeGreaterThan(0);
+      expect(json.every(([, v]) => v === '')).toBe(true);
+    }
+    // The others answered the schema.
+    expect(JSON.parse(rows.plain?.response as string)).toEqual(expect.any(Object));
+    expect(used.emulator.stats().requests).toBe(4);
+  });
+});
 
 describe('--guardrail and the ledger', () => {
   it('the ledger: no answer bought without the guardrail is reused with it; DRAFT answers never are', async () => {

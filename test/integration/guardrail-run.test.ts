@@ -1,6 +1,6 @@
 /**
  * --guardrail end to end (issue 24, "Done when"): a guardrail made on the emulator's control plane
- * with the real @aws-sdk/client-bedrock (a word filter and an EMAIL ANONYMIZE rule, version 1),
+ * with boto3 and the real @aws-sdk/client-bedrock (a word filter and an EMAIL ANONYMIZE rule, version 1),
  * then the built CLI run against it. Rows holding the word are ok, guardrail_intervened, with the
  * blocked message as the response; the email is masked in the trace; the summary counts them;
  * cost_usd includes the guardrail's text units; an unknown guardrail is exit 2 with no row sent;
@@ -17,6 +17,7 @@ import {
   csvRows as csv,
   guardrailInput as input,
   makeGuardrail,
+  makeGuardrailBoto3,
 } from '../helpers/guardrail-rows.js';
 
 const used = useEmulator();
@@ -26,8 +27,8 @@ async function run(dir: string, args: string[]) {
 }
 
 describe('--guardrail against the emulator', () => {
-  it('blocks the word, masks the email in the trace, counts and prices them (Converse)', async () => {
-    const id = await makeGuardrail(used.emulator.url);
+  it('blocks the word, masks the email in the trace, counts and prices them (Converse; made with boto3)', async () => {
+    const id = await makeGuardrailBoto3(used.emulator.url);
     const dir = workdir();
     input(dir);
     const result = await run(dir, ['--guardrail', `${id}:1`, '--guardrail-trace', 'enabled']);
