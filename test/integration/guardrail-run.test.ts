@@ -181,5 +181,23 @@ describe('--guardrail against the emulator', () => {
     );
     expect(used.emulator.stats().requests).toBe(4);
     expect(used.emulator.stats().batch.submissions).toBe(0);
+    // estimate says the same, and prices no batch duration.
+    const estimate = await runCli(
+      [
+        'estimate',
+        'in.csv',
+        '--guardrail',
+        `${id}:1`,
+        '--mode',
+        'auto',
+        '--batch-min-records',
+        '1',
+        '--emulate',
+      ],
+      { cwd: dir, env: used.env() },
+    );
+    expect(estimate.code).toBe(0);
+    expect(estimate.stderr).toMatch(/--mode auto runs on demand: --guardrail cannot be applied/);
+    expect(estimate.stdout).toMatch(/duration {2}at least/);
   });
 });
