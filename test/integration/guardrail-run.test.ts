@@ -7,7 +7,7 @@
  * --mode batch is refused. The ledger's side is guardrail-run-ledger.test.ts, a denied GetGuardrail
  * guardrail-run-denied.test.ts. Counted on the emulator's stats, never timed.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readJsonl, runCli, workdir } from '../helpers/cli.js';
@@ -142,6 +142,8 @@ describe('--guardrail against the emulator', () => {
       );
     }
     expect(used.emulator.stats().requests).toBe(0);
+    // Stopped in setup: no disk-full reserve left beside the results file.
+    expect(existsSync(join(dir, 'in.results.csv.reserve'))).toBe(false);
   });
 
   it('--mode batch with a guardrail is refused; --mode auto runs on demand and says so', async () => {
