@@ -15,7 +15,7 @@ import { Faults } from './behaviour/faults.js';
 import { Quotas } from './behaviour/quotas.js';
 import { type BatchOptions, type BatchPlane, type BatchStats, createBatchPlane } from './control/plane.js';
 import { APPLY_ROUTE, handleApplyGuardrail } from './guardrails/apply.js';
-import { GuardrailStore } from './guardrails/store.js';
+import { type GuardrailOptions, GuardrailStore } from './guardrails/store.js';
 import { handleModelRequest, type Served } from './runtime/handle.js';
 import type { Operation } from './runtime/operations.js';
 import { Stats, type StatsSnapshot } from './runtime/stats.js';
@@ -24,7 +24,7 @@ import { type Request, type Response, readBody, sendError, sendJson } from './wi
 import { sniff } from './wire/transport.js';
 
 /** The runtime's options, and the batch control plane's and S3's (control/plane.ts). */
-export interface EmulatorOptions extends BatchOptions {
+export interface EmulatorOptions extends BatchOptions, GuardrailOptions {
   /** @default 4010; 0 picks a free port */
   port?: number;
   /** @default '127.0.0.1' */
@@ -85,11 +85,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     cache: new PromptCache(() => baseNow() + clock.offset),
     closing: closing.signal,
     guardrails: new GuardrailStore(),
+    requireGuardrail: options.requireGuardrail ?? false,
   };
   const batch = createBatchPlane(options, {
     arrivals: served.arrivals,
     seed: options.seed ?? 1,
     guardrails: served.guardrails,
+    deniedGuardrailActions: options.deniedGuardrailActions ?? [],
   });
   const advance = (ms: number) => {
     clock.offset += ms;

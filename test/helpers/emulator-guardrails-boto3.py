@@ -147,6 +147,14 @@ blocked = call(runtime, "apply_guardrail", guardrailIdentifier=gid, guardrailVer
 out["applyBlocked"] = {"action": blocked["action"], "outputs": blocked["outputs"],
                        "words": blocked["assessments"][0]["wordPolicy"]}
 
+# Converse with trace enabled_full: the trace's raw JSON is checked against GuardrailTraceAssessment.
+conversed = call(runtime, "converse", modelId="global.anthropic.claude-haiku-4-5-20251001-v1:0",
+                 messages=[{"role": "user", "content": [{"text": "Mail ann@example.com [[emulator:guardrail=output:HATE]]"}]}],
+                 inferenceConfig={"maxTokens": 20},
+                 guardrailConfig={"guardrailIdentifier": gid, "guardrailVersion": "1", "trace": "enabled_full"})
+out["converse"] = {"stopReason": conversed["stopReason"], "text": conversed["output"]["message"]["content"][0]["text"],
+                   "trace": sorted(conversed["trace"]["guardrail"].keys())}
+
 out["errors"] = {
     "getUnknown": error_of(lambda: bedrock.get_guardrail(guardrailIdentifier="nope0000000x")),
     "getUnknownVersion": error_of(lambda: bedrock.get_guardrail(guardrailIdentifier=gid, guardrailVersion="9")),
@@ -154,6 +162,9 @@ out["errors"] = {
                                                           blockedOutputsMessaging="b")),
     "nameTaken": error_of(lambda: bedrock.create_guardrail(name="boto3-second", blockedInputMessaging="a",
                                                             blockedOutputsMessaging="b")),
+    "unsupported": error_of(lambda: bedrock.create_guardrail(name="boto3-cross", blockedInputMessaging="a",
+                                                              blockedOutputsMessaging="b",
+                                                              crossRegionConfig={"guardrailProfileIdentifier": "us.guardrail.v1:0"})),
     "applyUnknown": error_of(lambda: runtime.apply_guardrail(guardrailIdentifier="nope0000000x", guardrailVersion="1",
                                                              source="INPUT", content=[{"text": {"text": "hi"}}])),
     "applyUnknownVersion": error_of(lambda: runtime.apply_guardrail(guardrailIdentifier=gid, guardrailVersion="7",

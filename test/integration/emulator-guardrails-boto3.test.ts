@@ -38,6 +38,7 @@ describe('boto3 guardrail control plane', () => {
         'ListGuardrails',
         'DeleteGuardrail',
         'ApplyGuardrail',
+        'Converse',
       ]),
     );
   });
@@ -97,6 +98,11 @@ describe('boto3 guardrail control plane', () => {
     expect(errors.badName).toMatchObject({ class: 'ValidationException', status: 400 });
     expect(errors.badName.message).toContain("Value 'bad name!' at 'name' failed to satisfy constraint");
     expect(errors.nameTaken).toMatchObject({ class: 'ConflictException', status: 400 });
+    // A policy the emulator cannot judge is refused, not stored and never applied.
+    expect(errors.unsupported).toMatchObject({
+      class: 'ValidationException',
+      message: 'The emulator does not support crossRegionConfig.',
+    });
     // The runtime refuses an unknown guardrail with Bedrock's captured wording (docs/emulator-guardrails.md).
     expect(errors.applyUnknown).toMatchObject({
       class: 'ValidationException',
@@ -134,6 +140,14 @@ describe('boto3 ApplyGuardrail', () => {
       sensitiveInformationPolicyUnits: 1,
       sensitiveInformationPolicyFreeUnits: 0,
       contextualGroundingPolicyUnits: 0,
+    });
+  });
+
+  it('reads Converse`s trace.guardrail (GuardrailTraceAssessment) with an answer blocked by a filter', () => {
+    expect(seen.converse).toEqual({
+      stopReason: 'guardrail_intervened',
+      text: 'Sorry, the answer was blocked.',
+      trace: ['inputAssessment', 'modelOutput', 'outputAssessments'],
     });
   });
 

@@ -63,6 +63,14 @@ describe('Converse with guardrailConfig', () => {
       customWords: [{ match: 'blueberry', action: 'BLOCKED', detected: true }],
       managedWordLists: [],
     });
+    // AppliedGuardrailDetails: the request named this guardrail (GuardrailOrigin REQUEST).
+    expect(trace?.inputAssessment?.[guardrail.id]?.appliedGuardrailDetails).toEqual({
+      guardrailId: guardrail.id,
+      guardrailVersion: '1',
+      guardrailArn: guardrail.arn,
+      guardrailOrigin: ['REQUEST'],
+      guardrailOwnership: 'SELF',
+    });
     const stats = used.emulator.stats();
     expect(stats.guardrails).toMatchObject({ evaluations: 1, blocked: 1, masked: 0 });
     expect(stats.outputTokens).toBe(0);
@@ -183,6 +191,25 @@ describe('Converse with guardrailConfig', () => {
     const output = answer.trace?.guardrail?.outputAssessments?.[guardrail.id]?.[0];
     expect(output?.invocationMetrics?.usage?.sensitiveInformationPolicyFreeUnits).toBe(1);
     expect(used.emulator.stats().guardrails.masked).toBe(1);
+  });
+
+  it('judges only the guardContent blocks when the request marks any (the rest of the prompt is not judged)', async () => {
+    const answer = await converse('', {
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { text: 'Context: blueberry farm notes' },
+            { guardContent: { text: { text: 'Summarize it' } } },
+          ],
+        },
+      ],
+    });
+    expect(answer.stopReason).not.toBe('guardrail_intervened');
+    const marked = await converse('', {
+      messages: [{ role: 'user', content: [{ guardContent: { text: { text: 'A blueberry question' } } }] }],
+    });
+    expect([marked.stopReason, textOf(marked)]).toEqual(['guardrail_intervened', BLOCKED_INPUT]);
   });
 
   it('sends no trace when trace is disabled, and only what it found otherwise', async () => {

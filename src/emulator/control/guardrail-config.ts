@@ -27,6 +27,10 @@ const KMS_KEY =
 export function checkGuardrailBody(body: unknown): GuardrailDefinition {
   if (!isObject(body))
     throw new ControlError('ValidationException', 'The request body must be a JSON object.');
+  // Policies the emulator cannot judge are refused rather than stored and silently never applied.
+  for (const key of ['automatedReasoningPolicyConfig', 'crossRegionConfig'])
+    if (body[key] !== undefined)
+      throw new ControlError('ValidationException', `The emulator does not support ${key}.`);
   const v = new Violations();
   v.text('name', body.name, { required: true, min: 1, max: 50, pattern: NAME });
   v.text('description', body.description, { min: 1, max: 200 });

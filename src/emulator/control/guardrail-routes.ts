@@ -27,11 +27,18 @@ export async function handleGuardrails(
   path: string,
   query: URLSearchParams,
   store: GuardrailStore,
+  denied: readonly string[],
 ): Promise<void> {
   const requestId = randomUUID();
   try {
     const body = parse(await readBody(req));
     const method = req.method ?? 'GET';
+    const action = actionOf(path, method);
+    if (denied.includes(action))
+      throw new ControlError(
+        'AccessDeniedException',
+        `User: arn:aws:iam::123456789012:user/emulator is not authorized to perform: bedrock:${action} because no identity-based policy allows the bedrock:${action} action`,
+      );
     if (path === '/guardrails' && method === 'POST')
       return created(res, store, body, regionOf(req), requestId);
     if (path === '/guardrails' && method === 'GET') return sendJson(res, 200, list(store, query), requestId);
@@ -148,6 +155,18 @@ function list(store: GuardrailStore, query: URLSearchParams): Record<string, unk
   }));
   const next = start + page.length;
   return { guardrails, ...(next < rows.length ? { nextToken: String(next) } : {}) };
+}
+
+/** The IAM action of a request on the guardrail paths. */
+function actionOf(path: string, method: string): string {
+  if (path === '/guardrails') return method === 'POST' ? 'CreateGuardrail' : 'ListGuardrails';
+  const actions: Record<string, string> = {
+    GET: 'GetGuardrail',
+    PUT: 'UpdateGuardrail',
+    POST: 'CreateGuardrailVersion',
+    DELETE: 'DeleteGuardrail',
+  };
+  return actions[method] ?? method;
 }
 
 function notFound(identifier: string, version?: string): never {

@@ -71,7 +71,12 @@ export interface BatchPlane {
 
 export function createBatchPlane(
   options: BatchOptions,
-  shared: { arrivals: Arrivals; seed: number; guardrails?: GuardrailStore },
+  shared: {
+    arrivals: Arrivals;
+    seed: number;
+    guardrails?: GuardrailStore;
+    deniedGuardrailActions?: string[];
+  },
 ): BatchPlane {
   const memory = new MemoryStore(options.s3Buckets ?? []);
   const jobStore: ObjectStore = options.s3Endpoint ? externalStore(options.s3Endpoint) : memory;
@@ -105,7 +110,7 @@ export function createBatchPlane(
         return true;
       }
       if (shared.guardrails && isGuardrailPath(path)) {
-        await handleGuardrails(req, res, path, query, shared.guardrails);
+        await handleGuardrails(req, res, path, query, shared.guardrails, shared.deniedGuardrailActions ?? []);
         return true;
       }
       if (!isControlPath(path)) return false;

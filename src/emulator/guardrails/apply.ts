@@ -11,7 +11,7 @@ import { EmulatedError } from '../wire/exceptions.js';
 import { type Request, type Response, readBody, sendError, sendJson } from '../wire/http.js';
 import { isObject, parseJson, Violations } from '../wire/validate.js';
 import { type Evaluation, evaluate } from './evaluate.js';
-import type { GuardrailStore } from './store.js';
+import { appliedDetails, type GuardrailStore } from './store.js';
 
 export const APPLY_ROUTE = /^\/guardrail\/([^/]+)\/version\/([^/]+)\/apply$/;
 
@@ -42,11 +42,12 @@ export async function handleApplyGuardrail(
         v.add(`content.${i + 1}.member.text.text`, null, 'Member must not be null');
     }
     v.throwIfAny();
-    const { version } = store.find(decode(match[1] ?? ''), decode(match[2] ?? ''));
+    const { guardrail, version } = store.find(decode(match[1] ?? ''), decode(match[2] ?? ''));
     const hits = parseDirectives(texts).guardrail ?? [];
     const direction = source === 'INPUT' ? 'input' : 'output';
     const evaluation = evaluate(version, direction, texts, hits, outputScope === 'FULL');
     count(evaluation);
+    evaluation.assessment.appliedGuardrailDetails = appliedDetails(guardrail, version);
     const message = direction === 'input' ? version.blockedInputMessaging : version.blockedOutputsMessaging;
     const outputs = evaluation.blocked
       ? [{ text: message }]

@@ -20,12 +20,13 @@ const IDENTIFIER = '(|([a-z0-9]+)|(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9
 const VERSION = '(|([1-9][0-9]{0,7})|(DRAFT))';
 const TRACES = ['enabled', 'disabled', 'enabled_full'];
 
+/** The identifier and version, both required once either is given; violations thrown with the rest. */
 function pair(
   v: Violations,
   paths: [string, string],
   identifier: unknown,
   version: unknown,
-): [string, string] | undefined {
+): [string, string] {
   const check = (path: string, value: unknown, pattern: string, max: number) => {
     if (value === undefined || value === '') v.add(path, null, 'Member must not be null');
     else if (typeof value !== 'string') v.add(path, value, 'Member must be a string');
@@ -67,17 +68,9 @@ export function converseGuardrail(
       streamProcessingMode,
       'Member must satisfy enum value set: [sync, async]',
     );
-  const [identifier, version] =
-    pair(
-      v,
-      ['guardrailConfig.guardrailIdentifier', 'guardrailConfig.guardrailVersion'],
-      guardrailIdentifier,
-      guardrailVersion,
-    ) ?? [];
-  return {
-    ...store.find(identifier as string, version as string),
-    trace: (trace as TraceMode | undefined) ?? 'disabled',
-  };
+  const paths: [string, string] = ['guardrailConfig.guardrailIdentifier', 'guardrailConfig.guardrailVersion'];
+  const [identifier, version] = pair(v, paths, guardrailIdentifier, guardrailVersion);
+  return { ...store.find(identifier, version), trace: (trace as TraceMode | undefined) ?? 'disabled' };
 }
 
 /** InvokeModel's guardrail headers, when the request has any. */
@@ -95,9 +88,9 @@ export function invokeGuardrail(
     v.throwIfAny();
     return undefined;
   }
-  const [id, numbered] = pair(v, ['guardrailIdentifier', 'guardrailVersion'], identifier, version) ?? [];
+  const [id, numbered] = pair(v, ['guardrailIdentifier', 'guardrailVersion'], identifier, version);
   const mode = (trace?.toLowerCase() as TraceMode | undefined) ?? 'disabled';
-  return { ...store.find(id as string, numbered as string), trace: mode };
+  return { ...store.find(id, numbered), trace: mode };
 }
 
 /**

@@ -64,9 +64,9 @@ export function evaluate(
   const filters: unknown[] = [];
   for (const filter of policy.contentPolicy?.filters ?? []) {
     const action = actionIn(filter, direction);
-    if (!action) continue;
-    used.content = true;
     const strength = direction === 'input' ? filter.inputStrength : filter.outputStrength;
+    if (!action || strength === 'NONE') continue;
+    used.content = true;
     const confidence = hits
       .filter((hit) => hit.type === filter.type)
       .reduce<keyof typeof RANK>(

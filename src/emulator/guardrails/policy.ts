@@ -67,8 +67,6 @@ export interface GuardrailDefinition {
   contextualGroundingPolicy?: {
     filters: Array<{ type: string; threshold: number; action: string; enabled: boolean }>;
   };
-  automatedReasoningPolicy?: { policies: string[]; confidenceThreshold?: number };
-  crossRegionDetails?: { guardrailProfileId: string; guardrailProfileArn: string };
 }
 
 /**

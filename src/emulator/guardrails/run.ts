@@ -11,6 +11,7 @@ import type { ContentHit } from '../behaviour/directives.js';
 import type { Planned } from '../behaviour/generation.js';
 import type { GuardrailCall } from './config.js';
 import { type Evaluation, evaluate } from './evaluate.js';
+import { appliedDetails } from './store.js';
 
 /** What the emulator's stats count of each evaluation. */
 export type CountEvaluation = (evaluation: Evaluation) => void;
@@ -30,7 +31,21 @@ export class GuardrailRun {
     private readonly call: GuardrailCall,
     private readonly prompt: string[],
     private readonly count: CountEvaluation,
+    /** Which response form gets the guardrail's fields: Converse's or InvokeModel's. */
+    private readonly form: 'converse' | 'invoke',
   ) {}
+
+  /** A non-streaming response body with the guardrail's fields. */
+  body(body: unknown): unknown {
+    return this.form === 'converse'
+      ? this.converseBody(body as Record<string, unknown>)
+      : this.invokeBody(body);
+  }
+
+  /** A stream's events with the guardrail's fields. */
+  events<E extends Event>(events: Iterable<E>): Generator<E> {
+    return this.form === 'converse' ? this.converseEvents(events) : this.invokeEvents(events);
+  }
 
   get intervened(): boolean {
     return Boolean(this.input?.blocked || this.output?.blocked || this.output?.masked);
@@ -42,8 +57,7 @@ export class GuardrailRun {
     const full = trace === 'enabled_full';
     const hits = planned.directives.guardrail ?? [];
     const side = (output: boolean) => hits.filter((hit: ContentHit) => hit.output === output);
-    this.input = evaluate(version, 'input', this.prompt, side(false), full);
-    this.count(this.input);
+    this.input = this.judged(evaluate(version, 'input', this.prompt, side(false), full));
     if (this.input.blocked) {
       const { thinking: _t, tool: _u, ...rest } = planned;
       return {
@@ -56,8 +70,7 @@ export class GuardrailRun {
       };
     }
     if (planned.reply.text === '') return planned;
-    this.output = evaluate(version, 'output', [planned.reply.text], side(true), full);
-    this.count(this.output);
+    this.output = this.judged(evaluate(version, 'output', [planned.reply.text], side(true), full));
     if (this.output.blocked || this.output.masked) this.modelOutput = planned.reply.text;
     if (this.output.blocked) {
       const { thinking: _t, tool: _u, ...rest } = planned;
@@ -71,6 +84,13 @@ export class GuardrailRun {
       return { ...planned, reply: { ...planned.reply, text, pieces: piecesOf(text) } };
     }
     return planned;
+  }
+
+  /** Counts an evaluation and names the guardrail in its assessment. */
+  private judged(evaluation: Evaluation): Evaluation {
+    this.count(evaluation);
+    evaluation.assessment.appliedGuardrailDetails = appliedDetails(this.call.guardrail, this.call.version);
+    return evaluation;
   }
 
   /** GuardrailTraceAssessment, keyed by the guardrail's id as Bedrock keys it. */

@@ -8,6 +8,20 @@ import { randomBytes } from 'node:crypto';
 import { EmulatedError } from '../wire/exceptions.js';
 import type { GuardrailDefinition } from './policy.js';
 
+/** The emulator's guardrail options (EmulatorOptions). */
+export interface GuardrailOptions {
+  /**
+   * Refuse model calls that name no guardrail (403 AccessDeniedException), as an account whose IAM
+   * policy denies them without a `bedrock:GuardrailIdentifier` condition does. @default false
+   */
+  requireGuardrail?: boolean;
+  /**
+   * Guardrail control-plane actions the caller is not allowed (403 AccessDeniedException), e.g.
+   * `['GetGuardrail']` for a role without `bedrock:GetGuardrail`. @default []
+   */
+  deniedGuardrailActions?: string[];
+}
+
 export interface GuardrailVersion extends GuardrailDefinition {
   /** `DRAFT` or "1", "2", ... */
   version: string;
@@ -126,6 +140,17 @@ export class GuardrailStore {
   clear(): void {
     this.guardrails.clear();
   }
+}
+
+/** AppliedGuardrailDetails: which guardrail made an assessment, and that the request named it. */
+export function appliedDetails(guardrail: Guardrail, version: GuardrailVersion): Record<string, unknown> {
+  return {
+    guardrailId: guardrail.id,
+    guardrailVersion: version.version,
+    guardrailArn: guardrail.arn,
+    guardrailOrigin: ['REQUEST'],
+    guardrailOwnership: 'SELF',
+  };
 }
 
 function newId(): string {

@@ -48,6 +48,8 @@ export interface Served {
   closing: AbortSignal;
   /** The guardrails the control plane made, for calls that name one. */
   guardrails: GuardrailStore;
+  /** Model calls that name no guardrail are denied. */
+  requireGuardrail: boolean;
 }
 
 export async function handleModelRequest(
@@ -90,14 +92,7 @@ export async function handleModelRequest(
     );
     const { model: admittedModel } = call;
     // A guardrail the call names must exist (refused before anything else is decided).
-    const guard = guardrailFor(
-      operation,
-      body,
-      (name) => header(req, name),
-      call.generation.texts,
-      served.guardrails,
-      (e) => served.stats.guardrail(e),
-    );
+    const guard = guardrailFor(operation, body, (name) => header(req, name), call, served);
     let planned = plan(call.generation, served.cache);
     if (operation !== 'count-tokens') {
       // CountTokens is free: no directives, no quota; only --fail-rate reaches it.
@@ -137,8 +132,7 @@ export async function handleModelRequest(
         operation === 'converse-stream'
           ? converseEvents(planned, clock)
           : invokeEvents(call, planned, requestId, clock);
-      if (guard)
-        events = operation === 'converse-stream' ? guard.converseEvents(events) : guard.invokeEvents(events);
+      if (guard) events = guard.events(events);
       const written = await writeStream(res, events, planned.outputTokens > 0, {
         requestId,
         headers: streamHeaders(call, planned),
@@ -161,12 +155,7 @@ export async function handleModelRequest(
       outputTokens = planned.outputTokens;
       const plain = plainResponse(call, planned, elapsed(clock), requestId);
       const { headers } = plain;
-      let answer = plain.body;
-      if (guard)
-        answer =
-          operation === 'converse'
-            ? guard.converseBody(answer as Record<string, unknown>)
-            : guard.invokeBody(answer);
+      const answer = guard ? guard.body(plain.body) : plain.body;
       if (operation !== 'count-tokens') served.cache.commit(admittedModel.id, planned.cache.store);
       end(okOutcome(call, planned.inputTokens, outputTokens));
       sendJson(res, 200, answer, requestId, headers);
