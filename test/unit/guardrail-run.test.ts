@@ -17,6 +17,7 @@ import { guardrailCost, guardrailUsd } from '../../src/cost/guardrail-cost.js';
 import { leverFields } from '../../src/cost/levers.js';
 import { loadPriceTable } from '../../src/cost/load.js';
 import { answerPolicy } from '../../src/engines/ondemand/answer-checks.js';
+import { notAws } from '../../src/engines/ondemand/guardrail-check.js';
 import { parseGuardrail } from '../../src/job/guardrail-options.js';
 import { resolveSpec } from '../../src/job/resolve.js';
 import { fingerprint } from '../../src/plan/fingerprint.js';
@@ -279,5 +280,18 @@ describe('--json-schema', () => {
     };
     expect(policy.decide(blocked)).toEqual({ kind: 'accept', result: blocked });
     expect(policy.decide({ ...blocked, stopReason: 'end_turn' }).kind).toBe('retry');
+  });
+});
+
+describe('where GetGuardrail is asked', () => {
+  it.each([
+    ['http://127.0.0.1:4010', 'http://127.0.0.1:4010'],
+    ['https://proxy.internal.example/bedrock', 'https://proxy.internal.example/bedrock'],
+    ['https://bedrock-runtime.us-east-1.amazonaws.com', undefined],
+    ['https://bedrock-runtime.cn-north-1.amazonaws.com.cn', undefined],
+    ['https://bedrock-runtime.us-east-1.api.aws', undefined],
+    [undefined, undefined],
+  ])('--endpoint %s serves the control plane too: %s', (endpoint, expected) => {
+    expect(notAws(endpoint)).toBe(expected);
   });
 });

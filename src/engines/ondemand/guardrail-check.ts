@@ -66,7 +66,7 @@ export async function checkGuardrail(
 }
 
 /** An endpoint URL that is not one of AWS's own hosts (those serve one plane each). */
-function notAws(endpoint: string | undefined): string | undefined {
+export function notAws(endpoint: string | undefined): string | undefined {
   if (endpoint === undefined) return undefined;
   try {
     const host = new URL(endpoint).hostname;
