@@ -32,12 +32,13 @@ export async function openEngine(
   rowsToRun: number,
 ): Promise<Engine> {
   const { batch } = spec;
-  // Rows a submitted job owes are collected from it, whatever their count: never re-paid on-demand.
-  const owed = spec.fresh || batch.mode === 'ondemand' ? 0 : rowsOwed(statePath(spec.output));
-  // --guardrail: Batch Inference cannot apply one, so auto runs on demand (batch was refused already).
+  // --guardrail: Batch Inference cannot apply one, so auto runs on demand (batch was refused
+  // already), and jobs an earlier, unguarded run submitted are not collected into a guarded one.
   const note = guardrailModeNote(batch.mode, spec.guardrail);
   if (note !== undefined) deps.onInfo?.(note);
   const asked = note === undefined ? batch.mode : 'ondemand';
+  // Rows a submitted job owes are collected from it, whatever their count: never re-paid on-demand.
+  const owed = spec.fresh || asked === 'ondemand' ? 0 : rowsOwed(statePath(spec.output));
   const mode = batch.cancel || owed > 0 ? 'batch' : chooseMode(asked, rowsToRun, batch.minRecords);
   // Before anything is uploaded (or a client opened): too few rows for one job. Rows a job owes
   // count toward the minimum (rowsToRun has them); rows already answered do not.
