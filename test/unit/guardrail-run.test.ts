@@ -12,10 +12,12 @@ import { describe, expect, it } from 'vitest';
 import { converseInput, converseResult } from '../../src/bedrock/converse.js';
 import { guardrailHeaders, InvokeGuardrail } from '../../src/bedrock/guardrail.js';
 import { noUnits, readGuardrailTrace, traceText } from '../../src/bedrock/guardrail-trace.js';
+import { Aggregator } from '../../src/cost/aggregate.js';
 import { Pricer } from '../../src/cost/cost.js';
 import { guardrailCost, guardrailUsd } from '../../src/cost/guardrail-cost.js';
 import { leverFields } from '../../src/cost/levers.js';
 import { loadPriceTable } from '../../src/cost/load.js';
+import { renderJson, renderTable } from '../../src/cost/render.js';
 import { answerPolicy } from '../../src/engines/ondemand/answer-checks.js';
 import { notAws } from '../../src/engines/ondemand/guardrail-check.js';
 import { parseGuardrail } from '../../src/job/guardrail-options.js';
@@ -293,5 +295,20 @@ describe('where GetGuardrail is asked', () => {
     [undefined, undefined],
   ])('--endpoint %s serves the control plane too: %s', (endpoint, expected) => {
     expect(notAws(endpoint)).toBe(expected);
+  });
+});
+
+describe('report', () => {
+  it('adds up the guardrail rows, interventions and cost, and says so under the table', () => {
+    const agg = new Aggregator('model', ['a.csv']);
+    const row = { job: 'a.csv', model: 'm', status: 'ok', day: '', inputTokens: 0, outputTokens: 0 };
+    const tokens = { cacheReadTokens: 0, cacheWriteTokens: 0, cacheWrite1hTokens: 0, tier: 'default' };
+    agg.add({ ...row, ...tokens, cost: 100n, guardrailAction: 'INTERVENED', guardrailCost: 100n });
+    agg.add({ ...row, ...tokens, cost: 300n, guardrailAction: 'NONE', guardrailCost: 200n });
+    agg.add({ ...row, ...tokens, cost: 300n });
+    const report = agg.report();
+    expect(report.total).toMatchObject({ guardrailRows: 2, guardrailIntervened: 1, guardrailCost: 300n });
+    expect(renderTable(report)).toMatch(/2 rows ran under a guardrail \(1 intervened\)/);
+    expect(JSON.parse(renderJson(report)).total).toMatchObject({ guardrail_rows: 2, guardrail_usd: 3e-10 });
   });
 });
