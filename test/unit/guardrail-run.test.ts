@@ -1,9 +1,8 @@
 /**
  * --guardrail in the runner, the pure parts: the option's check (botocore's GuardrailIdentifier and
  * GuardrailVersion patterns), batch mode refused, the request on the wire (Converse guardrailConfig,
- * InvokeModel's header members), the trace read back in both of Bedrock's shapes, the price of its
- * text units, the fingerprint (an answer bought without a guardrail is never this row's), DRAFT
- * never answered from the ledger, and a blocked answer kept as it is under --json-schema.
+ * InvokeModel's header members) and the trace read back in both of Bedrock's shapes. The rest is
+ * in guardrail-cost.test.ts.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,21 +10,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { converseInput, converseResult } from '../../src/bedrock/converse.js';
 import { guardrailHeaders, InvokeGuardrail } from '../../src/bedrock/guardrail.js';
-import { noUnits, readGuardrailTrace, traceText } from '../../src/bedrock/guardrail-trace.js';
-import { Aggregator } from '../../src/cost/aggregate.js';
-import { Pricer } from '../../src/cost/cost.js';
-import { guardrailCost, guardrailUsd } from '../../src/cost/guardrail-cost.js';
+import { readGuardrailTrace, traceText } from '../../src/bedrock/guardrail-trace.js';
 import { leverFields } from '../../src/cost/levers.js';
-import { loadPriceTable } from '../../src/cost/load.js';
-import { renderJson, renderTable } from '../../src/cost/render.js';
-import { answerPolicy } from '../../src/engines/ondemand/answer-checks.js';
-import { notAws } from '../../src/engines/ondemand/guardrail-check.js';
 import { parseGuardrail } from '../../src/job/guardrail-options.js';
 import { resolveSpec } from '../../src/job/resolve.js';
-import { fingerprint } from '../../src/plan/fingerprint.js';
-import type { PlannedRow } from '../../src/plan/plan.js';
-import { fromLedger } from '../../src/run/reuse-rows.js';
-import type { AnswerPlan, GuardrailRequest, PromptRequest, ResultRecord } from '../../src/types.js';
+import type { GuardrailRequest, PromptRequest } from '../../src/types.js';
 
 const HAIKU = 'global.anthropic.claude-haiku-4-5-20251001-v1:0';
 const ARN = 'arn:aws:bedrock:us-east-1:123456789012:guardrail/abc123';
@@ -218,97 +207,5 @@ describe('the answer read back', () => {
   it('a trace without guardrail assessments is no trace', () => {
     expect(readGuardrailTrace(undefined)).toBeUndefined();
     expect(readGuardrailTrace({})).toBeUndefined();
-  });
-});
-
-describe('the price of text units', () => {
-  it('prices each policy type per 1,000 units; word filters are free', () => {
-    // 2 content (0.15/1000) + 3 sensitive (0.10/1000) + 5 word (free) = 0.0006
-    const units = {
-      ...noUnits(),
-      contentPolicyUnits: 2,
-      sensitiveInformationPolicyUnits: 3,
-      wordPolicyUnits: 5,
-    };
-    expect(guardrailUsd(units)).toBe(0.0006);
-    expect(guardrailUsd({ ...noUnits(), wordPolicyUnits: 9 })).toBe(0);
-    expect(guardrailUsd(undefined)).toBeNull();
-    expect(guardrailCost({ ...noUnits(), automatedReasoningPolicyUnits: 1 })).toEqual({
-      missing: 'automatedReasoningPolicyUnits',
-    });
-  });
-
-  it('cost_usd is the tokens plus guardrail_usd', () => {
-    const pricer = new Pricer(loadPriceTable());
-    const record = {
-      status: 'ok',
-      model: 'amazon.nova-micro-v1:0',
-      input_tokens: 0,
-      output_tokens: 0,
-      cache_read_tokens: 0,
-      cache_write_tokens: 0,
-    } as ResultRecord;
-    expect(pricer.recordCost(record)).toBe(0);
-    expect(pricer.recordCost({ ...record, guardrail_usd: 0.00035 })).toBe(0.00035);
-  });
-});
-
-describe('the ledger', () => {
-  it('a guardrail, or another version of it, is another request', () => {
-    const plain = fingerprint(request());
-    const one = fingerprint(request(G1));
-    expect(one).not.toBe(plain);
-    expect(fingerprint(request({ ...G1, version: '2' }))).not.toBe(one);
-    expect(fingerprint(request({ ...G1, id: 'other' }))).not.toBe(one);
-    expect(fingerprint(request(G1))).toBe(one);
-  });
-
-  it('answers under DRAFT never come from the ledger', () => {
-    const row = (g?: GuardrailRequest) => ({ request: request(g) }) as PlannedRow;
-    expect(fromLedger(row())).toBe(true);
-    expect(fromLedger(row(G1))).toBe(true);
-    expect(fromLedger(row({ ...G1, version: 'DRAFT' }))).toBe(false);
-  });
-});
-
-describe('--json-schema', () => {
-  it('keeps a blocked answer as it is: no schema check, no retry', () => {
-    const plan = { schemaText: '{"type":"object"}', retries: 2, maxTokensLimit: 1000 } as AnswerPlan;
-    const policy = answerPolicy(plan, 100);
-    const blocked = {
-      text: 'Sorry, blocked.',
-      stopReason: 'guardrail_intervened',
-      usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 },
-    };
-    expect(policy.decide(blocked)).toEqual({ kind: 'accept', result: blocked });
-    expect(policy.decide({ ...blocked, stopReason: 'end_turn' }).kind).toBe('retry');
-  });
-});
-
-describe('where GetGuardrail is asked', () => {
-  it.each([
-    ['http://127.0.0.1:4010', 'http://127.0.0.1:4010'],
-    ['https://proxy.internal.example/bedrock', 'https://proxy.internal.example/bedrock'],
-    ['https://bedrock-runtime.us-east-1.amazonaws.com', undefined],
-    ['https://bedrock-runtime.cn-north-1.amazonaws.com.cn', undefined],
-    ['https://bedrock-runtime.us-east-1.api.aws', undefined],
-    [undefined, undefined],
-  ])('--endpoint %s serves the control plane too: %s', (endpoint, expected) => {
-    expect(notAws(endpoint)).toBe(expected);
-  });
-});
-
-describe('report', () => {
-  it('adds up the guardrail rows, interventions and cost, and says so under the table', () => {
-    const agg = new Aggregator('model', ['a.csv']);
-    const row = { job: 'a.csv', model: 'm', status: 'ok', day: '', inputTokens: 0, outputTokens: 0 };
-    const tokens = { cacheReadTokens: 0, cacheWriteTokens: 0, cacheWrite1hTokens: 0, tier: 'default' };
-    agg.add({ ...row, ...tokens, cost: 100n, guardrailAction: 'INTERVENED', guardrailCost: 100n });
-    agg.add({ ...row, ...tokens, cost: 300n, guardrailAction: 'NONE', guardrailCost: 200n });
-    agg.add({ ...row, ...tokens, cost: 300n });
-    const report = agg.report();
-    expect(report.total).toMatchObject({ guardrailRows: 2, guardrailIntervened: 1, guardrailCost: 300n });
-    expect(renderTable(report)).toMatch(/2 rows ran under a guardrail \(1 intervened\)/);
-    expect(JSON.parse(renderJson(report)).total).toMatchObject({ guardrail_rows: 2, guardrail_usd: 3e-10 });
   });
 });
