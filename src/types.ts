@@ -95,6 +95,39 @@ export interface PromptRequest {
   attachments?: Attachment[];
   /** The attachments' content blocks, loaded at call time (never held for a row not in flight). */
   attachmentBlocks?: AttachmentBlock[];
+  /** `--guardrail`: part of what the row asks, so of its fingerprint and ledger key. */
+  guardrail?: GuardrailRequest;
+}
+
+/** A guardrail applied to a call (Converse `guardrailConfig`, InvokeModel's guardrail headers). */
+export interface GuardrailRequest {
+  id: string;
+  /** `DRAFT` or a version number. */
+  version: string;
+  trace: 'enabled' | 'enabled_full' | 'disabled';
+}
+
+/** Text units a guardrail evaluated, per policy type, as its trace reports them (`usage`). */
+export interface GuardrailUnits {
+  topicPolicyUnits: number;
+  contentPolicyUnits: number;
+  wordPolicyUnits: number;
+  sensitiveInformationPolicyUnits: number;
+  sensitiveInformationPolicyFreeUnits: number;
+  contextualGroundingPolicyUnits: number;
+  contentPolicyImageUnits: number;
+  automatedReasoningPolicyUnits: number;
+}
+
+/** What a guardrail did to one call. */
+export interface GuardrailOutcome {
+  action: 'INTERVENED' | 'NONE';
+  /** With a trace: what each policy found (guardrail/trace.ts condenses Bedrock's). */
+  findings?: Record<string, unknown>[];
+  /** With a trace: the text units evaluated; absent without one (Bedrock reports them nowhere else). */
+  units?: GuardrailUnits;
+  /** With a trace: Bedrock's `actionReason`, when it gave one. */
+  reason?: string;
 }
 
 export interface Usage {
@@ -118,6 +151,8 @@ export interface CallResult {
   serviceTier?: string;
   /** The first toolUse block's input as JSON text (a forced answer tool's answer). */
   toolInput?: string;
+  /** With --guardrail: what it did. */
+  guardrail?: GuardrailOutcome;
 }
 
 export type RowStatus = 'ok' | 'error';
@@ -151,6 +186,12 @@ export interface ResultRecord {
   reused?: boolean;
   /** What this results file paid for the row: cost_usd when this output bought it, else 0. */
   paid_usd?: number | null;
+  /** With --guardrail: INTERVENED or NONE (empty on an error row). */
+  guardrail_action?: string;
+  /** With --guardrail-trace: what each policy found, as JSON text. */
+  guardrail_trace?: string;
+  /** With --guardrail: the guardrail's share of cost_usd; empty when its units are unknown (no trace). */
+  guardrail_usd?: number | null;
 }
 
 /** The answer ledger's result fields, written after the others (before the levers'). */

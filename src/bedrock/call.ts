@@ -15,6 +15,7 @@ import { shapeInvokeBody, withLoadedAttachments } from './answer-wire.js';
 import { responseHeaders } from './client.js';
 import { converse, converseInput, hourWrites } from './converse.js';
 import { invokeBody, parseInvokeBody } from './families/index.js';
+import { converseGuardrail, guardrailHeaders, InvokeGuardrail } from './guardrail.js';
 import { NativeStreamReader } from './native/stream.js';
 import { nativeContent, ToolInputCollector, toolInputOf, withToolInput } from './tool-input.js';
 
@@ -54,6 +55,8 @@ function invokeInput(request: PromptRequest) {
     accept: 'application/json',
     // The SDK sends it as the X-Amzn-Bedrock-Service-Tier header.
     ...(request.serviceTier === undefined ? {} : { serviceTier: request.serviceTier }),
+    // --guardrail: the X-Amzn-Bedrock-GuardrailIdentifier, -GuardrailVersion and -Trace headers.
+    ...guardrailHeaders(request),
   };
 }
 
@@ -64,10 +67,13 @@ async function invoke(
 ): Promise<CallResult> {
   const output = await client.send(new InvokeModelCommand(invokeInput(request)), { abortSignal: signal });
   const body = JSON.parse(decoder.decode(output.body ?? new Uint8Array())) as Record<string, unknown>;
-  return servedTier(
-    withToolInput(parseInvokeBody(body, responseHeaders(output)), toolInputOf(nativeContent(body))),
-    output.serviceTier,
+  const guardrail = new InvokeGuardrail();
+  guardrail.add(body);
+  const result = withToolInput(
+    parseInvokeBody(body, responseHeaders(output)),
+    toolInputOf(nativeContent(body)),
   );
+  return servedTier(guardrail.apply(request, result), output.serviceTier);
 }
 
 /** The tier InvokeModel's response header says served the call. */
@@ -86,20 +92,20 @@ async function invokeStream(
   });
   const reader = new NativeStreamReader();
   const tools = new ToolInputCollector();
+  const guardrail = new InvokeGuardrail();
   let firstTokenMs: number | undefined;
   await midStream(async () => {
     for await (const event of output.body ?? []) {
       if (!event.chunk?.bytes) continue;
       const chunk = JSON.parse(decoder.decode(event.chunk.bytes)) as Record<string, unknown>;
       tools.add(chunk);
+      guardrail.add(chunk);
       const delta = reader.add(chunk);
       if (delta !== '' && firstTokenMs === undefined) firstTokenMs = performance.now() - started;
     }
   });
-  const result = servedTier(
-    withToolInput(reader.result(responseHeaders(output)), tools.result()),
-    output.serviceTier,
-  );
+  const read = withToolInput(reader.result(responseHeaders(output)), tools.result());
+  const result = servedTier(guardrail.apply(request, read), output.serviceTier);
   if (result.stopReason === '') throw incomplete();
   return firstTokenMs === undefined ? result : { ...result, firstTokenMs };
 }
@@ -117,6 +123,7 @@ async function converseStream(
   let stopReason = '';
   let firstTokenMs: number | undefined;
   let serviceTier: string | undefined;
+  let trace: { guardrail?: unknown } | undefined;
   // NaN until the metadata event says: a stream without it has unknown usage, not 0.
   const usage: CallResult['usage'] = {
     inputTokens: Number.NaN,
@@ -145,15 +152,18 @@ async function converseStream(
         Object.assign(usage, hourWrites(u.cacheDetails));
       }
       if (event.metadata?.serviceTier?.type) serviceTier = event.metadata.serviceTier.type;
+      if (event.metadata?.trace) trace = event.metadata.trace;
     }
   });
   if (stopReason === '') throw incomplete();
+  const guardrail = converseGuardrail(request, stopReason, trace);
   const result = {
     text,
     stopReason,
     usage,
     ...(firstTokenMs === undefined ? {} : { firstTokenMs }),
     ...(serviceTier === undefined ? {} : { serviceTier }),
+    ...(guardrail === undefined ? {} : { guardrail }),
   };
   return withToolInput(result, tools.result());
 }

@@ -9,6 +9,7 @@ import {
 import type { CallResult, PromptRequest } from '../types.js';
 import { shapeConverseInput } from './answer-wire.js';
 import { cachePointFor, converseTopK } from './families/index.js';
+import { converseGuardrail, guardrailConfig } from './guardrail.js';
 import { toolInputOf, withToolInput } from './tool-input.js';
 
 export function converseInput(request: PromptRequest): ConverseCommandInput {
@@ -27,6 +28,7 @@ export function converseInput(request: PromptRequest): ConverseCommandInput {
   if (request.system !== undefined && request.cacheSystem !== undefined)
     input.system?.push({ cachePoint: cachePointOf(request) });
   if (request.serviceTier !== undefined) input.serviceTier = { type: request.serviceTier };
+  Object.assign(input, guardrailConfig(request));
   // Converse has no topK; each family takes it as its own native field.
   if (inference.topK !== undefined) {
     input.additionalModelRequestFields = converseTopK(request.model, inference.topK) as Record<string, never>;
@@ -46,10 +48,10 @@ export async function converse(
   signal: AbortSignal,
 ): Promise<CallResult> {
   const output = await client.send(new ConverseCommand(converseInput(request)), { abortSignal: signal });
-  return converseResult(output);
+  return converseResult(output, request);
 }
 
-export function converseResult(output: ConverseCommandOutput): CallResult {
+export function converseResult(output: ConverseCommandOutput, request?: PromptRequest): CallResult {
   const content = output.output?.message?.content ?? [];
   const usage = output.usage;
   // A count the response lacks is NaN, not 0: the sink records it as unknown.
@@ -68,6 +70,8 @@ export function converseResult(output: ConverseCommandOutput): CallResult {
     },
     ...(output.serviceTier?.type ? { serviceTier: output.serviceTier.type } : {}),
   };
+  const guardrail = request && converseGuardrail(request, result.stopReason, output.trace);
+  if (guardrail) result.guardrail = guardrail;
   // A forced answer tool answers in a toolUse block.
   return withToolInput(result, toolInputOf(content));
 }

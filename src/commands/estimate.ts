@@ -7,10 +7,12 @@ import { loadPriceTable } from '../cost/load.js';
 import { displayPath } from '../errors.js';
 import { checkBatchSize, chooseMode } from '../job/batch-options.js';
 import { loadJob } from '../job/file.js';
+import { guardrailModeNote } from '../job/guardrail-options.js';
 import { type RawOptions, resolveRun } from '../job/resolve.js';
 import { estimateJob } from '../plan/estimate.js';
 import type { PlannedRow } from '../plan/plan.js';
 import { openClient } from '../run/client.js';
+import { fromLedger } from '../run/reuse-rows.js';
 import { RunLedger } from '../run/run-ledger.js';
 import { etagLookup } from '../run/s3-etags.js';
 import { ESTIMATE_OPTIONS, type EstimateSettings } from './estimate-options.js';
@@ -43,14 +45,19 @@ export async function estimateCommand(raw: RawOptions, io: CommandIO): Promise<n
       cwd: io.cwd,
       onWarning,
       signal: stop.signal,
-      ...(ledger ? { answered: (row: PlannedRow) => ledger.lookup(row) !== undefined } : {}),
+      ...(ledger
+        ? { answered: (row: PlannedRow) => fromLedger(row) && ledger.lookup(row) !== undefined }
+        : {}),
       ...(s3Etags ? { s3Etags } : {}),
       ...(opened ? { counter: countTokensTask(opened.client) } : {}),
     });
     // The minimum as `run` checks it (every row is to run: estimate reads no results file).
     if (spec.batch.mode === 'batch') checkBatchSize(estimate.rows, spec.batch.minRecords);
+    // --guardrail: Batch Inference cannot apply one, so auto runs (and is priced) on demand.
+    const note = guardrailModeNote(spec.batch.mode, spec.guardrail);
+    if (note !== undefined) io.stderr(`run-batch: ${note}\n`);
     const batch =
-      chooseMode(spec.batch.mode, estimate.rows, spec.batch.minRecords) === 'batch'
+      note === undefined && chooseMode(spec.batch.mode, estimate.rows, spec.batch.minRecords) === 'batch'
         ? { timeoutHours: spec.batch.timeoutHours ?? 24 }
         : undefined;
     io.stdout(format === 'json' ? estimateJson(estimate, batch) : estimateText(estimate, batch));

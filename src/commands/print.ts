@@ -1,5 +1,5 @@
 /** The human-readable run summary. */
-import { grouped } from '../cost/money.js';
+import { dollars, grouped, picoFromUsd } from '../cost/money.js';
 import { displayPath, ExitCode } from '../errors.js';
 import type { RunSummary } from '../run/summary.js';
 import { costLines } from './summary-lines.js';
@@ -17,6 +17,7 @@ export function formatSummary(summary: RunSummary, cwd: string): string {
         ? `, ${fmt(tokens.cacheRead)} cache read, ${fmt(tokens.cacheWrite)} cache write`
         : ''),
     ...costLines(summary),
+    ...(summary.guardrail ? [guardrailLine(summary.guardrail)] : []),
     summary.batch
       ? batchLine(summary.batch, seconds)
       : `time      ${seconds}s, ${summary.rowsPerSecond} rows/s, ${fmt(summary.attempts)} calls, ${fmt(summary.throttles)} throttled`,
@@ -39,6 +40,15 @@ export function formatSummary(summary: RunSummary, cwd: string): string {
 }
 
 const fmt = grouped;
+
+/** --guardrail: how many rows it checked and blocked, and its part of the cost. */
+function guardrailLine(g: NonNullable<RunSummary['guardrail']>): string {
+  const cost =
+    g.costUsd === null
+      ? 'cost unknown (no --guardrail-trace)'
+      : `${dollars(picoFromUsd(g.costUsd))} of the cost`;
+  return `guardrail ${fmt(g.rows)} rows checked, ${fmt(g.intervened)} intervened, ${cost}`;
+}
 
 /** A batch run: jobs and records, and how long Bedrock took, not calls and rows/s. */
 function batchLine(batch: NonNullable<RunSummary['batch']>, seconds: string): string {

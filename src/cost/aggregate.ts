@@ -36,6 +36,10 @@ export interface GroupTotals {
   /** Rows written from the answer ledger (`reused`), and what their answers cost when bought. */
   reusedRows: number;
   reusedValue: Pico;
+  /** Rows run under a guardrail, those it intervened on, and its text units' part of `cost`. */
+  guardrailRows: number;
+  guardrailIntervened: number;
+  guardrailCost: Pico;
 }
 
 export interface Report {
@@ -63,6 +67,9 @@ export function emptyTotals(key: string): GroupTotals {
     cachedRows: 0,
     reusedRows: 0,
     reusedValue: 0n,
+    guardrailRows: 0,
+    guardrailIntervened: 0,
+    guardrailCost: 0n,
   };
 }
 
@@ -131,6 +138,11 @@ function add(totals: GroupTotals, row: ReportRow, saved: Pico | undefined): void
   if (row.reusedValue !== undefined && row.reusedValue > 0n) {
     totals.reusedRows++;
     totals.reusedValue += row.reusedValue;
+  }
+  if (row.guardrailAction) {
+    totals.guardrailRows++;
+    if (row.guardrailAction === 'INTERVENED') totals.guardrailIntervened++;
+    totals.guardrailCost += row.guardrailCost ?? 0n;
   }
   if (saved !== undefined) {
     totals.cachedRows++;

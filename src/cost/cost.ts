@@ -7,7 +7,7 @@
  */
 import { routingOf } from '../bedrock/models.js';
 import type { ResultRecord } from '../types.js';
-import { type Pico, perTokenPico, usdNumber } from './money.js';
+import { type Pico, perTokenPico, picoFromUsd, usdNumber } from './money.js';
 import { appliedPrices, type Missing, type PriceMode, type PriceOptions } from './rules.js';
 import { findPrice, type ModelPrice, type PriceTable } from './table.js';
 
@@ -115,7 +115,9 @@ export class Pricer {
           ? { tier: record.service_tier }
           : {},
     );
-    if ('pico' in result) return usdNumber(result.pico);
+    // --guardrail: its text units are billed on top of the tokens (guardrail-cost.ts).
+    const guardrail = typeof record.guardrail_usd === 'number' ? picoFromUsd(record.guardrail_usd) : 0n;
+    if ('pico' in result) return usdNumber(result.pico + guardrail);
     this.warn(record.model, result.missing);
     return null;
   }

@@ -1,6 +1,7 @@
 /**
  * The cost levers' side of a run that is not pricing: which extra result fields a job writes
- * (`service_tier` when a tier was asked for, `cache_write_1h_tokens` with `--cache-system`), and
+ * (`service_tier` when a tier was asked for, `cache_write_1h_tokens` with `--cache-system`, the
+ * `guardrail_*` fields with `--guardrail`), and
  * the warnings `--cache-system` owes the user before anything is sent: a system prompt shorter
  * than the model's minimum for a cache point is billed as plain input, every time, so it is said
  * once per model instead of being a silent no-op.
@@ -11,11 +12,20 @@ import type { JobSpec } from '../job/spec.js';
 import type { PromptRequest } from '../types.js';
 import { grouped } from './money.js';
 
-/** The cost levers' result fields, in the order they are written. */
-export const LEVER_FIELDS = ['service_tier', 'cache_write_1h_tokens'] as const;
+/** The cost levers' result fields, in the order they are written (the guardrail's last). */
+export const LEVER_FIELDS = [
+  'service_tier',
+  'cache_write_1h_tokens',
+  'guardrail_action',
+  'guardrail_trace',
+  'guardrail_usd',
+] as const;
 
 export function leverFields(
-  spec: Pick<JobSpec, 'serviceTier' | 'cacheSystem'> & { batch?: Pick<JobSpec['batch'], 'mode' | 'cancel'> },
+  spec: Pick<JobSpec, 'serviceTier' | 'cacheSystem'> &
+    Partial<Pick<JobSpec, 'guardrail' | 'guardrailTrace'>> & {
+      batch?: Pick<JobSpec['batch'], 'mode' | 'cancel'>;
+    },
   columns: readonly string[],
 ): string[] {
   const fields: string[] = [];
@@ -24,6 +34,13 @@ export function leverFields(
   if (spec.serviceTier !== undefined || columns.includes('service_tier') || batch)
     fields.push('service_tier');
   if (spec.cacheSystem !== undefined) fields.push('cache_write_1h_tokens');
+  // --guardrail: what it did and what it cost; its trace only when asked for.
+  if (spec.guardrail !== undefined) {
+    fields.push('guardrail_action');
+    if (spec.guardrailTrace !== undefined && spec.guardrailTrace !== 'disabled')
+      fields.push('guardrail_trace');
+    fields.push('guardrail_usd');
+  }
   return fields;
 }
 

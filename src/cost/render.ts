@@ -65,6 +65,13 @@ export function cacheNote(report: Report): string | undefined {
   return `caching saved ${dollars(t.cacheSaved)} over ${num(t.cachedRows)} rows that read or wrote the cache: their cost with the cached tokens billed as plain input, less their cost with cache prices (today's table).`;
 }
 
+/** --guardrail: how many rows ran under one, how many it blocked or masked, and its part of the cost. */
+export function guardrailNote(report: Report): string | undefined {
+  const t = report.total;
+  if (t.guardrailRows === 0) return undefined;
+  return `${num(t.guardrailRows)} ${t.guardrailRows === 1 ? 'row' : 'rows'} ran under a guardrail (${num(t.guardrailIntervened)} intervened); ${dollars(t.guardrailCost)} of the cost is its text units (guardrail_usd; empty without --guardrail-trace, so not counted there).`;
+}
+
 export function renderTable(report: Report): string {
   const header = [report.by, ...HEADINGS];
   const body = report.groups.map((g) => [g.key, ...displayCells(g)]);
@@ -79,7 +86,9 @@ export function renderTable(report: Report): string {
       .trimEnd();
   const rule = widths.map((w) => '─'.repeat(w)).join('  ');
   const lines = [line(header), rule, ...body.map(line), rule, line(total)];
-  const notes = [unpricedNote(report), cacheNote(report), reusedNote(report)].filter((n) => n !== undefined);
+  const notes = [unpricedNote(report), cacheNote(report), reusedNote(report), guardrailNote(report)].filter(
+    (n) => n !== undefined,
+  );
   if (notes.length > 0) lines.push('', ...notes);
   return `${lines.join('\n')}\n`;
 }
@@ -133,6 +142,13 @@ export function renderJson(report: Report): string {
       cost_usd: record.cost_usd === null ? null : Number(record.cost_usd),
       reused_rows: g.reusedRows,
       reused_value_usd: Number(exactUsd(g.reusedValue)),
+      ...(report.total.guardrailRows === 0
+        ? {}
+        : {
+            guardrail_rows: g.guardrailRows,
+            guardrail_intervened: g.guardrailIntervened,
+            guardrail_usd: Number(exactUsd(g.guardrailCost)),
+          }),
     };
   };
   const out = {
@@ -165,7 +181,9 @@ export function renderMarkdown(report: Report): string {
     ...report.groups.map((g) => row([g.key, ...displayCells(g)])),
     row(['**total**', ...displayCells(report.total).map((c) => `**${c}**`)]),
   ];
-  const notes = [unpricedNote(report), cacheNote(report), reusedNote(report)].filter((n) => n !== undefined);
+  const notes = [unpricedNote(report), cacheNote(report), reusedNote(report), guardrailNote(report)].filter(
+    (n) => n !== undefined,
+  );
   if (notes.length > 0) lines.push('', ...notes);
   return `${lines.join('\n')}\n`;
 }

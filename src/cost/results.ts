@@ -43,6 +43,10 @@ export interface ReportRow {
   cost: Pico | null;
   /** A reused row (`reused` true): what its answer cost when it was bought; else 0. */
   reusedValue?: Pico;
+  /** --guardrail: `guardrail_action` (INTERVENED, NONE; '' without a guardrail). */
+  guardrailAction?: string;
+  /** --guardrail: its part of `cost` (0 for a reused row, which this file did not pay for). */
+  guardrailCost?: Pico;
 }
 
 const REQUIRED = ['status', 'model', 'input_tokens', 'output_tokens', 'cost_usd'] as const;
@@ -123,6 +127,8 @@ export async function* readResults(file: ResultsFile): AsyncIterable<ReportRow> 
       tier: text(data.service_tier) || 'default',
       cost,
       reusedValue: reused && bought !== null ? bought : 0n,
+      guardrailAction: text(data.guardrail_action),
+      guardrailCost: reused ? 0n : (parseCostCell(data.guardrail_usd) ?? 0n),
     };
   }
 }

@@ -6,7 +6,7 @@
  */
 import { RunBatchError } from '../errors.js';
 import type { Format, JobSpec } from '../job/spec.js';
-import type { ChatMessage, InferenceSettings, PromptRequest } from '../types.js';
+import type { ChatMessage, GuardrailRequest, InferenceSettings, PromptRequest } from '../types.js';
 import type { InputRow } from './row.js';
 import { compileTemplate, lookup, type Template } from './template.js';
 
@@ -23,6 +23,7 @@ export interface RequestDefaults {
   inference: InferenceSettings;
   serviceTier?: 'default' | 'priority' | 'flex';
   cacheSystem?: '5m' | '1h';
+  guardrail?: GuardrailRequest;
 }
 
 /** The job-wide defaults every row starts from. */
@@ -44,6 +45,9 @@ export function requestDefaults(spec: JobSpec, label: string): RequestDefaults {
     ...(spec.idColumn === undefined ? {} : { idColumn: spec.idColumn }),
     ...(spec.serviceTier === undefined ? {} : { serviceTier: spec.serviceTier }),
     ...(spec.cacheSystem === undefined ? {} : { cacheSystem: spec.cacheSystem }),
+    ...(spec.guardrail === undefined
+      ? {}
+      : { guardrail: { ...spec.guardrail, trace: spec.guardrailTrace ?? 'disabled' } }),
   };
 }
 
@@ -122,6 +126,7 @@ function build(row: InputRow, d: RequestDefaults, template: Template | undefined
   const tier = present(data.service_tier) ? tierCell(at, data.service_tier) : d.serviceTier;
   if (tier !== undefined) request.serviceTier = tier;
   if (d.cacheSystem !== undefined) request.cacheSystem = d.cacheSystem;
+  if (d.guardrail !== undefined) request.guardrail = d.guardrail;
 
   if (batch) {
     request.nativeBody = data.modelInput as Record<string, unknown>;

@@ -7,6 +7,7 @@
  */
 import { BATCH_OPTIONS } from './batch-options.js';
 import { endpointUrl, region } from './checks.js';
+import { GUARDRAIL_OPTIONS } from './guardrail-options.js';
 import { LEDGER_OPTIONS } from './ledger-options.js';
 import type { OptionDef } from './option-def.js';
 import { INPUT_OPTIONS, MODEL_OPTIONS } from './options-request.js';
@@ -74,6 +75,7 @@ const AWS_OPTIONS: readonly OptionDef<RunKey>[] = [
 export const RUN_OPTIONS: readonly OptionDef<RunKey>[] = [
   ...INPUT_OPTIONS,
   ...MODEL_OPTIONS,
+  ...GUARDRAIL_OPTIONS,
   ...AWS_OPTIONS,
   ...SCHEDULING_OPTIONS,
   ...OUTPUT_OPTIONS,

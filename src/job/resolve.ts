@@ -8,6 +8,7 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { RunBatchError } from '../errors.js';
 import { finishBatch } from './batch-options.js';
+import { guardrailModeProblems } from './guardrail-options.js';
 import { finishLedger } from './ledger-options.js';
 import type { OptionDef } from './option-def.js';
 import { RUN_OPTIONS } from './options.js';
@@ -71,6 +72,7 @@ export function resolveRun(
   spec.batch = (spec.batch ?? {}) as BatchOptions;
   spec.ledger = finishLedger(spec.ledger as Parameters<typeof finishLedger>[0], ctx);
   problems.push(...finishBatch(spec.batch, spec.emulate, command === 'run'));
+  problems.push(...guardrailModeProblems(spec.batch, spec.guardrail));
   throwProblems(problems);
   checkPaths(spec, inputFormat, outputFormat);
   return { spec, log, values };

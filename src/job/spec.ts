@@ -11,6 +11,13 @@ export type Format = 'csv' | 'jsonl';
 export type JsonMode = 'auto' | 'native' | 'tool';
 export type Mode = 'ondemand' | 'batch' | 'auto';
 export type BatchRetry = 'ondemand' | 'none';
+export type GuardrailTrace = 'enabled' | 'enabled_full' | 'disabled';
+
+/** A guardrail as the user named it: its id or ARN, and its version (`DRAFT` when none was given). */
+export interface GuardrailName {
+  id: string;
+  version: string;
+}
 
 /** Where batch inputs and outputs go: `s3://bucket/prefix/`, prefix '' or ending in '/'. */
 export interface S3Location {
@@ -69,6 +76,10 @@ export interface JobSpec {
   serviceTier?: 'default' | 'priority' | 'flex';
   /** `--cache-system`: a cache point after the system prompt, kept this long. */
   cacheSystem?: '5m' | '1h';
+  /** `--guardrail ID[:VERSION]`: applied to every call (job/guardrail-options.ts). */
+  guardrail?: GuardrailName;
+  /** `--guardrail-trace`. @default 'disabled' */
+  guardrailTrace: GuardrailTrace;
   /** Use the streaming operations and record first_token_ms. */
   stream: boolean;
   /** Most calls in flight. @default 8 */

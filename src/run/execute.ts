@@ -65,7 +65,12 @@ export async function execute(spec: JobSpec, deps: RunDeps, startedAt: Date): Pr
     tally.skipped = output.kept;
     tally.changed = output.changed;
     tally.dropped = output.dropped;
-    const engine = await openEngine(spec, deps, plan, stopper, plan.rowCount - output.kept);
+    // A setup error found now (--guardrail unknown, too few rows for --mode batch, no credentials)
+    // leaves no disk-full reserve behind.
+    const engine = await openEngine(spec, deps, plan, stopper, plan.rowCount - output.kept).catch((error) => {
+      output.journal.close();
+      throw error;
+    });
     try {
       const onFinished = () => deps.onProgress?.(tally.progress(plan.rowCount, engine.stats));
       // In-run deduplication waits for a leader's answer: only the on-demand engine answers rows

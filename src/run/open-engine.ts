@@ -14,6 +14,7 @@ import type { Engine } from '../engines/engine.js';
 import { OnDemandEngine } from '../engines/ondemand/engine.js';
 import type { Stopper } from '../engines/stopper.js';
 import { displayPath } from '../errors.js';
+import { guardrailModeNote } from '../job/guardrail-options.js';
 import type { JobSpec } from '../job/spec.js';
 import type { RowPlan } from '../plan/plan.js';
 import type { SharedLimiter } from '../pool/shared.js';
@@ -31,14 +32,20 @@ export async function openEngine(
   rowsToRun: number,
 ): Promise<Engine> {
   const { batch } = spec;
+  // --guardrail: Batch Inference cannot apply one, so auto runs on demand (batch was refused
+  // already), and jobs an earlier, unguarded run submitted are not collected into a guarded one.
+  const note = guardrailModeNote(batch.mode, spec.guardrail);
+  if (note !== undefined) deps.onInfo?.(note);
+  const asked = note === undefined ? batch.mode : 'ondemand';
   // Rows a submitted job owes are collected from it, whatever their count: never re-paid on-demand.
-  const owed = spec.fresh || batch.mode === 'ondemand' ? 0 : rowsOwed(statePath(spec.output));
-  const mode = batch.cancel || owed > 0 ? 'batch' : chooseMode(batch.mode, rowsToRun, batch.minRecords);
+  const owed = spec.fresh || asked === 'ondemand' ? 0 : rowsOwed(statePath(spec.output));
+  const mode = batch.cancel || owed > 0 ? 'batch' : chooseMode(asked, rowsToRun, batch.minRecords);
   // Before anything is uploaded (or a client opened): too few rows for one job. Rows a job owes
   // count toward the minimum (rowsToRun has them); rows already answered do not.
   if (mode === 'batch' && batch.mode === 'batch' && !batch.cancel && owed === 0)
     checkBatchSize(rowsToRun, batch.minRecords);
   const opened = deps.client ? undefined : await openClient(spec, deps.env ?? process.env);
+  if (spec.guardrail !== undefined) await guardrailSetup(spec, deps, opened);
   const client = deps.client ?? (opened as OpenClient).client;
   const limiter = spec.limiter === undefined ? undefined : await openLimiter(spec, client, deps);
   const onDemand = onDemandEngine(spec, client, plan, stopper, limiter);
@@ -85,6 +92,38 @@ export async function openEngine(
     ...(deps.onWarning ? { onWarning: deps.onWarning } : {}),
   });
   return withClose(engine, opened);
+}
+
+/** --guardrail: GetGuardrail before any row is sent (engines/ondemand/guardrail-check.ts). */
+async function guardrailSetup(spec: JobSpec, deps: RunDeps, opened: OpenClient | undefined): Promise<void> {
+  const guardrail = spec.guardrail as NonNullable<JobSpec['guardrail']>;
+  if (spec.guardrailTrace === 'disabled')
+    deps.onWarning?.(
+      '--guardrail without --guardrail-trace: Bedrock reports the text units it bills for the guardrail only in its trace, so cost_usd leaves them out (guardrail_usd is empty); add --guardrail-trace enabled to have them counted',
+    );
+  const { checkGuardrail } = await import('../engines/ondemand/guardrail-check.js');
+  try {
+    const checked = await checkGuardrail(
+      guardrail,
+      {
+        region: spec.region,
+        env: deps.env ?? process.env,
+        ...(spec.profile === undefined ? {} : { profile: spec.profile }),
+        ...(opened?.emulator
+          ? { emulatorUrl: opened.emulator.url, credentials: opened.emulator.credentials }
+          : {}),
+        ...(spec.endpoint === undefined ? {} : { runtimeEndpoint: spec.endpoint }),
+      },
+      deps.onWarning,
+    );
+    if (checked)
+      deps.onInfo?.(
+        `guardrail ${checked.name ?? guardrail.id} version ${checked.version ?? guardrail.version}${checked.status ? ` (${checked.status})` : ''}`,
+      );
+  } catch (error) {
+    await opened?.close();
+    throw error;
+  }
 }
 
 /**

@@ -1,8 +1,10 @@
 /** Builds the per-row ResultRecord from a call's outcome; failures are data, never thrown. */
 import type { CallFailure } from '../bedrock/errors.js';
+import { traceText } from '../bedrock/guardrail-trace.js';
+import { guardrailUsd } from '../cost/guardrail-cost.js';
 import type { Finished } from '../engines/engine.js';
 import type { PlannedRow } from '../plan/plan.js';
-import type { CallResult, ResultRecord, Usage } from '../types.js';
+import type { CallResult, GuardrailOutcome, PromptRequest, ResultRecord, Usage } from '../types.js';
 
 export function okRecord(
   { request, fingerprint }: PlannedRow,
@@ -29,7 +31,18 @@ export function okRecord(
     record.first_token_ms = result.firstTokenMs === undefined ? null : Math.round(result.firstTokenMs);
   // Bedrock leaves the tier out when it served the standard one.
   record.service_tier = result.serviceTier ?? 'default';
+  if (request.guardrail) Object.assign(record, guardrailFields(request, result.guardrail));
   return record;
+}
+
+/** --guardrail: what it did, its trace when asked for, and its cost when the trace reported units. */
+function guardrailFields(request: PromptRequest, outcome: GuardrailOutcome | undefined) {
+  const traced = request.guardrail?.trace !== 'disabled';
+  return {
+    guardrail_action: outcome?.action ?? '',
+    ...(traced ? { guardrail_trace: outcome ? traceText(outcome) : '' } : {}),
+    guardrail_usd: guardrailUsd(outcome?.units),
+  };
 }
 
 export function errorRecord(
@@ -58,6 +71,7 @@ export function errorRecord(
     request_hash: fingerprint,
   };
   if (streaming) record.first_token_ms = null;
+  if (request.guardrail) record.guardrail_action = '';
   // Bad answers (--json-schema) were generated and billed: the row shows what it paid for.
   if (failure.paid) Object.assign(record, usageFields(failure.paid));
   return record;

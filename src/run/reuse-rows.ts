@@ -8,6 +8,12 @@
  * its answer, or, when it failed, given to the engine after the input's end (one of them leads
  * again). Only an engine that runs its rows while reading more (on-demand) may wait like this: the
  * batch engine reads every row before anything finishes, so `dedup` is off there.
+ *
+ * A row under a guardrail's DRAFT is never written from the ledger: the draft can be edited at any
+ * time, so an answer it let through (or blocked) yesterday says nothing about today's. Within one
+ * run it is still asked once (identical rows wait for their leader, as above): the run is one
+ * moment as far as the user can tell. Resuming the same results file keeps its ok rows as for any
+ * run (that is finishing the run, not reusing another's answer).
  */
 import type { Stopper } from '../engines/stopper.js';
 import type { LedgerEntry } from '../ledger/store.js';
@@ -82,7 +88,7 @@ export class ReuseRows {
 
   /** True when the row is to be sent: not answered by the ledger, not asked already in this run. */
   private take(row: PlannedRow): boolean {
-    const entry = this.ledger.lookup(row);
+    const entry = fromLedger(row) ? this.ledger.lookup(row) : undefined;
     if (entry) {
       this.sink?.reuse(row, entry);
       return false;
@@ -97,4 +103,9 @@ export class ReuseRows {
     this.waiting.set(key, []);
     return true;
   }
+}
+
+/** Whether the ledger may answer this row: not under a guardrail's DRAFT, which can change. */
+export function fromLedger(row: PlannedRow): boolean {
+  return row.request.guardrail?.version !== 'DRAFT';
 }

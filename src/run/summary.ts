@@ -79,6 +79,15 @@ export interface RunSummary {
   shard?: string;
   /** Batch mode: jobs collected, their records, the time Bedrock took (calls and rows/s mean little). */
   batch?: BatchStats;
+  /** --guardrail: rows answered under it this run, how many it intervened on, its share of costUsd. */
+  guardrail?: GuardrailTotals;
+}
+
+export interface GuardrailTotals {
+  rows: number;
+  intervened: number;
+  /** The guardrail's text units priced; null when no row's units were known (no trace). */
+  costUsd: number | null;
 }
 
 export class Tally {
@@ -94,6 +103,7 @@ export class Tally {
   readonly byModel: Record<string, ModelTotals> = {};
   readonly errorsByCode: Record<string, number> = {};
   private spent: bigint | null = null;
+  private readonly guarded = { rows: 0, intervened: 0, spent: null as bigint | null };
 
   /** What this run's finished rows cost so far; null until a priced row finished. */
   get spentUsd(): number | null {
@@ -103,6 +113,12 @@ export class Tally {
   /** Counts a row finished in this run (attempts and throttles come from the pool). */
   add(record: ResultRecord): void {
     const ok = record.status === 'ok';
+    if (ok && record.guardrail_action) {
+      this.guarded.rows++;
+      if (record.guardrail_action === 'INTERVENED') this.guarded.intervened++;
+      if (typeof record.guardrail_usd === 'number')
+        this.guarded.spent = (this.guarded.spent ?? 0n) + picoFromUsd(record.guardrail_usd);
+    }
     if (!ok) {
       this.error++;
       this.errorsByCode[record.error_code] = (this.errorsByCode[record.error_code] ?? 0) + 1;
@@ -204,6 +220,10 @@ export class Tally {
       errorsByCode: this.errorsByCode,
       exitCode: base.exitCode,
     };
+    if (this.guarded.rows > 0) {
+      const { rows, intervened, spent } = this.guarded;
+      summary.guardrail = { rows, intervened, costUsd: spent === null ? null : usdNumber(spent) };
+    }
     if (base.stop !== undefined) {
       summary.stop = base.stop;
       summary.stopReason = base.stop.detail;

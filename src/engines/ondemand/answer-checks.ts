@@ -24,6 +24,8 @@ export function answerPolicy(plan: AnswerPlan, startMaxTokens: number) {
       return maxTokens;
     },
     decide(result: CallResult): AnswerDecision {
+      // A guardrail's blocked message is not JSON, and asking again pays its units again: kept as it is.
+      if (result.stopReason === 'guardrail_intervened') return { kind: 'accept', result };
       const verdict = judgeAnswer(plan, result);
       if (verdict.kind === 'ok') return { kind: 'accept', result: { ...result, text: verdict.text } };
       bad++;
