@@ -190,7 +190,7 @@ export interface ResultRecord {
   guardrail_action?: string;
   /** With --guardrail-trace: what each policy found, as JSON text. */
   guardrail_trace?: string;
-  /** With --guardrail: the guardrail's share of cost_usd; empty when its units are unknown (no trace). */
+  /** With --guardrail: the guardrail's share of cost_usd; empty when its units are unknown (a response without a trace). */
   guardrail_usd?: number | null;
 }
 

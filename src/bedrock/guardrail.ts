@@ -11,18 +11,29 @@ import { readGuardrailTrace } from './guardrail-trace.js';
 
 export const INTERVENED = 'guardrail_intervened';
 
+/**
+ * The trace asked of Bedrock: at least `enabled`, whatever --guardrail-trace says, since Bedrock
+ * reports the text units it bills for the guardrail only in its trace, and a row's cost_usd must
+ * hold them. --guardrail-trace decides only whether the trace is written (guardrail_trace): one
+ * not asked for stays in memory, so matched personal data reaches no file.
+ */
+function wireTrace(trace: NonNullable<PromptRequest['guardrail']>['trace']) {
+  return trace === 'disabled' ? 'enabled' : trace;
+}
+
 /** Converse's `guardrailConfig` for the request, or nothing without --guardrail. */
 export function guardrailConfig(request: PromptRequest) {
   const g = request.guardrail;
   if (g === undefined) return {};
-  return { guardrailConfig: { guardrailIdentifier: g.id, guardrailVersion: g.version, trace: g.trace } };
+  const trace = wireTrace(g.trace);
+  return { guardrailConfig: { guardrailIdentifier: g.id, guardrailVersion: g.version, trace } };
 }
 
 /** InvokeModel's guardrail members (sent as headers); its `trace` enum is upper-case. */
 export function guardrailHeaders(request: PromptRequest) {
   const g = request.guardrail;
   if (g === undefined) return {};
-  const trace = g.trace.toUpperCase() as 'ENABLED' | 'ENABLED_FULL' | 'DISABLED';
+  const trace = wireTrace(g.trace).toUpperCase() as 'ENABLED' | 'ENABLED_FULL';
   return { guardrailIdentifier: g.id, guardrailVersion: g.version, trace };
 }
 

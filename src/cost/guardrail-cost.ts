@@ -28,7 +28,7 @@ export function guardrailCost(
   return { pico };
 }
 
-/** `guardrail_usd`: the units' cost, or null when they are unknown (no trace) or a policy has no price. */
+/** `guardrail_usd`: the units' cost, or null when they are unknown (a response without a trace) or a policy has no price. */
 export function guardrailUsd(units: GuardrailUnits | undefined): number | null {
   if (units === undefined) return null;
   const cost = guardrailCost(units);

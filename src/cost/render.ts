@@ -69,7 +69,7 @@ export function cacheNote(report: Report): string | undefined {
 export function guardrailNote(report: Report): string | undefined {
   const t = report.total;
   if (t.guardrailRows === 0) return undefined;
-  return `${num(t.guardrailRows)} ${t.guardrailRows === 1 ? 'row' : 'rows'} ran under a guardrail (${num(t.guardrailIntervened)} intervened); ${dollars(t.guardrailCost)} of the cost is its text units (guardrail_usd; empty without --guardrail-trace, so not counted there).`;
+  return `${num(t.guardrailRows)} ${t.guardrailRows === 1 ? 'row' : 'rows'} ran under a guardrail (${num(t.guardrailIntervened)} intervened); ${dollars(t.guardrailCost)} of the cost is its text units (guardrail_usd).`;
 }
 
 export function renderTable(report: Report): string {

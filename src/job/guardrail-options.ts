@@ -61,7 +61,7 @@ export const GUARDRAIL_OPTIONS: readonly OptionDef<RunKey>[] = [
     group: 'Model',
     commands: BOTH,
     describe:
-      "The guardrail's trace: written as guardrail_trace, and the text units it reports priced into cost_usd (Bedrock reports them only in the trace)",
+      "The guardrail's trace written as guardrail_trace (its text units are priced into cost_usd either way: run-batch always asks Bedrock for the trace, and writes it only when told)",
   },
 ];
 

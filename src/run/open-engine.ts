@@ -97,10 +97,6 @@ export async function openEngine(
 /** --guardrail: GetGuardrail before any row is sent (engines/ondemand/guardrail-check.ts). */
 async function guardrailSetup(spec: JobSpec, deps: RunDeps, opened: OpenClient | undefined): Promise<void> {
   const guardrail = spec.guardrail as NonNullable<JobSpec['guardrail']>;
-  if (spec.guardrailTrace === 'disabled')
-    deps.onWarning?.(
-      '--guardrail without --guardrail-trace: Bedrock reports the text units it bills for the guardrail only in its trace, so cost_usd leaves them out (guardrail_usd is empty); add --guardrail-trace enabled to have them counted',
-    );
   const { checkGuardrail } = await import('../engines/ondemand/guardrail-check.js');
   try {
     const checked = await checkGuardrail(

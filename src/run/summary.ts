@@ -86,7 +86,7 @@ export interface RunSummary {
 export interface GuardrailTotals {
   rows: number;
   intervened: number;
-  /** The guardrail's text units priced; null when no row's units were known (no trace). */
+  /** The guardrail's text units priced; null when no row's units were known (responses without a trace). */
   costUsd: number | null;
 }
 

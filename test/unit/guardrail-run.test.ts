@@ -121,6 +121,12 @@ describe('on the wire', () => {
     });
     expect(guardrailHeaders(request())).toEqual({});
   });
+
+  it('asks for the trace even under --guardrail-trace disabled: the billed units are only in it', () => {
+    const off = request({ ...G1, trace: 'disabled' });
+    expect(converseInput(off).guardrailConfig?.trace).toBe('enabled');
+    expect(guardrailHeaders(off).trace).toBe('ENABLED');
+  });
 });
 
 const ASSESSMENT = {
