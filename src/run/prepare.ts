@@ -171,10 +171,14 @@ async function addLeverColumns(
   if (missing.length === 0) return;
   const older = parseCsv(headerText(layoutWith(levers.filter((f) => prior.includes(f)))))[0];
   if (JSON.stringify(older) !== JSON.stringify(prior)) return;
+  // A guardrail changes what every row asks (its fingerprint): those rows run again, and say so.
+  const kept = missing.some((f) => f.startsWith('guardrail_'))
+    ? ''
+    : 'its answers are kept, not sent again; ';
   if (await addColumns(output, header))
     warn(
       `added the column${missing.length === 1 ? '' : 's'} ${missing.join(', ')} to ${label} ` +
-        `(its answers are kept, not sent again; the file as it was is ${label}.before-columns)`,
+        `(${kept}the file as it was is ${label}.before-columns)`,
     );
 }
 

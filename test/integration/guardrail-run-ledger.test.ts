@@ -71,4 +71,18 @@ describe('--guardrail and the ledger', () => {
     expect((await run(dir, ['--guardrail', id, '-o', 'draft2.csv'])).code).toBe(0);
     expect(used.emulator.stats().guardrails.evaluations).toBe(0);
   });
+
+  it('a guardrail added to a finished results file: its columns added, and the rows said to run again', async () => {
+    const id = await makeGuardrail(used.emulator.url);
+    const dir = workdir();
+    input(dir);
+    expect((await run(dir, ['-o', 'same.csv'])).code).toBe(0);
+    used.emulator.resetStats();
+    const guarded = await run(dir, ['--guardrail', `${id}:1`, '-o', 'same.csv']);
+    expect(guarded.code).toBe(0);
+    expect(guarded.stderr).toMatch(/added the columns guardrail_action, guardrail_usd to same\.csv/);
+    expect(guarded.stderr).not.toMatch(/its answers are kept/);
+    expect(guarded.stderr).toMatch(/4 rows ask something else/);
+    expect(used.emulator.stats().guardrails.evaluations).toBe(6);
+  });
 });
