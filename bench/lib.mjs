@@ -79,11 +79,12 @@ export function timed(args, env) {
     child.once('exit', (code) => {
       const ms = performance.now() - started;
       let rssKb = 0;
+      let cpuMs = 0;
       try {
-        rssKb = Number(readFileSync(rssFile, 'utf8'));
+        ({ rssKb, cpuMs } = JSON.parse(readFileSync(rssFile, 'utf8')));
         rmSync(rssFile);
       } catch {}
-      resolvePromise({ ms, code, stdout, stderr, rssKb });
+      resolvePromise({ ms, code, stdout, stderr, rssKb, cpuMs });
     });
   });
 }

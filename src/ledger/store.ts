@@ -30,6 +30,9 @@ import { migrate } from './schema.js';
 // better-sqlite3 is CommonJS with a native addon: required, not bundled (scripts/bundle.mjs).
 const require = createRequire(import.meta.url);
 
+/** Keys asked in one heldOf query (SQLite takes up to 32,766 parameters). */
+const HELD_CHUNK = 500;
+
 /** How long a writer waits for another process's commit before failing. */
 const BUSY_TIMEOUT_MS = 30_000;
 
@@ -82,6 +85,8 @@ export interface OpenOptions {
 export class Ledger {
   private readonly insert: BetterSqlite3.Statement;
   private readonly findOk: BetterSqlite3.Statement;
+  /** heldOf's statements, by how many keys they take. */
+  private readonly held = new Map<number, BetterSqlite3.Statement>();
 
   private constructor(
     readonly path: string,
@@ -159,6 +164,30 @@ export class Ledger {
   lookup(key: string): LedgerEntry | undefined {
     const row = this.findOk.get(key) as Row | undefined;
     return row && toEntry(row);
+  }
+
+  /** Which of these keys have an ok answer: one query for many keys. */
+  heldOf(keys: readonly string[]): Set<string> {
+    const held = new Set<string>();
+    for (let i = 0; i < keys.length; i += HELD_CHUNK) {
+      const some = keys.slice(i, i + HELD_CHUNK);
+      for (const key of this.heldStatement(some.length)
+        .pluck()
+        .all(...some) as string[])
+        held.add(key);
+    }
+    return held;
+  }
+
+  private heldStatement(n: number): BetterSqlite3.Statement {
+    let statement = this.held.get(n);
+    if (statement === undefined) {
+      statement = this.db.prepare(
+        `SELECT DISTINCT key FROM answers WHERE status = 'ok' AND key IN (${Array(n).fill('?').join(',')})`,
+      );
+      this.held.set(n, statement);
+    }
+    return statement;
   }
 
   has(key: string): boolean {

@@ -28,6 +28,12 @@ export class ReuseRows {
   private readonly again: PlannedRow[] = [];
   private wake: (() => void) | undefined;
   private sink: Sink | undefined;
+  /**
+   * Keys of the rows read ahead that the ledger did not hold when asked (one query for a chunk of
+   * rows, not one per row). A key an answer settles in the meantime leaves it, so such a row is
+   * asked of the ledger again.
+   */
+  private absent = new Set<string>();
 
   constructor(
     private readonly ledger: RunLedger,
@@ -41,8 +47,9 @@ export class ReuseRows {
 
   /** Told by the sink when a row finished: its ok answer's entry, or undefined. */
   settled(row: PlannedRow, entry: LedgerEntry | undefined): void {
-    if (!this.dedup) return;
     const key = this.ledger.keyOf(row);
+    this.absent.delete(key);
+    if (!this.dedup) return;
     const waiters = this.waiting.get(key);
     if (waiters === undefined) return;
     this.waiting.delete(key);
@@ -58,9 +65,13 @@ export class ReuseRows {
     onKept: (row: PlannedRow) => void,
   ): AsyncIterable<PlannedRow> {
     try {
-      for await (const row of plan.rows()) {
-        if (alreadyOk?.[row.request.index] === 1) onKept(row);
-        else if (this.take(row)) yield row;
+      for await (const chunk of readAhead(plan.rows(), READ_AHEAD)) {
+        const asked = chunk.filter((row) => alreadyOk?.[row.request.index] !== 1 && fromLedger(row));
+        this.absent = this.ledger.absentOf(asked);
+        for (const row of chunk) {
+          if (alreadyOk?.[row.request.index] === 1) onKept(row);
+          else if (this.take(row)) yield row;
+        }
       }
     } catch (error) {
       if (!(error instanceof InputChanged)) throw error;
@@ -88,7 +99,8 @@ export class ReuseRows {
 
   /** True when the row is to be sent: not answered by the ledger, not asked already in this run. */
   private take(row: PlannedRow): boolean {
-    const entry = fromLedger(row) ? this.ledger.lookup(row) : undefined;
+    const known = fromLedger(row) && !this.absent.has(this.ledger.keyOf(row));
+    const entry = known ? this.ledger.lookup(row) : undefined;
     if (entry) {
       this.sink?.reuse(row, entry);
       return false;
@@ -108,4 +120,20 @@ export class ReuseRows {
 /** Whether the ledger may answer this row: not under a guardrail's DRAFT, which can change. */
 export function fromLedger(row: PlannedRow): boolean {
   return row.request.guardrail?.version !== 'DRAFT';
+}
+
+/** Rows asked of the ledger at once. */
+const READ_AHEAD = 256;
+
+/** The rows in chunks of up to `size`, in order. */
+async function* readAhead<T>(rows: AsyncIterable<T>, size: number): AsyncIterable<T[]> {
+  let chunk: T[] = [];
+  for await (const row of rows) {
+    chunk.push(row);
+    if (chunk.length >= size) {
+      yield chunk;
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) yield chunk;
 }

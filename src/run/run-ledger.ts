@@ -60,6 +60,14 @@ export class RunLedger {
     return this.ledger.lookup(this.keyOf(row));
   }
 
+  /** The keys of these rows the ledger holds no ok answer for (all of them when reuse is off). */
+  absentOf(rows: readonly PlannedRow[]): Set<string> {
+    const keys = rows.map((row) => this.keyOf(row));
+    if (!this.reuse || !this.ledger) return new Set(keys);
+    const held = this.ledger.heldOf(keys);
+    return new Set(keys.filter((key) => !held.has(key)));
+  }
+
   /** The entry a paid row leaves (its record already priced and redacted). */
   entryFor(row: PlannedRow, record: ResultRecord): LedgerEntry {
     const answer: Record<string, unknown> = {};

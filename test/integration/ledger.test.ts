@@ -180,6 +180,25 @@ describe('the answer ledger: no answer paid twice', () => {
     expect(used.emulator.stats().requests).toBe(50);
   });
 
+  it('duplicates far apart (across the ledger read-ahead of 256 rows) are paid once each', async () => {
+    const dir = workdir();
+    // 900 rows, 300 questions: each asked at rows i, i+300 and i+600 (far apart), and in the
+    // first 300 rows also 20 rows later (near: its leader answered while the row was read ahead).
+    const question = (i: number) => (i >= 300 ? i % 300 : (i % 20) + 20 * Math.floor(i / 40));
+    const lines = Array.from({ length: 900 }, (_, i) => `t${i + 1},Question ${question(i) + 1}`);
+    const distinct = new Set(Array.from({ length: 900 }, (_, i) => question(i))).size;
+    writeFileSync(join(dir, 'in.csv'), `id,prompt\n${lines.join('\n')}\n`);
+    for (const c of ['1', '16']) {
+      used.emulator.resetStats();
+      const result = await run(dir, ['-c', c, '-o', `c${c}.csv`, '--ledger', join(dir, `l${c}.db`)]);
+      expect(result.code, result.stderr).toBe(0);
+      expect(used.emulator.stats().requests).toBe(distinct);
+      const rows = csv(join(dir, `c${c}.csv`));
+      expect(rows.filter((r) => r.reused === 'true')).toHaveLength(900 - distinct);
+      expect(rows[0]?.response).toBe(rows[600]?.response);
+    }
+  });
+
   it('JSONL output: deleted rows rebuild the file with 0 calls', async () => {
     const dir = workdir();
     csvInput(dir, 6);
