@@ -51,8 +51,11 @@ export function isScoreField(name: string): boolean {
 }
 
 export function makeScorer(spec: ScoreSpec): Scorer | undefined {
-  if (spec.expect.length === 0) return undefined;
-  const { expect, match: mode, tolerance } = spec;
+  // A JobSpec made by a program written before --expect has none: no scoring, not a crash.
+  const expect = spec.expect ?? [];
+  if (expect.length === 0) return undefined;
+  const mode = spec.match ?? 'normalized';
+  const tolerance = spec.tolerance ?? 0;
   const perField = expect[0]?.field !== undefined;
   // The last verdict written for each id: a row written twice (kept, then refreshed) counts once.
   const verdicts = new Map<string, boolean | null>();
