@@ -18,6 +18,7 @@ export function formatSummary(summary: RunSummary, cwd: string): string {
         : ''),
     ...costLines(summary),
     ...(summary.guardrail ? [guardrailLine(summary.guardrail)] : []),
+    ...(summary.score ? [scoreLine(summary.score)] : []),
     summary.batch
       ? batchLine(summary.batch, seconds)
       : `time      ${seconds}s, ${summary.rowsPerSecond} rows/s, ${fmt(summary.attempts)} calls, ${fmt(summary.throttles)} throttled`,
@@ -48,6 +49,12 @@ function guardrailLine(g: NonNullable<RunSummary['guardrail']>): string {
       ? 'cost unknown (no --guardrail-trace)'
       : `${dollars(picoFromUsd(g.costUsd))} of the cost`;
   return `guardrail ${fmt(g.rows)} rows checked, ${fmt(g.intervened)} intervened, ${cost}`;
+}
+
+/** --expect: accuracy over the scored rows (those with an expected value and an answer). */
+export function scoreLine(score: NonNullable<RunSummary['score']>): string {
+  if (score.accuracy === null) return 'score     no row had both an expected value and an answer';
+  return `score     ${fmt(score.matched)} of ${fmt(score.rows)} match (${(score.accuracy * 100).toFixed(1)}%)`;
 }
 
 /** A batch run: jobs and records, and how long Bedrock took, not calls and rows/s. */

@@ -5,6 +5,7 @@
  * known), never added as $0. What caching saved is worked out from the price table: each cached
  * row's cost with its cache tokens billed as plain input, less its cost as it ran.
  */
+import { ClassCounter, type ClassMetrics } from '../score/classes.js';
 import { modelCost } from './cost.js';
 import type { Pico } from './money.js';
 import type { ReportRow } from './results.js';
@@ -47,6 +48,14 @@ export interface Report {
   files: string[];
   groups: GroupTotals[];
   total: GroupTotals;
+  /** --expect: class figures per scored answer ('' the whole answer, else a schema field). */
+  classes?: ClassReport[];
+}
+
+export interface ClassReport {
+  name: string;
+  /** Undefined when there were more than MAX_CLASSES distinct expected values. */
+  metrics?: ClassMetrics;
 }
 
 export function emptyTotals(key: string): GroupTotals {
@@ -154,6 +163,7 @@ function add(totals: GroupTotals, row: ReportRow, saved: Pico | undefined): void
 export class Aggregator {
   private readonly groups = new Map<string, GroupTotals>();
   private readonly total = emptyTotals('total');
+  private readonly classes = new Map<string, ClassCounter>();
 
   constructor(
     readonly by: GroupBy,
@@ -172,6 +182,11 @@ export class Aggregator {
     const saved = cacheSaving(row, this.prices);
     add(group, row, saved);
     add(this.total, row, saved);
+    for (const pair of row.classes ?? []) {
+      const counter = this.classes.get(pair.name) ?? new ClassCounter();
+      this.classes.set(pair.name, counter);
+      counter.add(pair.expected, pair.predicted);
+    }
   }
 
   report(): Report {
@@ -180,7 +195,17 @@ export class Aggregator {
     if (this.by === 'model')
       groups.sort((a, b) => (b.cost > a.cost ? 1 : b.cost < a.cost ? -1 : cmp(a.key, b.key)));
     else groups.sort((a, b) => cmp(a.key, b.key));
-    return { by: this.by, files: this.files, groups, total: this.total };
+    const classes = [...this.classes].map(([name, counter]): ClassReport => {
+      const metrics = counter.metrics();
+      return metrics ? { name, metrics } : { name };
+    });
+    return {
+      by: this.by,
+      files: this.files,
+      groups,
+      total: this.total,
+      ...(classes.length > 0 ? { classes } : {}),
+    };
   }
 }
 

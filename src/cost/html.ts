@@ -4,6 +4,7 @@
  * so it opens the same offline, attached to an email or in a CI artifact.
  */
 import { type GroupTotals, groupCost, type Report } from './aggregate.js';
+import { classesHtml } from './classes-html.js';
 import { dollars, exactUsd } from './money.js';
 import { cacheNote, displayCells, HEADINGS, num, unpricedNote } from './render.js';
 
@@ -75,6 +76,7 @@ export function renderHtml(report: Report): string {
 <section><h2>Cost by ${esc(by)}</h2>${costChart(report)}</section>
 <section><h2>Tokens by ${esc(by)}</h2>${tokenChart(report)}</section>
 <section><h2>Totals by ${esc(by)}</h2>${table(report)}${note ? `<p class="note">${esc(note)}</p>` : ''}</section>
+${classesHtml(report)}
 <footer>Costs are the exact sums of each row's <code>cost_usd</code>, as recorded when the row ran.</footer>
 </main>
 </body>

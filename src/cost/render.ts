@@ -5,6 +5,7 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import { type GroupTotals, groupCost, type Report } from './aggregate.js';
+import { classesJson, classesMarkdown, classesText } from './classes-render.js';
 import { dollars, exactUsd, grouped } from './money.js';
 
 export const FORMATS = ['table', 'csv', 'json', 'md', 'html'] as const;
@@ -90,6 +91,7 @@ export function renderTable(report: Report): string {
     (n) => n !== undefined,
   );
   if (notes.length > 0) lines.push('', ...notes);
+  lines.push(...classesText(report));
   return `${lines.join('\n')}\n`;
 }
 
@@ -156,6 +158,7 @@ export function renderJson(report: Report): string {
     files: report.files,
     groups: report.groups.map((g) => ({ [report.by]: g.key, ...json(g) })),
     total: json(report.total),
+    ...(report.classes ? { classes: classesJson(report) } : {}),
   };
   return `${JSON.stringify(out, null, 2)}\n`;
 }
@@ -185,5 +188,6 @@ export function renderMarkdown(report: Report): string {
     (n) => n !== undefined,
   );
   if (notes.length > 0) lines.push('', ...notes);
+  lines.push(...classesMarkdown(report, cell));
   return `${lines.join('\n')}\n`;
 }

@@ -11,6 +11,7 @@ import { displayPath, RunBatchError } from '../errors.js';
 import { openSource } from '../input/source.js';
 import { formatFromPath } from '../job/resolve.js';
 import type { Format } from '../job/spec.js';
+import { type ClassPair, classPairs } from '../score/class-rows.js';
 import { type Pico, parseCostCell } from './money.js';
 
 export interface ResultsFile {
@@ -47,6 +48,8 @@ export interface ReportRow {
   guardrailAction?: string;
   /** --guardrail: its part of `cost` (0 for a reused row, which this file did not pay for). */
   guardrailCost?: Pico;
+  /** --expect: the row's scored (expected, predicted) classes (score/class-rows.ts). */
+  classes?: ClassPair[];
 }
 
 const REQUIRED = ['status', 'model', 'input_tokens', 'output_tokens', 'cost_usd'] as const;
@@ -129,6 +132,7 @@ export async function* readResults(file: ResultsFile): AsyncIterable<ReportRow> 
       reusedValue: reused && bought !== null ? bought : 0n,
       guardrailAction: text(data.guardrail_action),
       guardrailCost: reused ? 0n : (parseCostCell(data.guardrail_usd) ?? 0n),
+      classes: classPairs(data),
     };
   }
 }

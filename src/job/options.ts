@@ -12,6 +12,7 @@ import { LEDGER_OPTIONS } from './ledger-options.js';
 import type { OptionDef } from './option-def.js';
 import { INPUT_OPTIONS, MODEL_OPTIONS } from './options-request.js';
 import { OUTPUT_OPTIONS, SCHEDULING_OPTIONS } from './options-run.js';
+import { SCORE_OPTIONS } from './score-options.js';
 import type { RunKey } from './spec.js';
 
 export type { Command, OptionDef, OptionGroup, OptionType } from './option-def.js';
@@ -81,4 +82,5 @@ export const RUN_OPTIONS: readonly OptionDef<RunKey>[] = [
   ...OUTPUT_OPTIONS,
   ...BATCH_OPTIONS,
   ...LEDGER_OPTIONS,
+  ...SCORE_OPTIONS,
 ];

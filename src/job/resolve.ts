@@ -12,6 +12,7 @@ import { guardrailModeProblems } from './guardrail-options.js';
 import { finishLedger } from './ledger-options.js';
 import type { OptionDef } from './option-def.js';
 import { RUN_OPTIONS } from './options.js';
+import { expectProblems } from './score-options.js';
 import type { BatchOptions, Format, JobSpec, LogOptions } from './spec.js';
 import { given, type RawOptions, resolveOptions, throwProblems } from './table.js';
 import { oneOf } from './values.js';
@@ -73,6 +74,7 @@ export function resolveRun(
   spec.ledger = finishLedger(spec.ledger as Parameters<typeof finishLedger>[0], ctx);
   problems.push(...finishBatch(spec.batch, spec.emulate, command === 'run'));
   problems.push(...guardrailModeProblems(spec.batch, spec.guardrail));
+  problems.push(...expectProblems(spec.expect, spec.jsonSchema));
   throwProblems(problems);
   checkPaths(spec, inputFormat, outputFormat);
   return { spec, log, values };

@@ -12,6 +12,14 @@ export type JsonMode = 'auto' | 'native' | 'tool';
 export type Mode = 'ondemand' | 'batch' | 'auto';
 export type BatchRetry = 'ondemand' | 'none';
 export type GuardrailTrace = 'enabled' | 'enabled_full' | 'disabled';
+/** `--match`: how an answer is compared with its expected value (score/match.ts). */
+export type MatchMode = 'normalized' | 'exact' | 'contains' | 'regex' | 'number';
+
+/** One `--expect`: COLUMN (the whole answer) or FIELD=COLUMN (a field of a --json-schema answer). */
+export interface ExpectEntry {
+  field?: string;
+  column: string;
+}
 
 /** A guardrail as the user named it: its id or ARN, and its version (`DRAFT` when none was given). */
 export interface GuardrailName {
@@ -134,6 +142,12 @@ export interface JobSpec {
   attachRoot?: string;
   /** `--allow-empty`: an input with no rows is a warning and exit 0, not an input error. @default false */
   allowEmpty: boolean;
+  /** `--expect`: the columns answers are scored against (job/score-options.ts). @default [] */
+  expect: ExpectEntry[];
+  /** `--match`. @default 'normalized' */
+  match: MatchMode;
+  /** `--tolerance`, for `--match number`. @default 0 */
+  tolerance: number;
 }
 
 /** The answer ledger (job/ledger-options.ts). */

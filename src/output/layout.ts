@@ -25,6 +25,11 @@ export interface Layout {
   csvSafe: boolean;
   /** `--json-schema`: its top-level properties (CSV json_* columns; JSONL response_json). */
   jsonProperties?: readonly string[];
+  /**
+   * `--expect`: the score fields (named in `fields`) of a record and its input row, computed as it
+   * is written, so a kept or reused answer is scored again under the run's own --match.
+   */
+  score?: (record: ResultRecord, row: Record<string, unknown>) => Record<string, unknown>;
 }
 
 export function makeLayout(
@@ -74,7 +79,9 @@ export function headerText(layout: Layout): string {
 }
 
 export function recordText(layout: Layout, record: ResultRecord, row: Record<string, unknown>): string {
-  const values = record as unknown as Record<string, unknown>;
+  const values: Record<string, unknown> = layout.score
+    ? { ...record, ...layout.score(record, row) }
+    : (record as unknown as Record<string, unknown>);
   if (layout.format === 'jsonl') {
     // Field by field, so a number is written as plain decimals (JSON.stringify would write 2.5e-7).
     const parts = layout.fields.map((field) => `${JSON.stringify(field)}:${jsonValue(values[field])}`);

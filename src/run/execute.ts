@@ -17,6 +17,7 @@ import { type PlannedRow, planRows, type RowPlan } from '../plan/plan.js';
 import { shardLabel } from '../plan/shard.js';
 import { spoolIfOnceOnly } from '../plan/spool.js';
 import { redactor } from '../redact.js';
+import { checkExpectColumns, makeScorer } from '../score/scorer.js';
 import type { RunDeps } from './deps.js';
 import { FailureGuard } from './guard.js';
 import { openEngine } from './open-engine.js';
@@ -25,7 +26,7 @@ import { ReuseRows } from './reuse-rows.js';
 import { RunLedger } from './run-ledger.js';
 import { etagOption } from './s3-etags.js';
 import { resultSink, type SinkParts } from './sink.js';
-import { type RunSummary, Tally } from './summary.js';
+import { accuracyOf, type RunSummary, Tally } from './summary.js';
 
 export async function execute(spec: JobSpec, deps: RunDeps, startedAt: Date): Promise<RunSummary> {
   const cwd = deps.cwd ?? process.cwd();
@@ -38,16 +39,21 @@ export async function execute(spec: JobSpec, deps: RunDeps, startedAt: Date): Pr
   let ledger: RunLedger | undefined;
   try {
     ledger = RunLedger.open(spec, deps.onWarning);
+    const scorer = makeScorer(spec);
+    const checks = rowChecks(spec, prices, deps.onWarning);
     const plan = await planRows(spec, {
       path: input.path,
       label,
-      check: rowChecks(spec, prices, deps.onWarning),
+      // A bad --match regex pattern or number in an expected cell is the row's problem, found now.
+      check: scorer ? (request) => checks(request) ?? scorer.problem(request.row) : checks,
       ...(deps.onWarning ? { onWarning: deps.onWarning } : {}),
       ...(deps.softStop ? { signal: deps.softStop } : {}),
       ...etagOption(spec, deps.env ?? process.env),
     });
+    checkExpectColumns(scorer, plan.columns, label);
     const output = await prepareOutput(spec, plan, {
       cwd,
+      ...(scorer ? { scorer } : {}),
       onDiskFull: (message) =>
         stopper.stop(
           'soft',
@@ -111,7 +117,9 @@ export async function execute(spec: JobSpec, deps: RunDeps, startedAt: Date): Pr
     }
     tally.attempts = engine.stats.attempts;
     tally.throttles = engine.stats.throttles;
-    return summarize(spec, plan, tally, stopper, startedAt, engine.stats.batch);
+    const summary = summarize(spec, plan, tally, stopper, startedAt, engine.stats.batch);
+    if (scorer) summary.score = accuracyOf(scorer.tally());
+    return summary;
   } finally {
     ledger?.close();
     input.dispose();

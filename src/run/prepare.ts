@@ -17,6 +17,7 @@ import { headerText, type Layout, makeLayout, restoreCell } from '../output/layo
 import { isDevice } from '../output/lock.js';
 import { NeedsV1, NotAView, readExisting } from '../output/resume.js';
 import type { RowPlan } from '../plan/plan.js';
+import { isScoreField, type Scorer } from '../score/scorer.js';
 import { LEDGER_FIELDS } from '../types.js';
 import { adoptAnswers, moveAside } from './rebuild.js';
 import type { RunLedger } from './run-ledger.js';
@@ -42,6 +43,8 @@ export interface PrepareContext {
   onDiskFull?: (message: string) => void;
   /** The answer ledger: a results file that no longer fits the input is rebuilt from it. */
   ledger?: RunLedger;
+  /** `--expect`: its fields are written, and every record written is scored (score/scorer.ts). */
+  scorer?: Scorer;
 }
 
 export async function prepareOutput(
@@ -59,17 +62,25 @@ export async function prepareOutput(
       : undefined;
   // The answer ledger's fields (reused, paid_usd) are always written; a file from before them gets
   // them added, as a lever's.
-  const wanted = [...LEDGER_FIELDS, ...leverFields(spec, plan.columns)];
-  const levers = [...LEDGER_FIELDS, ...LEVER_FIELDS].filter((f) => wanted.includes(f) || prior?.includes(f));
-  const layoutWith = (fields: readonly string[]) =>
-    makeLayout(
+  const scored = context.scorer?.fields ?? [];
+  const wanted = [...LEDGER_FIELDS, ...leverFields(spec, plan.columns), ...scored];
+  // Score fields an earlier run wrote stay too (not an input column of the same name).
+  const priorScored = (prior ?? []).filter((f) => isScoreField(f) && !plan.columns.includes(f));
+  const levers = [...LEDGER_FIELDS, ...LEVER_FIELDS, ...scored, ...priorScored].filter(
+    (f, i, all) => all.indexOf(f) === i && (wanted.includes(f) || prior?.includes(f)),
+  );
+  const score = context.scorer?.score;
+  const layoutWith = (fields: readonly string[]): Layout => ({
+    ...makeLayout(
       spec.outputFormat,
       plan.columns,
       spec.stream,
       spec.csvSafe,
       fields,
       spec.jsonSchema?.properties,
-    );
+    ),
+    ...(score ? { score } : {}),
+  });
   const layout = layoutWith(levers);
   const header = headerText(layout);
   if (prior) await addLeverColumns(spec.output, prior, levers, layoutWith, header, label, moved);
@@ -171,7 +182,8 @@ async function addLeverColumns(
   if (missing.length === 0) return;
   const older = parseCsv(headerText(layoutWith(levers.filter((f) => prior.includes(f)))))[0];
   if (JSON.stringify(older) !== JSON.stringify(prior)) return;
-  // A guardrail changes what every row asks (its fingerprint): those rows run again, and say so.
+  // A guardrail changes what every row asks (its fingerprint): those rows run again, and say so;
+  // score fields leave every answer as it was (they are scored as they are written again).
   const kept = missing.some((f) => f.startsWith('guardrail_'))
     ? ''
     : 'its answers are kept, not sent again; ';

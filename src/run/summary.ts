@@ -81,6 +81,19 @@ export interface RunSummary {
   batch?: BatchStats;
   /** --guardrail: rows answered under it this run, how many it intervened on, its share of costUsd. */
   guardrail?: GuardrailTotals;
+  /** --expect: the rows in the results file with an expected value and an answer, and how many matched. */
+  score?: ScoreTotals;
+}
+
+export interface ScoreTotals {
+  rows: number;
+  matched: number;
+  /** matched / rows; null when no row was scored. */
+  accuracy: number | null;
+}
+
+export function accuracyOf(tally: { rows: number; matched: number }): ScoreTotals {
+  return { ...tally, accuracy: tally.rows === 0 ? null : tally.matched / tally.rows };
 }
 
 export interface GuardrailTotals {
