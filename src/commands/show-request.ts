@@ -7,8 +7,10 @@ import { displayPath, RunBatchError } from '../errors.js';
 import { loadJob } from '../job/file.js';
 import type { OptionDef } from '../job/option-def.js';
 import { type RawOptions, resolveRun } from '../job/resolve.js';
+import type { JobSpec } from '../job/spec.js';
 import { rowChecks } from '../plan/checks.js';
 import { planRows } from '../plan/plan.js';
+import { spoolIfOnceOnly } from '../plan/spool.js';
 import type { CommandIO } from './io.js';
 import { wireRequest } from './show-request-wire.js';
 
@@ -32,10 +34,30 @@ export async function showRequestCommand(raw: RawOptions, io: CommandIO): Promis
   const id = (values.show as { row?: string } | undefined)?.row;
   if (id === undefined) throw new RunBatchError('USAGE', 'show-request needs --row ID: the row to show');
   const label = displayPath(spec.input, io.cwd);
-  const prices = loadPriceTable(spec.pricing, spec.pricing && displayPath(spec.pricing, io.cwd));
   const onWarning = (message: string) => io.stderr(`run-batch: warning: ${message}\n`);
+  // A pipe is read once: spooled, as a run spools it, since the plan reads the input twice.
+  const input = await spoolIfOnceOnly(spec.input, label);
+  try {
+    return await show(id, spec, { path: input.path, label, onWarning }, io);
+  } finally {
+    input.dispose();
+  }
+}
+
+async function show(
+  id: string,
+  spec: JobSpec,
+  where: { path: string; label: string; onWarning: (message: string) => void },
+  io: CommandIO,
+): Promise<number> {
+  const { label } = where;
+  const prices = loadPriceTable(spec.pricing, spec.pricing && displayPath(spec.pricing, io.cwd));
   // The whole plan, so the row is checked and built exactly as a run would build it.
-  const plan = await planRows(spec, { path: spec.input, label, check: rowChecks(spec, prices, onWarning) });
+  const plan = await planRows(spec, {
+    path: where.path,
+    label,
+    check: rowChecks(spec, prices, where.onWarning),
+  });
   if (!plan.indexById.has(id))
     throw new RunBatchError(
       'INPUT',
