@@ -82,6 +82,7 @@ const COMMAND_NAMES = new Set<string>([
   'emulator',
   'batch',
   'ledger',
+  'show-request',
   'completion',
 ]);
 
@@ -134,6 +135,20 @@ async function main(yargs: typeof YargsFactory, hideBin: (argv: string[]) => str
           // estimate listens itself: a signal stops its CountTokens calls.
           const { estimateCommand } = await import('./commands/estimate.js');
           return estimateCommand(await raw(argv), io);
+        })(),
+    )
+    .command(
+      'show-request [input]',
+      'Print the request a run would send for one row (operation, model, body); sends nothing',
+      (y) =>
+        y
+          .positional('input', { describe: 'CSV or JSONL file of prompts', type: 'string' })
+          .options(yargsOptions(defs)),
+      (argv) =>
+        run(async () => {
+          withoutSignalHandling();
+          const { showRequestCommand } = await import('./commands/show-request.js');
+          return showRequestCommand(await raw(argv), io);
         })(),
     )
     .command(

@@ -14,6 +14,7 @@ export interface BatchDuration {
 export function estimateText(e: Estimate, batch?: BatchDuration): string {
   const lines = [
     `rows      ${n(e.rows)}, all valid (${e.input})` +
+      (e.slice ? `; slice: ${e.slice}` : '') +
       (e.answered
         ? `; ${n(e.answered)} more left out: the answer ledger already answers them (no call)`
         : ''),

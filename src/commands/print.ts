@@ -35,6 +35,7 @@ export function formatSummary(summary: RunSummary, cwd: string): string {
     const what = summary.stopReason.replace(/: stopped admitting rows.*$/, '');
     lines.push(`note      ${what}; every row finished and was written all the same`);
   }
+  if (summary.slice) lines.push(`slice     ${summary.slice}`);
   if (summary.shard) lines.push(`shard     ${summary.shard.replace(/^shard /, '')} of the input`);
   lines.push(`results   ${displayPath(summary.output, cwd)}`);
   return `${lines.join('\n')}\n`;

@@ -35,6 +35,11 @@ export const COMMANDS: readonly CommandInfo[] = [
     summary: 'Run the Bedrock Runtime emulator in the foreground',
   },
   {
+    name: 'show-request',
+    usage: 'show-request <input> --row ID [options]',
+    summary: 'Print the request a run would send for one row (operation, model, body); sends nothing',
+  },
+  {
     name: 'ledger',
     usage: 'ledger stats|prune|export|import [files..] [options]',
     summary: 'The answer ledger: stats, prune --older-than 30d|--before DATE, export (JSONL), import FILE...',
@@ -52,6 +57,13 @@ export async function optionsOf(command: Command): Promise<readonly OptionDef[]>
   if (command === 'ledger') return (await import('./ledger.js')).LEDGER_COMMAND_OPTIONS;
   if (command === 'batch') return (await import('./batch-status.js')).BATCH_STATUS_OPTIONS;
   const { JOB_OPTION, RUN_OPTIONS } = await import('../job/options.js');
+  // show-request: every run option applies (the request is the run's), and its own --row.
+  if (command === 'show-request')
+    return [
+      JOB_OPTION,
+      ...RUN_OPTIONS.filter((def) => def.commands.includes('run')),
+      ...(await import('./show-request.js')).SHOW_REQUEST_OPTIONS,
+    ];
   const own = command === 'estimate' ? (await import('./estimate-options.js')).ESTIMATE_OPTIONS : [];
   return [JOB_OPTION, ...RUN_OPTIONS, ...own].filter((def) => def.commands.includes(command));
 }

@@ -7,7 +7,7 @@
 
 export type OptionType = 'string' | 'number' | 'boolean' | 'list';
 
-export type Command = 'run' | 'estimate' | 'report' | 'emulator' | 'batch' | 'ledger';
+export type Command = 'run' | 'estimate' | 'report' | 'emulator' | 'batch' | 'ledger' | 'show-request';
 
 export type OptionGroup =
   | 'Job'

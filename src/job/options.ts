@@ -13,6 +13,7 @@ import type { OptionDef } from './option-def.js';
 import { INPUT_OPTIONS, MODEL_OPTIONS } from './options-request.js';
 import { OUTPUT_OPTIONS, SCHEDULING_OPTIONS } from './options-run.js';
 import { SCORE_OPTIONS } from './score-options.js';
+import { SLICE_OPTIONS } from './slice-options.js';
 import type { RunKey } from './spec.js';
 
 export type { Command, OptionDef, OptionGroup, OptionType } from './option-def.js';
@@ -75,6 +76,7 @@ const AWS_OPTIONS: readonly OptionDef<RunKey>[] = [
 /** The run table: every option `run` and `estimate` take, and every job-file key. */
 export const RUN_OPTIONS: readonly OptionDef<RunKey>[] = [
   ...INPUT_OPTIONS,
+  ...SLICE_OPTIONS,
   ...MODEL_OPTIONS,
   ...GUARDRAIL_OPTIONS,
   ...AWS_OPTIONS,

@@ -13,6 +13,7 @@ import { finishLedger } from './ledger-options.js';
 import type { OptionDef } from './option-def.js';
 import { RUN_OPTIONS } from './options.js';
 import { expectProblems } from './score-options.js';
+import { finishSlice, sliceTag } from './slice-options.js';
 import type { BatchOptions, Format, JobSpec, LogOptions } from './spec.js';
 import { given, type RawOptions, resolveOptions, throwProblems } from './table.js';
 import { oneOf } from './values.js';
@@ -34,13 +35,17 @@ export function formatFromPath(path: string): Format | undefined {
   return undefined;
 }
 
-/** `<stem>.results.<ext>` beside the input; the extension follows the output format when one is forced. */
-export function defaultOutputPath(input: string, outputFormat?: Format): string {
+/**
+ * `<stem>.results.<ext>` beside the input; the extension follows the output format when one is
+ * forced. A slice (--limit, --sample) gets `<stem>.<tag>.results.<ext>`: written into the full
+ * run's file, it would leave the answer ledger to rebuild that file down to the slice.
+ */
+export function defaultOutputPath(input: string, outputFormat?: Format, tag?: string): string {
   const ext = extname(input);
   const stem = basename(input, ext);
   const keepExt = outputFormat === undefined || formatFromPath(input) === outputFormat;
   const outExt = keepExt ? ext : `.${outputFormat}`;
-  return join(dirname(input), `${stem}.results${outExt}`);
+  return join(dirname(input), `${stem}${tag ? `.${tag}` : ''}.results${outExt}`);
 }
 
 export interface ResolvedRun {
@@ -66,7 +71,8 @@ export function resolveRun(
   spec.input = input;
   const inputFormat = spec.inputFormat ?? formatFromPath(input);
   const forcedOutputFormat = given(raw, 'output-format') ? spec.outputFormat : undefined;
-  spec.output ??= defaultOutputPath(input, forcedOutputFormat);
+  problems.push(...finishSlice(spec, raw));
+  spec.output ??= defaultOutputPath(input, forcedOutputFormat, spec.slice && sliceTag(spec.slice));
   const outputFormat = forcedOutputFormat ?? formatFromPath(spec.output);
   spec.inputFormat = inputFormat ?? 'csv';
   spec.outputFormat = outputFormat ?? 'csv';

@@ -102,6 +102,14 @@ export interface JobSpec {
   limiterKey?: string;
   /** Only the rows whose id hashes to shard `index` (1-based) of `count` (`--shard i/N`). */
   shard?: { index: number; count: number };
+  /** `--limit N`: only the first N rows of the input. */
+  limit?: number;
+  /** `--sample N`: only the N rows whose ids hash lowest with `seed` (plan/slice.ts). */
+  sample?: number;
+  /** `--seed S` of --sample. @default 0 */
+  seed: number;
+  /** --limit or --sample as one value, set by the resolver. */
+  slice?: Slice;
   /** Slow down on throttles, speed up on success. @default true */
   adaptive: boolean;
   /** Attempts per row, the first included. @default 8 */
@@ -163,6 +171,9 @@ export interface LogOptions {
   format: 'text' | 'json';
   quiet: boolean;
 }
+
+/** A slice of the input to try first: the first N rows, or a seeded sample of N ids. */
+export type Slice = { kind: 'limit'; rows: number } | { kind: 'sample'; rows: number; seed: number };
 
 type Dotted<P extends string, T> = `${P}.${keyof T & string}`;
 

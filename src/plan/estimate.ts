@@ -44,6 +44,8 @@ export interface ModelEstimate {
 export interface Estimate {
   input: string;
   rows: number;
+  /** `--limit` / `--sample`: `120 of 300 rows (--sample 120 --seed 7)`. */
+  slice?: string;
   counted: 'local' | 'api';
   inputTokens: number;
   maxOutputTokens: number;
@@ -166,6 +168,7 @@ export async function estimateJob(
   return {
     input: label,
     rows,
+    ...(plan.slice ? { slice: plan.slice } : {}),
     counted: deps.counter ? 'api' : 'local',
     inputTokens,
     maxOutputTokens,

@@ -19,6 +19,7 @@ import { type Reservation, reservation } from './reservation.js';
 import { type EtagLookup, s3Etags } from './s3-objects.js';
 import { scanRows } from './scan.js';
 import { inShard } from './shard.js';
+import { SliceChooser, sliceLabel } from './slice.js';
 
 export interface PlannedRow {
   request: PromptRequest;
@@ -30,6 +31,10 @@ export interface RowPlan {
   /** The input as named in messages. */
   label: string;
   rowCount: number;
+  /** The whole input's rows (rowCount is fewer with --limit, --sample or --shard). */
+  inputRows: number;
+  /** With --limit or --sample: `120 of 300 rows (--sample 120 --seed 7)`. */
+  slice?: string;
   columns: string[];
   /** id -> 0-based row index, to match an existing results file against the input (then emptied). */
   indexById: Map<string, number>;
@@ -77,11 +82,22 @@ export async function planRows(spec: JobSpec, options: PlanOptions): Promise<Row
   const plannedRow = (request: PromptRequest) => planned(request, options.label);
   let prints: Buffer = Buffer.alloc(FP_BYTES * 1024);
   let largestReservation = 0;
-  // --shard i/N: only this shard's rows are planned, numbered among themselves (their results file
-  // holds them alone, in input order).
+  // --limit / --sample (slice.ts) choose rows of the whole input, then --shard i/N keeps this
+  // shard's: only those are planned, numbered among themselves (their results file holds them
+  // alone, in input order).
   const inThisShard = (id: string) => spec.shard === undefined || inShard(id, spec.shard);
+  const chooser = new SliceChooser<PromptRequest>(spec.slice);
   let inShardCount = 0;
-  let inputRows = 0;
+  const take = (request: PromptRequest) => {
+    if (!inThisShard(request.id)) return;
+    request.index = inShardCount++;
+    const row = plannedRow(request);
+    indexById.set(request.id, request.index);
+    if ((request.index + 1) * FP_BYTES > prints.length) prints = grow(prints);
+    prints.write(row.fingerprint, request.index * FP_BYTES, 'hex');
+    largestReservation = Math.max(largestReservation, row.reserve.input + row.reserve.output);
+    options.onRow?.(row);
+  };
   const { columns } = await scanRows(
     source,
     build,
@@ -90,20 +106,17 @@ export async function planRows(spec: JobSpec, options: PlanOptions): Promise<Row
       ...(options.check ? { check: options.check } : {}),
       ...signalOf(options),
     },
-    (request) => {
-      inputRows++;
-      if (!inThisShard(request.id)) return;
-      request.index = inShardCount++;
-      const row = plannedRow(request);
-      indexById.set(request.id, request.index);
-      if ((request.index + 1) * FP_BYTES > prints.length) prints = grow(prints);
-      prints.write(row.fingerprint, request.index * FP_BYTES, 'hex');
-      largestReservation = Math.max(largestReservation, row.reserve.input + row.reserve.output);
-      options.onRow?.(row);
-    },
+    (request) => chooser.offer(request.id, request, take),
   );
+  chooser.finish(take, (request) => request.id);
   const rowCount = inShardCount;
+  const inputRows = chooser.inputRows;
   if (inputRows === 0) emptyInput(spec, options);
+  // The rows of a later pass that were planned: in the slice and in this shard.
+  const plannedFilter = () => {
+    let at = 0;
+    return (id: string) => chooser.has(id, at++) && inThisShard(id);
+  };
   const fingerprintAt = (index: number) =>
     prints.subarray(index * FP_BYTES, (index + 1) * FP_BYTES).toString('hex');
   let v1Prints: string[] | undefined;
@@ -111,6 +124,8 @@ export async function planRows(spec: JobSpec, options: PlanOptions): Promise<Row
   return {
     label: options.label,
     rowCount,
+    inputRows,
+    ...(spec.slice ? { slice: sliceLabel(spec.slice, rowCount, inputRows) } : {}),
     columns,
     indexById,
     largestReservation,
@@ -120,9 +135,10 @@ export async function planRows(spec: JobSpec, options: PlanOptions): Promise<Row
       // A second read of the input, only for results files from before fingerprint version 2.
       const prints: string[] = [];
       let index = 0;
+      const isPlanned = plannedFilter();
       for await (const row of source.rows()) {
         const request = build(row, source.columns());
-        if (!inThisShard(request.id)) continue;
+        if (!isPlanned(request.id)) continue;
         prints[index++] = safeV1(request);
       }
       v1Prints = prints;
@@ -130,6 +146,7 @@ export async function planRows(spec: JobSpec, options: PlanOptions): Promise<Row
     async *rows() {
       let seen = 0;
       let index = 0;
+      const isPlanned = plannedFilter();
       const rows = source.rows()[Symbol.asyncIterator]();
       for (;;) {
         let next: PlannedRow;
@@ -139,7 +156,7 @@ export async function planRows(spec: JobSpec, options: PlanOptions): Promise<Row
           if (row.done) break;
           line = row.value.line;
           const request = build(row.value, source.columns());
-          if (!inThisShard(request.id)) continue;
+          if (!isPlanned(request.id)) continue;
           request.index = index++;
           next = plannedRow(request);
           if (request.index >= rowCount || next.fingerprint !== fingerprintAt(request.index))

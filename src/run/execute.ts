@@ -202,6 +202,7 @@ function summarize(
     ...(notRun > 0 && stopper.cause !== undefined ? { stop: stopper.cause } : {}),
   });
   if (spec.shard) summary.shard = shardLabel(spec.shard);
+  if (plan.slice) summary.slice = plan.slice;
   if (batch) summary.batch = batch;
   return summary;
 }

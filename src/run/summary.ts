@@ -77,6 +77,8 @@ export interface RunSummary {
   stopReason?: string;
   /** `--shard i/N`: which shard of the input this run was. */
   shard?: string;
+  /** `--limit` / `--sample`: `120 of 300 rows (--sample 120 --seed 7)`. */
+  slice?: string;
   /** Batch mode: jobs collected, their records, the time Bedrock took (calls and rows/s mean little). */
   batch?: BatchStats;
   /** --guardrail: rows answered under it this run, how many it intervened on, its share of costUsd. */
