@@ -363,6 +363,8 @@ describe('batchEmulatorSettings', () => {
       batchControlFailRate: 0,
       batchCreateLostReplies: 0,
       s3UploadFailRate: 0,
+      requireGuardrail: false,
+      deniedGuardrailActions: [],
     };
     expect(batchEmulatorSettings({})).toEqual({
       batchStepMs: 20,
@@ -385,8 +387,12 @@ describe('batchEmulatorSettings', () => {
         'batch-create-lost-replies': '2',
         's3-upload-fail-rate': '0.1',
         'batch-hold-at': '100',
+        'require-guardrail': true,
+        'deny-guardrail-action': ['GetGuardrail', 'ListGuardrails'],
       }),
     ).toEqual({
+      requireGuardrail: true,
+      deniedGuardrailActions: ['GetGuardrail', 'ListGuardrails'],
       batchStepMs: 0,
       batchMinRecords: 1,
       batchJobsInFlight: 3,
