@@ -7,7 +7,7 @@ import { loadPriceTable } from '../cost/load.js';
 import { displayPath } from '../errors.js';
 import { checkBatchSize, chooseMode } from '../job/batch-options.js';
 import { loadJob } from '../job/file.js';
-import { guardrailModeNote } from '../job/guardrail-options.js';
+import { onDemandOnlyNote } from '../job/ondemand-only.js';
 import { type RawOptions, resolveRun } from '../job/resolve.js';
 import { estimateJob } from '../plan/estimate.js';
 import type { PlannedRow } from '../plan/plan.js';
@@ -53,8 +53,8 @@ export async function estimateCommand(raw: RawOptions, io: CommandIO): Promise<n
     });
     // The minimum as `run` checks it (every row is to run: estimate reads no results file).
     if (spec.batch.mode === 'batch') checkBatchSize(estimate.rows, spec.batch.minRecords);
-    // --guardrail: Batch Inference cannot apply one, so auto runs (and is priced) on demand.
-    const note = guardrailModeNote(spec.batch.mode, spec.guardrail);
+    // --guardrail or --attach: Batch Inference cannot take them, so auto runs (and is priced) on demand.
+    const note = onDemandOnlyNote(spec.batch.mode, spec);
     if (note !== undefined) io.stderr(`run-batch: ${note}\n`);
     const batch =
       note === undefined && chooseMode(spec.batch.mode, estimate.rows, spec.batch.minRecords) === 'batch'

@@ -18,9 +18,9 @@ export interface Finished {
 }
 
 export type RowOutcome =
-  /** `mode: 'batch'`: answered by Bedrock Batch Inference, priced at batch prices. */
+  /** `mode: 'batch'`: answered by Bedrock Batch Inference (a bad answer too), priced at batch prices. */
   | ({ kind: 'ok'; value: CallResult; mode?: 'batch' } & Finished)
-  | ({ kind: 'failed'; failure: CallFailure } & Finished);
+  | ({ kind: 'failed'; failure: CallFailure; mode?: 'batch' } & Finished);
 
 /** Where finished rows go: it prices, writes and counts them, and never throws. */
 export interface RowSink {

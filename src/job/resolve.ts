@@ -8,8 +8,8 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { RunBatchError } from '../errors.js';
 import { finishBatch } from './batch-options.js';
-import { guardrailModeProblems } from './guardrail-options.js';
 import { finishLedger } from './ledger-options.js';
+import { onDemandOnlyProblems } from './ondemand-only.js';
 import type { OptionDef } from './option-def.js';
 import { RUN_OPTIONS } from './options.js';
 import { expectProblems } from './score-options.js';
@@ -79,7 +79,7 @@ export function resolveRun(
   spec.batch = (spec.batch ?? {}) as BatchOptions;
   spec.ledger = finishLedger(spec.ledger as Parameters<typeof finishLedger>[0], ctx);
   problems.push(...finishBatch(spec.batch, spec.emulate, command === 'run'));
-  problems.push(...guardrailModeProblems(spec.batch, spec.guardrail));
+  problems.push(...onDemandOnlyProblems(spec.batch, spec));
   problems.push(...expectProblems(spec.expect, spec.jsonSchema));
   throwProblems(problems);
   checkPaths(spec, inputFormat, outputFormat);

@@ -14,7 +14,7 @@ import type { Engine } from '../engines/engine.js';
 import { OnDemandEngine } from '../engines/ondemand/engine.js';
 import type { Stopper } from '../engines/stopper.js';
 import { displayPath } from '../errors.js';
-import { guardrailModeNote } from '../job/guardrail-options.js';
+import { onDemandOnlyNote } from '../job/ondemand-only.js';
 import type { JobSpec } from '../job/spec.js';
 import type { RowPlan } from '../plan/plan.js';
 import type { SharedLimiter } from '../pool/shared.js';
@@ -32,9 +32,9 @@ export async function openEngine(
   rowsToRun: number,
 ): Promise<Engine> {
   const { batch } = spec;
-  // --guardrail: Batch Inference cannot apply one, so auto runs on demand (batch was refused
-  // already), and jobs an earlier, unguarded run submitted are not collected into a guarded one.
-  const note = guardrailModeNote(batch.mode, spec.guardrail);
+  // --guardrail or --attach: Batch Inference cannot take them, so auto runs on demand (batch was
+  // refused already), and jobs an earlier run submitted without them are not collected into this one.
+  const note = onDemandOnlyNote(batch.mode, spec);
   if (note !== undefined) deps.onInfo?.(note);
   const asked = note === undefined ? batch.mode : 'ondemand';
   // Rows a submitted job owes are collected from it, whatever their count: never re-paid on-demand.

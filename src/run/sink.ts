@@ -66,7 +66,7 @@ export function resultSink(parts: SinkParts): Sink {
       // A failed row can have paid too: bad answers were generated (--json-schema).
       const paid = outcome.kind === 'ok' || outcome.failure.paid !== undefined;
       // Batch Inference is a way of being served, and priced, like a tier: recorded as one.
-      if (outcome.kind === 'ok' && outcome.mode === 'batch') record.service_tier = 'batch';
+      if (outcome.mode === 'batch') record.service_tier = 'batch';
       const sound = !paid || usageIsSound(record);
       if (!sound) {
         warnOnce(
@@ -79,12 +79,7 @@ export function resultSink(parts: SinkParts): Sink {
       record.cost_usd = sound
         ? safely(
             () =>
-              finiteOrNull(
-                parts.pricer.recordCost(
-                  record,
-                  outcome.kind === 'ok' && outcome.mode === 'batch' ? 'batch' : 'onDemand',
-                ),
-              ),
+              finiteOrNull(parts.pricer.recordCost(record, outcome.mode === 'batch' ? 'batch' : 'onDemand')),
             null,
             (error) =>
               warnOnce(

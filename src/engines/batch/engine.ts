@@ -12,6 +12,7 @@
 import type { PlannedRow } from '../../plan/plan.js';
 import type { Budget } from '../budget.js';
 import type { Engine, EngineStats, EngineWork, RowOutcome } from '../engine.js';
+import { judgeBatchAnswer } from './answer.js';
 import type { BatchClients } from './clients.js';
 import { NEVER_TRIED } from './collect.js';
 import { type FinishedRow, type JobProgress, runBatchJobs } from './jobs.js';
@@ -84,11 +85,23 @@ export class BatchEngine implements Engine {
           unbatched.push(plannedRow);
           continue;
         }
-        if (outcome.kind === 'ok') {
+        const judged = outcome.kind === 'ok' ? judgeBatchAnswer(plannedRow, outcome.value) : undefined;
+        if (outcome.kind === 'ok' && judged?.kind === 'bad') {
+          this.submitted++;
+          const charge = sink.finish(plannedRow, {
+            kind: 'failed',
+            failure: judged.failure,
+            mode: 'batch',
+            attempts: 1,
+            latencyMs: 0,
+            finishedAt: outcome.finishedAt,
+          });
+          budget?.settle(0n, charge);
+        } else if (outcome.kind === 'ok') {
           this.submitted++;
           const done: RowOutcome = {
             kind: 'ok',
-            value: outcome.value,
+            value: judged?.kind === 'ok' ? judged.value : outcome.value,
             attempts: 1,
             latencyMs: 0,
             finishedAt: outcome.finishedAt,

@@ -4,6 +4,7 @@
  * record maps to exactly one row whatever order Bedrock writes them in, and whatever the row's own
  * id looks like. The bodies come from the same builders as on-demand calls.
  */
+import { shapeInvokeBody } from '../../bedrock/answer-wire.js';
 import { converseInput } from '../../bedrock/converse.js';
 import { invokeBody, UnsupportedRequest } from '../../bedrock/families/index.js';
 import type { PromptRequest } from '../../types.js';
@@ -54,7 +55,9 @@ export function toRecord(row: BatchRow, api: 'converse' | 'invoke'): BatchRecord
     request.nativeBody !== undefined || api === 'invoke' ? 'InvokeModel' : 'Converse';
   let modelInput: Record<string, unknown>;
   try {
-    modelInput = type === 'InvokeModel' ? invokeBody(request) : converseBody(request);
+    // The answer schema's fields, as an on-demand call sends them (answer-wire.ts).
+    modelInput =
+      type === 'InvokeModel' ? shapeInvokeBody(invokeBody(request), request) : converseBody(request);
   } catch (error) {
     if (error instanceof UnsupportedRequest) return { problem: error.message };
     throw error;
