@@ -3,6 +3,7 @@
  * plotting accuracy against cost per 1,000 rows, one point per model and pricing mode, the
  * cheapest point at or above --min-accuracy marked, and the comparison table under it.
  */
+import { shortKey } from '../cost/html.js';
 import { type Comparison, MODES, type Mode } from './build.js';
 import { renderCompareMarkdown } from './render.js';
 
@@ -13,9 +14,9 @@ interface Point {
   per1k: number;
 }
 
-const W = 760;
+const W = 940;
 const H = 420;
-const PAD = { left: 70, right: 30, top: 20, bottom: 50 };
+const PAD = { left: 70, right: 250, top: 20, bottom: 50 };
 const COLORS: Record<Mode, string> = { on_demand: '#1f6feb', flex: '#2da44e', batch: '#bf8700' };
 
 /** Each line's cost per 1,000 rows at each mode's prices (from the projection's ratio to on-demand). */
@@ -54,6 +55,14 @@ export function renderCompareHtml(c: Comparison, minAccuracy: number): string {
       return `<circle class="point" data-mode="${p.mode}" cx="${x(p.per1k).toFixed(1)}" cy="${y(p.accuracy).toFixed(1)}"${mark} fill="${COLORS[p.mode]}"><title>${esc(p.label)} ${p.mode}: ${(p.accuracy * 100).toFixed(1)}%, $${p.per1k.toFixed(4)} per 1,000 rows</title></circle>`;
     })
     .join('\n');
+  // The on-demand point carries the model's name; flex and batch sit to its left on the same line.
+  const names = list
+    .filter((p) => p.mode === 'on_demand')
+    .map(
+      (p) =>
+        `<text class="name" x="${(x(p.per1k) + 10).toFixed(1)}" y="${(y(p.accuracy) - 8).toFixed(1)}">${esc(shortKey(p.label.split(' ')[0] ?? '', 34))}</text>`,
+    )
+    .join('');
   const ticks = [0, 0.25, 0.5, 0.75, 1]
     .map(
       (t) =>
@@ -91,6 +100,7 @@ ${ticks}${xticks}${threshold}
 <line x1="${PAD.left}" x2="${W - PAD.right}" y1="${H - PAD.bottom}" y2="${H - PAD.bottom}" stroke="#8c959f"/>
 <text x="${(W + PAD.left) / 2}" y="${H - 12}" text-anchor="middle">USD per 1,000 rows</text>
 ${dots}
+${names}
 </svg>
 ${table(c)}
 </body></html>
