@@ -32,6 +32,7 @@ export const ALLOWED = {
   bedrock: ['base', 'pool'],
   cost: ['base', 'job', 'input', 'bedrock', 'score'],
   plan: ['base', 'job', 'input', 'bedrock', 'cost', 'pool'],
+  compare: ['base', 'job', 'input', 'cost'],
   engines: ['base', 'job', 'plan', 'bedrock', 'pool', 'cost'],
   run: [
     'base',
@@ -63,6 +64,7 @@ export const ALLOWED = {
     'run',
     'progress',
     'score',
+    'compare',
   ],
   cli: ['base', 'job', 'commands', 'progress'],
   index: ['base', 'job', 'run', 'emulator', 'plan', 'engines', 'cost'],

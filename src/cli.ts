@@ -79,6 +79,7 @@ const COMMAND_NAMES = new Set<string>([
   'run',
   'estimate',
   'report',
+  'compare',
   'emulator',
   'batch',
   'ledger',
@@ -163,6 +164,16 @@ async function main(yargs: typeof YargsFactory, hideBin: (argv: string[]) => str
           withoutSignalHandling();
           const { reportCommand } = await import('./commands/report.js');
           return reportCommand(await raw(argv), io);
+        })(),
+    )
+    .command(
+      'compare <files..>',
+      'Models side by side: accuracy, cost, latency, projected cost',
+      (y) => y.positional('files', { type: 'string', array: true }).options(yargsOptions(defs)),
+      (argv) =>
+        run(async () => {
+          withoutSignalHandling();
+          return (await import('./commands/compare.js')).compareCommand(await raw(argv), io);
         })(),
     )
     .command(

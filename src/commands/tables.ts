@@ -30,6 +30,11 @@ export const COMMANDS: readonly CommandInfo[] = [
     summary: 'Usage and cost totals over results files (CSV, JSONL, globs)',
   },
   {
+    name: 'compare',
+    usage: 'compare <files..> [options]',
+    summary: 'Models side by side: accuracy, cost, latency, projected cost',
+  },
+  {
     name: 'emulator',
     usage: 'emulator [options]',
     summary: 'Run the Bedrock Runtime emulator in the foreground',
@@ -53,6 +58,7 @@ export const COMMANDS: readonly CommandInfo[] = [
 
 export async function optionsOf(command: Command): Promise<readonly OptionDef[]> {
   if (command === 'report') return (await import('./report-options.js')).REPORT_OPTIONS;
+  if (command === 'compare') return (await import('./compare-options.js')).COMPARE_OPTIONS;
   if (command === 'emulator') return (await import('./emulator-options.js')).EMULATOR_OPTIONS;
   if (command === 'ledger') return (await import('./ledger.js')).LEDGER_COMMAND_OPTIONS;
   if (command === 'batch') return (await import('./batch-status.js')).BATCH_STATUS_OPTIONS;

@@ -98,9 +98,25 @@ function chartFrame(id: string, title: string, rows: number, body: string, legen
 }
 
 function label(text: string, y: number): string {
-  // 12px monospace is about 7.2px a character: 40 of them fit the label's 290px.
-  const shown = text.length > 40 ? `…${text.slice(-39)}` : text;
-  return `<text class="key" x="${LABEL_WIDTH - 10}" y="${y + BAR / 2}" text-anchor="end" dominant-baseline="central">${esc(shown)}<title>${esc(text)}</title></text>`;
+  return `<text class="key" x="${LABEL_WIDTH - 10}" y="${y + BAR / 2}" text-anchor="end" dominant-baseline="central">${esc(shortKey(text))}<title>${esc(text)}</title></text>`;
+}
+
+/** Model ids as `us.anthropic.claude-...`: the profile prefix, the vendor, the rest. */
+const MODEL_ID = /^((?:us|eu|apac|global|jp|au|ca|us-gov)\.)?([a-z0-9-]+)\.([a-z0-9].*)$/;
+
+/**
+ * A label that fits 40 characters (12px monospace is about 7.2px a character: 40 fit the label's
+ * 290px) and keeps what tells groups apart: the `us.`/`eu.`/`global.` prefix and the model name
+ * stay, the vendor (`anthropic.`) goes first, then the middle; an ARN keeps only its id.
+ */
+export function shortKey(text: string, max = 40): string {
+  if (text.length <= max) return text;
+  const id = text.startsWith('arn:') && text.includes('/') ? text.slice(text.lastIndexOf('/') + 1) : text;
+  const model = id.includes('/') ? null : MODEL_ID.exec(id);
+  const shorter = model ? `${model[1] ?? ''}${model[3]}` : id;
+  if (shorter.length <= max) return shorter;
+  const head = Math.ceil((max - 1) / 2);
+  return `${shorter.slice(0, head)}…${shorter.slice(shorter.length - (max - 1 - head))}`;
 }
 
 function costChart(report: Report): string {
@@ -176,6 +192,7 @@ h2{font-size:15px;margin:28px 0 10px;color:#334155}
 table{width:100%;border-collapse:collapse;background:#fff;border:1px solid #e2e8f0;border-radius:10px;overflow:hidden;font-variant-numeric:tabular-nums}
 th,td{padding:6px 8px;font-size:12.5px;border-bottom:1px solid #f1f5f9;text-align:right;white-space:nowrap}
 tbody th,tfoot th,thead th:first-child{text-align:left;font-weight:500}
+tbody th{white-space:normal;overflow-wrap:anywhere;min-width:14ch;max-width:32ch}
 thead th{background:#f1f5f9;color:#475569;font-size:12px}
 tfoot th,tfoot td{font-weight:650;border-top:2px solid #cbd5e1}
 .scroll{overflow-x:auto}

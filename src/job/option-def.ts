@@ -7,7 +7,15 @@
 
 export type OptionType = 'string' | 'number' | 'boolean' | 'list';
 
-export type Command = 'run' | 'estimate' | 'report' | 'emulator' | 'batch' | 'ledger' | 'show-request';
+export type Command =
+  | 'run'
+  | 'estimate'
+  | 'report'
+  | 'emulator'
+  | 'batch'
+  | 'ledger'
+  | 'show-request'
+  | 'compare';
 
 export type OptionGroup =
   | 'Job'
@@ -24,7 +32,8 @@ export type OptionGroup =
   | 'Emulator batch'
   | 'Emulator guardrails'
   | 'Batch status'
-  | 'Ledger';
+  | 'Ledger'
+  | 'Compare';
 
 /** What a check may need besides the value: relative paths, the environment (credentials, env defaults). */
 export interface ParseContext {
