@@ -1,6 +1,5 @@
 /** `run-batch compare <files...>`: the models of results files side by side, to stdout or --output. */
 import { resolve } from 'node:path';
-import { writeFileAtomic } from '../atomic-write.js';
 import { buildComparison, type Comparison } from '../compare/build.js';
 import { renderCompareHtml } from '../compare/html.js';
 import {
@@ -18,6 +17,7 @@ import { resolveOrThrow } from '../job/table.js';
 import { textList } from '../job/values.js';
 import { COMPARE_OPTIONS, type CompareSettings } from './compare-options.js';
 import type { CommandIO } from './io.js';
+import { writeOutput } from './write-output.js';
 
 export async function compareCommand(raw: Record<string, unknown>, io: CommandIO): Promise<number> {
   const patterns = textList('files', raw.files ?? []);
@@ -35,20 +35,12 @@ export async function compareCommand(raw: Record<string, unknown>, io: CommandIO
       'USAGE',
       `--output ${s.output} is a file this comparison reads; write it to another file`,
     );
-  const rendered = render(await buildComparison(files, prices, fullRows, s.answer), s);
-  if (output === undefined) {
-    io.stdout(rendered);
-    return 0;
-  }
-  try {
-    writeFileAtomic(output, rendered);
-  } catch (error) {
-    throw new RunBatchError('OUTPUT', `--output ${output}: cannot write: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-  io.stderr(`run-batch: comparison written to ${output}\n`);
-  return 0;
+  return writeOutput(
+    render(await buildComparison(files, prices, fullRows, s.answer), s),
+    output,
+    io,
+    'comparison',
+  );
 }
 
 function render(c: Comparison, s: CompareSettings): string {

@@ -1,7 +1,6 @@
 /** `run-batch report <files...>`: usage and cost totals over results files, to stdout or --output. */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { writeFileAtomic } from '../atomic-write.js';
 import { loadPriceTable } from '../cost/load.js';
 import { buildReport, renderReport } from '../cost/report.js';
 import { expandFiles, type ResultsFile } from '../cost/results.js';
@@ -10,6 +9,7 @@ import { resolveOrThrow } from '../job/table.js';
 import { textList } from '../job/values.js';
 import type { CommandIO } from './io.js';
 import { REPORT_OPTIONS, type ReportSettings } from './report-options.js';
+import { writeOutput } from './write-output.js';
 
 export async function reportCommand(raw: Record<string, unknown>, io: CommandIO): Promise<number> {
   const files = textList('files', raw.files ?? []);
@@ -20,21 +20,12 @@ export async function reportCommand(raw: Record<string, unknown>, io: CommandIO)
   const prices = loadPriceTable(pricing === undefined ? undefined : resolve(io.cwd, pricing), pricing);
   const output = settings.output === undefined ? undefined : resolve(io.cwd, settings.output);
   if (output !== undefined) refuseOverwrite(output, await expandFiles(files, io.cwd));
-  const rendered = renderReport(await buildReport(files, by, io.cwd, prices), format);
-  if (output === undefined) {
-    io.stdout(rendered);
-    return 0;
-  }
-  // Beside it, then renamed over it: a failed write never leaves half a report where one was.
-  try {
-    writeFileAtomic(output, rendered);
-  } catch (error) {
-    throw new RunBatchError('OUTPUT', `--output ${output}: cannot write: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-  io.stderr(`run-batch: report written to ${output}\n`);
-  return 0;
+  return writeOutput(
+    renderReport(await buildReport(files, by, io.cwd, prices), format),
+    output,
+    io,
+    'report',
+  );
 }
 
 /**
