@@ -100,3 +100,19 @@ export class Violations {
 export function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
+
+/** A path and method the control plane has no operation for, as Bedrock's front door answers it. */
+export function sendUnknownOperation(res: Response, method: string, path: string, requestId: string): void {
+  sendJson(res, 404, { message: `No operation at ${method} ${path}` }, requestId, {
+    'x-amzn-errortype': 'UnknownOperationException:http://internal.amazon.com/coral/com.amazon.bedrock/',
+  });
+}
+
+/** A handler's error as the control plane answers it: its own, or an internal error. */
+export function sendCaught(res: Response, error: unknown, requestId: ReturnType<typeof randomUUID>): void {
+  const known =
+    error instanceof ControlError
+      ? error
+      : new ControlError('InternalServerException', 'Internal server error.');
+  sendControlError(res, known, requestId);
+}

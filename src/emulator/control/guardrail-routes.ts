@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Guardrail, GuardrailStore, GuardrailVersion } from '../guardrails/store.js';
 import { type Request, type Response, readBody, sendJson } from '../wire/http.js';
-import { ControlError, isObject, sendControlError, Violations } from './errors.js';
+import { ControlError, isObject, sendCaught, sendUnknownOperation, Violations } from './errors.js';
 import { checkGuardrailBody, TOKEN } from './guardrail-config.js';
 import { regionOf } from './routes.js';
 
@@ -78,15 +78,9 @@ export async function handleGuardrails(
       if (!store.delete(guardrail, version)) notFound(identifier, version);
       return sendJson(res, 202, {}, requestId);
     }
-    return sendJson(res, 404, { message: `No operation at ${method} ${path}` }, requestId, {
-      'x-amzn-errortype': 'UnknownOperationException:http://internal.amazon.com/coral/com.amazon.bedrock/',
-    });
+    return sendUnknownOperation(res, method, path, requestId);
   } catch (error) {
-    const known =
-      error instanceof ControlError
-        ? error
-        : new ControlError('InternalServerException', 'Internal server error.');
-    sendControlError(res, known, requestId);
+    sendCaught(res, error, requestId);
   }
 }
 

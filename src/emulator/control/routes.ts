@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { header, type Request, type Response, readBody, sendJson } from '../wire/http.js';
-import { ControlError, sendControlError } from './errors.js';
+import { ControlError, sendCaught, sendUnknownOperation } from './errors.js';
 import type { ControlFaults } from './faults.js';
 import type { Job } from './job.js';
 import { jobWire } from './job.js';
@@ -59,15 +59,9 @@ export async function handleControl(
       registry.stop(identifier);
       return sendJson(res, 200, {}, requestId);
     }
-    return sendJson(res, 404, { message: `No operation at ${method} ${path}` }, requestId, {
-      'x-amzn-errortype': 'UnknownOperationException:http://internal.amazon.com/coral/com.amazon.bedrock/',
-    });
+    return sendUnknownOperation(res, method, path, requestId);
   } catch (error) {
-    const known =
-      error instanceof ControlError
-        ? error
-        : new ControlError('InternalServerException', 'Internal server error.');
-    sendControlError(res, known, requestId);
+    sendCaught(res, error, requestId);
   }
 }
 
