@@ -32,6 +32,16 @@ const MIGRATIONS: ReadonlyArray<(db: Db) => void> = [
       CREATE INDEX answers_key ON answers (key, status);
     `);
   },
+  (db) => {
+    // Every lookup asks for ok answers by key (reuse, `heldOf`): a partial index of ok keys only
+    // answers them alone, is smaller, and paid failures cost their insert nothing. Each paid
+    // answer lands in a random place of this index (keys are hashes), so its size is what a
+    // commit writes: the (key, status) index cost about a fifth of the ledger's commit time.
+    db.exec(`
+      DROP INDEX answers_key;
+      CREATE INDEX answers_ok_key ON answers (key) WHERE status = 'ok';
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -50,8 +50,19 @@ export class RunLedger {
     return RunLedger.open(spec, onWarning);
   }
 
+  /**
+   * A row's key is asked for up to five times on its way (read-ahead, reuse, in-run deduplication,
+   * its entry, settling): hashed once per planned row, not each time. Weak: a row done is dropped.
+   */
+  private readonly keys = new WeakMap<PlannedRow, string>();
+
   keyOf(row: PlannedRow): string {
-    return ledgerKey(this.namespace, this.api, row.fingerprint);
+    let key = this.keys.get(row);
+    if (key === undefined) {
+      key = ledgerKey(this.namespace, this.api, row.fingerprint);
+      this.keys.set(row, key);
+    }
+    return key;
   }
 
   /** The ok answer the ledger holds for this row's request, when reuse is on. */

@@ -69,6 +69,34 @@ describe('the ledger store', () => {
     ledger.close();
   });
 
+  it('migrates a version 1 ledger (the (key, status) index) to version 2 with every entry kept', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'ledger-')), 'l.db');
+    // A version 1 file as run-batch wrote it before the partial index.
+    const v1 = new Database(path);
+    v1.exec(`
+      CREATE TABLE schema_version (version INTEGER NOT NULL);
+      INSERT INTO schema_version (version) VALUES (1);
+      CREATE TABLE answers (seq INTEGER PRIMARY KEY, key TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('ok', 'error')), model TEXT NOT NULL, record TEXT NOT NULL,
+        cost_usd REAL, created_at TEXT NOT NULL, run_id TEXT NOT NULL, output TEXT NOT NULL, row_id TEXT NOT NULL);
+      CREATE INDEX answers_key ON answers (key, status);
+      INSERT INTO answers (key, status, model, record, cost_usd, created_at, run_id, output, row_id) VALUES
+        ('k1-old', 'error', 'm', '{"response":"bad"}', 0.1, '2026-11-01T00:00:00.000Z', 'r', '/o.csv', 'r1'),
+        ('k1-old', 'ok', 'm', '{"response":"kept"}', 0.2, '2026-11-01T00:00:01.000Z', 'r', '/o.csv', 'r1');
+    `);
+    v1.close();
+    const ledger = Ledger.open(path);
+    expect(ledger.lookup('k1-old')?.record).toEqual({ response: 'kept' });
+    expect([...ledger.heldOf(['k1-old', 'k1-none'])]).toEqual(['k1-old']);
+    expect(ledger.stats()).toMatchObject({ entries: 2, ok: 1, errors: 1 });
+    ledger.close();
+    const db = new Database(path);
+    expect(db.prepare('SELECT version FROM schema_version').pluck().all()).toEqual([2]);
+    const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index'").pluck().all();
+    expect(indexes).toEqual(['answers_ok_key']);
+    db.close();
+  });
+
   it('refuses a ledger written by a newer run-batch', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'ledger-')), 'l.db');
     Ledger.open(path).close();
