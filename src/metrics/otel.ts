@@ -11,7 +11,7 @@
  * sent). A row reused from the answer ledger is a span with no call in it. A row cut off by a hard
  * stop ends its span at the close, with status error.
  */
-import { type Span, SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
+import { DiagLogLevel, diag, type Span, SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import {
   defaultResource,
@@ -42,6 +42,7 @@ export async function createRowTracer(
   env: NodeJS.ProcessEnv,
   onWarning?: (message: string) => void,
 ): Promise<RowTracer> {
+  hearExportErrors(onWarning);
   const resource = defaultResource()
     .merge(resourceFromAttributes({ 'service.name': env.OTEL_SERVICE_NAME ?? 'run-batch' }))
     .merge(detectResources({ detectors: [envDetector] }));
@@ -121,4 +122,23 @@ function startRow(tracer: Tracer, job: string, id: string, model: string): Span 
       'run_batch.row.id': id,
     },
   });
+}
+
+/**
+ * The SDK reports a failed export (no collector, a 4xx) only through its diagnostic logger, which
+ * is silent unless set: the first error becomes a warning, so spans lost are never lost silently.
+ */
+function hearExportErrors(onWarning?: (message: string) => void): void {
+  let said = false;
+  const error = (message: string, ...args: unknown[]) => {
+    if (said) return;
+    said = true;
+    const detail = args.map((a) => (a instanceof Error ? a.message : String(a))).join(' ');
+    onWarning?.(`--otel: ${message}${detail ? ` ${detail}` : ''} (spans may be lost)`);
+  };
+  const quiet = () => {};
+  diag.setLogger(
+    { error, warn: quiet, info: quiet, debug: quiet, verbose: quiet },
+    { logLevel: DiagLogLevel.ERROR, suppressOverrideMessage: true },
+  );
 }

@@ -97,7 +97,7 @@ export function prometheusText(s: MetricsSnapshot): string {
     family(
       'run_batch_exit_code',
       'gauge',
-      "The run's exit code: 0 ok, 1 rows failed, 2 bad input, 3 stopped, 5 batch jobs still running.",
+      "The run's exit code (docs/exit-codes.md): 0 ok, 1 rows failed, 2 bad input, 3 stopped, 5 batch jobs still running, 70 internal error.",
       one(s.exitCode),
     );
   if (s.lastSuccessMs !== undefined)

@@ -48,6 +48,8 @@ export interface FinalCounts {
   tokens: { input: number; output: number; cacheRead: number; cacheWrite: number };
   costUsd: number | null;
   exitCode: number;
+  /** The run's time, as the summary has it, so the two agree. */
+  wallMs?: number;
 }
 
 export interface Watch<D extends Hooks> {
@@ -84,7 +86,7 @@ export async function watchRun<D extends Hooks>(spec: JobSpec, deps: D, startedA
       costUsd: final ? final.costUsd : (latest?.costUsd ?? null),
       ...calls,
       startedAtMs: startedAt.getTime(),
-      durationMs: now - startedAt.getTime(),
+      durationMs: final?.wallMs ?? now - startedAt.getTime(),
       running: final === undefined,
       ...(final ? { exitCode: final.exitCode } : {}),
     };
