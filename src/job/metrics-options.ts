@@ -3,17 +3,32 @@
  * (src/metrics/). A Prometheus text file for node_exporter's textfile collector, and OpenTelemetry
  * spans sent to the collector the standard OTEL_* variables name. Neither is made unless asked.
  */
-import { resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { OptionDef } from './option-def.js';
 import type { RunKey } from './spec.js';
-import { text } from './values.js';
+import { OptionValueError, text } from './values.js';
+
+/**
+ * A file in a directory that exists: a typo in a cron line is exit 2 on the first night, not a run
+ * that leaves its dashboard empty with only a warning in a log.
+ */
+function metricsPath(flag: string, value: unknown, ctx: { cwd: string }): string {
+  const path = resolve(ctx.cwd, text(flag, value));
+  if (!statSync(dirname(path), { throwIfNoEntry: false })?.isDirectory())
+    throw new OptionValueError(
+      flag,
+      `${JSON.stringify(text(flag, value))}: no directory ${dirname(path)} to write it in`,
+    );
+  return path;
+}
 
 export const METRICS_OPTIONS: readonly OptionDef<RunKey>[] = [
   {
     flag: 'metrics-file',
     key: 'metricsFile',
     type: 'string',
-    parse: (flag, value, ctx) => resolve(ctx.cwd, text(flag, value)),
+    parse: metricsPath,
     jobPath: 'path',
     group: 'Progress and logs',
     commands: ['run'],

@@ -4,8 +4,9 @@
  * run through its hooks (progress, every attempt, every written row) and adds nothing to a run that
  * asked for neither. The OpenTelemetry SDK is loaded only with --otel.
  *
- * Calls, throttles and retries are counted from the attempts as they happen, the events the pool's
- * own counts (the summary's) come from, so the file agrees with the summary at the end.
+ * Calls, throttles and retries are counted from the attempts as they happen (the pool's events, the
+ * ones its own counts come from); the last write takes the summary's numbers, so the file and the
+ * summary agree (in batch mode the summary's calls also count the records submitted to jobs).
  */
 import { parse } from 'node:path';
 import type { CallFailure } from '../bedrock/errors.js';
@@ -40,6 +41,8 @@ export interface ProgressCounts {
   inputTokens: number;
   outputTokens: number;
   costUsd: number | null;
+  attempts: number;
+  throttles: number;
 }
 
 /** The summary's numbers the final file takes (run/summary.ts), by shape. */
@@ -47,6 +50,8 @@ export interface FinalCounts {
   rows: { total: number; ok: number; error: number; skipped: number; reused?: number };
   tokens: { input: number; output: number; cacheRead: number; cacheWrite: number };
   costUsd: number | null;
+  attempts: number;
+  throttles: number;
   exitCode: number;
   /** The run's time, as the summary has it, so the two agree. */
   wallMs?: number;
@@ -84,7 +89,11 @@ export async function watchRun<D extends Hooks>(spec: JobSpec, deps: D, startedA
             cacheWrite: cache.write,
           },
       costUsd: final ? final.costUsd : (latest?.costUsd ?? null),
-      ...calls,
+      // Batch mode counts the records it submitted as calls too, which no attempt event tells of:
+      // the engine's count (the summary's) then runs ahead of the events'.
+      calls: final ? final.attempts : Math.max(calls.calls, latest?.attempts ?? 0),
+      throttles: final ? final.throttles : Math.max(calls.throttles, latest?.throttles ?? 0),
+      retries: calls.retries,
       startedAtMs: startedAt.getTime(),
       durationMs: final?.wallMs ?? now - startedAt.getTime(),
       running: final === undefined,

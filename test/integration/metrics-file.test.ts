@@ -165,4 +165,14 @@ describe('--metrics-file', () => {
     expect(sample(parseProm(text), 'run_batch_exit_code', { run_batch_job: 'in.results' })).toBe(2);
     expect(sample(parseProm(text), 'run_batch_calls_total')).toBe(0);
   });
+
+  it('refuses a file in a directory that does not exist, before anything runs (exit 2)', async () => {
+    const dir = workdir();
+    writeFileSync(join(dir, 'in.jsonl'), '{"id":"a","prompt":"fine"}\n');
+    const prom = join(dir, 'missing', 'night.prom');
+    const run = await runCli([join(dir, 'in.jsonl'), '--metrics-file', prom], { cwd: dir, env: env() });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`--metrics-file "${prom}": no directory ${join(dir, 'missing')}`);
+    expect(existsSync(join(dir, 'in.results.jsonl'))).toBe(false);
+  });
 });
