@@ -77,7 +77,9 @@ await build({
   mainFields: ['module', 'main'],
   // A native addon (the answer ledger's SQLite) finds its .node file from its own directory: it is
   // required from node_modules, not bundled.
-  external: ['better-sqlite3'],
+  // OpenTelemetry (--otel only) is required from node_modules when a run asks for it: bundled, it
+  // was 180 KB more for every start to read, for a flag few runs give.
+  external: ['better-sqlite3', '@opentelemetry/*'],
   // import() of Node's own modules (the SDK has a few) as require(): a vm.Script's dynamic import
   // needs a loader callback that Node 20 still calls experimental (a warning on every run).
   // Regular expressions with the v flag (string-width's) stay literals, which Node 20 runs: lowered

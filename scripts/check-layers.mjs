@@ -34,7 +34,10 @@ export const ALLOWED = {
   plan: ['base', 'job', 'input', 'bedrock', 'cost', 'pool'],
   compare: ['base', 'job', 'input', 'cost'],
   engines: ['base', 'job', 'plan', 'bedrock', 'pool', 'cost'],
+  // What a run leaves for its watchers (Prometheus text, OpenTelemetry spans): hears the run's hooks.
+  metrics: ['base', 'job', 'bedrock', 'pool'],
   run: [
+    'metrics',
     'base',
     'job',
     'input',

@@ -50,6 +50,12 @@ export interface BatchOptions {
 }
 
 export interface JobSpec {
+  /** `--metrics-file`: Prometheus text written during and after the run (src/metrics/). */
+  metricsFile?: string;
+  /** `--metrics-job`: the run_batch_job label; default the results file's stem. */
+  metricsJob?: string;
+  /** `--otel`: a span per row over OTLP/HTTP. @default false */
+  otel?: boolean;
   /** Absolute path of the input file. */
   input: string;
   inputFormat: Format;

@@ -38,6 +38,16 @@ export interface Task<T, F extends Failure> {
   classify(error: unknown): F;
 }
 
+/**
+ * One attempt's news, as it happens (not when its row finishes): sent (a retry when `attempt` > 1),
+ * answered, or failed (a throttle among them). Progress counts throttles from these, and the metrics
+ * and traces take calls, throttles and retries from them, so every count agrees with `stats`.
+ */
+export type AttemptEvent<F> =
+  | { type: 'sent'; attempt: number }
+  | { type: 'ok'; attempt: number; latencyMs: number }
+  | { type: 'failed'; attempt: number; latencyMs: number; failure: F; willRetry: boolean };
+
 export type Outcome<T, F> =
   | { kind: 'ok'; value: T; attempts: number; latencyMs: number }
   | { kind: 'failed'; failure: F; attempts: number; latencyMs: number }
@@ -122,11 +132,18 @@ export class Pool {
     return this.limit.concurrency;
   }
 
-  run<T, F extends Failure>(task: Task<T, F>): Promise<Outcome<T, F>> {
-    return this.limit(() => this.attempts(task));
+  /** `observe` hears each of the task's attempts as it happens. */
+  run<T, F extends Failure>(
+    task: Task<T, F>,
+    observe?: (event: AttemptEvent<F>) => void,
+  ): Promise<Outcome<T, F>> {
+    return this.limit(() => this.attempts(task, observe));
   }
 
-  private async attempts<T, F extends Failure>(task: Task<T, F>): Promise<Outcome<T, F>> {
+  private async attempts<T, F extends Failure>(
+    task: Task<T, F>,
+    observe?: (event: AttemptEvent<F>) => void,
+  ): Promise<Outcome<T, F>> {
     let last: Outcome<T, F> | undefined;
     for (let attempt = 1; ; attempt++) {
       const reserved = task.reserve.input + task.reserve.output;
@@ -141,6 +158,7 @@ export class Pool {
       if (!admitted) return last ?? { kind: 'notSent' };
       this.stats.attempts++;
       if (attempt > 1) this.stats.retries++;
+      observe?.({ type: 'sent', attempt });
       const handle = this.adaptive?.dispatched();
       const started = performance.now();
       try {
@@ -149,7 +167,9 @@ export class Pool {
         admitted.settle(counted);
         this.estimate.learn(reserved, counted);
         if (handle) this.adaptive?.done(handle, 'ok');
-        return { kind: 'ok', value, attempts: attempt, latencyMs: performance.now() - started };
+        const latencyMs = performance.now() - started;
+        observe?.({ type: 'ok', attempt, latencyMs });
+        return { kind: 'ok', value, attempts: attempt, latencyMs };
       } catch (error) {
         if (this.options.hardStop?.aborted) {
           admitted.settle(task.usedOnFailure(task.classify(error)));
@@ -162,7 +182,9 @@ export class Pool {
         if (handle) this.adaptive?.done(handle, failure.throttle ? 'throttle' : 'other', failure.quota);
         last = { kind: 'failed', failure, attempts: attempt, latencyMs };
         const stopping = this.options.softStop?.aborted === true;
-        if (!failure.retryable || attempt >= this.retry.maxAttempts || stopping) return last;
+        const willRetry = failure.retryable && attempt < this.retry.maxAttempts && !stopping;
+        observe?.({ type: 'failed', attempt, latencyMs, failure, willRetry });
+        if (!willRetry) return last;
         const delay = retryDelayMs(attempt, this.retry, failure.retryAfterMs, this.options.random);
         await (this.options.sleep ?? sleep)(delay, this.options.softStop);
         if (this.options.softStop?.aborted) return last;

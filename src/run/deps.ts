@@ -1,14 +1,28 @@
 /** What a caller gives runBatch besides the spec: a client, the environment, callbacks and stop signals. */
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import type { CallFailure } from '../bedrock/errors.js';
+import type { AttemptEvent } from '../pool/pool.js';
+import type { ResultRecord } from '../types.js';
 import type { Progress } from './summary.js';
+
+/** Which row an attempt was for. */
+export interface AttemptRow {
+  id: string;
+  index: number;
+  model: string;
+}
 
 export interface RunDeps {
   /** A ready client (tests); otherwise one is built from the spec (or the emulator's, --emulate). */
   client?: BedrockRuntimeClient;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
-  /** Called after every finished row. */
+  /** Called after every finished row, and after every throttle (it moves the count at once). */
   onProgress?: (progress: Progress) => void;
+  /** Every call attempt as it happens: sent, answered, failed (throttles among them). */
+  onAttempt?: (row: AttemptRow, event: AttemptEvent<CallFailure>) => void;
+  /** Every row finished this run (reused ones too), as written to the results file. */
+  onRecord?: (record: Readonly<ResultRecord>) => void;
   /** Something the user should know that does not stop the run (an unpriced model, a stale lock). */
   onWarning?: (message: string) => void;
   /**

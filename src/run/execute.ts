@@ -18,6 +18,7 @@ import { shardLabel } from '../plan/shard.js';
 import { spoolIfOnceOnly } from '../plan/spool.js';
 import { redactor } from '../redact.js';
 import { checkExpectColumns, makeScorer } from '../score/scorer.js';
+import type { ResultRecord } from '../types.js';
 import type { RunDeps } from './deps.js';
 import { FailureGuard } from './guard.js';
 import { openEngine } from './open-engine.js';
@@ -73,12 +74,26 @@ export async function execute(spec: JobSpec, deps: RunDeps, startedAt: Date): Pr
     tally.dropped = output.dropped;
     // A setup error found now (--guardrail unknown, too few rows for --mode batch, no credentials)
     // leaves no disk-full reserve behind.
-    const engine = await openEngine(spec, deps, plan, stopper, plan.rowCount - output.kept).catch((error) => {
+    // A throttle moves the progress count when it happens, not when its row finishes at last.
+    let report: (() => void) | undefined;
+    const engineDeps: RunDeps = {
+      ...deps,
+      onAttempt: (row, event) => {
+        deps.onAttempt?.(row, event);
+        if (event.type === 'failed' && event.failure.throttle) report?.();
+      },
+    };
+    const rowsToRun = plan.rowCount - output.kept;
+    const engine = await openEngine(spec, engineDeps, plan, stopper, rowsToRun).catch((error) => {
       output.journal.close();
       throw error;
     });
+    report = () => deps.onProgress?.(tally.progress(plan.rowCount, engine.stats));
     try {
-      const onFinished = () => deps.onProgress?.(tally.progress(plan.rowCount, engine.stats));
+      const onFinished = (record: ResultRecord) => {
+        deps.onRecord?.(record);
+        report?.();
+      };
       // In-run deduplication waits for a leader's answer: only the on-demand engine answers rows
       // while it reads more (the batch engine reads them all first). --no-reuse turns it off too.
       const reuse = new ReuseRows(
@@ -136,7 +151,7 @@ function sinkFor(
     prices: PriceTable;
     tally: Tally;
     stopper: Stopper;
-    onFinished: () => void;
+    onFinished: (record: ResultRecord) => void;
     ledger: RunLedger;
     onSettled: NonNullable<SinkParts['onSettled']>;
   },

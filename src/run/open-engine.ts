@@ -48,7 +48,7 @@ export async function openEngine(
   if (spec.guardrail !== undefined) await guardrailSetup(spec, deps, opened);
   const client = deps.client ?? (opened as OpenClient).client;
   const limiter = spec.limiter === undefined ? undefined : await openLimiter(spec, client, deps);
-  const onDemand = onDemandEngine(spec, client, plan, stopper, limiter);
+  const onDemand = onDemandEngine(spec, client, plan, stopper, limiter, deps.onAttempt);
   if (mode === 'ondemand') return withClose(onDemand, opened);
   // --fresh starts over: the jobs of an earlier run of this output are forgotten, not collected.
   if (spec.fresh) removeState(statePath(spec.output));
@@ -160,6 +160,7 @@ function onDemandEngine(
   plan: RowPlan,
   stopper: Stopper,
   limiter: SharedLimiter | undefined,
+  onAttempt: RunDeps['onAttempt'],
 ): Engine {
   return new OnDemandEngine(
     client,
@@ -175,6 +176,7 @@ function onDemandEngine(
     },
     plan.largestReservation,
     { soft: stopper.soft, hard: stopper.hard },
+    onAttempt && ((row, event) => onAttempt(row.request, event)),
   );
 }
 

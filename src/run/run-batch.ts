@@ -7,6 +7,7 @@
  */
 import { displayPath, ExitCode, RunBatchError } from '../errors.js';
 import type { JobSpec } from '../job/spec.js';
+import { type Watch, watchRun } from '../metrics/watch.js';
 import { acquireLock, isDevice, realOutput } from '../output/lock.js';
 import { redactor } from '../redact.js';
 import type { RunDeps } from './deps.js';
@@ -29,9 +30,14 @@ export async function runBatch(given: JobSpec, deps: RunDeps = {}): Promise<RunS
   // Taken first: another run's files (results, summary) are never touched, and a second run on
   // the same output stops at once (exit 4) without reading anything.
   const lock = acquireLock(spec.output, displayPath(spec.output, cwd), deps.onWarning);
+  // --metrics-file and --otel, from here on: a run stopped by the lock (exit 4) leaves the file to
+  // the run that holds it.
+  let watch: Watch<RunDeps> | undefined;
   try {
-    const summary = await execute(spec, deps, startedAt);
+    watch = await watchRun(spec, deps, startedAt);
+    const summary = await execute(spec, watch.deps, startedAt);
     saveSummary(spec.output, summary, redact, deps);
+    await watch.end(summary);
     return summary;
   } catch (error) {
     const exitCode = error instanceof RunBatchError ? error.exitCode : ExitCode.Internal;
@@ -44,6 +50,7 @@ export async function runBatch(given: JobSpec, deps: RunDeps = {}): Promise<RunS
       exitCode,
     });
     saveSummary(spec.output, { ...failed, error: (error as Error).message }, redact, deps);
+    await watch?.end(failed);
     throw error;
   } finally {
     lock.release();

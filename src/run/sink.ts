@@ -37,7 +37,8 @@ export interface SinkParts {
   guard: FailureGuard;
   stopper: Stopper;
   streaming: boolean;
-  onFinished?: () => void;
+  /** A row is written and counted (a reused one too). */
+  onFinished?: (record: ResultRecord) => void;
   onWarning?: (message: string) => void;
   onUnwritten?: (record: string) => void;
   /** Keys, entries and reuse; absent: no ledger fields, no reuse. */
@@ -111,7 +112,7 @@ export function resultSink(parts: SinkParts): Sink {
         return;
       }
       tally.addReused();
-      parts.onFinished?.();
+      parts.onFinished?.(record);
     },
   };
 
@@ -132,7 +133,7 @@ export function resultSink(parts: SinkParts): Sink {
     const stop = guard.check(record);
     if (stop !== undefined) stopper.stop('soft', stop.reason, stop.detail);
     parts.onSettled?.(row, record.status === 'ok' ? entry : undefined);
-    parts.onFinished?.();
+    parts.onFinished?.(record);
   }
 
   /** The ledger entry a row leaves; `reused` and `paid_usd` are set on its record. */

@@ -5,8 +5,9 @@
  */
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { CallOptions } from '../../bedrock/call.js';
+import type { CallFailure } from '../../bedrock/errors.js';
 import type { PlannedRow } from '../../plan/plan.js';
-import { Pool, type PoolOptions } from '../../pool/pool.js';
+import { type AttemptEvent, Pool, type PoolOptions } from '../../pool/pool.js';
 import type { Engine, EngineStats, EngineWork } from '../engine.js';
 import { rowTask } from './row-task.js';
 
@@ -21,6 +22,8 @@ export class OnDemandEngine implements Engine {
     pool: Omit<PoolOptions, 'softStop' | 'hardStop'>,
     largestReservation: number,
     control: { soft: AbortSignal; hard: AbortSignal },
+    /** Hears every attempt of a row as it happens (progress, metrics, traces). */
+    private readonly observe?: (row: PlannedRow, event: AttemptEvent<CallFailure>) => void,
   ) {
     this.pool = new Pool({ ...pool, softStop: control.soft, hardStop: control.hard }, largestReservation);
   }
@@ -65,7 +68,9 @@ export class OnDemandEngine implements Engine {
     hold: bigint,
     budget: EngineWork['budget'],
   ): void {
-    const task = this.pool.run(rowTask(this.client, row, this.call)).then((outcome) => {
+    const observe = this.observe;
+    const heard = observe && ((event: AttemptEvent<CallFailure>) => observe(row, event));
+    const task = this.pool.run(rowTask(this.client, row, this.call), heard).then((outcome) => {
       if (outcome.kind === 'notSent') return budget?.settle(hold, { costUsd: null, paid: false });
       const { attempts, latencyMs } = outcome;
       const finished = { attempts, latencyMs, finishedAt: new Date() };
