@@ -34,6 +34,8 @@ export const ALLOWED = {
   plan: ['base', 'job', 'input', 'bedrock', 'cost', 'pool'],
   compare: ['base', 'job', 'input', 'cost'],
   engines: ['base', 'job', 'plan', 'bedrock', 'pool', 'cost'],
+  // The judge (--judge): a second model's calls over the engines' row task, into the results file.
+  judge: ['base', 'job', 'input', 'output', 'ledger', 'plan', 'engines', 'bedrock', 'cost', 'pool'],
   run: [
     'base',
     'job',
@@ -47,6 +49,7 @@ export const ALLOWED = {
     'pool',
     'emulator',
     'score',
+    'judge',
   ],
   progress: ['base', 'job', 'cost', 'run'],
   commands: [
@@ -65,6 +68,7 @@ export const ALLOWED = {
     'progress',
     'score',
     'compare',
+    'judge',
   ],
   cli: ['base', 'job', 'commands', 'progress'],
   index: ['base', 'job', 'run', 'emulator', 'plan', 'engines', 'cost'],

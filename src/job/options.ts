@@ -8,6 +8,7 @@
 import { BATCH_OPTIONS } from './batch-options.js';
 import { endpointUrl, region } from './checks.js';
 import { GUARDRAIL_OPTIONS } from './guardrail-options.js';
+import { JUDGE_OPTIONS } from './judge-options.js';
 import { LEDGER_OPTIONS } from './ledger-options.js';
 import type { OptionDef } from './option-def.js';
 import { INPUT_OPTIONS, MODEL_OPTIONS } from './options-request.js';
@@ -85,4 +86,5 @@ export const RUN_OPTIONS: readonly OptionDef<RunKey>[] = [
   ...BATCH_OPTIONS,
   ...LEDGER_OPTIONS,
   ...SCORE_OPTIONS,
+  ...JUDGE_OPTIONS,
 ];

@@ -12,6 +12,7 @@ import { finishLedger } from './ledger-options.js';
 import { onDemandOnlyProblems } from './ondemand-only.js';
 import type { OptionDef } from './option-def.js';
 import { RUN_OPTIONS } from './options.js';
+import { judgeProblems } from './judge-options.js';
 import { expectProblems } from './score-options.js';
 import { finishSlice, sliceTag } from './slice-options.js';
 import type { BatchOptions, Format, JobSpec, LogOptions } from './spec.js';
@@ -81,6 +82,7 @@ export function resolveRun(
   problems.push(...finishBatch(spec.batch, spec.emulate, command === 'run'));
   problems.push(...onDemandOnlyProblems(spec.batch, spec));
   problems.push(...expectProblems(spec.expect, spec.jsonSchema));
+  problems.push(...judgeProblems(spec));
   throwProblems(problems);
   checkPaths(spec, inputFormat, outputFormat);
   return { spec, log, values };
