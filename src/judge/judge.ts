@@ -34,6 +34,8 @@ export interface JudgeLedger {
   lookup(row: PlannedRow): LedgerEntry | undefined;
   entryFor(row: PlannedRow, record: ResultRecord): LedgerEntry;
   readonly ledger?: { recordAll(entries: LedgerEntry[]): void } | undefined;
+  /** The results file's real path: a verdict this file bought is paid here, another's is not. */
+  readonly output: string;
 }
 
 export interface JudgeParts {
@@ -107,6 +109,9 @@ export class Judge {
       );
       if (fields) {
         this.counts.reused++;
+        // As paid_usd: this file paid only for a verdict it bought (a rebuild of it, say).
+        const bought = entry.output === this.parts.ledger.output && entry.rowId === row.request.id;
+        if (!bought) fields.judge_cost_usd = 0;
         this.land(row, record, fields);
         return;
       }

@@ -123,6 +123,18 @@ describe('--judge', () => {
     expect(used.emulator.stats().requests).toBe(0);
     expect(rows(join(dir, 'other.csv')).map((r) => r.judge_reason)).toEqual(after.map((r) => r.judge_reason));
     expect(`${elsewhere.stdout}${elsewhere.stderr}`).toContain('6 from the ledger');
+    // That file paid nothing for them (as paid_usd): the report over both files counts each once.
+    expect(rows(join(dir, 'other.csv')).map((r) => r.judge_cost_usd)).toEqual(Array(6).fill('0'));
+    const paid = after.reduce((sum, r) => sum + pico(r.judge_cost_usd ?? ''), 0n);
+    const report = await runCli(['report', out, join(dir, 'other.csv'), '--format', 'json'], {
+      cwd: dir,
+      env: used.env(),
+    });
+    expect(report.code).toBe(0);
+    const totals = JSON.parse(report.stdout).total;
+    expect(totals.judged_rows).toBe(12);
+    expect(pico(String(totals.judge_usd))).toBe(paid);
+    expect(pico(String(totals.cost_usd))).toBe(answerPico);
   });
 
   it('judges without --expect, and a results file from a run without --judge keeps its answers', async () => {
