@@ -59,7 +59,7 @@ export function judgeSetup(spec: Pick<JobSpec, 'judge' | 'rubric' | 'expect'>): 
   if ('problem' in decision)
     throw new RunBatchError(
       'USAGE',
-      `--judge ${spec.judge}: ${decision.problem.replace(/^--json-mode \w+: /, '')}`,
+      `--judge ${spec.judge}: ${decision.problem.replace(/^--json-(mode \w+|schema): /, '')}`,
     );
   const plan: AnswerPlan = {
     wire: decision.wire,
