@@ -6,7 +6,7 @@
  */
 import { modelId } from './checks.js';
 import type { OptionDef } from './option-def.js';
-import type { JobSpec, RunKey } from './spec.js';
+import type { RunKey } from './spec.js';
 import { OptionValueError, textOrFile } from './values.js';
 
 export const JUDGE_OPTIONS: readonly OptionDef<RunKey>[] = [
@@ -37,13 +37,16 @@ export const JUDGE_OPTIONS: readonly OptionDef<RunKey>[] = [
   },
 ];
 
-/** --judge needs a rubric, and a rubric means nothing without a judge. */
-export function judgeProblems(spec: Pick<JobSpec, 'judge' | 'rubric'>): OptionValueError[] {
-  if (spec.judge !== undefined && spec.rubric === undefined)
+/**
+ * --judge needs a rubric, and a rubric means nothing without a judge. By what was given, not what
+ * parsed: a rubric file that cannot be read is its own problem, not also a missing rubric.
+ */
+export function judgeProblems(given: { judge: boolean; rubric: boolean }): OptionValueError[] {
+  if (given.judge && !given.rubric)
     return [
       new OptionValueError('judge', 'needs --rubric TEXT or --rubric @file: what the judge grades against'),
     ];
-  if (spec.judge === undefined && spec.rubric !== undefined)
+  if (!given.judge && given.rubric)
     return [new OptionValueError('rubric', 'is for --judge MODEL; give the model that grades the answers')];
   return [];
 }

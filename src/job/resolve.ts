@@ -82,7 +82,7 @@ export function resolveRun(
   problems.push(...finishBatch(spec.batch, spec.emulate, command === 'run'));
   problems.push(...onDemandOnlyProblems(spec.batch, spec));
   problems.push(...expectProblems(spec.expect, spec.jsonSchema));
-  problems.push(...judgeProblems(spec));
+  problems.push(...judgeProblems({ judge: given(raw, 'judge'), rubric: given(raw, 'rubric') }));
   throwProblems(problems);
   checkPaths(spec, inputFormat, outputFormat);
   return { spec, log, values };
