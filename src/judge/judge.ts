@@ -25,8 +25,9 @@ import type { Stopper } from '../engines/stopper.js';
 import type { LedgerEntry } from '../ledger/store.js';
 import type { PlannedRow } from '../plan/plan.js';
 import { Pool, type PoolOptions } from '../pool/pool.js';
-import type { CallResult, ResultRecord, Usage } from '../types.js';
+import type { ResultRecord } from '../types.js';
 import { failedFields, hasVerdict, type JudgeFields, verdictFields } from './fields.js';
+import { failedCost, replyRecord, safePrice } from './reply.js';
 import { type JudgeSetup, judgeRow } from './request.js';
 
 /** What the judge needs of the run's ledger (src/run/run-ledger.ts has it). */
@@ -81,10 +82,12 @@ export class Judge {
   private readonly queue: Job[] = [];
   private running = 0;
   private idle: Array<() => void> = [];
+  private readonly price: (record: ResultRecord) => number | null;
   private readonly counts = { judged: 0, reused: 0, kept: 0, passed: 0, failed: 0, left: 0, paidPico: 0n };
 
   constructor(private readonly parts: JudgeParts) {
     const { stopper } = parts;
+    this.price = safePrice(parts.pricer, parts.onWarning);
     this.pool = new Pool({ ...parts.pool, softStop: stopper.soft, hardStop: stopper.hard }, 0);
   }
 
@@ -166,7 +169,7 @@ export class Judge {
       return;
     }
     if (outcome.kind === 'ok') {
-      const answer = this.answerRecord(asked, outcome.value, outcome);
+      const answer = replyRecord(asked, outcome.value, outcome, this.price);
       budget?.settle(hold, { costUsd: answer.cost_usd, paid: true });
       this.paid(answer.cost_usd);
       // In the ledger before the row is written: a kill after this never pays for it again.
@@ -176,42 +179,11 @@ export class Judge {
       return;
     }
     const { failure } = outcome;
-    const cost = failure.paid ? this.costOf(asked, failure.paid) : null;
+    const cost = failure.paid ? failedCost(asked, failure.paid, this.price) : null;
     budget?.settle(hold, { costUsd: cost, paid: failure.paid !== undefined });
     this.paid(cost);
     this.counts.failed++;
     this.land(row, record, this.failed(failure, cost, asked.fingerprint), false);
-  }
-
-  /** The judge's reply as an answer record: what the ledger keeps, priced as any answer is. */
-  private answerRecord(
-    asked: PlannedRow,
-    result: CallResult,
-    meta: { attempts: number; latencyMs: number },
-  ): ResultRecord {
-    const record: ResultRecord = {
-      id: asked.request.id,
-      status: 'ok',
-      model: asked.request.model,
-      response: result.text,
-      stop_reason: result.stopReason,
-      ...usageFields(result.usage),
-      cost_usd: null,
-      latency_ms: Math.round(meta.latencyMs),
-      attempts: meta.attempts,
-      finished_at: new Date().toISOString(),
-      error_code: '',
-      error_message: '',
-      request_hash: asked.fingerprint,
-      service_tier: result.serviceTier ?? 'default',
-    };
-    record.cost_usd = this.safely(() => this.parts.pricer.recordCost(record)) ?? null;
-    return record;
-  }
-
-  private costOf(asked: PlannedRow, usage: Usage): number | null {
-    const record = { status: 'error', model: asked.request.model, ...usageFields(usage) } as ResultRecord;
-    return this.safely(() => this.parts.pricer.recordCost(record)) ?? null;
   }
 
   private failed(failure: CallFailure, costUsd: number | null, hash: string): JudgeFields {
@@ -251,14 +223,4 @@ export class Judge {
       return undefined;
     }
   }
-}
-
-function usageFields(usage: Usage) {
-  return {
-    input_tokens: usage.inputTokens,
-    output_tokens: usage.outputTokens,
-    total_tokens: usage.totalTokens,
-    cache_read_tokens: usage.cacheReadTokens,
-    cache_write_tokens: usage.cacheWriteTokens,
-  };
 }
