@@ -36,6 +36,8 @@ export const ALLOWED = {
   engines: ['base', 'job', 'plan', 'bedrock', 'pool', 'cost'],
   // What a run leaves for its watchers (Prometheus text, OpenTelemetry spans): hears the run's hooks.
   metrics: ['base', 'job', 'bedrock', 'pool'],
+  // The judge (--judge): a second model's calls over the engines' row task, into the results file.
+  judge: ['base', 'job', 'input', 'output', 'ledger', 'plan', 'engines', 'bedrock', 'cost', 'pool'],
   run: [
     'metrics',
     'base',
@@ -50,6 +52,7 @@ export const ALLOWED = {
     'pool',
     'emulator',
     'score',
+    'judge',
   ],
   progress: ['base', 'job', 'cost', 'run'],
   commands: [
@@ -68,6 +71,7 @@ export const ALLOWED = {
     'progress',
     'score',
     'compare',
+    'judge',
   ],
   cli: ['base', 'job', 'commands', 'progress'],
   index: ['base', 'job', 'run', 'emulator', 'plan', 'engines', 'cost'],

@@ -1,6 +1,7 @@
 /** The human-readable run summary. */
 import { dollars, grouped, picoFromUsd } from '../cost/money.js';
 import { displayPath, ExitCode } from '../errors.js';
+import { judgeLine } from '../judge/open.js';
 import type { RunSummary } from '../run/summary.js';
 import { costLines } from './summary-lines.js';
 
@@ -19,6 +20,7 @@ export function formatSummary(summary: RunSummary, cwd: string): string {
     ...costLines(summary),
     ...(summary.guardrail ? [guardrailLine(summary.guardrail)] : []),
     ...(summary.score ? [scoreLine(summary.score)] : []),
+    ...(summary.judge ? [judgeLine(summary.judge)] : []),
     summary.batch
       ? batchLine(summary.batch, seconds)
       : `time      ${seconds}s, ${summary.rowsPerSecond} rows/s, ${fmt(summary.attempts)} calls, ${fmt(summary.throttles)} throttled`,

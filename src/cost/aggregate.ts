@@ -41,6 +41,9 @@ export interface GroupTotals {
   guardrailRows: number;
   guardrailIntervened: number;
   guardrailCost: Pico;
+  /** --judge: rows with a judge_cost_usd, and its sum: apart from `cost`, the answers'. */
+  judgedRows: number;
+  judgeCost: Pico;
 }
 
 export interface Report {
@@ -79,6 +82,8 @@ export function emptyTotals(key: string): GroupTotals {
     guardrailRows: 0,
     guardrailIntervened: 0,
     guardrailCost: 0n,
+    judgedRows: 0,
+    judgeCost: 0n,
   };
 }
 
@@ -152,6 +157,10 @@ function add(totals: GroupTotals, row: ReportRow, saved: Pico | undefined): void
     totals.guardrailRows++;
     if (row.guardrailAction === 'INTERVENED') totals.guardrailIntervened++;
     totals.guardrailCost += row.guardrailCost ?? 0n;
+  }
+  if (row.judgeCost !== undefined) {
+    totals.judgedRows++;
+    totals.judgeCost += row.judgeCost;
   }
   if (saved !== undefined) {
     totals.cachedRows++;

@@ -73,6 +73,13 @@ export function guardrailNote(report: Report): string | undefined {
   return `${num(t.guardrailRows)} ${t.guardrailRows === 1 ? 'row' : 'rows'} ran under a guardrail (${num(t.guardrailIntervened)} intervened); ${dollars(t.guardrailCost)} of the cost is its text units (guardrail_usd).`;
 }
 
+/** --judge: what the verdicts cost, apart from the answers' cost above. */
+export function judgeNote(report: Report): string | undefined {
+  const t = report.total;
+  if (t.judgedRows === 0) return undefined;
+  return `the judge (--judge) cost ${dollars(t.judgeCost)} over ${num(t.judgedRows)} ${t.judgedRows === 1 ? 'row' : 'rows'}, apart from the cost above (judge_cost_usd).`;
+}
+
 export function renderTable(report: Report): string {
   const header = [report.by, ...HEADINGS];
   const body = report.groups.map((g) => [g.key, ...displayCells(g)]);
@@ -87,9 +94,13 @@ export function renderTable(report: Report): string {
       .trimEnd();
   const rule = widths.map((w) => '─'.repeat(w)).join('  ');
   const lines = [line(header), rule, ...body.map(line), rule, line(total)];
-  const notes = [unpricedNote(report), cacheNote(report), reusedNote(report), guardrailNote(report)].filter(
-    (n) => n !== undefined,
-  );
+  const notes = [
+    unpricedNote(report),
+    cacheNote(report),
+    reusedNote(report),
+    guardrailNote(report),
+    judgeNote(report),
+  ].filter((n) => n !== undefined);
   if (notes.length > 0) lines.push('', ...notes);
   lines.push(...classesText(report));
   return `${lines.join('\n')}\n`;
@@ -151,6 +162,9 @@ export function renderJson(report: Report): string {
             guardrail_intervened: g.guardrailIntervened,
             guardrail_usd: Number(exactUsd(g.guardrailCost)),
           }),
+      ...(report.total.judgedRows === 0
+        ? {}
+        : { judged_rows: g.judgedRows, judge_usd: Number(exactUsd(g.judgeCost)) }),
     };
   };
   const out = {
@@ -184,9 +198,13 @@ export function renderMarkdown(report: Report): string {
     ...report.groups.map((g) => row([g.key, ...displayCells(g)])),
     row(['**total**', ...displayCells(report.total).map((c) => `**${c}**`)]),
   ];
-  const notes = [unpricedNote(report), cacheNote(report), reusedNote(report), guardrailNote(report)].filter(
-    (n) => n !== undefined,
-  );
+  const notes = [
+    unpricedNote(report),
+    cacheNote(report),
+    reusedNote(report),
+    guardrailNote(report),
+    judgeNote(report),
+  ].filter((n) => n !== undefined);
   if (notes.length > 0) lines.push('', ...notes);
   lines.push(...classesMarkdown(report, cell));
   return `${lines.join('\n')}\n`;

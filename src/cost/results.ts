@@ -50,6 +50,8 @@ export interface ReportRow {
   guardrailCost?: Pico;
   /** --expect: the row's scored (expected, predicted) classes (score/class-rows.ts). */
   classes?: ClassPair[];
+  /** --judge: what the row's verdict cost (`judge_cost_usd`), apart from `cost`; undefined: not judged. */
+  judgeCost?: Pico;
 }
 
 const REQUIRED = ['status', 'model', 'input_tokens', 'output_tokens', 'cost_usd'] as const;
@@ -133,8 +135,14 @@ export async function* readResults(file: ResultsFile): AsyncIterable<ReportRow> 
       guardrailAction: text(data.guardrail_action),
       guardrailCost: reused ? 0n : (parseCostCell(data.guardrail_usd) ?? 0n),
       classes: classPairs(data),
+      ...judgeCostOf(data),
     };
   }
+}
+
+function judgeCostOf(data: Record<string, unknown>): { judgeCost?: Pico } {
+  const cost = parseCostCell(data.judge_cost_usd);
+  return cost === null || cost === undefined ? {} : { judgeCost: cost };
 }
 
 function text(value: unknown): string {

@@ -8,6 +8,7 @@
 import { BATCH_OPTIONS } from './batch-options.js';
 import { endpointUrl, region } from './checks.js';
 import { GUARDRAIL_OPTIONS } from './guardrail-options.js';
+import { JUDGE_OPTIONS } from './judge-options.js';
 import { LEDGER_OPTIONS } from './ledger-options.js';
 import { METRICS_OPTIONS } from './metrics-options.js';
 import type { OptionDef } from './option-def.js';
@@ -87,4 +88,5 @@ export const RUN_OPTIONS: readonly OptionDef<RunKey>[] = [
   ...LEDGER_OPTIONS,
   ...SCORE_OPTIONS,
   ...METRICS_OPTIONS,
+  ...JUDGE_OPTIONS,
 ];

@@ -8,6 +8,7 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { RunBatchError } from '../errors.js';
 import { finishBatch } from './batch-options.js';
+import { judgeProblems } from './judge-options.js';
 import { finishLedger } from './ledger-options.js';
 import { onDemandOnlyProblems } from './ondemand-only.js';
 import type { OptionDef } from './option-def.js';
@@ -81,6 +82,7 @@ export function resolveRun(
   problems.push(...finishBatch(spec.batch, spec.emulate, command === 'run'));
   problems.push(...onDemandOnlyProblems(spec.batch, spec));
   problems.push(...expectProblems(spec.expect, spec.jsonSchema));
+  problems.push(...judgeProblems({ judge: given(raw, 'judge'), rubric: given(raw, 'rubric') }));
   throwProblems(problems);
   checkPaths(spec, inputFormat, outputFormat);
   return { spec, log, values };

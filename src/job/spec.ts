@@ -162,6 +162,9 @@ export interface JobSpec {
   match: MatchMode;
   /** `--tolerance`, for `--match number`. @default 0 */
   tolerance: number;
+  /** `--judge MODEL` and `--rubric`: a second model grades each answer (job/judge-options.ts). */
+  judge?: string;
+  rubric?: string;
 }
 
 /** The answer ledger (job/ledger-options.ts). */

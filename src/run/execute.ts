@@ -11,6 +11,7 @@ import type { BatchStats } from '../engines/engine.js';
 import { Stopper } from '../engines/stopper.js';
 import { displayPath, ExitCode, RunBatchError } from '../errors.js';
 import type { JobSpec } from '../job/spec.js';
+import { judgeTotals, openJudge, type RunJudge } from '../judge/open.js';
 import { recordText, resultFieldsOf } from '../output/layout.js';
 import { rowChecks } from '../plan/checks.js';
 import { type PlannedRow, planRows, type RowPlan } from '../plan/plan.js';
@@ -55,6 +56,7 @@ export async function execute(spec: JobSpec, deps: RunDeps, startedAt: Date): Pr
     const output = await prepareOutput(spec, plan, {
       cwd,
       ...(scorer ? { scorer } : {}),
+      judged: spec.judge !== undefined,
       onDiskFull: (message) =>
         stopper.stop(
           'soft',
@@ -89,7 +91,19 @@ export async function execute(spec: JobSpec, deps: RunDeps, startedAt: Date): Pr
       throw error;
     });
     report = () => deps.onProgress?.(tally.progress(plan.rowCount, engine.stats));
+    const budget = spec.maxCost === undefined ? undefined : new Budget(spec.maxCost, prices);
+    let judge: RunJudge | undefined;
     try {
+      judge = openJudge(spec, {
+        client: engine.client,
+        stopper,
+        budget,
+        prices,
+        ledger,
+        output,
+        redact: redactor(deps.env ?? process.env),
+        ...(deps.onWarning ? { onWarning: deps.onWarning } : {}),
+      });
       const onFinished = (record: ResultRecord) => {
         deps.onRecord?.(record);
         report?.();
@@ -108,18 +122,20 @@ export async function execute(spec: JobSpec, deps: RunDeps, startedAt: Date): Pr
         onFinished,
         ledger,
         onSettled: (row, entry) => reuse.settled(row, entry),
+        ...(judge ? { onWritten: judge.written } : {}),
       });
       reuse.attach(sink);
-      const budget = spec.maxCost === undefined ? undefined : new Budget(spec.maxCost, prices);
       const rows = reuse.rows(plan, output.alreadyOk, stopper, (row) => {
         refreshKept(output, row, deps);
         engine.keep?.(row);
+        judge?.keep(row);
       });
       try {
         await engine.run({ rows, sink, stopper, ...(budget ? { budget } : {}) });
       } finally {
         sink.flush(); // the last answers' commit, and their rows, before the journal closes
       }
+      await judge?.judge.drain(); // the last verdicts, before the journal is put in order
       // A stopped run also leaves its rows in input order; only a hard stop skips the rewrite.
       if (stopper.hard.aborted) output.journal.close();
       else finishJournal(output.journal, deps);
@@ -128,12 +144,14 @@ export async function execute(spec: JobSpec, deps: RunDeps, startedAt: Date): Pr
       output.journal.close();
       throw error;
     } finally {
+      await judge?.judge.close();
       await engine.close();
     }
     tally.attempts = engine.stats.attempts;
     tally.throttles = engine.stats.throttles;
     const summary = summarize(spec, plan, tally, stopper, startedAt, engine.stats.batch);
     if (scorer) summary.score = accuracyOf(scorer.tally());
+    if (judge) withJudge(summary, judgeTotals(judge.model, judge.judge.stats), stopper);
     return summary;
   } finally {
     ledger?.close();
@@ -154,6 +172,7 @@ function sinkFor(
     onFinished: (record: ResultRecord) => void;
     ledger: RunLedger;
     onSettled: NonNullable<SinkParts['onSettled']>;
+    onWritten?: SinkParts['onWritten'];
   },
 ) {
   return resultSink({
@@ -168,6 +187,7 @@ function sinkFor(
     onFinished: parts.onFinished,
     ledger: parts.ledger,
     onSettled: parts.onSettled,
+    ...(parts.onWritten ? { onWritten: parts.onWritten } : {}),
     ...(deps.onWarning ? { onWarning: deps.onWarning } : {}),
     ...(deps.onUnwritten ? { onUnwritten: deps.onUnwritten } : {}),
   });
@@ -220,6 +240,26 @@ function summarize(
   if (plan.slice) summary.slice = plan.slice;
   if (batch) summary.batch = batch;
   return summary;
+}
+
+/**
+ * --judge: its totals, apart from the answers'. Answers left without a verdict by a stop (the
+ * budget, a signal) make the run one to run again (exit 3) even when every answer is in; a judge
+ * call that failed is a failed row's exit (1), the answer itself staying ok.
+ */
+function withJudge(summary: RunSummary, totals: ReturnType<typeof judgeTotals>, stopper: Stopper): void {
+  summary.judge = totals;
+  if (
+    totals.notJudged > 0 &&
+    summary.exitCode !== ExitCode.Stopped &&
+    summary.exitCode !== ExitCode.BatchRunning
+  ) {
+    summary.exitCode = ExitCode.Stopped;
+    if (stopper.cause) {
+      summary.stop = stopper.cause;
+      summary.stopReason = stopper.cause.detail;
+    }
+  } else if (totals.failed > 0 && summary.exitCode === ExitCode.Ok) summary.exitCode = ExitCode.RowsFailed;
 }
 
 /** Soft and hard stops from the caller (signals, in the CLI) reach the stopper. */

@@ -30,7 +30,7 @@ export async function openEngine(
   plan: RowPlan,
   stopper: Stopper,
   rowsToRun: number,
-): Promise<Engine> {
+): Promise<Engine & { client?: BedrockRuntimeClient }> {
   const { batch } = spec;
   // --guardrail or --attach: Batch Inference cannot take them, so auto runs on demand (batch was
   // refused already), and jobs an earlier run submitted without them are not collected into this one.
@@ -49,7 +49,8 @@ export async function openEngine(
   const client = deps.client ?? (opened as OpenClient).client;
   const limiter = spec.limiter === undefined ? undefined : await openLimiter(spec, client, deps);
   const onDemand = onDemandEngine(spec, client, plan, stopper, limiter, deps.onAttempt);
-  if (mode === 'ondemand') return withClose(onDemand, opened);
+  // --judge (on demand only) calls through the same client.
+  if (mode === 'ondemand') return Object.assign(withClose(onDemand, opened), { client });
   // --fresh starts over: the jobs of an earlier run of this output are forgotten, not collected.
   if (spec.fresh) removeState(statePath(spec.output));
   const { s3, roleArn } = batch;

@@ -11,6 +11,7 @@ import { LEVER_FIELDS, leverFields } from '../cost/levers.js';
 import { displayPath } from '../errors.js';
 import { lookalikeColumns } from '../input/source.js';
 import type { JobSpec } from '../job/spec.js';
+import { isJudgeField, JUDGE_FIELDS } from '../judge/fields.js';
 import { addColumns, csvHeaderNames } from '../output/add-columns.js';
 import { Journal } from '../output/journal.js';
 import { headerText, type Layout, makeLayout, restoreCell } from '../output/layout.js';
@@ -45,6 +46,8 @@ export interface PrepareContext {
   ledger?: RunLedger;
   /** `--expect`: its fields are written, and every record written is scored (score/scorer.ts). */
   scorer?: Scorer;
+  /** `--judge`: its fields are written (judge/fields.ts). */
+  judged?: boolean;
 }
 
 export async function prepareOutput(
@@ -62,10 +65,12 @@ export async function prepareOutput(
       : undefined;
   // The answer ledger's fields (reused, paid_usd) are always written; a file from before them gets
   // them added, as a lever's.
-  const scored = context.scorer?.fields ?? [];
+  const scored = [...(context.scorer?.fields ?? []), ...(context.judged ? JUDGE_FIELDS : [])];
   const wanted = [...LEDGER_FIELDS, ...leverFields(spec, plan.columns), ...scored];
   // Score fields an earlier run wrote stay too (not an input column of the same name).
-  const priorScored = (prior ?? []).filter((f) => isScoreField(f) && !plan.columns.includes(f));
+  const priorScored = (prior ?? []).filter(
+    (f) => (isScoreField(f) || isJudgeField(f)) && !plan.columns.includes(f),
+  );
   const levers = [...LEDGER_FIELDS, ...LEVER_FIELDS, ...scored, ...priorScored].filter(
     (f, i, all) => all.indexOf(f) === i && (wanted.includes(f) || prior?.includes(f)),
   );

@@ -45,6 +45,8 @@ export interface SinkParts {
   ledger?: RunLedger;
   /** A row of a key finished: its ok answer's entry, or undefined when it failed. */
   onSettled?: (row: PlannedRow, entry: LedgerEntry | undefined) => void;
+  /** A row's record is in the results file (new or from the ledger): --judge grades it. */
+  onWritten?: (row: PlannedRow, record: ResultRecord) => void;
 }
 
 export interface Sink extends RowSink {
@@ -112,6 +114,7 @@ export function resultSink(parts: SinkParts): Sink {
         return;
       }
       tally.addReused();
+      parts.onWritten?.(row, record);
       parts.onFinished?.(record);
     },
   };
@@ -133,6 +136,7 @@ export function resultSink(parts: SinkParts): Sink {
     const stop = guard.check(record);
     if (stop !== undefined) stopper.stop('soft', stop.reason, stop.detail);
     parts.onSettled?.(row, record.status === 'ok' ? entry : undefined);
+    parts.onWritten?.(row, record);
     parts.onFinished?.(record);
   }
 

@@ -5,6 +5,7 @@
 import { picoFromUsd, usdNumber } from '../cost/money.js';
 import type { BatchStats } from '../engines/engine.js';
 import type { Stop } from '../engines/stopper.js';
+import type { JudgeTotals } from '../judge/open.js';
 import type { ResultRecord } from '../types.js';
 
 /** Where a run stands after each finished row. */
@@ -85,6 +86,8 @@ export interface RunSummary {
   guardrail?: GuardrailTotals;
   /** --expect: the rows in the results file with an expected value and an answer, and how many matched. */
   score?: ScoreTotals;
+  /** --judge: verdicts, passes, and what the judge's calls cost, apart from costUsd (judge/open.ts). */
+  judge?: JudgeTotals;
 }
 
 export interface ScoreTotals {
