@@ -7,7 +7,13 @@
  * a JSONL input (parquet-values.ts says how each Parquet type reads).
  */
 import { open } from 'node:fs/promises';
-import { type AsyncBuffer, type FileMetaData, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
+import {
+  type AsyncBuffer,
+  type FileMetaData,
+  parquetMetadataAsync,
+  parquetReadObjects,
+  type SchemaElement,
+} from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { RunBatchError } from '../errors.js';
 import { PARSERS, plainRow } from './parquet-values.js';
@@ -41,6 +47,33 @@ export function parquetSource(path: string, label = path): RowSource {
       }
     },
   };
+}
+
+export interface ParquetFooter {
+  /** Top-level columns: their schema element, and whether they are nested (struct, list, map). */
+  columns: Map<string, { element: SchemaElement; nested: boolean }>;
+  /** The file's key-value metadata. */
+  keyValues: Map<string, string>;
+}
+
+/** The footer of a Parquet file: its columns' types and its key-value metadata. */
+export async function parquetFooter(path: string, label = path): Promise<ParquetFooter> {
+  const file = await openFile(path, label);
+  try {
+    const metadata = await readFooter(file.buffer, label);
+    const columns = new Map<string, { element: SchemaElement; nested: boolean }>();
+    let at = 1;
+    for (const name of topColumns(metadata)) {
+      const element = metadata.schema[at] as SchemaElement;
+      columns.set(name, { element, nested: (element.num_children ?? 0) > 0 });
+      at = skip(metadata, at);
+    }
+    const keyValues = new Map<string, string>();
+    for (const { key, value } of metadata.key_value_metadata ?? []) keyValues.set(key, value ?? '');
+    return { columns, keyValues };
+  } finally {
+    await file.close();
+  }
 }
 
 /** The column names of a Parquet file (the top level: a struct is one column). */
