@@ -214,4 +214,72 @@ describe('Parquet output', () => {
     expect(same(a)).toEqual(same(b));
     expect(same(a).rows).toBe(30);
   });
+
+  it('types json_* columns from the JSON Schema', async () => {
+    const dir = workdir();
+    await writeInput(join(dir, 'in.parquet'), 12, 'snappy');
+    writeFileSync(
+      join(dir, 'answer.json'),
+      JSON.stringify({
+        type: 'object',
+        properties: {
+          label: { type: 'string', enum: ['a', 'b'] },
+          score: { type: 'integer', minimum: 0, maximum: 9 },
+          confidence: { type: 'number' },
+          urgent: { type: 'boolean' },
+          tags: { type: 'array', items: { type: 'string' } },
+        },
+        required: ['label', 'score', 'confidence', 'urgent', 'tags'],
+        additionalProperties: false,
+      }),
+    );
+    const run = await runCli(['in.parquet', '--template', '{{prompt}}', '--json-schema', 'answer.json'], {
+      cwd: dir,
+      env: env(),
+    });
+    expect(run.code, run.stderr).toBe(0);
+    const out = join(dir, 'in.results.parquet');
+    const types = Object.fromEntries(
+      (await duck(`DESCRIBE SELECT * FROM '${out}'`)).map((r) => [r.column_name, r.column_type]),
+    );
+    expect(types).toMatchObject({
+      json_label: 'VARCHAR',
+      json_score: 'BIGINT',
+      json_confidence: 'DOUBLE',
+      json_urgent: 'BOOLEAN',
+      json_tags: 'VARCHAR',
+    });
+    const rows = await duck(`SELECT response, json_score, json_urgent, json_tags FROM '${out}'`);
+    expect(rows).toHaveLength(12);
+    for (const row of rows) {
+      const answer = JSON.parse(String(row.response));
+      expect(row.json_score).toBe(String(answer.score));
+      expect(row.json_urgent).toBe(answer.urgent);
+      expect(JSON.parse(String(row.json_tags))).toEqual(answer.tags);
+    }
+  });
+
+  it('is rebuilt from the answer ledger when input rows are dropped, with no call', async () => {
+    const dir = workdir();
+    await writeInput(join(dir, 'in.parquet'), 20, 'snappy');
+    const args = ['in.parquet', '--template', '{{prompt}}'];
+    expect((await runCli(args, { cwd: dir, env: env() })).code).toBe(0);
+    const paid = used.emulator.stats().ok;
+    expect(paid).toBe(20);
+    // The same input without row-5.
+    await duck(
+      `COPY (SELECT * FROM '${join(dir, 'in.parquet')}' WHERE id <> 'row-5') TO '${join(dir, 'in2.parquet')}' (FORMAT parquet)`,
+    );
+    await duck(
+      `COPY (SELECT * FROM '${join(dir, 'in2.parquet')}') TO '${join(dir, 'in.parquet')}' (FORMAT parquet)`,
+    );
+    const again = await runCli(args, { cwd: dir, env: env() });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/rebuilt from the answer ledger/);
+    expect(used.emulator.stats().ok).toBe(paid);
+    const ids = await duck(`SELECT input_id FROM '${join(dir, 'in.results.parquet')}'`);
+    expect(ids.map((r) => r.input_id)).toEqual(
+      Array.from({ length: 20 }, (_, i) => `row-${i + 1}`).filter((id) => id !== 'row-5'),
+    );
+  });
 });
