@@ -4,17 +4,11 @@
  * memory of its biggest row group. A row's `line` is its 1-based row number, which is what messages
  * name (`tickets.parquet:42: ...`). Values keep their types for templates and overrides: numbers and
  * booleans stay numbers and booleans, nested columns (structs, lists, maps) are JSON values, as in
- * a JSONL input (parquet-values.ts says how each Parquet type reads).
+ * a JSONL input (parquet-values.ts says how each Parquet type reads). hyparquet is loaded on first
+ * use: a CSV run never pays for it.
  */
 import { open } from 'node:fs/promises';
-import {
-  type AsyncBuffer,
-  type FileMetaData,
-  parquetMetadataAsync,
-  parquetReadObjects,
-  type SchemaElement,
-} from 'hyparquet';
-import { compressors } from 'hyparquet-compressors';
+import type { AsyncBuffer, FileMetaData, SchemaElement } from 'hyparquet';
 import { RunBatchError } from '../errors.js';
 import { PARSERS, plainRow } from './parquet-values.js';
 import { type InputRow, type RowSource, readError } from './row.js';
@@ -149,6 +143,7 @@ async function readFooter(file: AsyncBuffer, label: string): Promise<FileMetaDat
   if (head !== MAGIC)
     throw damaged(label, 'it does not start with PAR1 (not a Parquet file, or not a whole one)');
   try {
+    const { parquetMetadataAsync } = await import('hyparquet');
     return await parquetMetadataAsync(file, { parsers: PARSERS });
   } catch (error) {
     throw damaged(label, (error as Error).message, error);
@@ -165,6 +160,10 @@ async function readGroup(
 ): Promise<Record<string, unknown>[]> {
   if (rowEnd <= rowStart) return [];
   try {
+    const [{ parquetReadObjects }, { compressors }] = await Promise.all([
+      import('hyparquet'),
+      import('hyparquet-compressors'),
+    ]);
     return await parquetReadObjects({ file, metadata, rowStart, rowEnd, compressors, parsers: PARSERS });
   } catch (error) {
     throw damaged(

@@ -13,12 +13,7 @@ import { RunBatchError } from '../errors.js';
 import type { ResultRecord } from '../types.js';
 import type { Layout } from './layout.js';
 import { recordText } from './layout.js';
-import { META_KEY, type ParquetMeta } from './parquet-write.js';
-
-/** Where a Parquet results file's rows are journaled while a run goes. No .jsonl extension, so a glob of results files never picks it. */
-export function journalPathFor(output: string): string {
-  return `${output}.journal`;
-}
+import { journalPathFor, META_KEY, type ParquetMeta } from './parquet-meta.js';
 
 export interface ParquetReading {
   keyValues: ReadonlyMap<string, string>;

@@ -13,12 +13,10 @@ import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import { commitTemp, tempPathFor } from '../atomic-write.js';
 import { answerValue, jsonColumns } from './json-columns.js';
 import { column, fieldKind, inputKind, type ParquetColumn, propertyKind } from './parquet-columns.js';
+import { META_KEY, type ParquetMeta } from './parquet-meta.js';
 
 /** Rows per row group: a group's rows and its encoded bytes are what memory holds. */
 export const ROW_GROUP = 10_000;
-
-/** The key of the file's key-value metadata that says how to read it back (parquet-restore.ts). */
-export const META_KEY = 'run-batch';
 
 export interface ParquetShape {
   /** The result fields, in order (the journal's layout's fields). */
@@ -30,15 +28,6 @@ export interface ParquetShape {
   inputColumns: ReadonlyArray<{ header: string; source: string }>;
   /** A Parquet input's top-level schema elements by column (absent: strings). */
   inputTypes?: ReadonlyMap<string, { element: SchemaElement; nested: boolean }>;
-}
-
-/** What META_KEY holds. */
-export interface ParquetMeta {
-  version: 1;
-  fields: string[];
-  json: string[];
-  /** [header, source, is JSON text] per input column. */
-  input: Array<[string, string, boolean]>;
 }
 
 export function columnsFor(shape: ParquetShape): {

@@ -8,12 +8,10 @@
  */
 import { existsSync, rmSync } from 'node:fs';
 import { displayPath } from '../errors.js';
-import { parquetFooter, parquetSource } from '../input/parquet.js';
 import type { JobSpec } from '../job/spec.js';
 import { moveAside } from '../output/aside.js';
 import { headerNamesFor, type Layout } from '../output/layout.js';
-import { journalPathFor, restoreJournal } from '../output/parquet-restore.js';
-import { writeParquet } from '../output/parquet-write.js';
+import { journalPathFor } from '../output/parquet-meta.js';
 import type { RowPlan } from '../plan/plan.js';
 
 export interface ParquetOutput {
@@ -39,6 +37,8 @@ export function parquetOutput(
     journalSpec: { ...spec, output: journal, outputFormat: 'jsonl' },
     async restore() {
       if (spec.fresh) return;
+      const { restoreJournal } = await import('../output/parquet-restore.js');
+      const { parquetFooter, parquetSource } = await import('../input/parquet.js');
       await restoreJournal(output, label, async () => {
         const footer = await parquetFooter(output, label);
         return { keyValues: footer.keyValues, rows: parquetSource(output, label).rows() };
@@ -46,6 +46,8 @@ export function parquetOutput(
     },
     async write(layout, plan, inputPath) {
       if (!existsSync(journal)) return 0;
+      const { parquetFooter } = await import('../input/parquet.js');
+      const { writeParquet } = await import('../output/parquet-write.js');
       const headers = headerNamesFor(plan.columns, layout.fields);
       const inputTypes =
         spec.inputFormat === 'parquet' ? (await parquetFooter(inputPath, plan.label)).columns : undefined;
