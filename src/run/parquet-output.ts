@@ -6,7 +6,8 @@
  * (output/parquet-write.ts), then removes the journal. A run stopped hard (the journal not put in
  * order) leaves the journal for the next run and the previous Parquet file as it was.
  */
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { displayPath } from '../errors.js';
 import type { JobSpec } from '../job/spec.js';
 import { moveAside } from '../output/aside.js';
@@ -36,6 +37,7 @@ export function parquetOutput(
   return {
     journalSpec: { ...spec, output: journal, outputFormat: 'jsonl' },
     async restore() {
+      removeHalfWritten(output);
       if (spec.fresh) return;
       const { restoreJournal } = await import('../output/parquet-restore.js');
       const { parquetFooter, parquetSource } = await import('../input/parquet.js');
@@ -76,4 +78,16 @@ export function parquetOutput(
       }
     },
   };
+}
+
+/**
+ * A Parquet file a killed run was writing (`<output>.<pid>.tmp`, atomic-write.ts): never renamed
+ * over the output, so half of one is all it can be. Safe to remove: the lock is held.
+ */
+function removeHalfWritten(output: string): void {
+  const stem = basename(output);
+  for (const name of readdirSync(dirname(output))) {
+    if (name.startsWith(`${stem}.`) && /^\.\d+\.tmp$/.test(name.slice(stem.length)))
+      rmSync(join(dirname(output), name), { force: true });
+  }
 }
