@@ -282,4 +282,19 @@ describe('Parquet output', () => {
       Array.from({ length: 20 }, (_, i) => `row-${i + 1}`).filter((id) => id !== 'row-5'),
     );
   });
+
+  it('refuses a Parquet file at -o that run-batch did not write, and leaves it as it is', async () => {
+    const dir = workdir();
+    await writeInput(join(dir, 'in.parquet'), 5, 'snappy');
+    await writeInput(join(dir, 'other.parquet'), 3, 'snappy');
+    const before = readFileSync(join(dir, 'other.parquet'));
+    const result = await runCli(['in.parquet', '--template', '{{prompt}}', '-o', 'other.parquet'], {
+      cwd: dir,
+      env: env(),
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/other\.parquet: is not a run-batch results file/);
+    expect(readFileSync(join(dir, 'other.parquet')).equals(before)).toBe(true);
+    expect(used.emulator.stats().ok).toBe(0);
+  });
 });
