@@ -1,13 +1,15 @@
 // npm run bench: run-batch against the bare p-limit + SDK loop, side by side in one invocation,
 // each scenario's figures as ratios against the baseline measured in the same run.
 //   npm run bench                  every scenario (about ten minutes)
-//   npm run bench -- quota         one group: latency, overhead, memory, quota, told, shared, attachments
+//   npm run bench -- quota         one group: latency, overhead, memory, quota, told, shared, attachments,
+//                                  parquet (200,000 rows as Parquet in and out against CSV; BENCH_ROWS=n)
 //   BENCH_REPEAT=6 npm run bench -- quota   each not-told scenario 6 times: median and range
 //   npm run bench -- --quick       one small quota scenario in a few seconds (BENCH_QUICK=1 too):
 //                                  the CI smoke, which checks that it runs, never how fast
 
 import { attachments } from './attachments.mjs';
 import { bareLoop, FAKE_ENV, makeRows, runBatch, startEmulator } from './lib.mjs';
+import { parquet } from './parquet.mjs';
 import { KINDS, notTold, SHAPES, told } from './quota.mjs';
 import { sharedLimiter } from './shared.mjs';
 
@@ -174,6 +176,7 @@ if (quick) {
     told: toldQuota,
     shared,
     attachments: () => attachments(report),
+    parquet: () => parquet(report, process.env.BENCH_ROWS ? Number(process.env.BENCH_ROWS) : undefined),
   };
   for (const [name, fn] of Object.entries(scenarios)) {
     if (only && only !== name) continue;

@@ -182,7 +182,7 @@ describe('run-batch report', () => {
   });
 
   it.each([
-    [['nothing-*.csv'], /no \.csv, \.jsonl or \.ndjson file matches "nothing-\*\.csv"/],
+    [['nothing-*.csv'], /no \.csv, \.jsonl, \.ndjson or \.parquet file matches "nothing-\*\.csv"/],
     [['missing.csv'], /missing\.csv: no such file/],
     [['prompts.csv'], /prompts\.csv:2: not a results file: no "status" column/],
     [['prompts.results.csv', '--by', 'week'], /--by must be one of model, day, .*, got "week"/],

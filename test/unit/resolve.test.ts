@@ -78,7 +78,7 @@ describe('resolveSpec', () => {
     [{ output: 'in.csv' }, `--output must differ from the input file, got ${join(cwd, 'in.csv')}`],
     [
       { output: 'out.txt' },
-      `cannot tell the format of ${join(cwd, 'out.txt')} from its extension; pass --output-format csv|jsonl`,
+      `cannot tell the format of ${join(cwd, 'out.txt')} from its extension; pass --output-format csv|jsonl|parquet`,
     ],
   ])('rejects %j', (raw, message) => {
     expect(usage(raw)).toBe(message);
