@@ -1,6 +1,18 @@
 /** What a caller gives runBatch besides the spec: a client, the environment, callbacks and stop signals. */
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import type { Budget } from '../engines/budget.js';
+import type { Slots } from '../pool/fair-slots.js';
 import type { Progress } from './summary.js';
+
+/** What the runs of several models at once share (several-models.ts); a lone run shares nothing. */
+export interface SharedRun {
+  /** The one `-c`: calls in flight across every model's pool, handed out in turn. */
+  slots: Slots;
+  /** The one `--max-cost`, across every model's rows. */
+  budget?: Budget;
+  /** Every model of the run: a `model` column in the input is refused, as it would override them all. */
+  models: readonly string[];
+}
 
 export interface RunDeps {
   /** A ready client (tests); otherwise one is built from the spec (or the emulator's, --emulate). */
@@ -31,4 +43,6 @@ export interface RunDeps {
   softStop?: AbortSignal;
   /** Aborting it stops the run hard: calls in flight are cut off at once (what finished is still written). */
   hardStop?: AbortSignal;
+  /** Set by runModels for each model's run: what it shares with the others. */
+  shared?: SharedRun;
 }

@@ -51,6 +51,7 @@ export async function execute(spec: JobSpec, deps: RunDeps, startedAt: Date): Pr
       ...etagOption(spec, deps.env ?? process.env),
     });
     checkExpectColumns(scorer, plan.columns, label);
+    refuseModelColumn(deps.shared?.models, plan.columns, label);
     const output = await prepareOutput(spec, plan, {
       cwd,
       ...(scorer ? { scorer } : {}),
@@ -95,7 +96,12 @@ export async function execute(spec: JobSpec, deps: RunDeps, startedAt: Date): Pr
         onSettled: (row, entry) => reuse.settled(row, entry),
       });
       reuse.attach(sink);
-      const budget = spec.maxCost === undefined ? undefined : new Budget(spec.maxCost, prices);
+      // Several models at once: one --max-cost for them all.
+      const budget = deps.shared
+        ? deps.shared.budget
+        : spec.maxCost === undefined
+          ? undefined
+          : new Budget(spec.maxCost, prices);
       const rows = reuse.rows(plan, output.alreadyOk, stopper, (row) => {
         refreshKept(output, row, deps);
         engine.keep?.(row);
@@ -205,6 +211,15 @@ function summarize(
   if (plan.slice) summary.slice = plan.slice;
   if (batch) summary.batch = batch;
   return summary;
+}
+
+/** Several models at once: a `model` column would override every one of them, so which ran what? */
+function refuseModelColumn(models: readonly string[] | undefined, columns: readonly string[], label: string) {
+  if (!models || !columns.includes('model')) return;
+  throw new RunBatchError(
+    'INPUT',
+    `${label}: has a "model" column (each row's model), but -m names ${models.length} models (${models.join(', ')}); run the models one at a time, or rename the column`,
+  );
 }
 
 /** Soft and hard stops from the caller (signals, in the CLI) reach the stopper. */

@@ -17,6 +17,7 @@ import { displayPath } from '../errors.js';
 import { onDemandOnlyNote } from '../job/ondemand-only.js';
 import type { JobSpec } from '../job/spec.js';
 import type { RowPlan } from '../plan/plan.js';
+import type { Slots } from '../pool/fair-slots.js';
 import type { SharedLimiter } from '../pool/shared.js';
 import { type OpenClient, openClient } from './client.js';
 import type { RunDeps } from './deps.js';
@@ -48,7 +49,7 @@ export async function openEngine(
   if (spec.guardrail !== undefined) await guardrailSetup(spec, deps, opened);
   const client = deps.client ?? (opened as OpenClient).client;
   const limiter = spec.limiter === undefined ? undefined : await openLimiter(spec, client, deps);
-  const onDemand = onDemandEngine(spec, client, plan, stopper, limiter);
+  const onDemand = onDemandEngine(spec, client, plan, stopper, limiter, deps.shared?.slots);
   if (mode === 'ondemand') return withClose(onDemand, opened);
   // --fresh starts over: the jobs of an earlier run of this output are forgotten, not collected.
   if (spec.fresh) removeState(statePath(spec.output));
@@ -160,12 +161,14 @@ function onDemandEngine(
   plan: RowPlan,
   stopper: Stopper,
   limiter: SharedLimiter | undefined,
+  slots: Slots | undefined,
 ): Engine {
   return new OnDemandEngine(
     client,
     { api: spec.api, stream: spec.stream },
     {
       ...(limiter ? { limiter } : {}),
+      ...(slots ? { slots } : {}),
       concurrency: spec.concurrency,
       adaptive: spec.adaptive,
       retry: { maxAttempts: spec.maxAttempts, baseMs: spec.backoffBaseMs, capMs: spec.backoffCapMs },
