@@ -44,7 +44,7 @@ export function modelId(flag: string, value: unknown, env: NodeJS.ProcessEnv): s
   if (several.length > 1)
     throw new OptionValueError(
       flag,
-      `names one model per spec; for several at once (${several.map((m) => m.trim()).join(', ')}) use resolveModels and runModels (the CLI's -m a,b does)`,
+      `names one model per spec; several at once (${several.map((m) => m.trim()).join(', ')}) are one spec each: resolveModels, then runModels`,
     );
   const id = text(flag, one);
   if (holdsSecret(id, env)) fail(flag, 'a model id, inference profile id or ARN, not a credential', REDACTED);
