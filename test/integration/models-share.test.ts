@@ -66,6 +66,9 @@ describe('several models share one -c', () => {
     // Each model alone would stop just short of the budget: twice it together.
     expect(spent).toBeGreaterThan(0);
     expect(spent).toBeLessThanOrEqual(maxCost);
+    // Both models spent from it: a model whose next row did not fit waited for the other's calls.
+    for (const model of [HAIKU, LITE])
+      expect(rows(join(dir, out(model))).filter((r) => r.status === 'ok').length).toBeGreaterThan(0);
     expect(result.stderr).toMatch(/stopped {3}.*budget/);
   }, 60_000);
 });
