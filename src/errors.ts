@@ -53,12 +53,27 @@ export class RunBatchError extends Error {
 }
 
 /**
- * The code of several outcomes together (several inputs): the worst wins, and 5 (jobs still
- * running, not a failure) ranks below 1 to 4, so any failure shows over it.
+ * The one order of exit codes, worst first, for several outcomes together (several inputs, several
+ * models at once): a bug (70), a lock held (4), a run stopped with rows left (3), bad input (2),
+ * failed rows (1), batch jobs still running (5: not a failure, so any failure shows over it), ok (0).
  */
+export const EXIT_ORDER_WORST_FIRST: readonly ExitCode[] = [
+  ExitCode.Internal,
+  ExitCode.Locked,
+  ExitCode.Stopped,
+  ExitCode.Usage,
+  ExitCode.RowsFailed,
+  ExitCode.BatchRunning,
+  ExitCode.Ok,
+];
+
+/** The worse of two exit codes by EXIT_ORDER_WORST_FIRST (a code not in it ranks as a bug). */
 export function worstExit(a: number, b: number): number {
-  const rank = (code: number) => (code === ExitCode.BatchRunning ? 0.5 : code);
-  return rank(b) > rank(a) ? b : a;
+  const rank = (code: number) => {
+    const at = EXIT_ORDER_WORST_FIRST.indexOf(code as ExitCode);
+    return at < 0 ? -1 : at;
+  };
+  return rank(b) < rank(a) ? b : a;
 }
 
 /** How a file is named in messages: relative to where the user ran the command, when that is shorter. */

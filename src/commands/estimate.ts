@@ -7,6 +7,7 @@ import { loadPriceTable } from '../cost/load.js';
 import { displayPath } from '../errors.js';
 import { checkBatchSize, chooseMode } from '../job/batch-options.js';
 import { loadJob } from '../job/file.js';
+import { severalModels } from '../job/models.js';
 import { onDemandOnlyNote } from '../job/ondemand-only.js';
 import { type RawOptions, resolveRun } from '../job/resolve.js';
 import { estimateJob } from '../plan/estimate.js';
@@ -15,6 +16,7 @@ import { openClient } from '../run/client.js';
 import { fromLedger } from '../run/reuse-rows.js';
 import { RunLedger } from '../run/run-ledger.js';
 import { etagLookup } from '../run/s3-etags.js';
+import { estimateModels } from './estimate-models.js';
 import { ESTIMATE_OPTIONS, type EstimateSettings } from './estimate-options.js';
 import { estimateJson, estimateText } from './estimate-text.js';
 import type { CommandIO } from './io.js';
@@ -22,6 +24,8 @@ import type { CommandIO } from './io.js';
 export async function estimateCommand(raw: RawOptions, io: CommandIO): Promise<number> {
   // The same job file and flags as `run`, resolved the same way.
   const job = loadJob(raw, io.cwd);
+  // -m a,b,c: each model's estimate in turn (estimate-models.ts).
+  if (severalModels(job.raw)) return estimateModels(job.raw, io, estimateCommand);
   // Estimate's own options are checked with the run's, so every bad value is reported at once.
   const { spec, values } = job.check(() =>
     resolveRun(job.raw, { cwd: io.cwd, env: io.env }, 'estimate', ESTIMATE_OPTIONS),

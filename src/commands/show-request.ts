@@ -5,6 +5,7 @@
 import { loadPriceTable } from '../cost/load.js';
 import { displayPath, RunBatchError } from '../errors.js';
 import { loadJob } from '../job/file.js';
+import { modelsOf, severalModels } from '../job/models.js';
 import type { OptionDef } from '../job/option-def.js';
 import { type RawOptions, resolveRun } from '../job/resolve.js';
 import type { JobSpec } from '../job/spec.js';
@@ -27,6 +28,14 @@ export const SHOW_REQUEST_OPTIONS: readonly OptionDef<'show.row'>[] = [
 
 export async function showRequestCommand(raw: RawOptions, io: CommandIO): Promise<number> {
   const job = loadJob(raw, io.cwd);
+  // -m a,b: each model's request in turn (its first line names the model).
+  if (severalModels(job.raw)) {
+    for (const [i, model] of modelsOf(job.raw).entries()) {
+      if (i > 0) io.stdout('\n');
+      await showRequestCommand({ ...job.raw, model }, io);
+    }
+    return 0;
+  }
   // Every run option applies, resolved as `run` resolves them (batch setup is not needed).
   const { spec, values } = job.check(() =>
     resolveRun(job.raw, { cwd: io.cwd, env: io.env }, 'estimate', SHOW_REQUEST_OPTIONS),

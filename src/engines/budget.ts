@@ -23,6 +23,7 @@ export class Budget {
   private readonly limit: bigint;
   private spent = 0n;
   private held = 0n;
+  private wake: Array<() => void> = [];
 
   constructor(
     readonly maxUsd: number,
@@ -51,9 +52,20 @@ export class Budget {
     return { ok: true, hold: worst };
   }
 
+  /** Whether rows in flight hold part of the budget (perhaps another model's, sharing it). */
+  get holding(): boolean {
+    return this.held > 0n;
+  }
+
+  /** Resolves when a hold is next released: a row that did not fit may fit then. */
+  released(): Promise<void> {
+    return new Promise((resolve) => this.wake.push(resolve));
+  }
+
   /** A row finished (or was dropped): release its hold and count what it cost. */
   settle(hold: bigint, charge: Charge): void {
     this.held -= hold;
+    for (const wake of this.wake.splice(0)) wake();
     // A paid answer whose cost is unknown (a response without usage) is counted at its worst case.
     if (charge.costUsd !== null) this.spent += picoFromUsd(charge.costUsd);
     else if (charge.paid) this.spent += hold;

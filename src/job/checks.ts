@@ -35,8 +35,8 @@ export function endpointUrl(flag: string, value: unknown): string {
 
 /**
  * A model id; a credential pasted in its place is refused without being quoted back. A job file may
- * hold it as a one-element list; several models at once are not run yet (a comma-separated `-m a,b`
- * will be how to ask, so a repeated `-m` stays "the last one wins").
+ * hold it as a one-element list. Several models (`-m a,b`) are split into one run each before this
+ * check (job/models.ts); one spec holds one model.
  */
 export function modelId(flag: string, value: unknown, env: NodeJS.ProcessEnv): string {
   const one = Array.isArray(value) && value.length === 1 ? value[0] : value;
@@ -44,7 +44,7 @@ export function modelId(flag: string, value: unknown, env: NodeJS.ProcessEnv): s
   if (several.length > 1)
     throw new OptionValueError(
       flag,
-      `names one model; several at once (${several.map((m) => m.trim()).join(', ')}) are not supported yet: run each model on its own`,
+      `names one model per spec; several at once (${several.map((m) => m.trim()).join(', ')}) are one spec each: resolveModels, then runModels`,
     );
   const id = text(flag, one);
   if (holdsSecret(id, env)) fail(flag, 'a model id, inference profile id or ARN, not a credential', REDACTED);

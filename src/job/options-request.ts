@@ -103,7 +103,8 @@ export const MODEL_OPTIONS: readonly OptionDef<RunKey>[] = [
     default: 'global.anthropic.claude-haiku-4-5-20251001-v1:0',
     group: 'Model',
     commands: BOTH,
-    describe: 'Model id, inference profile id or ARN; a "model" column overrides it per row',
+    describe:
+      'Model id, inference profile id or ARN; a "model" column overrides it per row. Several at once: -m a,b,c (a results file each)',
   },
   {
     flag: 'max-tokens',

@@ -7,6 +7,7 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import { AdaptiveController } from './adaptive.js';
 import { DEFAULT_RETRY, type RetryPolicy, retryDelayMs } from './backoff.js';
+import type { Slots } from './fair-slots.js';
 import type { Gate } from './gate.js';
 import { RateGate, type RateLimits } from './rate.js';
 import { type Reserve, SettleEstimate } from './settle-estimate.js';
@@ -71,6 +72,8 @@ export interface PoolOptions extends RateLimits {
    * here and closes it in `close()`. Without it, limits are this process's own.
    */
   limiter?: SharedLimiter;
+  /** Calls in flight shared with other pools (several models under one `-c`: fair-slots.ts). */
+  slots?: Slots;
   random?: () => number;
   /** Waits between attempts; tests pass one that records the delays. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -156,13 +159,18 @@ export class Pool {
         return { kind: 'notSent' };
       }
       if (!admitted) return last ?? { kind: 'notSent' };
+      const release = this.options.slots ? await this.options.slots.acquire(this.options.softStop) : () => {};
+      if (!release) {
+        admitted.settle(0);
+        return attempt === 1 ? { kind: 'notSent' } : (last ?? { kind: 'notSent' });
+      }
       this.stats.attempts++;
       if (attempt > 1) this.stats.retries++;
       observe?.({ type: 'sent', attempt });
       const handle = this.adaptive?.dispatched();
       const started = performance.now();
       try {
-        const value = await this.withTimeout(task);
+        const value = await this.withTimeout(task).finally(release);
         const counted = task.used(value);
         admitted.settle(counted);
         this.estimate.learn(reserved, counted);

@@ -1,9 +1,21 @@
 /** What a caller gives runBatch besides the spec: a client, the environment, callbacks and stop signals. */
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { CallFailure } from '../bedrock/errors.js';
+import type { Budget } from '../engines/budget.js';
+import type { Slots } from '../pool/fair-slots.js';
 import type { AttemptEvent } from '../pool/pool.js';
 import type { ResultRecord } from '../types.js';
 import type { Progress } from './summary.js';
+
+/** What the runs of several models at once share (several-models.ts); a lone run shares nothing. */
+export interface SharedRun {
+  /** The one `-c`: calls in flight across every model's pool, handed out in turn. */
+  slots: Slots;
+  /** The one `--max-cost`, across every model's rows. */
+  budget?: Budget;
+  /** Every model of the run: a `model` column in the input is refused, as it would override them all. */
+  models: readonly string[];
+}
 
 /** Which row an attempt was for. */
 export interface AttemptRow {
@@ -45,4 +57,6 @@ export interface RunDeps {
   softStop?: AbortSignal;
   /** Aborting it stops the run hard: calls in flight are cut off at once (what finished is still written). */
   hardStop?: AbortSignal;
+  /** Set by runModels for each model's run: what it shares with the others. */
+  shared?: SharedRun;
 }

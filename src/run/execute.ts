@@ -54,6 +54,7 @@ export async function execute(spec: JobSpec, deps: RunDeps, startedAt: Date): Pr
       ...etagOption(spec, deps.env ?? process.env),
     });
     checkExpectColumns(scorer, plan.columns, label);
+    refuseModelColumn(deps.shared?.models, plan.columns, label);
     const parquet = parquetOutput(spec, cwd, deps.onMoved ?? deps.onWarning, deps.onWarning);
     await parquet?.restore();
     const output = await prepareOutput(parquet?.journalSpec ?? spec, plan, {
@@ -94,7 +95,12 @@ export async function execute(spec: JobSpec, deps: RunDeps, startedAt: Date): Pr
       throw error;
     });
     report = () => deps.onProgress?.(tally.progress(plan.rowCount, engine.stats));
-    const budget = spec.maxCost === undefined ? undefined : new Budget(spec.maxCost, prices);
+    // Several models at once: one --max-cost for them all.
+    const budget = deps.shared
+      ? deps.shared.budget
+      : spec.maxCost === undefined
+        ? undefined
+        : new Budget(spec.maxCost, prices);
     let judge: RunJudge | undefined;
     try {
       judge = openJudge(spec, {
@@ -263,6 +269,15 @@ function withJudge(summary: RunSummary, totals: ReturnType<typeof judgeTotals>, 
       summary.stopReason = stopper.cause.detail;
     }
   } else if (totals.failed > 0 && summary.exitCode === ExitCode.Ok) summary.exitCode = ExitCode.RowsFailed;
+}
+
+/** Several models at once: a `model` column would override every one of them, so which ran what? */
+function refuseModelColumn(models: readonly string[] | undefined, columns: readonly string[], label: string) {
+  if (!models || !columns.includes('model')) return;
+  throw new RunBatchError(
+    'INPUT',
+    `${label}: has a "model" column (each row's model), but -m names ${models.length} models (${models.join(', ')}); run the models one at a time, or rename the column`,
+  );
 }
 
 /** Soft and hard stops from the caller (signals, in the CLI) reach the stopper. */

@@ -17,6 +17,7 @@ import { displayPath } from '../errors.js';
 import { onDemandOnlyNote } from '../job/ondemand-only.js';
 import type { JobSpec } from '../job/spec.js';
 import type { RowPlan } from '../plan/plan.js';
+import type { Slots } from '../pool/fair-slots.js';
 import type { SharedLimiter } from '../pool/shared.js';
 import { type OpenClient, openClient } from './client.js';
 import type { RunDeps } from './deps.js';
@@ -48,7 +49,7 @@ export async function openEngine(
   if (spec.guardrail !== undefined) await guardrailSetup(spec, deps, opened);
   const client = deps.client ?? (opened as OpenClient).client;
   const limiter = spec.limiter === undefined ? undefined : await openLimiter(spec, client, deps);
-  const onDemand = onDemandEngine(spec, client, plan, stopper, limiter, deps.onAttempt);
+  const onDemand = onDemandEngine(spec, client, plan, stopper, limiter, deps.onAttempt, deps.shared?.slots);
   // --judge (on demand only) calls through the same client.
   if (mode === 'ondemand') return Object.assign(withClose(onDemand, opened), { client });
   // --fresh starts over: the jobs of an earlier run of this output are forgotten, not collected.
@@ -162,12 +163,14 @@ function onDemandEngine(
   stopper: Stopper,
   limiter: SharedLimiter | undefined,
   onAttempt: RunDeps['onAttempt'],
+  slots: Slots | undefined,
 ): Engine {
   return new OnDemandEngine(
     client,
     { api: spec.api, stream: spec.stream },
     {
       ...(limiter ? { limiter } : {}),
+      ...(slots ? { slots } : {}),
       concurrency: spec.concurrency,
       adaptive: spec.adaptive,
       retry: { maxAttempts: spec.maxAttempts, baseMs: spec.backoffBaseMs, capMs: spec.backoffCapMs },

@@ -3,7 +3,7 @@
  * setup), "did you mean" for flags, the last of a repeated scalar flag, a value that starts with
  * "-", one model per run, and --help per command derived from the tables.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
@@ -128,18 +128,18 @@ describe('flags', () => {
     expect(new Set(rows.map((row) => row.model))).toEqual(new Set([HAIKU]));
   });
 
-  it('-m a,b says several models at once are not supported yet, exit 2', async () => {
+  it('-m a,b runs both models, a results file each; a repeated -m takes the last', async () => {
     const dir = workdir('prompts.csv');
-    const result = await runCli(['prompts.csv', '--emulate', '-m', `${HAIKU},amazon.nova-micro-v1:0`], {
-      cwd: dir,
-      env,
-    });
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain('--model names one model; several at once');
-    expect(result.stderr).toContain('are not supported yet');
+    const result = await runCli(
+      ['prompts.csv', '--emulate', '-m', 'x', '-m', `${HAIKU},amazon.nova-micro-v1:0`],
+      { cwd: dir, env },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    expect(existsSync(join(dir, `prompts.${HAIKU.replace(':', '-')}.results.csv`))).toBe(true);
+    expect(existsSync(join(dir, 'prompts.amazon.nova-micro-v1-0.results.csv'))).toBe(true);
   });
 
-  it('a job file model: may be a one-element list; more is refused', async () => {
+  it('a job file model: may be a one-element list; a list of several with one -o is refused', async () => {
     const dir = workdir('prompts.csv');
     writeFileSync(join(dir, 'one.yaml'), `input: prompts.csv\nemulate: true\nmodel: [${HAIKU}]\n`);
     writeFileSync(join(dir, 'two.yaml'), `input: prompts.csv\nemulate: true\nmodel: [${HAIKU}, b]\n`);
@@ -147,7 +147,7 @@ describe('flags', () => {
     expect(one.code, one.stderr).toBe(0);
     const two = await runCli(['--job', 'two.yaml', '-o', 'two.csv'], { cwd: dir, env });
     expect(two.code).toBe(2);
-    expect(two.stderr).toContain('two.yaml: model names one model; several at once');
+    expect(two.stderr).toContain('--output two.csv names one results file, but -m names 2 models');
   });
 
   it.each([

@@ -124,7 +124,7 @@ describe('job files', () => {
     ['model: true', 'model must be a non-empty text, got true'],
     [
       'model: [a, b]',
-      'model names one model; several at once (a, b) are not supported yet: run each model on its own',
+      'model names one model per spec; several at once (a, b) are one spec each: resolveModels, then runModels',
     ],
     ['stop: [{a: 1}]', 'stop must be a non-empty text, got {"a":1}'],
     ['max-cost: -1', 'max-cost must be a number from 0 to 1000000000000, got "-1"'],

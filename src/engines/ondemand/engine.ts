@@ -41,9 +41,9 @@ export class OnDemandEngine implements Engine {
         if (stopper.stopped) break;
         let admission = budget?.admit(row) ?? { ok: true as const, hold: 0n };
         // The worst case of the calls in flight may not come to pass: wait for them to settle
-        // before deciding the budget is spent.
-        while (!admission.ok && this.running.size > 0 && !stopper.stopped) {
-          await this.settledOne();
+        // before deciding the budget is spent (other models' too, when several share it).
+        while (!admission.ok && (this.running.size > 0 || budget?.holding) && !stopper.stopped) {
+          await (this.running.size > 0 ? this.settledOne() : budget?.released());
           admission = budget?.admit(row) ?? admission;
         }
         if (!admission.ok) {
