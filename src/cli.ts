@@ -101,7 +101,9 @@ async function main(yargs: typeof YargsFactory, hideBin: (argv: string[]) => str
   };
   await yargs(args)
     .scriptName('run-batch')
-    .usage('$0 <input> [options]\n\nRun every row of a CSV or JSONL file of prompts through Amazon Bedrock.')
+    .usage(
+      '$0 <input> [options]\n\nRun every row of a CSV, JSONL or Parquet file of prompts through Amazon Bedrock.',
+    )
     // Values stay as typed (parse-numbers off): each option's check quotes them back.
     .parserConfiguration({ 'camel-case-expansion': false, 'boolean-negation': true, 'parse-numbers': false })
     .command(
@@ -109,7 +111,11 @@ async function main(yargs: typeof YargsFactory, hideBin: (argv: string[]) => str
       'Run a file of prompts (the default command); several run one after another',
       (y) =>
         y
-          .positional('input', { describe: 'CSV or JSONL file(s) of prompts', type: 'string', array: true })
+          .positional('input', {
+            describe: 'CSV, JSONL or Parquet file(s) of prompts',
+            type: 'string',
+            array: true,
+          })
           .options(yargsOptions(defs)),
       (argv) =>
         run(async () => {
@@ -129,7 +135,7 @@ async function main(yargs: typeof YargsFactory, hideBin: (argv: string[]) => str
       'Validate every row, count tokens, predict cost and duration; calls no model',
       (y) =>
         y
-          .positional('input', { describe: 'CSV or JSONL file of prompts', type: 'string' })
+          .positional('input', { describe: 'CSV, JSONL or Parquet file of prompts', type: 'string' })
           .options(yargsOptions(defs)),
       (argv) =>
         run(async () => {
@@ -143,7 +149,7 @@ async function main(yargs: typeof YargsFactory, hideBin: (argv: string[]) => str
       'Print the request a run would send for one row (operation, model, body); sends nothing',
       (y) =>
         y
-          .positional('input', { describe: 'CSV or JSONL file of prompts', type: 'string' })
+          .positional('input', { describe: 'CSV, JSONL or Parquet file of prompts', type: 'string' })
           .options(yargsOptions(defs)),
       (argv) =>
         run(async () => {

@@ -39,7 +39,7 @@ export const COMPARE_OPTIONS: readonly OptionDef<keyof CompareSettings>[] = [
     flag: 'input',
     key: 'input',
     type: 'string',
-    describe: 'The full input file (CSV or JSONL): its rows are counted for the projected cost',
+    describe: 'The full input file (CSV, JSONL or Parquet): its rows are counted for the projected cost',
   },
   {
     ...common,

@@ -113,7 +113,7 @@ export function manPage(tables: Tables, version: string): string {
     '.B run\\-batch',
     'completion bash|zsh|fish',
     '.SH DESCRIPTION',
-    'run\\-batch sends every row of a CSV or JSONL file of prompts to Amazon Bedrock, as fast as the',
+    'run\\-batch sends every row of a CSV, JSONL or Parquet file of prompts to Amazon Bedrock, as fast as the',
     'quota allows, and writes one result row per input row. An interrupted run resumes where it',
     'stopped. A job file (\\fB\\-\\-job\\fR) holds the options as keys; flags override it.',
     '.SH COMMANDS',
