@@ -13,6 +13,7 @@ import { PromptCache } from './behaviour/cache.js';
 import { Arrivals } from './behaviour/directives.js';
 import { Faults } from './behaviour/faults.js';
 import { Quotas } from './behaviour/quotas.js';
+import { ProfileStore } from './catalogue/profiles.js';
 import { type BatchOptions, type BatchPlane, type BatchStats, createBatchPlane } from './control/plane.js';
 import { APPLY_ROUTE, handleApplyGuardrail } from './guardrails/apply.js';
 import { type GuardrailOptions, GuardrailStore } from './guardrails/store.js';
@@ -85,6 +86,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     cache: new PromptCache(() => baseNow() + clock.offset),
     closing: closing.signal,
     guardrails: new GuardrailStore(),
+    profiles: new ProfileStore(),
     requireGuardrail: options.requireGuardrail ?? false,
   };
   const batch = createBatchPlane(options, {
@@ -92,6 +94,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     seed: options.seed ?? 1,
     guardrails: served.guardrails,
     deniedGuardrailActions: options.deniedGuardrailActions ?? [],
+    profiles: served.profiles,
   });
   const advance = (ms: number) => {
     clock.offset += ms;
@@ -104,6 +107,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     served.faults.reset();
     served.cache.reset();
     served.guardrails.clear();
+    served.profiles.clear();
   };
   const handler = (req: Request, res: Response) => {
     route(req, res, served, reset, advance, batch).catch(() => {
