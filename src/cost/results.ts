@@ -7,6 +7,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
+import { isProfileArn } from '../bedrock/inference-profile-arn.js';
 import { displayPath, RunBatchError } from '../errors.js';
 import { openSource } from '../input/source.js';
 import { formatFromPath } from '../job/resolve.js';
@@ -50,6 +51,10 @@ export interface ReportRow {
   guardrailCost?: Pico;
   /** --expect: the row's scored (expected, predicted) classes (score/class-rows.ts). */
   classes?: ClassPair[];
+  /** The inference profile's ARN the row was sent to (`-m` a profile), else ''. */
+  profile?: string;
+  /** `profile_tags` with `request_tags` over them (a call's own --tag wins), for `--by tag:KEY`. */
+  tags?: Record<string, string>;
 }
 
 const REQUIRED = ['status', 'model', 'input_tokens', 'output_tokens', 'cost_usd'] as const;
@@ -133,8 +138,25 @@ export async function* readResults(file: ResultsFile): AsyncIterable<ReportRow> 
       guardrailAction: text(data.guardrail_action),
       guardrailCost: reused ? 0n : (parseCostCell(data.guardrail_usd) ?? 0n),
       classes: classPairs(data),
+      profile: isProfileArn(text(data.model)) ? text(data.model) : '',
+      tags: { ...tagsOf(data.profile_tags), ...tagsOf(data.request_tags) },
     };
   }
+}
+
+/** A tags cell: a JSON object of strings (a JSONL file may hold the object itself); anything else is none. */
+function tagsOf(value: unknown): Record<string, string> {
+  let parsed = value;
+  if (typeof value === 'string') {
+    if (value === '') return {};
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      return {};
+    }
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return {};
+  return Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, String(v)]));
 }
 
 function text(value: unknown): string {

@@ -52,7 +52,8 @@ export interface Emulator {
   readonly url: string;
   readonly port: number;
   /** The runtime's counters, and the batch control plane's under `batch`. */
-  stats(): StatsSnapshot & { batch: BatchStats };
+  /** `profiles`: control-plane requests on the inference-profile and tag paths, by operation. */
+  stats(): StatsSnapshot & { batch: BatchStats; profiles: Record<string, number> };
   /** Clears the counters only. */
   resetStats(): void;
   /** Moves the emulator's clock (prompt-cache TTLs) forward, as `POST /__emulator/clock` does. */
@@ -133,9 +134,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
-    stats: () => ({ ...served.stats.snapshot(), batch: batch.stats() }),
+    stats: () => ({
+      ...served.stats.snapshot(),
+      batch: batch.stats(),
+      profiles: { ...served.profiles.calls },
+    }),
     resetStats: () => {
       served.stats.reset();
+      served.profiles.calls = {};
       batch.resetStats();
     },
     advanceClock: advance,
@@ -163,7 +169,12 @@ async function route(
   const path = mark < 0 ? url : url.slice(0, mark);
   const search = mark < 0 ? '' : url.slice(mark + 1);
   if (path === '/__emulator/stats' && req.method === 'GET')
-    return sendJson(res, 200, { ...served.stats.snapshot(), batch: batch.stats() }, randomUUID());
+    return sendJson(
+      res,
+      200,
+      { ...served.stats.snapshot(), batch: batch.stats(), profiles: { ...served.profiles.calls } },
+      randomUUID(),
+    );
   if (path === '/__emulator/reset' && req.method === 'POST') {
     await readBody(req).catch(() => undefined);
     reset();

@@ -156,6 +156,10 @@ export interface JobSpec {
   match: MatchMode;
   /** `--tolerance`, for `--match number`. @default 0 */
   tolerance: number;
+  /** `--tag`: request metadata on every call (job/tag-options.ts). @default {} */
+  tags: Record<string, string>;
+  /** Send run_id and row_id as request metadata (`--no-request-metadata`). @default true */
+  requestMetadata: boolean;
 }
 
 /** The answer ledger (job/ledger-options.ts). */

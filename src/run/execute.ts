@@ -3,9 +3,10 @@
  * its own module; this one wires them and decides the exit code.
  */
 import { statSync } from 'node:fs';
+import type { ResolvedProfile } from '../bedrock/inference-profile-arn.js';
 import { Pricer } from '../cost/cost.js';
 import { loadPriceTable } from '../cost/load.js';
-import type { PriceTable } from '../cost/table.js';
+import { type PriceTable, priceOf } from '../cost/table.js';
 import { Budget } from '../engines/budget.js';
 import type { BatchStats } from '../engines/engine.js';
 import { Stopper } from '../engines/stopper.js';
@@ -22,6 +23,7 @@ import type { RunDeps } from './deps.js';
 import { FailureGuard } from './guard.js';
 import { openEngine } from './open-engine.js';
 import { type Prepared, prepareOutput } from './prepare.js';
+import { profileLine } from './profile-line.js';
 import { ReuseRows } from './reuse-rows.js';
 import { RunLedger } from './run-ledger.js';
 import { etagOption } from './s3-etags.js';
@@ -73,11 +75,18 @@ export async function execute(spec: JobSpec, deps: RunDeps, startedAt: Date): Pr
     tally.dropped = output.dropped;
     // A setup error found now (--guardrail unknown, too few rows for --mode batch, no credentials)
     // leaves no disk-full reserve behind.
-    const engine = await openEngine(spec, deps, plan, stopper, plan.rowCount - output.kept).catch((error) => {
+    const resolved: { profile?: ResolvedProfile } = {};
+    const engine = await openEngine(spec, deps, plan, stopper, plan.rowCount - output.kept, {
+      runId: ledger.runId,
+      onProfile: (profile) => {
+        resolved.profile = profile;
+      },
+    }).catch((error) => {
       output.journal.close();
       throw error;
     });
     try {
+      attribute(spec, prices, output, resolved.profile, deps);
       const onFinished = () => deps.onProgress?.(tally.progress(plan.rowCount, engine.stats));
       // In-run deduplication waits for a leader's answer: only the on-demand engine answers rows
       // while it reads more (the batch engine reads them all first). --no-reuse turns it off too.
@@ -118,6 +127,8 @@ export async function execute(spec: JobSpec, deps: RunDeps, startedAt: Date): Pr
     tally.attempts = engine.stats.attempts;
     tally.throttles = engine.stats.throttles;
     const summary = summarize(spec, plan, tally, stopper, startedAt, engine.stats.batch);
+    if (resolved.profile) summary.profile = profileSummary(resolved.profile);
+    if (Object.keys(spec.tags).length > 0) summary.tags = spec.tags;
     if (scorer) summary.score = accuracyOf(scorer.tally());
     return summary;
   } finally {
@@ -205,6 +216,38 @@ function summarize(
   if (plan.slice) summary.slice = plan.slice;
   if (batch) summary.batch = batch;
   return summary;
+}
+
+/**
+ * Cost attribution (docs/attribution.md): a resolved inference profile prices as its model (an
+ * alias in the price table, so the sink, the budget and every later price agree), and every row
+ * carries the profile's tags (`profile_tags`) and the run's --tag pairs (`request_tags`).
+ */
+function attribute(
+  spec: JobSpec,
+  prices: PriceTable,
+  output: Prepared,
+  profile: ResolvedProfile | undefined,
+  deps: RunDeps,
+): void {
+  const constants: Record<string, string> = {};
+  if (profile) {
+    prices.aliases = { ...prices.aliases, [spec.model]: profile.pricedAs };
+    if (spec.maxCost !== undefined && !priceOf(prices, spec.model))
+      throw new RunBatchError(
+        'USAGE',
+        `--max-cost needs a price for every model, and "${profile.pricedAs}" (behind ${spec.model}) has none (add it with --pricing FILE)`,
+      );
+    constants.profile_tags = JSON.stringify(profile.tags);
+    deps.onInfo?.(profileLine(profile));
+  }
+  if (Object.keys(spec.tags).length > 0) constants.request_tags = JSON.stringify(spec.tags);
+  if (Object.keys(constants).length > 0) output.layout.constants = constants;
+}
+
+function profileSummary(profile: ResolvedProfile): NonNullable<RunSummary['profile']> {
+  const { arn, type, pricedAs, tags } = profile;
+  return { arn, type, ...(profile.name === undefined ? {} : { name: profile.name }), pricedAs, tags };
 }
 
 /** Soft and hard stops from the caller (signals, in the CLI) reach the stopper. */

@@ -6,6 +6,7 @@
  * (ioredis) are loaded only when asked for: an on-demand run starts a fifth of a second sooner.
  */
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { isProfileArn, type ResolvedProfile } from '../bedrock/inference-profile-arn.js';
 import { DEFAULT_BATCH_LIMITS, DEFAULT_POLL } from '../engines/batch/limits.js';
 import { statePath } from '../engines/batch/names.js';
 import { batchSettings, checkBatchSize, chooseMode } from '../engines/batch/settings.js';
@@ -24,12 +25,19 @@ import type { RunDeps } from './deps.js';
 /** The emulator finishes jobs in milliseconds: poll it as fast, not at Bedrock's pace. */
 const EMULATOR_POLL = { firstMs: 100, maxMs: 1000, factor: 1.5 };
 
+/** What the run hands the engine besides the spec: its id (request metadata) and where a resolved profile goes. */
+export interface EngineHooks {
+  runId?: string;
+  onProfile?: (profile: ResolvedProfile) => void;
+}
+
 export async function openEngine(
   spec: JobSpec,
   deps: RunDeps,
   plan: RowPlan,
   stopper: Stopper,
   rowsToRun: number,
+  hooks: EngineHooks = {},
 ): Promise<Engine> {
   const { batch } = spec;
   // --guardrail or --attach: Batch Inference cannot take them, so auto runs on demand (batch was
@@ -46,9 +54,19 @@ export async function openEngine(
     checkBatchSize(rowsToRun, batch.minRecords);
   const opened = deps.client ? undefined : await openClient(spec, deps.env ?? process.env);
   if (spec.guardrail !== undefined) await guardrailSetup(spec, deps, opened);
+  // -m an inference profile's ARN: its model and tags, before any row is sent (exit 2 if unknown).
+  const profile = isProfileArn(spec.model)
+    ? await import('./profile-setup.js')
+        .then(({ resolveRunProfile }) => resolveRunProfile(spec, deps, opened))
+        .catch(async (error) => {
+          await opened?.close();
+          throw error;
+        })
+    : undefined;
+  if (profile) hooks.onProfile?.(profile);
   const client = deps.client ?? (opened as OpenClient).client;
   const limiter = spec.limiter === undefined ? undefined : await openLimiter(spec, client, deps);
-  const onDemand = onDemandEngine(spec, client, plan, stopper, limiter);
+  const onDemand = onDemandEngine(spec, client, plan, stopper, limiter, hooks.runId);
   if (mode === 'ondemand') return withClose(onDemand, opened);
   // --fresh starts over: the jobs of an earlier run of this output are forgotten, not collected.
   if (spec.fresh) removeState(statePath(spec.output));
@@ -160,10 +178,13 @@ function onDemandEngine(
   plan: RowPlan,
   stopper: Stopper,
   limiter: SharedLimiter | undefined,
+  runId: string | undefined,
 ): Engine {
+  // --tag, and run_id and row_id unless --no-request-metadata (bedrock/request-metadata.ts).
+  const metadata = { tags: spec.tags, ...(spec.requestMetadata && runId ? { runId } : {}) };
   return new OnDemandEngine(
     client,
-    { api: spec.api, stream: spec.stream },
+    { api: spec.api, stream: spec.stream, metadata },
     {
       ...(limiter ? { limiter } : {}),
       concurrency: spec.concurrency,

@@ -68,6 +68,12 @@ function systemProfiles(region: string): Profile[] {
 export class ProfileStore {
   private readonly apps = new Map<string, Profile>();
   private readonly tags = new Map<string, Map<string, string>>();
+  /** Control-plane requests on the profile and tag paths, by operation, for tests to count. */
+  calls: Record<string, number> = {};
+
+  count(operation: string): void {
+    this.calls[operation] = (this.calls[operation] ?? 0) + 1;
+  }
 
   /** A profile by id or ARN (system ones in the caller's region), or undefined. */
   lookup(identifier: string, region: string): Profile | undefined {
@@ -147,5 +153,6 @@ export class ProfileStore {
   clear(): void {
     this.apps.clear();
     this.tags.clear();
+    this.calls = {};
   }
 }

@@ -39,6 +39,7 @@ export async function handleProfiles(
     const body = parse(await readBody(req));
     const method = req.method ?? 'GET';
     const region = regionOf(req);
+    store.count(operationOf(path, method));
     if (path === '/inference-profiles' && method === 'POST')
       return sendJson(res, 201, created(store, body, region), requestId);
     if (path === '/inference-profiles' && method === 'GET')
@@ -184,6 +185,16 @@ function wire(p: Profile): Record<string, unknown> {
     status: 'ACTIVE',
     type: p.type,
   };
+}
+
+/** The operation a request is, by path and method (for the emulator's stats). */
+function operationOf(path: string, method: string): string {
+  if (path === '/inference-profiles')
+    return method === 'POST' ? 'CreateInferenceProfile' : 'ListInferenceProfiles';
+  if (path === '/tagResource') return 'TagResource';
+  if (path === '/untagResource') return 'UntagResource';
+  if (path === '/listTagsForResource') return 'ListTagsForResource';
+  return method === 'DELETE' ? 'DeleteInferenceProfile' : 'GetInferenceProfile';
 }
 
 function notFound(identifier: string): never {
