@@ -100,3 +100,24 @@ export const TAG_OPTIONS: readonly OptionDef<RunKey>[] = [
       'Send run_id and row_id as request metadata with every call (--no-request-metadata: only the --tag pairs)',
   },
 ];
+
+/** botocore `bedrock` TagKey / TagValue: resource tags are stricter than request metadata. */
+const RESOURCE_TAG = /^[a-zA-Z0-9 \t\n\v\f\r._:/=+@-]*$/;
+
+/**
+ * The `--tag` pairs a Batch Inference job can carry as its resource tags (keys 1-128, values up to
+ * 256 characters, no `$ # ,`), and those it cannot, for a warning: a job refused for a tag would
+ * fail all its rows.
+ */
+export function jobTags(tags: Readonly<Record<string, string>>): {
+  tags: Array<{ key: string; value: string }>;
+  left: string[];
+} {
+  const kept: Array<{ key: string; value: string }> = [];
+  const left: string[] = [];
+  for (const [key, value] of Object.entries(tags)) {
+    if (key.length <= 128 && RESOURCE_TAG.test(key) && RESOURCE_TAG.test(value)) kept.push({ key, value });
+    else left.push(key);
+  }
+  return { tags: kept, left };
+}

@@ -17,6 +17,7 @@ import type { Stopper } from '../engines/stopper.js';
 import { displayPath } from '../errors.js';
 import { onDemandOnlyNote } from '../job/ondemand-only.js';
 import type { JobSpec } from '../job/spec.js';
+import { jobTags } from '../job/tag-options.js';
 import type { RowPlan } from '../plan/plan.js';
 import type { SharedLimiter } from '../pool/shared.js';
 import { type OpenClient, openClient } from './client.js';
@@ -72,6 +73,11 @@ export async function openEngine(
   if (spec.fresh) removeState(statePath(spec.output));
   const { s3, roleArn } = batch;
   if (!s3 || !roleArn) throw new Error('batch options were not checked'); // resolveSpec requires both
+  const tagged = jobTags(spec.tags);
+  if (tagged.left.length > 0)
+    deps.onWarning?.(
+      `--tag ${tagged.left.join(', ')}: not put on the batch jobs (resource tags take no $ # , and keys up to 128 characters); the results' request_tags still have them`,
+    );
   const [{ BatchEngine }, { createBatchClients }] = await Promise.all([
     import('../engines/batch/engine.js'),
     import('../engines/batch/clients.js'),
@@ -88,6 +94,7 @@ export async function openEngine(
       limits: { ...DEFAULT_BATCH_LIMITS, minRecordsPerJob: batch.minRecords },
       poll: pollPolicy(deps.env ?? process.env, opened?.emulator !== undefined),
       ...(batch.timeoutHours === undefined ? {} : { timeoutHours: batch.timeoutHours }),
+      ...(tagged.tags.length === 0 ? {} : { tags: tagged.tags }),
     }),
     clients: createBatchClients({
       region: spec.region,

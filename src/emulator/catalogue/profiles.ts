@@ -146,6 +146,11 @@ export class ProfileStore {
     for (const key of keys) this.tags.get(arn)?.delete(key);
   }
 
+  /** A resource ListTagsForResource knows: an application profile, or a job created with tags. */
+  taggable(arn: string): boolean {
+    return this.modelFor(arn) !== undefined || this.tags.has(arn);
+  }
+
   tagsOf(arn: string): Array<{ key: string; value: string }> {
     return [...(this.tags.get(arn) ?? new Map<string, string>())].map(([key, value]) => ({ key, value }));
   }

@@ -124,6 +124,7 @@ export function createBatchPlane(
       await handleControl(req, res, path, query, registry, {
         started: (job) => executor.start(job),
         faults,
+        tagged: (arn, tags) => shared.profiles?.tag(arn, tags),
       });
       return true;
     },

@@ -3,7 +3,8 @@
  * `bedrock` 2023-04-20): POST /inference-profiles (CreateInferenceProfile, 201), GET
  * /inference-profiles (ListInferenceProfiles), GET and DELETE /inference-profiles/{identifier}
  * (Get/DeleteInferenceProfile; the identifier may be an ARN, URL-encoded in the path), and POST
- * /tagResource, /untagResource, /listTagsForResource for application profiles.
+ * /tagResource, /untagResource, /listTagsForResource for application profiles (and the tags a
+ * model invocation job was created with).
  */
 import { randomUUID } from 'node:crypto';
 import { resolveModel } from '../catalogue/catalogue.js';
@@ -142,8 +143,8 @@ function tagging(store: ProfileStore, path: string, body: Record<string, unknown
   if (path === '/untagResource' && !Array.isArray(keys)) v.add('tagKeys', keys, 'Member must not be null');
   v.throwIfAny();
   const arn = body.resourceARN as string;
-  // Only application profiles are taggable here; Bedrock's other resources are not emulated.
-  if (!store.modelFor(arn)) notFound(arn);
+  // Application profiles, and jobs created with tags; Bedrock's other resources are not emulated.
+  if (!store.taggable(arn)) notFound(arn);
   if (path === '/tagResource') store.tag(arn, tags);
   if (path === '/untagResource') store.untag(arn, keys as string[]);
   return path === '/listTagsForResource' ? { tags: store.tagsOf(arn) } : {};
