@@ -102,6 +102,15 @@ describe('-m an application inference profile ARN', () => {
     const profileReport = JSON.parse(byProfile.stdout);
     expect(profileReport.groups).toHaveLength(1);
     expect(profileReport.groups[0]).toMatchObject({ profile: arn, rows: 4 });
+    // estimate prices the profile as run does: its rows are priced, not left out.
+    const estimate = await runCli(['estimate', 'in.csv', '-m', arn, '--format', 'json', '--no-reuse'], {
+      cwd: dir,
+      env: used.env(),
+    });
+    expect(estimate.code).toBe(0);
+    const estimated = JSON.parse(estimate.stdout);
+    expect(estimated.unpricedRows).toBe(0);
+    expect(Number(estimated.maxCostUsd)).toBeGreaterThan(0);
     // A second run of the same profile asks the control plane nothing: the cache (an hour) answers.
     used.emulator.resetStats();
     const again = await runCli(['in.csv', '-m', arn, '-o', 'again.csv', '--no-reuse'], {
