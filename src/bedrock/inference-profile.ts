@@ -41,7 +41,7 @@ export async function fetchProfile(
         { cause: error },
       );
     onWarning(
-      `-m ${arn}: could not resolve the inference profile with GetInferenceProfile (${name}: ${(error as Error).message}), so its rows get an empty cost_usd; the role needs bedrock:GetInferenceProfile`,
+      `-m ${arn}: could not resolve the inference profile with GetInferenceProfile (${name}: ${(error as Error).message}); its rows are priced by the id alone (a system profile's names its model; an application profile's rows get an empty cost_usd). The role needs bedrock:GetInferenceProfile`,
     );
     return undefined;
   }
