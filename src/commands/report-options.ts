@@ -2,7 +2,7 @@
 import { GROUP_BY, type GroupBy } from '../cost/aggregate.js';
 import { FORMATS } from '../cost/render.js';
 import type { OptionDef } from '../job/option-def.js';
-import { OptionValueError, oneOf } from '../job/values.js';
+import { OptionValueError } from '../job/values.js';
 
 /** One of GROUP_BY, or `tag:KEY` with a key. */
 function groupBy(flag: string, value: unknown): GroupBy {
@@ -10,7 +10,11 @@ function groupBy(flag: string, value: unknown): GroupBy {
     if (value.length === 4) throw new OptionValueError(flag, 'tag: needs a key, e.g. --by tag:team');
     return value as GroupBy;
   }
-  return oneOf(flag, value, GROUP_BY) as GroupBy;
+  if (typeof value === 'string' && (GROUP_BY as readonly string[]).includes(value)) return value as GroupBy;
+  throw new OptionValueError(
+    flag,
+    `must be one of ${GROUP_BY.join(', ')}, or tag:KEY, got ${JSON.stringify(value)}`,
+  );
 }
 
 export interface ReportSettings {
