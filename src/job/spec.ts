@@ -156,7 +156,7 @@ export interface JobSpec {
   match: MatchMode;
   /** `--tolerance`, for `--match number`. @default 0 */
   tolerance: number;
-  /** `--tag`: request metadata on every call (job/tag-options.ts). @default {} */
+  /** `--tag`: request metadata on every call (job/tag-options.ts); a programmatic spec may leave it out. @default {} */
   tags: Record<string, string>;
   /** Send run_id and row_id as request metadata (`--no-request-metadata`). @default true */
   requestMetadata: boolean;

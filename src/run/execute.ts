@@ -128,7 +128,7 @@ export async function execute(spec: JobSpec, deps: RunDeps, startedAt: Date): Pr
     tally.throttles = engine.stats.throttles;
     const summary = summarize(spec, plan, tally, stopper, startedAt, engine.stats.batch);
     if (resolved.profile) summary.profile = profileSummary(resolved.profile);
-    if (Object.keys(spec.tags).length > 0) summary.tags = spec.tags;
+    if (Object.keys(spec.tags ?? {}).length > 0) summary.tags = spec.tags;
     if (scorer) summary.score = accuracyOf(scorer.tally());
     return summary;
   } finally {
@@ -241,7 +241,7 @@ function attribute(
     constants.profile_tags = JSON.stringify(profile.tags);
     deps.onInfo?.(profileLine(profile));
   }
-  if (Object.keys(spec.tags).length > 0) constants.request_tags = JSON.stringify(spec.tags);
+  if (Object.keys(spec.tags ?? {}).length > 0) constants.request_tags = JSON.stringify(spec.tags);
   if (Object.keys(constants).length > 0) output.layout.constants = constants;
 }
 

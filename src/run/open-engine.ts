@@ -73,7 +73,7 @@ export async function openEngine(
   if (spec.fresh) removeState(statePath(spec.output));
   const { s3, roleArn } = batch;
   if (!s3 || !roleArn) throw new Error('batch options were not checked'); // resolveSpec requires both
-  const tagged = jobTags(spec.tags);
+  const tagged = jobTags(spec.tags ?? {});
   if (tagged.left.length > 0)
     deps.onWarning?.(
       `--tag ${tagged.left.join(', ')}: not put on the batch jobs (resource tags take no $ # , and keys up to 128 characters); the results' request_tags still have them`,
@@ -188,7 +188,7 @@ function onDemandEngine(
   runId: string | undefined,
 ): Engine {
   // --tag, and run_id and row_id unless --no-request-metadata (bedrock/request-metadata.ts).
-  const metadata = { tags: spec.tags, ...(spec.requestMetadata && runId ? { runId } : {}) };
+  const metadata = { tags: spec.tags ?? {}, ...(spec.requestMetadata !== false && runId ? { runId } : {}) };
   return new OnDemandEngine(
     client,
     { api: spec.api, stream: spec.stream, metadata },
