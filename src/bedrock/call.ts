@@ -13,10 +13,11 @@ import {
 import type { CallResult, PromptRequest } from '../types.js';
 import { shapeInvokeBody, withLoadedAttachments } from './answer-wire.js';
 import { responseHeaders } from './client.js';
-import { converse, converseInput, hourWrites } from './converse.js';
+import { converse, converseInput, hourWrites, withMetadata } from './converse.js';
 import { invokeBody, parseInvokeBody } from './families/index.js';
 import { converseGuardrail, guardrailHeaders, InvokeGuardrail } from './guardrail.js';
 import { NativeStreamReader } from './native/stream.js';
+import { type MetadataPlan, requestMetadataFor } from './request-metadata.js';
 import { nativeContent, ToolInputCollector, toolInputOf, withToolInput } from './tool-input.js';
 
 export type { Api } from './families/index.js';
@@ -26,6 +27,8 @@ import type { Api } from './families/index.js';
 export interface CallOptions {
   api: Api;
   stream: boolean;
+  /** --tag, run_id and row_id, sent with every call (request-metadata.ts); never in a fingerprint. */
+  metadata?: MetadataPlan;
 }
 
 export async function callModel(
@@ -38,16 +41,23 @@ export async function callModel(
   const request = await withLoadedAttachments(planned);
   // A batch-inference record carries its own native body: it always goes through InvokeModel.
   const api = request.nativeBody !== undefined ? 'invoke' : options.api;
+  const metadata = requestMetadataFor(options.metadata, request.id);
   if (api === 'converse')
-    return options.stream ? converseStream(client, request, signal) : converse(client, request, signal);
-  return options.stream ? invokeStream(client, request, signal) : invoke(client, request, signal);
+    return options.stream
+      ? converseStream(client, request, signal, metadata)
+      : converse(client, request, signal, metadata);
+  return options.stream
+    ? invokeStream(client, request, signal, metadata)
+    : invoke(client, request, signal, metadata);
 }
+
+type Metadata = Record<string, string> | undefined;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /** The same input for both InvokeModel operations: the native body as JSON bytes. */
-function invokeInput(request: PromptRequest) {
+function invokeInput(request: PromptRequest, metadata: Metadata) {
   return {
     modelId: request.model,
     body: encoder.encode(JSON.stringify(shapeInvokeBody(invokeBody(request), request))),
@@ -57,6 +67,8 @@ function invokeInput(request: PromptRequest) {
     ...(request.serviceTier === undefined ? {} : { serviceTier: request.serviceTier }),
     // --guardrail: the X-Amzn-Bedrock-GuardrailIdentifier, -GuardrailVersion and -Trace headers.
     ...guardrailHeaders(request),
+    // The SDK (3.1164) sends it as the JSON-valued X-Amzn-Bedrock-Request-Metadata header.
+    ...(metadata === undefined ? {} : { requestMetadata: JSON.stringify(metadata) }),
   };
 }
 
@@ -64,8 +76,11 @@ async function invoke(
   client: BedrockRuntimeClient,
   request: PromptRequest,
   signal: AbortSignal,
+  metadata: Metadata,
 ): Promise<CallResult> {
-  const output = await client.send(new InvokeModelCommand(invokeInput(request)), { abortSignal: signal });
+  const output = await client.send(new InvokeModelCommand(invokeInput(request, metadata)), {
+    abortSignal: signal,
+  });
   const body = JSON.parse(decoder.decode(output.body ?? new Uint8Array())) as Record<string, unknown>;
   const guardrail = new InvokeGuardrail();
   guardrail.add(body);
@@ -85,9 +100,10 @@ async function invokeStream(
   client: BedrockRuntimeClient,
   request: PromptRequest,
   signal: AbortSignal,
+  metadata: Metadata,
 ): Promise<CallResult> {
   const started = performance.now();
-  const output = await client.send(new InvokeModelWithResponseStreamCommand(invokeInput(request)), {
+  const output = await client.send(new InvokeModelWithResponseStreamCommand(invokeInput(request, metadata)), {
     abortSignal: signal,
   });
   const reader = new NativeStreamReader();
@@ -114,11 +130,15 @@ async function converseStream(
   client: BedrockRuntimeClient,
   request: PromptRequest,
   signal: AbortSignal,
+  metadata: Metadata,
 ): Promise<CallResult> {
   const started = performance.now();
-  const output = await client.send(new ConverseStreamCommand(converseInput(request)), {
-    abortSignal: signal,
-  });
+  const output = await client.send(
+    new ConverseStreamCommand(withMetadata(converseInput(request), metadata)),
+    {
+      abortSignal: signal,
+    },
+  );
   let text = '';
   let stopReason = '';
   let firstTokenMs: number | undefined;

@@ -37,6 +37,14 @@ export function converseInput(request: PromptRequest): ConverseCommandInput {
   return shapeConverseInput(input, request);
 }
 
+/** --tag, run_id and row_id as `requestMetadata`: added at send time, so never in a fingerprint. */
+export function withMetadata(
+  input: ConverseCommandInput,
+  metadata: Record<string, string> | undefined,
+): ConverseCommandInput {
+  return metadata === undefined ? input : { ...input, requestMetadata: metadata };
+}
+
 /** The cache point after the system prompt, in the family's own form (Nova takes no 5m ttl). */
 export function cachePointOf(request: PromptRequest): { type: 'default'; ttl?: '5m' | '1h' } {
   return cachePointFor(request.model, request.cacheSystem) as { type: 'default'; ttl?: '5m' | '1h' };
@@ -46,8 +54,11 @@ export async function converse(
   client: BedrockRuntimeClient,
   request: PromptRequest,
   signal: AbortSignal,
+  metadata?: Record<string, string>,
 ): Promise<CallResult> {
-  const output = await client.send(new ConverseCommand(converseInput(request)), { abortSignal: signal });
+  const output = await client.send(new ConverseCommand(withMetadata(converseInput(request), metadata)), {
+    abortSignal: signal,
+  });
   return converseResult(output, request);
 }
 

@@ -3,6 +3,7 @@
  * `--count-tokens api`), print the cost range and the shortest possible duration. Calls no model.
  */
 import { countTokensTask } from '../bedrock/count-tokens.js';
+import { isProfileArn } from '../bedrock/inference-profile-arn.js';
 import { loadPriceTable } from '../cost/load.js';
 import { displayPath } from '../errors.js';
 import { checkBatchSize, chooseMode } from '../job/batch-options.js';
@@ -41,6 +42,15 @@ export async function estimateCommand(raw: RawOptions, io: CommandIO): Promise<n
   const stop = new AbortController();
   const unsubscribe = io.onSignal((signal) => stop.abort(`interrupted by ${signal}`));
   const opened = countTokens === 'api' ? await openClient(spec, io.env) : undefined;
+  // -m an inference profile's ARN: priced as its model, as `run` prices it (docs/attribution.md).
+  if (isProfileArn(spec.model) && (opened || !spec.emulate)) {
+    const { resolveRunProfile } = await import('../run/profile-setup.js');
+    const profile = await resolveRunProfile(spec, { env: io.env, onWarning }, opened).catch(async (error) => {
+      await opened?.close();
+      throw error;
+    });
+    if (profile) prices.aliases = { [spec.model]: profile.pricedAs };
+  }
   // Rows the answer ledger already answers cost nothing: left out, and counted apart.
   const ledger = RunLedger.forEstimate(spec, onWarning);
   const s3Etags = ledger ? etagLookup(spec, io.env) : undefined;

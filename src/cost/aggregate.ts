@@ -11,8 +11,9 @@ import type { Pico } from './money.js';
 import type { ReportRow } from './results.js';
 import type { PriceTable } from './table.js';
 
-export const GROUP_BY = ['model', 'day', 'job', 'status', 'tier', 'mode'] as const;
-export type GroupBy = (typeof GROUP_BY)[number];
+export const GROUP_BY = ['model', 'day', 'job', 'status', 'tier', 'mode', 'profile'] as const;
+/** A fixed grouping, or `tag:KEY`: the value of one tag (docs/attribution.md). */
+export type GroupBy = (typeof GROUP_BY)[number] | `tag:${string}`;
 
 export interface GroupTotals {
   key: string;
@@ -93,22 +94,29 @@ export function groupCost(group: GroupTotals): Pico | null {
 }
 
 function keyOf(row: ReportRow, by: GroupBy): string {
-  const value =
-    by === 'model'
-      ? row.model
-      : by === 'day'
-        ? row.day
-        : by === 'job'
-          ? row.job
-          : by === 'tier'
-            ? row.tier
-            : by === 'mode'
-              ? // A Bedrock Batch Inference record is written with service_tier "batch".
-                row.tier === 'batch'
-                ? 'batch'
-                : 'ondemand'
-              : row.status;
+  const value = by.startsWith('tag:')
+    ? (row.tags?.[by.slice(4)] ?? '')
+    : by === 'profile'
+      ? (row.profile ?? '')
+      : fixedKey(row, by);
   return value === '' ? '(none)' : value;
+}
+
+function fixedKey(row: ReportRow, by: GroupBy): string {
+  return by === 'model'
+    ? row.model
+    : by === 'day'
+      ? row.day
+      : by === 'job'
+        ? row.job
+        : by === 'tier'
+          ? row.tier
+          : by === 'mode'
+            ? // A Bedrock Batch Inference record is written with service_tier "batch".
+              row.tier === 'batch'
+              ? 'batch'
+              : 'ondemand'
+            : row.status;
 }
 
 /**

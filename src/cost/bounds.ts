@@ -8,7 +8,7 @@ import { estimateRequestTokens } from '../input/tokens.js';
 import type { PromptRequest } from '../types.js';
 import { type Pico, perTokenPico, usdNumber } from './money.js';
 import { type AppliedPrices, appliedPrices, type PriceMode } from './rules.js';
-import { findPrice, type PriceTable } from './table.js';
+import { findPrice, type PriceTable, pricedId } from './table.js';
 
 /** The prices a request will pay; null without a price (or without one for its tier). */
 export function requestPrices(
@@ -21,7 +21,7 @@ export function requestPrices(
   const applied = appliedPrices(
     found.price,
     {
-      routing: routingOf(request.model),
+      routing: routingOf(pricedId(table, request.model)),
       ...(mode === 'batch' ? { mode } : {}),
       ...(request.serviceTier ? { tier: request.serviceTier } : {}),
     },

@@ -9,7 +9,7 @@ import { routingOf } from '../bedrock/models.js';
 import type { ResultRecord } from '../types.js';
 import { type Pico, perTokenPico, picoFromUsd, usdNumber } from './money.js';
 import { appliedPrices, type Missing, type PriceMode, type PriceOptions } from './rules.js';
-import { findPrice, type ModelPrice, type PriceTable } from './table.js';
+import { findPrice, type ModelPrice, type PriceTable, pricedId } from './table.js';
 
 export {
   type AppliedPrices,
@@ -69,7 +69,8 @@ export function modelCost(
   const found = findPrice(table, modelId);
   if (!found) return { missing: 'model' };
   const options = typeof mode === 'string' ? { mode } : mode;
-  return usageCost(found.price, usage, { routing: routingOf(modelId), ...options }, found.exact);
+  const routing = routingOf(pricedId(table, modelId));
+  return usageCost(found.price, usage, { routing, ...options }, found.exact);
 }
 
 const REASONS: Record<Missing, string> = {

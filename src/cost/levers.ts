@@ -6,6 +6,7 @@
  * than the model's minimum for a cache point is billed as plain input, every time, so it is said
  * once per model instead of being a silent no-op.
  */
+import { isProfileArn } from '../bedrock/inference-profile-arn.js';
 import { cacheMinimum } from '../bedrock/models.js';
 import { estimateTokens } from '../input/tokens.js';
 import type { JobSpec } from '../job/spec.js';
@@ -19,11 +20,13 @@ export const LEVER_FIELDS = [
   'guardrail_action',
   'guardrail_trace',
   'guardrail_usd',
+  'profile_tags',
+  'request_tags',
 ] as const;
 
 export function leverFields(
   spec: Pick<JobSpec, 'serviceTier' | 'cacheSystem'> &
-    Partial<Pick<JobSpec, 'guardrail' | 'guardrailTrace'>> & {
+    Partial<Pick<JobSpec, 'guardrail' | 'guardrailTrace' | 'model' | 'tags'>> & {
       batch?: Pick<JobSpec['batch'], 'mode' | 'cancel'>;
     },
   columns: readonly string[],
@@ -41,6 +44,9 @@ export function leverFields(
       fields.push('guardrail_trace');
     fields.push('guardrail_usd');
   }
+  // Attribution (docs/attribution.md): an inference profile's tags, and the run's --tag pairs.
+  if (spec.model !== undefined && isProfileArn(spec.model)) fields.push('profile_tags');
+  if (spec.tags !== undefined && Object.keys(spec.tags).length > 0) fields.push('request_tags');
   return fields;
 }
 

@@ -7,6 +7,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
+import { isProfileArn } from '../bedrock/inference-profile-arn.js';
 import { displayPath, RunBatchError } from '../errors.js';
 import { openSource } from '../input/source.js';
 import { formatFromPath } from '../job/resolve.js';
@@ -52,6 +53,10 @@ export interface ReportRow {
   classes?: ClassPair[];
   /** --judge: what the row's verdict cost (`judge_cost_usd`), apart from `cost`; undefined: not judged. */
   judgeCost?: Pico;
+  /** The inference profile's ARN the row was sent to (`-m` a profile), else ''. */
+  profile?: string;
+  /** `profile_tags` with `request_tags` over them (a call's own --tag wins), for `--by tag:KEY`. */
+  tags?: Record<string, string>;
 }
 
 const REQUIRED = ['status', 'model', 'input_tokens', 'output_tokens', 'cost_usd'] as const;
@@ -139,6 +144,8 @@ export async function* readResults(file: ResultsFile): AsyncIterable<ReportRow> 
       guardrailCost: reused ? 0n : (parseCostCell(data.guardrail_usd) ?? 0n),
       classes: classPairs(data),
       ...judgeCostOf(data),
+      profile: isProfileArn(text(data.model)) ? text(data.model) : '',
+      tags: { ...tagsOf(data.profile_tags), ...tagsOf(data.request_tags) },
     };
   }
 }
@@ -146,6 +153,21 @@ export async function* readResults(file: ResultsFile): AsyncIterable<ReportRow> 
 function judgeCostOf(data: Record<string, unknown>): { judgeCost?: Pico } {
   const cost = parseCostCell(data.judge_cost_usd);
   return cost === null || cost === undefined ? {} : { judgeCost: cost };
+}
+
+/** A tags cell: a JSON object of strings (a JSONL file may hold the object itself); anything else is none. */
+function tagsOf(value: unknown): Record<string, string> {
+  let parsed = value;
+  if (typeof value === 'string') {
+    if (value === '') return {};
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      return {};
+    }
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return {};
+  return Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, String(v)]));
 }
 
 function text(value: unknown): string {

@@ -40,6 +40,16 @@ export interface PriceTable {
   models: Record<string, ModelPrice>;
   /** Where each override came from, for messages; empty for the shipped table. */
   files: string[];
+  /**
+   * Model ids priced as another: an inference profile's ARN -> the model id it resolved to
+   * (bedrock/inference-profile.ts), so a profile is priced as its model, never by its own id.
+   */
+  aliases?: Record<string, string>;
+}
+
+/** The id a model id is priced as: its alias (a resolved inference profile), else itself. */
+export function pricedId(table: PriceTable, modelId: string): string {
+  return table.aliases?.[modelId] ?? modelId;
 }
 
 const PRICE_FIELDS = ['input', 'output', 'cacheRead', 'cacheWrite', 'batchInput', 'batchOutput'] as const;
@@ -170,6 +180,8 @@ export function findPrice(
   table: PriceTable,
   modelId: string,
 ): { price: ModelPrice; exact: boolean } | undefined {
+  if (table.aliases?.[modelId] !== undefined)
+    return findPrice({ ...table, aliases: {} }, pricedId(table, modelId));
   const base = baseModelId(modelId);
   for (const key of [modelId, arnTail(modelId)]) {
     const price = table.models[key];

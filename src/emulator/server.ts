@@ -13,6 +13,7 @@ import { PromptCache } from './behaviour/cache.js';
 import { Arrivals } from './behaviour/directives.js';
 import { Faults } from './behaviour/faults.js';
 import { Quotas } from './behaviour/quotas.js';
+import { ProfileStore } from './catalogue/profiles.js';
 import { type BatchOptions, type BatchPlane, type BatchStats, createBatchPlane } from './control/plane.js';
 import { APPLY_ROUTE, handleApplyGuardrail } from './guardrails/apply.js';
 import { type GuardrailOptions, GuardrailStore } from './guardrails/store.js';
@@ -51,7 +52,8 @@ export interface Emulator {
   readonly url: string;
   readonly port: number;
   /** The runtime's counters, and the batch control plane's under `batch`. */
-  stats(): StatsSnapshot & { batch: BatchStats };
+  /** `profiles`: control-plane requests on the inference-profile and tag paths, by operation. */
+  stats(): StatsSnapshot & { batch: BatchStats; profiles: Record<string, number> };
   /** Clears the counters only. */
   resetStats(): void;
   /** Moves the emulator's clock (prompt-cache TTLs) forward, as `POST /__emulator/clock` does. */
@@ -85,6 +87,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     cache: new PromptCache(() => baseNow() + clock.offset),
     closing: closing.signal,
     guardrails: new GuardrailStore(),
+    profiles: new ProfileStore(),
     requireGuardrail: options.requireGuardrail ?? false,
   };
   const batch = createBatchPlane(options, {
@@ -92,6 +95,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     seed: options.seed ?? 1,
     guardrails: served.guardrails,
     deniedGuardrailActions: options.deniedGuardrailActions ?? [],
+    profiles: served.profiles,
   });
   const advance = (ms: number) => {
     clock.offset += ms;
@@ -104,6 +108,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     served.faults.reset();
     served.cache.reset();
     served.guardrails.clear();
+    served.profiles.clear();
   };
   const handler = (req: Request, res: Response) => {
     route(req, res, served, reset, advance, batch).catch(() => {
@@ -129,9 +134,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
-    stats: () => ({ ...served.stats.snapshot(), batch: batch.stats() }),
+    stats: () => ({
+      ...served.stats.snapshot(),
+      batch: batch.stats(),
+      profiles: { ...served.profiles.calls },
+    }),
     resetStats: () => {
       served.stats.reset();
+      served.profiles.calls = {};
       batch.resetStats();
     },
     advanceClock: advance,
@@ -159,7 +169,12 @@ async function route(
   const path = mark < 0 ? url : url.slice(0, mark);
   const search = mark < 0 ? '' : url.slice(mark + 1);
   if (path === '/__emulator/stats' && req.method === 'GET')
-    return sendJson(res, 200, { ...served.stats.snapshot(), batch: batch.stats() }, randomUUID());
+    return sendJson(
+      res,
+      200,
+      { ...served.stats.snapshot(), batch: batch.stats(), profiles: { ...served.profiles.calls } },
+      randomUUID(),
+    );
   if (path === '/__emulator/reset' && req.method === 'POST') {
     await readBody(req).catch(() => undefined);
     reset();

@@ -17,6 +17,7 @@ import { OUTPUT_OPTIONS, SCHEDULING_OPTIONS } from './options-run.js';
 import { SCORE_OPTIONS } from './score-options.js';
 import { SLICE_OPTIONS } from './slice-options.js';
 import type { RunKey } from './spec.js';
+import { TAG_OPTIONS } from './tag-options.js';
 
 export type { Command, OptionDef, OptionGroup, OptionType } from './option-def.js';
 export { APIS, FORMATS, SERVICE_TIERS } from './options-request.js';
@@ -81,6 +82,7 @@ export const RUN_OPTIONS: readonly OptionDef<RunKey>[] = [
   ...SLICE_OPTIONS,
   ...MODEL_OPTIONS,
   ...GUARDRAIL_OPTIONS,
+  ...TAG_OPTIONS,
   ...AWS_OPTIONS,
   ...SCHEDULING_OPTIONS,
   ...OUTPUT_OPTIONS,

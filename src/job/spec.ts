@@ -165,6 +165,10 @@ export interface JobSpec {
   /** `--judge MODEL` and `--rubric`: a second model grades each answer (job/judge-options.ts). */
   judge?: string;
   rubric?: string;
+  /** `--tag`: request metadata on every call (job/tag-options.ts); a programmatic spec may leave it out. @default {} */
+  tags: Record<string, string>;
+  /** Send run_id and row_id as request metadata (`--no-request-metadata`). @default true */
+  requestMetadata: boolean;
 }
 
 /** The answer ledger (job/ledger-options.ts). */

@@ -30,6 +30,8 @@ export interface Layout {
    * is written, so a kept or reused answer is scored again under the run's own --match.
    */
   score?: (record: ResultRecord, row: Record<string, unknown>) => Record<string, unknown>;
+  /** Fields with one value for the whole run (`profile_tags`, `request_tags`: docs/attribution.md). */
+  constants?: Record<string, unknown>;
 }
 
 export function makeLayout(
@@ -79,9 +81,10 @@ export function headerText(layout: Layout): string {
 }
 
 export function recordText(layout: Layout, record: ResultRecord, row: Record<string, unknown>): string {
-  const values: Record<string, unknown> = layout.score
-    ? { ...record, ...layout.score(record, row) }
+  const base = layout.constants
+    ? { ...record, ...layout.constants }
     : (record as unknown as Record<string, unknown>);
+  const values: Record<string, unknown> = layout.score ? { ...base, ...layout.score(record, row) } : base;
   if (layout.format === 'jsonl') {
     // Field by field, so a number is written as plain decimals (JSON.stringify would write 2.5e-7).
     const parts = layout.fields.map((field) => `${JSON.stringify(field)}:${jsonValue(values[field])}`);

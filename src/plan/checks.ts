@@ -8,6 +8,7 @@
  */
 
 import { invokeProblem, unsupportedSetting } from '../bedrock/families/index.js';
+import { isProfileArn } from '../bedrock/inference-profile-arn.js';
 import { modelProblem } from '../bedrock/models.js';
 import { cacheWarnings } from '../cost/levers.js';
 import { type PriceTable, priceOf } from '../cost/table.js';
@@ -48,7 +49,8 @@ export function rowChecks(
   if (spec.api === 'invoke') checks.push(invokeProblem);
   if (spec.maxCost !== undefined) {
     checks.push((request) =>
-      priceOf(prices, request.model)
+      // A profile's ARN is priced once it is resolved, before any row is sent (run/execute.ts).
+      priceOf(prices, request.model) || isProfileArn(request.model)
         ? undefined
         : `--max-cost needs a price for every model, and "${request.model}" has none (add it with --pricing FILE)`,
     );

@@ -3,9 +3,10 @@
  * its own module; this one wires them and decides the exit code.
  */
 import { statSync } from 'node:fs';
+import type { ResolvedProfile } from '../bedrock/inference-profile-arn.js';
 import { Pricer } from '../cost/cost.js';
 import { loadPriceTable } from '../cost/load.js';
-import type { PriceTable } from '../cost/table.js';
+import { type PriceTable, priceOf } from '../cost/table.js';
 import { Budget } from '../engines/budget.js';
 import type { BatchStats } from '../engines/engine.js';
 import { Stopper } from '../engines/stopper.js';
@@ -25,6 +26,7 @@ import { FailureGuard } from './guard.js';
 import { openEngine } from './open-engine.js';
 import { parquetOutput } from './parquet-output.js';
 import { type Prepared, prepareOutput } from './prepare.js';
+import { profileLine } from './profile-line.js';
 import { ReuseRows } from './reuse-rows.js';
 import { RunLedger } from './run-ledger.js';
 import { etagOption } from './s3-etags.js';
@@ -89,8 +91,13 @@ export async function execute(spec: JobSpec, deps: RunDeps, startedAt: Date): Pr
         if (event.type === 'failed' && event.failure.throttle) report?.();
       },
     };
-    const rowsToRun = plan.rowCount - output.kept;
-    const engine = await openEngine(spec, engineDeps, plan, stopper, rowsToRun).catch((error) => {
+    const resolved: { profile?: ResolvedProfile } = {};
+    const engine = await openEngine(spec, engineDeps, plan, stopper, plan.rowCount - output.kept, {
+      runId: ledger.runId,
+      onProfile: (profile) => {
+        resolved.profile = profile;
+      },
+    }).catch((error) => {
       output.journal.close();
       throw error;
     });
@@ -103,6 +110,7 @@ export async function execute(spec: JobSpec, deps: RunDeps, startedAt: Date): Pr
         : new Budget(spec.maxCost, prices);
     let judge: RunJudge | undefined;
     try {
+      attribute(spec, prices, output, resolved.profile, deps);
       judge = openJudge(spec, {
         client: engine.client,
         stopper,
@@ -159,6 +167,8 @@ export async function execute(spec: JobSpec, deps: RunDeps, startedAt: Date): Pr
     tally.attempts = engine.stats.attempts;
     tally.throttles = engine.stats.throttles;
     const summary = summarize(spec, plan, tally, stopper, startedAt, engine.stats.batch);
+    if (resolved.profile) summary.profile = profileSummary(resolved.profile);
+    if (Object.keys(spec.tags ?? {}).length > 0) summary.tags = spec.tags;
     if (scorer) summary.score = accuracyOf(scorer.tally());
     if (judge) withJudge(summary, judgeTotals(judge.model, judge.judge.stats), stopper);
     return summary;
@@ -278,6 +288,38 @@ function refuseModelColumn(models: readonly string[] | undefined, columns: reado
     'INPUT',
     `${label}: has a "model" column (each row's model), but -m names ${models.length} models (${models.join(', ')}); run the models one at a time, or rename the column`,
   );
+}
+
+/**
+ * Cost attribution (docs/attribution.md): a resolved inference profile prices as its model (an
+ * alias in the price table, so the sink, the budget and every later price agree), and every row
+ * carries the profile's tags (`profile_tags`) and the run's --tag pairs (`request_tags`).
+ */
+function attribute(
+  spec: JobSpec,
+  prices: PriceTable,
+  output: Prepared,
+  profile: ResolvedProfile | undefined,
+  deps: RunDeps,
+): void {
+  const constants: Record<string, string> = {};
+  if (profile) {
+    prices.aliases = { ...prices.aliases, [spec.model]: profile.pricedAs };
+    if (spec.maxCost !== undefined && !priceOf(prices, spec.model))
+      throw new RunBatchError(
+        'USAGE',
+        `--max-cost needs a price for every model, and "${profile.pricedAs}" (behind ${spec.model}) has none (add it with --pricing FILE)`,
+      );
+    constants.profile_tags = JSON.stringify(profile.tags);
+    deps.onInfo?.(profileLine(profile));
+  }
+  if (Object.keys(spec.tags ?? {}).length > 0) constants.request_tags = JSON.stringify(spec.tags);
+  if (Object.keys(constants).length > 0) output.layout.constants = constants;
+}
+
+function profileSummary(profile: ResolvedProfile): NonNullable<RunSummary['profile']> {
+  const { arn, type, pricedAs, tags } = profile;
+  return { arn, type, ...(profile.name === undefined ? {} : { name: profile.name }), pricedAs, tags };
 }
 
 /** Soft and hard stops from the caller (signals, in the CLI) reach the stopper. */

@@ -6,6 +6,7 @@
  * (ioredis) are loaded only when asked for: an on-demand run starts a fifth of a second sooner.
  */
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { isProfileArn, type ResolvedProfile } from '../bedrock/inference-profile-arn.js';
 import { DEFAULT_BATCH_LIMITS, DEFAULT_POLL } from '../engines/batch/limits.js';
 import { statePath } from '../engines/batch/names.js';
 import { batchSettings, checkBatchSize, chooseMode } from '../engines/batch/settings.js';
@@ -16,6 +17,7 @@ import type { Stopper } from '../engines/stopper.js';
 import { displayPath } from '../errors.js';
 import { onDemandOnlyNote } from '../job/ondemand-only.js';
 import type { JobSpec } from '../job/spec.js';
+import { jobTags } from '../job/tag-options.js';
 import type { RowPlan } from '../plan/plan.js';
 import type { Slots } from '../pool/fair-slots.js';
 import type { SharedLimiter } from '../pool/shared.js';
@@ -25,12 +27,19 @@ import type { RunDeps } from './deps.js';
 /** The emulator finishes jobs in milliseconds: poll it as fast, not at Bedrock's pace. */
 const EMULATOR_POLL = { firstMs: 100, maxMs: 1000, factor: 1.5 };
 
+/** What the run hands the engine besides the spec: its id (request metadata) and where a resolved profile goes. */
+export interface EngineHooks {
+  runId?: string;
+  onProfile?: (profile: ResolvedProfile) => void;
+}
+
 export async function openEngine(
   spec: JobSpec,
   deps: RunDeps,
   plan: RowPlan,
   stopper: Stopper,
   rowsToRun: number,
+  hooks: EngineHooks = {},
 ): Promise<Engine & { client?: BedrockRuntimeClient }> {
   const { batch } = spec;
   // --guardrail or --attach: Batch Inference cannot take them, so auto runs on demand (batch was
@@ -47,15 +56,39 @@ export async function openEngine(
     checkBatchSize(rowsToRun, batch.minRecords);
   const opened = deps.client ? undefined : await openClient(spec, deps.env ?? process.env);
   if (spec.guardrail !== undefined) await guardrailSetup(spec, deps, opened);
+  // -m an inference profile's ARN: its model and tags, before any row is sent (exit 2 if unknown).
+  const profile = isProfileArn(spec.model)
+    ? await import('./profile-setup.js')
+        .then(({ resolveRunProfile }) => resolveRunProfile(spec, deps, opened))
+        .catch(async (error) => {
+          await opened?.close();
+          throw error;
+        })
+    : undefined;
+  if (profile) hooks.onProfile?.(profile);
   const client = deps.client ?? (opened as OpenClient).client;
   const limiter = spec.limiter === undefined ? undefined : await openLimiter(spec, client, deps);
-  const onDemand = onDemandEngine(spec, client, plan, stopper, limiter, deps.onAttempt, deps.shared?.slots);
+  const onDemand = onDemandEngine(
+    spec,
+    client,
+    plan,
+    stopper,
+    limiter,
+    deps.onAttempt,
+    deps.shared?.slots,
+    hooks.runId,
+  );
   // --judge (on demand only) calls through the same client.
   if (mode === 'ondemand') return Object.assign(withClose(onDemand, opened), { client });
   // --fresh starts over: the jobs of an earlier run of this output are forgotten, not collected.
   if (spec.fresh) removeState(statePath(spec.output));
   const { s3, roleArn } = batch;
   if (!s3 || !roleArn) throw new Error('batch options were not checked'); // resolveSpec requires both
+  const tagged = jobTags(spec.tags ?? {});
+  if (tagged.left.length > 0)
+    deps.onWarning?.(
+      `--tag ${tagged.left.join(', ')}: not put on the batch jobs (resource tags take no $ # , and keys up to 128 characters); the results' request_tags still have them`,
+    );
   const [{ BatchEngine }, { createBatchClients }] = await Promise.all([
     import('../engines/batch/engine.js'),
     import('../engines/batch/clients.js'),
@@ -72,6 +105,7 @@ export async function openEngine(
       limits: { ...DEFAULT_BATCH_LIMITS, minRecordsPerJob: batch.minRecords },
       poll: pollPolicy(deps.env ?? process.env, opened?.emulator !== undefined),
       ...(batch.timeoutHours === undefined ? {} : { timeoutHours: batch.timeoutHours }),
+      ...(tagged.tags.length === 0 ? {} : { tags: tagged.tags }),
     }),
     clients: createBatchClients({
       region: spec.region,
@@ -164,10 +198,13 @@ function onDemandEngine(
   limiter: SharedLimiter | undefined,
   onAttempt: RunDeps['onAttempt'],
   slots: Slots | undefined,
+  runId: string | undefined,
 ): Engine {
+  // --tag, and run_id and row_id unless --no-request-metadata (bedrock/request-metadata.ts).
+  const metadata = { tags: spec.tags ?? {}, ...(spec.requestMetadata !== false && runId ? { runId } : {}) };
   return new OnDemandEngine(
     client,
-    { api: spec.api, stream: spec.stream },
+    { api: spec.api, stream: spec.stream, metadata },
     {
       ...(limiter ? { limiter } : {}),
       ...(slots ? { slots } : {}),

@@ -80,6 +80,10 @@ export interface RunSummary {
   shard?: string;
   /** `--limit` / `--sample`: `120 of 300 rows (--sample 120 --seed 7)`. */
   slice?: string;
+  /** `-m` an inference profile's ARN: what it resolved to and its tags (docs/attribution.md). */
+  profile?: { arn: string; type: string; name?: string; pricedAs: string; tags: Record<string, string> };
+  /** `--tag`: the request metadata every call carried besides run_id and row_id. */
+  tags?: Record<string, string>;
   /** Batch mode: jobs collected, their records, the time Bedrock took (calls and rows/s mean little). */
   batch?: BatchStats;
   /** --guardrail: rows answered under it this run, how many it intervened on, its share of costUsd. */

@@ -6,6 +6,7 @@
  */
 
 import type { Arrivals } from '../behaviour/directives.js';
+import type { ProfileStore } from '../catalogue/profiles.js';
 import type { GuardrailStore } from '../guardrails/store.js';
 import { externalStore } from '../s3/external.js';
 import { handleS3 } from '../s3/routes.js';
@@ -17,6 +18,7 @@ import { type ControlFaultOptions, ControlFaults } from './faults.js';
 import { handleGuardrails, isGuardrailPath } from './guardrail-routes.js';
 import { STATUSES } from './job.js';
 import { JobRegistry } from './jobs.js';
+import { handleProfiles, isProfilePath } from './profile-routes.js';
 import { handleControl, isControlPath } from './routes.js';
 
 export interface BatchOptions extends ControlFaultOptions {
@@ -76,6 +78,7 @@ export function createBatchPlane(
     seed: number;
     guardrails?: GuardrailStore;
     deniedGuardrailActions?: string[];
+    profiles?: ProfileStore;
   },
 ): BatchPlane {
   const memory = new MemoryStore(options.s3Buckets ?? []);
@@ -113,10 +116,15 @@ export function createBatchPlane(
         await handleGuardrails(req, res, path, query, shared.guardrails, shared.deniedGuardrailActions ?? []);
         return true;
       }
+      if (shared.profiles && isProfilePath(path)) {
+        await handleProfiles(req, res, path, query, shared.profiles);
+        return true;
+      }
       if (!isControlPath(path)) return false;
       await handleControl(req, res, path, query, registry, {
         started: (job) => executor.start(job),
         faults,
+        tagged: (arn, tags) => shared.profiles?.tag(arn, tags),
       });
       return true;
     },
@@ -149,7 +157,8 @@ export function createBatchPlane(
   };
 }
 
-const BEDROCK_PATH = /^\/(model|model-invocation-jobs?|guardrails?|__emulator)(\/|$)/;
+const BEDROCK_PATH =
+  /^\/(model|model-invocation-jobs?|guardrails?|inference-profiles|tagResource|untagResource|listTagsForResource|__emulator)(\/|$)/;
 
 /**
  * S3 clients sign for service `s3` (SigV4 scope `KEY/DATE/REGION/s3/aws4_request`); unsigned

@@ -22,6 +22,8 @@ export interface ControlHooks {
   /** A Create made a new job: the executor starts it. */
   started(job: Job): void;
   faults?: ControlFaults;
+  /** A new job's `tags`, for ListTagsForResource on its ARN. */
+  tagged?(arn: string, tags: Array<{ key: string; value: string }>): void;
 }
 
 export async function handleControl(
@@ -42,8 +44,11 @@ export async function handleControl(
     const fault = hooks.faults?.before(operation);
     if (fault) throw fault;
     if (path === '/model-invocation-job' && method === 'POST') {
-      const { job, created } = registry.create(parseBody(body), regionOf(req));
+      const parsed = parseBody(body);
+      const { job, created } = registry.create(parsed, regionOf(req));
       if (created) hooks.started(job);
+      const tags = (parsed as { tags?: unknown }).tags;
+      if (created && Array.isArray(tags) && tags.length > 0) hooks.tagged?.(job.arn, tags);
       // Bedrock made (and bills) the job, but the answer never reaches the client (a retry with
       // the same token is lost too while the knob lasts).
       if (hooks.faults?.loseCreateReply())

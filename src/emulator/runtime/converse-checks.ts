@@ -103,6 +103,24 @@ function source(v: Violations, value: unknown, at: string, members: string[]): v
   if (isObject(value.s3Location)) v.required(`${at}.s3Location.uri`, value.s3Location.uri);
 }
 
+/**
+ * InvokeModel's `X-Amzn-Bedrock-Request-Metadata` header (a JSON map, reference 2.4): the same rules
+ * as Converse's member; returns the map, or undefined when the header is absent.
+ */
+export function headerMetadata(value: string | undefined): Record<string, string> | undefined {
+  if (value === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    parsed = value;
+  }
+  const v = new Violations();
+  requestMetadata(v, parsed);
+  v.throwIfAny();
+  return parsed as Record<string, string>;
+}
+
 /** RequestMetadata: a map of 1 to 16 entries, keys and values by pattern (a sensitive shape). */
 function requestMetadata(v: Violations, value: unknown): void {
   if (value === undefined) return;

@@ -11,6 +11,7 @@ import type { Faults } from '../behaviour/faults.js';
 import { breakJson, type Planned, plan } from '../behaviour/generation.js';
 import type { Admission, Quotas } from '../behaviour/quotas.js';
 import { admitModel, resolveModel } from '../catalogue/catalogue.js';
+import type { ProfileStore } from '../catalogue/profiles.js';
 import { guardrailFor } from '../guardrails/attach.js';
 import type { GuardrailStore } from '../guardrails/store.js';
 import { EmulatedError, TOO_MANY_REQUESTS, TOO_MANY_TOKENS } from '../wire/exceptions.js';
@@ -50,15 +51,21 @@ export interface Served {
   guardrails: GuardrailStore;
   /** Model calls that name no guardrail are denied. */
   requireGuardrail: boolean;
+  /** Application inference profiles: a call naming one's ARN is answered as its model. */
+  profiles: ProfileStore;
 }
 
 export async function handleModelRequest(
   req: Request,
   res: Response,
   operation: Operation,
-  label: string,
+  named: string,
   served: Served,
 ): Promise<void> {
+  // An application profile's ARN answers as what it was copied from; an unknown one stays invalid.
+  const target = served.profiles.modelFor(named);
+  const label = target ?? named;
+  if (target !== undefined) served.stats.profile(named);
   const clock: Clock = { start: performance.now() };
   const requestId = randomUUID();
   const model = resolveModel(label);
@@ -91,6 +98,7 @@ export async function handleModelRequest(
       header(req, name),
     );
     const { model: admittedModel } = call;
+    served.stats.metadata(call.metadata);
     // A guardrail the call names must exist (refused before anything else is decided).
     const guard = guardrailFor(operation, body, (name) => header(req, name), call, served);
     let planned = plan(call.generation, served.cache);

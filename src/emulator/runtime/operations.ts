@@ -10,6 +10,7 @@ import { checkLatency, checkTier } from '../catalogue/tiers.js';
 import { EmulatedError } from '../wire/exceptions.js';
 import { isObject, parseJson, Violations } from '../wire/validate.js';
 import { converseBody, converseGeneration, TOO_LONG } from './converse.js';
+import { headerMetadata } from './converse-checks.js';
 import { type Family, familyOf } from './families/index.js';
 
 export const OPERATIONS = [
@@ -31,6 +32,8 @@ export interface Call {
   generation: Generation;
   /** The native codec, for the invoke operations. */
   family?: Family;
+  /** `requestMetadata` (Converse) or the request-metadata header (InvokeModel), checked. */
+  metadata?: Record<string, string>;
 }
 
 /** Validates a request for its operation; throws EmulatedError (ValidationException) when Bedrock would. */
@@ -42,8 +45,17 @@ export function prepare(
 ): Call {
   switch (operation) {
     case 'converse':
-    case 'converse-stream':
-      return { operation, model, generation: withinContext(converseGeneration(parseJson(body), model)) };
+    case 'converse-stream': {
+      const json = parseJson(body);
+      const generation = withinContext(converseGeneration(json, model));
+      const metadata = isObject(json) && isObject(json.requestMetadata) ? json.requestMetadata : undefined;
+      return {
+        operation,
+        model,
+        generation,
+        ...(metadata ? { metadata: metadata as Record<string, string> } : {}),
+      };
+    }
     case 'invoke':
     case 'invoke-with-response-stream': {
       checkContentType(header('content-type'));
@@ -61,7 +73,14 @@ export function prepare(
       );
       if (serviceTier) generation.serviceTier = serviceTier;
       if (latency) generation.latency = latency;
-      return { operation, model, family, generation: withinContext(generation) };
+      const metadata = headerMetadata(header('x-amzn-bedrock-request-metadata'));
+      return {
+        operation,
+        model,
+        family,
+        generation: withinContext(generation),
+        ...(metadata ? { metadata } : {}),
+      };
     }
     case 'count-tokens':
       return { operation, model, generation: countTokensGeneration(parseJson(body), model) };

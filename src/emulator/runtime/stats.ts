@@ -36,7 +36,14 @@ export interface StatsSnapshot extends Counters {
   byException: Record<string, number>;
   /** Guardrail evaluations (prompt and answer each count one; ApplyGuardrail counts one). */
   guardrails: GuardrailCounters;
+  /** The request metadata of the last calls that carried some (at most METADATA_KEPT, oldest first). */
+  requestMetadata: Array<Record<string, string>>;
+  /** Model requests that named an application inference profile, by its ARN. */
+  byProfile: Record<string, number>;
 }
+
+/** Enough for any test to see every call's metadata; bounded so a benchmark does not grow it. */
+const METADATA_KEPT = 1000;
 
 export interface GuardrailCounters {
   evaluations: number;
@@ -100,6 +107,20 @@ export class Stats {
   private byException: Record<string, number> = {};
   private mediaSeen: MediaCount = { images: 0, documents: 0, s3Locations: 0 };
   private guardrailSeen: GuardrailCounters = { evaluations: 0, blocked: 0, masked: 0, units: 0 };
+  private metadataSeen: Array<Record<string, string>> = [];
+  private profileCalls: Record<string, number> = {};
+
+  /** Keeps a call's request metadata (checked already). */
+  metadata(metadata: Record<string, string> | undefined): void {
+    if (!metadata) return;
+    this.metadataSeen.push({ ...metadata });
+    if (this.metadataSeen.length > METADATA_KEPT) this.metadataSeen.shift();
+  }
+
+  /** Counts a model request that named an application profile's ARN. */
+  profile(arn: string): void {
+    this.profileCalls[arn] = (this.profileCalls[arn] ?? 0) + 1;
+  }
 
   /** Counts one guardrail evaluation. */
   guardrail(evaluation: { blocked: boolean; masked: boolean; usage: Record<string, number> }): void {
@@ -148,6 +169,8 @@ export class Stats {
       byException: { ...this.byException },
       media: { ...this.mediaSeen },
       guardrails: { ...this.guardrailSeen },
+      requestMetadata: this.metadataSeen.map((m) => ({ ...m })),
+      byProfile: { ...this.profileCalls },
     };
   }
 
@@ -160,5 +183,7 @@ export class Stats {
     this.byException = {};
     this.mediaSeen = { images: 0, documents: 0, s3Locations: 0 };
     this.guardrailSeen = { evaluations: 0, blocked: 0, masked: 0, units: 0 };
+    this.metadataSeen = [];
+    this.profileCalls = {};
   }
 }

@@ -27,6 +27,7 @@ export async function createJob(
   job: JobState,
   roleArn: string,
   timeoutHours: number | undefined,
+  tags: Array<{ key: string; value: string }> = [],
 ): Promise<CreateResult> {
   try {
     const output = await bedrock.send(
@@ -39,6 +40,8 @@ export async function createJob(
         inputDataConfig: { s3InputDataConfig: { s3Uri: job.inputUri, s3InputFormat: 'JSONL' } },
         outputDataConfig: { s3OutputDataConfig: { s3Uri: job.outputUri } },
         ...(timeoutHours === undefined ? {} : { timeoutDurationInHours: timeoutHours }),
+        // --tag: records take no request metadata, so the job carries the run's tags instead.
+        ...(tags.length === 0 ? {} : { tags }),
       }),
     );
     if (!output.jobArn) throw new Error('CreateModelInvocationJob returned no jobArn');

@@ -42,6 +42,8 @@ export interface BatchSettings {
   poll: PollPolicy;
   /** Bedrock's job timeout, 24 to 168 hours; unset leaves Bedrock's default. */
   timeoutHours?: number;
+  /** `--tag` pairs a job may carry (CreateModelInvocationJob `tags`); never part of its identity. */
+  tags?: Array<{ key: string; value: string }>;
 }
 
 export function batchSettings(

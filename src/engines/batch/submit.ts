@@ -63,7 +63,8 @@ export async function submitReady(state: BatchState, ctx: SubmitContext): Promis
       ...(ctx.partSize === undefined ? {} : { partSize: ctx.partSize }),
       ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),
     });
-    const result = await createJob(ctx.bedrock, job, ctx.settings.roleArn, ctx.settings.timeoutHours);
+    const { roleArn, timeoutHours, tags } = ctx.settings;
+    const result = await createJob(ctx.bedrock, job, roleArn, timeoutHours, tags);
     if (result.kind === 'full') {
       // Someone else's jobs may hold the quota too: wait for a slot rather than fail the rows.
       // Said once per job, not every poll round it keeps waiting.
