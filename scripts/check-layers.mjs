@@ -29,10 +29,12 @@ export const ALLOWED = {
   ledger: ['base', 'job'],
   // Scoring answers against expected values: pure functions over a record and its row.
   score: ['base', 'job'],
+  // S3 inputs and outputs made local at the edges (issue 26): under run, cost and compare.
+  remote: ['base', 'job', 'ledger', 'output'],
   bedrock: ['base', 'pool'],
-  cost: ['base', 'job', 'input', 'bedrock', 'score'],
+  cost: ['base', 'job', 'input', 'bedrock', 'score', 'remote'],
   plan: ['base', 'job', 'input', 'bedrock', 'cost', 'pool'],
-  compare: ['base', 'job', 'input', 'cost'],
+  compare: ['base', 'job', 'input', 'cost', 'remote'],
   engines: ['base', 'job', 'plan', 'bedrock', 'pool', 'cost'],
   run: [
     'base',
@@ -47,6 +49,7 @@ export const ALLOWED = {
     'pool',
     'emulator',
     'score',
+    'remote',
   ],
   progress: ['base', 'job', 'cost', 'run'],
   commands: [
@@ -65,6 +68,7 @@ export const ALLOWED = {
     'progress',
     'score',
     'compare',
+    'remote',
   ],
   cli: ['base', 'job', 'commands', 'progress'],
   index: ['base', 'job', 'run', 'emulator', 'plan', 'engines', 'cost'],

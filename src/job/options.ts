@@ -12,6 +12,7 @@ import { LEDGER_OPTIONS } from './ledger-options.js';
 import type { OptionDef } from './option-def.js';
 import { INPUT_OPTIONS, MODEL_OPTIONS } from './options-request.js';
 import { OUTPUT_OPTIONS, SCHEDULING_OPTIONS } from './options-run.js';
+import { S3_OPTIONS } from './s3-options.js';
 import { SCORE_OPTIONS } from './score-options.js';
 import { SLICE_OPTIONS } from './slice-options.js';
 import type { RunKey } from './spec.js';
@@ -85,4 +86,5 @@ export const RUN_OPTIONS: readonly OptionDef<RunKey>[] = [
   ...BATCH_OPTIONS,
   ...LEDGER_OPTIONS,
   ...SCORE_OPTIONS,
+  ...S3_OPTIONS,
 ];

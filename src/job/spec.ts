@@ -156,7 +156,11 @@ export interface JobSpec {
   match: MatchMode;
   /** `--tolerance`, for `--match number`. @default 0 */
   tolerance: number;
+  /** `--checkpoint-every` (job/s3-options.ts): an S3 output's checkpoints. @default 60 s */
+  checkpointEvery: CheckpointEvery;
 }
+
+export type CheckpointEvery = { rows: number } | { seconds: number };
 
 /** The answer ledger (job/ledger-options.ts). */
 export interface LedgerOptions {
