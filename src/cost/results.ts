@@ -54,7 +54,7 @@ export interface ReportRow {
 
 const REQUIRED = ['status', 'model', 'input_tokens', 'output_tokens', 'cost_usd'] as const;
 
-/** Files named, and files matched by glob patterns (only .csv, .jsonl and .ndjson), in order, once each. */
+/** Files named, and files matched by glob patterns (only .csv, .jsonl, .ndjson and .parquet), in order, once each. */
 export async function expandFiles(patterns: readonly string[], cwd: string): Promise<ResultsFile[]> {
   const paths: string[] = [];
   for (const pattern of patterns) {
@@ -65,7 +65,7 @@ export async function expandFiles(patterns: readonly string[], cwd: string): Pro
       if (matches.length === 0)
         throw new RunBatchError(
           'USAGE',
-          `no .csv, .jsonl or .ndjson file matches ${JSON.stringify(pattern)}`,
+          `no .csv, .jsonl, .ndjson or .parquet file matches ${JSON.stringify(pattern)}`,
         );
       paths.push(...matches);
     } else {
@@ -77,7 +77,10 @@ export async function expandFiles(patterns: readonly string[], cwd: string): Pro
           `${pattern}: is a directory; name the results files, or a glob like '${pattern}/*.csv'`,
         );
       if (formatFromPath(path) === undefined)
-        throw new RunBatchError('USAGE', `${pattern}: not a results file: expected .csv, .jsonl or .ndjson`);
+        throw new RunBatchError(
+          'USAGE',
+          `${pattern}: not a results file: expected .csv, .jsonl, .ndjson or .parquet`,
+        );
       paths.push(path);
     }
   }

@@ -2,12 +2,14 @@
 import type { Format } from '../job/spec.js';
 import { type CsvOptions, csvSource } from './csv.js';
 import { jsonlSource } from './jsonl.js';
+import { parquetSource } from './parquet.js';
 import type { RowSource } from './row.js';
 
 export type { InputRow, RowSource } from './row.js';
 
 /** @param options how a CSV file is read (tests read small files streamed, too) */
 export function openSource(path: string, format: Format, label = path, options: CsvOptions = {}): RowSource {
+  if (format === 'parquet') return parquetSource(path, label);
   return format === 'csv' ? csvSource(path, label, options) : jsonlSource(path, label);
 }
 

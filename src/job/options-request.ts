@@ -9,7 +9,7 @@ import type { RunKey } from './spec.js';
 import { decimalIn, fail, oneOf, text, textOrFile, wholeIn } from './values.js';
 
 export const APIS = ['converse', 'invoke'] as const;
-export const FORMATS = ['csv', 'jsonl'] as const;
+export const FORMATS = ['csv', 'jsonl', 'parquet'] as const;
 export const SERVICE_TIERS = ['default', 'priority', 'flex'] as const;
 
 const RUN = ['run'] as const;

@@ -33,6 +33,7 @@ export function formatFromPath(path: string): Format | undefined {
   const ext = extname(path.startsWith('s3://') ? path.replace(/\.gz$/i, '') : path).toLowerCase();
   if (ext === '.csv') return 'csv';
   if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';
+  if (ext === '.parquet') return 'parquet';
   return undefined;
 }
 
@@ -139,13 +140,13 @@ function checkPaths(spec: JobSpec, inputFormat: Format | undefined, outputFormat
   if (!inputFormat) {
     throw new RunBatchError(
       'USAGE',
-      `cannot tell the format of ${input} from its extension; pass --input-format csv|jsonl`,
+      `cannot tell the format of ${input} from its extension; pass --input-format csv|jsonl|parquet`,
     );
   }
   if (!outputFormat) {
     throw new RunBatchError(
       'USAGE',
-      `cannot tell the format of ${output} from its extension; pass --output-format csv|jsonl`,
+      `cannot tell the format of ${output} from its extension; pass --output-format csv|jsonl|parquet`,
     );
   }
   if (output === input)

@@ -7,7 +7,7 @@
 
 import type { AnswerSchema } from './json-schema.js';
 
-export type Format = 'csv' | 'jsonl';
+export type Format = 'csv' | 'jsonl' | 'parquet';
 export type JsonMode = 'auto' | 'native' | 'tool';
 export type Mode = 'ondemand' | 'batch' | 'auto';
 export type BatchRetry = 'ondemand' | 'none';

@@ -60,7 +60,7 @@ export function makeLayout(
  * name gets `input_` prefixes until it is free (`status` beside an input `input_status` becomes
  * `input_input_status`); names that clash with nothing stay as the user wrote them.
  */
-function headerNamesFor(inputColumns: readonly string[], fields: readonly string[]): string[] {
+export function headerNamesFor(inputColumns: readonly string[], fields: readonly string[]): string[] {
   const resultFields = new Set(fields);
   const taken = new Set([...fields, ...inputColumns.filter((name) => !resultFields.has(name))]);
   return inputColumns.map((name) => {

@@ -21,6 +21,7 @@ import { checkExpectColumns, makeScorer } from '../score/scorer.js';
 import type { RunDeps } from './deps.js';
 import { FailureGuard } from './guard.js';
 import { openEngine } from './open-engine.js';
+import { parquetOutput } from './parquet-output.js';
 import { type Prepared, prepareOutput } from './prepare.js';
 import { ReuseRows } from './reuse-rows.js';
 import { RunLedger } from './run-ledger.js';
@@ -51,7 +52,9 @@ export async function execute(spec: JobSpec, deps: RunDeps, startedAt: Date): Pr
       ...etagOption(spec, deps.env ?? process.env),
     });
     checkExpectColumns(scorer, plan.columns, label);
-    const output = await prepareOutput(spec, plan, {
+    const parquet = parquetOutput(spec, cwd, deps.onMoved ?? deps.onWarning, deps.onWarning);
+    await parquet?.restore();
+    const output = await prepareOutput(parquet?.journalSpec ?? spec, plan, {
       cwd,
       ...(scorer ? { scorer } : {}),
       onDiskFull: (message) =>
@@ -107,7 +110,7 @@ export async function execute(spec: JobSpec, deps: RunDeps, startedAt: Date): Pr
       }
       // A stopped run also leaves its rows in input order; only a hard stop skips the rewrite.
       if (stopper.hard.aborted) output.journal.close();
-      else finishJournal(output.journal, deps);
+      else if (finishJournal(output.journal, deps)) await parquet?.write(output.layout, plan, input.path);
     } catch (error) {
       stopper.stop('hard', 'error', (error as Error).message);
       output.journal.close();
@@ -246,12 +249,14 @@ function statOrUndefined(path: string) {
 }
 
 /** Reordering needs room for a second copy; without it the rows stay, in completion order. */
-function finishJournal(journal: { finish(): void }, deps: RunDeps): void {
+function finishJournal(journal: { finish(): void }, deps: RunDeps): boolean {
   try {
     journal.finish();
+    return true;
   } catch (error) {
     deps.onWarning?.(
       `${(error as Error).message}; every finished row is in the file, in the order it finished`,
     );
+    return false;
   }
 }
