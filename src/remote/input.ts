@@ -32,6 +32,23 @@ const DATA = /\.(csv|jsonl|ndjson|parquet)(\.gz)?$/i;
 
 /** The objects an input names: one, or every data object of a prefix or glob, in key order. */
 export async function objectsOf(s3: S3Client, uri: string): Promise<S3Object[]> {
+  const found = await listObjects(s3, uri);
+  const kinds = new Set(found.map((o) => kindOf(o.key)));
+  if (kinds.size > 1)
+    throw new RunBatchError(
+      'INPUT',
+      `${uri}: the objects are of several formats (${[...kinds].join(', ')}): one input is one format`,
+    );
+  if (found.length > 1 && kinds.has('parquet'))
+    throw new RunBatchError(
+      'INPUT',
+      `${uri}: ${found.length} Parquet objects: a prefix of Parquet objects is not read as one input yet; name one object`,
+    );
+  return found;
+}
+
+/** One object, or the data objects (.csv, .jsonl, .parquet, maybe .gz) of a prefix or glob, in key order. */
+export async function listObjects(s3: S3Client, uri: string): Promise<S3Object[]> {
   const { bucket, key } = parseS3Uri(uri);
   if (!isManyObjects(uri)) {
     try {
@@ -62,17 +79,6 @@ export async function objectsOf(s3: S3Client, uri: string): Promise<S3Object[]> 
   if (found.length === 0)
     throw new RunBatchError('INPUT', `${uri}: no .csv, .jsonl or .parquet objects there`);
   found.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const kinds = new Set(found.map((o) => kindOf(o.key)));
-  if (kinds.size > 1)
-    throw new RunBatchError(
-      'INPUT',
-      `${uri}: the objects are of several formats (${[...kinds].join(', ')}): one input is one format`,
-    );
-  if (found.length > 1 && kinds.has('parquet'))
-    throw new RunBatchError(
-      'INPUT',
-      `${uri}: ${found.length} Parquet objects: a prefix of Parquet objects is not read as one input yet; name one object`,
-    );
   return found;
 }
 
