@@ -50,7 +50,7 @@ describe('S3 and Parquet', () => {
     await s3.send(new PutObjectCommand({ Bucket: 'pqb', Key: 'in.parquet', Body: readFileSync(local) }));
     const run = await runCli(
       ['s3://pqb/in.parquet', '-o', 's3://pqb/out.parquet', '--template', '{{prompt}}', '-c', '32'],
-      { cwd: m.dir, env: m.env, deadlineMs: 170_000 },
+      { cwd: m.dir, env: m.env, deadlineMs: 420_000 },
     );
     expect(run.code, run.stderr).toBe(0);
     const stats = (await (await fetch(`${used.emulator.url}/__emulator/stats`)).json()) as {
@@ -108,5 +108,5 @@ describe('S3 and Parquet', () => {
     );
     expect(estimate.code, estimate.stderr).toBe(0);
     expect(JSON.parse(estimate.stdout).rows).toBe(rows);
-  }, 240_000);
+  }, 480_000);
 });
