@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadJob } from '../../src/job/file.js';
 import { resolveSpec } from '../../src/job/resolve.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rb-s3-options-'));
@@ -34,5 +35,11 @@ describe('--checkpoint-every', () => {
     expect(() => resolveSpec({ input: 's3://b/p/*.csv' }, ctx)).toThrow(
       /names many objects: name the results with -o/,
     );
+  });
+
+  it('keeps s3:// locations of a job file as they are (not made relative to the file)', () => {
+    writeFileSync(join(dir, 'job.yaml'), 'input: s3://b/p/in.csv\noutput: s3://b/p/out.parquet\n');
+    const spec = resolveSpec(loadJob({ job: 'job.yaml' }, dir).raw, ctx);
+    expect([spec.input, spec.output]).toEqual(['s3://b/p/in.csv', 's3://b/p/out.parquet']);
   });
 });
