@@ -84,8 +84,14 @@ export async function acquireS3Lock(s3: S3Client, at: S3Location, options: LockO
     void (async () => {
       try {
         const next = await put(s3, at, body(), { IfMatch: etag });
-        if (next === undefined) lost = 'another run took the lock';
-        else etag = next;
+        if (next === undefined) {
+          // Only a heartbeat late past the expiry lets another run take it: said, never silent.
+          lost = 'another run took the lock';
+          clearInterval(timer);
+          options.onWarning?.(
+            `the lock ${uri} was taken by another run (this run's heartbeat came after its expiry): two runs may now write ${options.output}`,
+          );
+        } else etag = next;
       } catch (error) {
         options.onWarning?.(`could not refresh the lock ${uri}: ${(error as Error).message}`);
       }
