@@ -21,6 +21,8 @@ export interface LockBody {
   pid: number;
   runId: string;
   heartbeat: string;
+  /** How often the owner refreshes it: a reader judges the heartbeat by the owner's own pace. */
+  heartbeatMs?: number;
   expires: string;
 }
 
@@ -47,6 +49,7 @@ export async function acquireS3Lock(s3: S3Client, at: S3Location, options: LockO
     pid: process.pid,
     runId,
     heartbeat: new Date().toISOString(),
+    heartbeatMs,
     expires: new Date(Date.now() + expiryMs).toISOString(),
   });
   const uri = s3UriOf(at.bucket, at.key);
@@ -59,7 +62,7 @@ export async function acquireS3Lock(s3: S3Client, at: S3Location, options: LockO
     const owner = `${held.body.host} pid ${held.body.pid} (run ${held.body.runId})`;
     const left = Date.parse(held.body.expires) - Date.now();
     const heartbeatAge = Date.now() - Date.parse(held.body.heartbeat);
-    if (left > 0 && heartbeatAge <= heartbeatMs * 2)
+    if (left > 0 && heartbeatAge <= (held.body.heartbeatMs ?? HEARTBEAT_MS) * 2)
       throw new RunBatchError(
         'LOCKED',
         `${options.output} is being written by another run: ${owner}, heartbeat ${Math.round(heartbeatAge / 1000)} s ago (lock ${uri}); wait for it to finish`,

@@ -15,7 +15,16 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { killStartedClis, runCli, startCli } from '../helpers/cli.js';
 import { useEmulator } from '../helpers/emulator.js';
-import { checkpointed, csvRows, getText, type Machine, machine, put, s3At } from '../helpers/s3-run.js';
+import {
+  checkpointed,
+  csvRows,
+  getText,
+  type Machine,
+  machine,
+  put,
+  s3At,
+  untilLockStale,
+} from '../helpers/s3-run.js';
 
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
 const BUCKET = 'model-bkt';
@@ -75,6 +84,7 @@ async function scenario(actions: Action[]): Promise<void> {
       child.process.kill('SIGKILL');
       const end = await child.ended;
       expect([null, 0]).toContain(end.code);
+      await untilLockStale(s3, BUCKET, hidden);
       // What this run bought and did not checkpoint may be bought again elsewhere.
       allowance += (await requests()) - calls - ((await checkpointed(s3, BUCKET, hidden)) - saved);
     } else {

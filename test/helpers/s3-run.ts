@@ -113,3 +113,18 @@ export function csvRows(n: number, from = 1, word = 'Question'): string {
   );
   return `id,prompt\n${lines.join('\n')}\n`;
 }
+
+/**
+ * After a kill: waits until the dead run's lock shows a stopped heartbeat (older than twice the
+ * owner's pace), as a rerun that comes later would find it; a rerun sooner would rightly exit 4.
+ */
+export async function untilLockStale(s3: S3Client, bucket: string, hidden: string): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    const text = await getText(s3, bucket, `${hidden}lock.json`);
+    if (text === undefined) return;
+    const lock = JSON.parse(text) as { heartbeat: string; heartbeatMs?: number };
+    if (Date.now() - Date.parse(lock.heartbeat) > 2 * (lock.heartbeatMs ?? 30_000) + 50) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error("the killed run's lock kept a live heartbeat");
+}

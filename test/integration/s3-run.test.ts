@@ -19,6 +19,7 @@ import {
   makeBucket,
   put,
   s3At,
+  untilLockStale,
 } from '../helpers/s3-run.js';
 
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
@@ -169,6 +170,7 @@ describe.each([
     const bought = (await stats()).ok - okBefore;
     const saved = await checkpointed(s3, BUCKET, 'kill/.run-batch/out.jsonl/');
     expect(saved).toBeGreaterThan(0);
+    await untilLockStale(s3, BUCKET, 'kill/.run-batch/out.jsonl/');
     // Another machine: no staging file, no ledger, another cwd and HOME; the lock is stale.
     const other = machine(s3Url(), used.env());
     const mid = await requests();
