@@ -29,10 +29,12 @@ export const ALLOWED = {
   ledger: ['base', 'job'],
   // Scoring answers against expected values: pure functions over a record and its row.
   score: ['base', 'job'],
+  // S3 inputs and outputs made local at the edges (issue 26): under run, cost and compare.
+  remote: ['base', 'job', 'ledger', 'output'],
   bedrock: ['base', 'pool'],
-  cost: ['base', 'job', 'input', 'bedrock', 'score'],
+  cost: ['base', 'job', 'input', 'bedrock', 'score', 'remote'],
   plan: ['base', 'job', 'input', 'bedrock', 'cost', 'pool'],
-  compare: ['base', 'job', 'input', 'cost'],
+  compare: ['base', 'job', 'input', 'cost', 'remote'],
   engines: ['base', 'job', 'plan', 'bedrock', 'pool', 'cost'],
   // What a run leaves for its watchers (Prometheus text, OpenTelemetry spans): hears the run's hooks.
   metrics: ['base', 'job', 'bedrock', 'pool'],
@@ -53,6 +55,7 @@ export const ALLOWED = {
     'emulator',
     'score',
     'judge',
+    'remote',
   ],
   progress: ['base', 'job', 'cost', 'run'],
   commands: [
@@ -72,6 +75,7 @@ export const ALLOWED = {
     'score',
     'compare',
     'judge',
+    'remote',
   ],
   cli: ['base', 'job', 'commands', 'progress'],
   index: ['base', 'job', 'run', 'emulator', 'plan', 'engines', 'cost'],

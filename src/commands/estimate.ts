@@ -13,6 +13,7 @@ import { onDemandOnlyNote } from '../job/ondemand-only.js';
 import { type RawOptions, resolveRun } from '../job/resolve.js';
 import { estimateJob } from '../plan/estimate.js';
 import type { PlannedRow } from '../plan/plan.js';
+import { localCopyOf } from '../remote/local-copy.js';
 import { openClient } from '../run/client.js';
 import { fromLedger } from '../run/reuse-rows.js';
 import { RunLedger } from '../run/run-ledger.js';
@@ -31,6 +32,7 @@ export async function estimateCommand(raw: RawOptions, io: CommandIO): Promise<n
   const { spec, values } = job.check(() =>
     resolveRun(job.raw, { cwd: io.cwd, env: io.env }, 'estimate', ESTIMATE_OPTIONS),
   );
+  spec.input = await localCopyOf(spec.input, io.env); // an S3 object: src/remote/local-copy.ts
   const { countTokens, format, latencyMs } = values.estimate as EstimateSettings;
   const options = {
     latencyMs,

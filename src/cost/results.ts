@@ -12,6 +12,8 @@ import { displayPath, RunBatchError } from '../errors.js';
 import { openSource } from '../input/source.js';
 import { formatFromPath } from '../job/resolve.js';
 import type { Format } from '../job/spec.js';
+import { localCopiesOf, uriOfCopy } from '../remote/local-copy.js';
+import { isS3Uri } from '../remote/uri.js';
 import { type ClassPair, classPairs } from '../score/class-rows.js';
 import { type Pico, parseCostCell } from './money.js';
 
@@ -65,7 +67,9 @@ const REQUIRED = ['status', 'model', 'input_tokens', 'output_tokens', 'cost_usd'
 export async function expandFiles(patterns: readonly string[], cwd: string): Promise<ResultsFile[]> {
   const paths: string[] = [];
   for (const pattern of patterns) {
-    if (isDynamicPattern(pattern)) {
+    if (isS3Uri(pattern))
+      paths.push(...(await localCopiesOf(pattern))); // S3: src/remote/local-copy.ts
+    else if (isDynamicPattern(pattern)) {
       const matches = (await glob([pattern], { cwd, absolute: true, onlyFiles: true }))
         .filter((path) => formatFromPath(path) !== undefined)
         .sort();
@@ -94,7 +98,7 @@ export async function expandFiles(patterns: readonly string[], cwd: string): Pro
   return [...new Set(paths)].map((path) => {
     return {
       path,
-      label: displayPath(path, cwd),
+      label: uriOfCopy(path) ?? displayPath(path, cwd),
       format: formatFromPath(path) as Format,
     };
   });

@@ -158,7 +158,7 @@ function plain(node: Node | null, doc: ReturnType<typeof parseDocument>): unknow
 /** Paths in a job file are relative to the file, wherever the command runs from. */
 function withBase(key: string, value: unknown, dir: string): unknown {
   if (typeof value !== 'string' || value === '') return value;
-  if (PATH_KEYS.has(key)) return resolve(dir, value);
+  if (PATH_KEYS.has(key)) return value.startsWith('s3://') ? value : resolve(dir, value); // S3: src/remote
   if (AT_FILE_KEYS.has(key) && value.startsWith('@')) return `@${resolve(dir, value.slice(1))}`;
   return value;
 }

@@ -13,7 +13,8 @@ const RUN = ['run'] as const;
 const BOTH = ['run', 'estimate'] as const;
 
 /** A path, made absolute against the working directory (a job file's are against the file). */
-const path = (flag: string, value: unknown, ctx: { cwd: string }) => resolve(ctx.cwd, text(flag, value));
+const path = (flag: string, value: unknown, ctx: { cwd: string }) =>
+  text(flag, value).startsWith('s3://') ? text(flag, value) : resolve(ctx.cwd, text(flag, value));
 /** Seconds as typed, milliseconds in the spec. */
 const seconds = (min: number, max: number) => (flag: string, value: unknown) =>
   1000 * decimalIn(min, max)(flag, value);

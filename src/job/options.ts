@@ -14,6 +14,7 @@ import { METRICS_OPTIONS } from './metrics-options.js';
 import type { OptionDef } from './option-def.js';
 import { INPUT_OPTIONS, MODEL_OPTIONS } from './options-request.js';
 import { OUTPUT_OPTIONS, SCHEDULING_OPTIONS } from './options-run.js';
+import { S3_OPTIONS } from './s3-options.js';
 import { SCORE_OPTIONS } from './score-options.js';
 import { SLICE_OPTIONS } from './slice-options.js';
 import type { RunKey } from './spec.js';
@@ -91,4 +92,5 @@ export const RUN_OPTIONS: readonly OptionDef<RunKey>[] = [
   ...SCORE_OPTIONS,
   ...METRICS_OPTIONS,
   ...JUDGE_OPTIONS,
+  ...S3_OPTIONS,
 ];

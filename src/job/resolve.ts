@@ -30,7 +30,8 @@ export interface ResolveContext {
 }
 
 export function formatFromPath(path: string): Format | undefined {
-  const ext = extname(path).toLowerCase();
+  // An S3 object may be gzipped (src/remote/input.ts gunzips it): its format is the name before .gz.
+  const ext = extname(path.startsWith('s3://') ? path.replace(/\.gz$/i, '') : path).toLowerCase();
   if (ext === '.csv') return 'csv';
   if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';
   if (ext === '.parquet') return 'parquet';
@@ -42,12 +43,16 @@ export function formatFromPath(path: string): Format | undefined {
  * forced. A slice (--limit, --sample) gets `<stem>.<tag>.results.<ext>`: written into the full
  * run's file, it would leave the answer ledger to rebuild that file down to the slice.
  */
-export function defaultOutputPath(input: string, outputFormat?: Format, tag?: string): string {
+export function defaultOutputPath(given: string, outputFormat?: Format, tag?: string): string {
+  const input = given.startsWith('s3://') ? given.replace(/\.gz$/i, '') : given;
   const ext = extname(input);
   const stem = basename(input, ext);
   const keepExt = outputFormat === undefined || formatFromPath(input) === outputFormat;
   const outExt = keepExt ? ext : `.${outputFormat}`;
-  return join(dirname(input), `${stem}${tag ? `.${tag}` : ''}.results${outExt}`);
+  const name = `${stem}${tag ? `.${tag}` : ''}.results${outExt}`;
+  // Beside an S3 object in S3 (path.join would fold `s3://` into `s3:/`).
+  if (input.startsWith('s3://')) return `${input.slice(0, input.lastIndexOf('/') + 1)}${name}`;
+  return join(dirname(input), name);
 }
 
 export interface ResolvedRun {
@@ -108,6 +113,8 @@ function inputPath(raw: RawOptions, ctx: ResolveContext): string {
   }
   if (typeof raw.input !== 'string')
     throw new RunBatchError('USAGE', `the input must be one file path, got ${JSON.stringify(raw.input)}`);
+  // An S3 input is looked at when the run starts (src/remote); many objects need a place for results.
+  if (raw.input.startsWith('s3://')) return s3Input(raw.input, given(raw, 'output'));
   const input = resolve(ctx.cwd, raw.input);
   if (!existsSync(input)) throw new RunBatchError('INPUT', `${input}: no such file`);
   if (statSync(input).isDirectory()) throw new RunBatchError('INPUT', `${input}: is a directory, not a file`);
@@ -116,6 +123,16 @@ function inputPath(raw: RawOptions, ctx: ResolveContext): string {
     throw new RunBatchError(
       'USAGE',
       `${input} is not a regular file (a pipe or a device): name the results file with -o`,
+    );
+  return input;
+}
+
+function s3Input(input: string, withOutput: boolean): string {
+  const key = input.slice(5).split('/').slice(1).join('/');
+  if ((key === '' || key.endsWith('/') || /[*?[]/.test(key)) && !withOutput)
+    throw new RunBatchError(
+      'USAGE',
+      `${input} names many objects: name the results with -o (a default output beside them would be read as input by the next run)`,
     );
   return input;
 }

@@ -169,7 +169,11 @@ export interface JobSpec {
   tags: Record<string, string>;
   /** Send run_id and row_id as request metadata (`--no-request-metadata`). @default true */
   requestMetadata: boolean;
+  /** `--checkpoint-every` (job/s3-options.ts): an S3 output's checkpoints. @default 60 s */
+  checkpointEvery: CheckpointEvery;
 }
+
+export type CheckpointEvery = { rows: number } | { seconds: number };
 
 /** The answer ledger (job/ledger-options.ts). */
 export interface LedgerOptions {

@@ -204,6 +204,23 @@ export class Ledger {
       yield toEntry(row);
   }
 
+  /**
+   * The entries after `seq` bought for one output, oldest first, each with its seq: what an S3
+   * output's checkpoint (src/remote/checkpoint.ts) sends since its last one. A range of the primary
+   * key, so a checkpoint reads only what is new.
+   */
+  entriesAfter(seq: number, output: string): Array<LedgerEntry & { seq: number }> {
+    const rows = this.db
+      .prepare('SELECT * FROM answers WHERE seq > ? AND output = ? ORDER BY seq')
+      .all(seq, output) as Array<Row & { seq: number }>;
+    return rows.map((row) => ({ ...toEntry(row), seq: row.seq }));
+  }
+
+  /** The newest entry's seq (0 in an empty ledger). */
+  lastSeq(): number {
+    return (this.db.prepare('SELECT coalesce(max(seq), 0) FROM answers').pluck().get() as number) ?? 0;
+  }
+
   /** Removes the entries paid before `before`; returns how many. The only way an answer leaves. */
   prune(before: Date): number {
     const removed = this.db

@@ -10,6 +10,7 @@ import type { JobSpec } from '../job/spec.js';
 import { type Watch, watchRun } from '../metrics/watch.js';
 import { acquireLock, isDevice, realOutput } from '../output/lock.js';
 import { redactor } from '../redact.js';
+import { isRemoteRun, runRemote } from '../remote/remote-run.js';
 import type { RunDeps } from './deps.js';
 import { execute } from './execute.js';
 import { type RunSummary, Tally } from './summary.js';
@@ -20,6 +21,11 @@ export type { RunDeps };
 import { summaryPath, writeSummaryFile } from './summary-file.js';
 
 export async function runBatch(given: JobSpec, deps: RunDeps = {}): Promise<RunSummary> {
+  // An S3 input or output is made local at the edges (src/remote); the run between is the same.
+  return isRemoteRun(given) ? runRemote(given, deps, runLocal) : runLocal(given, deps);
+}
+
+async function runLocal(given: JobSpec, deps: RunDeps): Promise<RunSummary> {
   const startedAt = new Date();
   // One file, one lock: everything follows the results file's real path (a symlink stays a link,
   // to an up-to-date file; a second run through another path finds the lock: exit 4).

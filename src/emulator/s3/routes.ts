@@ -2,7 +2,7 @@
  * The emulator's S3 API, path-style (`/bucket/key`), over the in-memory store: buckets (Create,
  * Head, Delete, ListBuckets), objects (Put, Get with Range, Head, Delete, DeleteObjects,
  * ListObjectsV2) and multipart uploads (Create, UploadPart, Complete, Abort) as
- * `@aws-sdk/lib-storage` drives them.
+ * `@aws-sdk/lib-storage` drives them; writes and deletes take `If-None-Match: *` and `If-Match`.
  */
 import type { Request, Response } from '../wire/http.js';
 import { header } from '../wire/http.js';
@@ -129,6 +129,7 @@ async function objectOperation(
   if (method === 'PUT') {
     // Verified before anything is stored: a wrong digest leaves the key as it was.
     const checksums = await verifyDigests(req, received);
+    checkConditions(req, store, bucket, key);
     const object = store.putObject(bucket, key, body, contentType(req), metadata(req), checksums);
     return reply(200, '', { etag: object.etag, ...checksumHeaders(checksums) });
   }
@@ -142,6 +143,7 @@ async function objectOperation(
     return reply(200, document('InitiateMultipartUploadResult', inner));
   }
   if (method === 'POST' && uploadId !== null) {
+    checkConditions(req, store, bucket, key);
     const object = store.completeUpload(bucket, key, uploadId, parseParts(body));
     const location = `http://${header(req, 'host') ?? '127.0.0.1'}/${bucket}/${encodeURIComponent(key).replace(/%2F/g, '/')}`;
     const inner = elements([
@@ -157,6 +159,7 @@ async function objectOperation(
     return reply(204);
   }
   if (method === 'DELETE') {
+    checkConditions(req, store, bucket, key);
     store.delete(bucket, key);
     return reply(204);
   }
@@ -167,6 +170,31 @@ async function objectOperation(
   }
   throw new S3Error('MethodNotAllowed');
 }
+
+/**
+ * Conditional writes (PutObject, CompleteMultipartUpload, DeleteObject): `If-None-Match: *` fails
+ * with 412 when the key exists (what a lock is made of: of two writers one gets 412); `If-Match`
+ * fails with 412 when the ETag differs and 404 when there is no object. Checked and applied in one
+ * turn of the event loop, so two requests cannot both pass.
+ */
+function checkConditions(req: Request, store: MemoryStore, bucket: string, key: string): void {
+  const noneMatch = header(req, 'if-none-match');
+  const match = header(req, 'if-match');
+  if (noneMatch === undefined && match === undefined) return;
+  const existing = store.object(bucket, key);
+  if (noneMatch !== undefined) {
+    if (noneMatch.trim() !== '*')
+      throw new S3Error('NotImplemented', {}, 'If-None-Match takes only * on a write');
+    if (existing) throw new S3Error('PreconditionFailed', { Condition: 'If-None-Match' });
+  }
+  if (match !== undefined) {
+    if (!existing) throw new S3Error('NoSuchKey', { Key: key });
+    if (unquote(match) !== unquote(existing.etag))
+      throw new S3Error('PreconditionFailed', { Condition: 'If-Match' });
+  }
+}
+
+const unquote = (etag: string): string => etag.trim().replace(/^"|"$/g, '');
 
 function contentType(req: Request): string {
   return header(req, 'content-type') ?? 'binary/octet-stream';

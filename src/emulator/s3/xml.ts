@@ -38,6 +38,7 @@ export const S3_ERRORS = {
   BadDigest: [400, 'The Content-MD5 you specified did not match what we received.'],
   InvalidDigest: [400, 'The Content-MD5 you specified is not valid.'],
   InvalidRange: [416, 'The requested range is not satisfiable'],
+  PreconditionFailed: [412, 'At least one of the pre-conditions you specified did not hold'],
   MalformedXML: [
     400,
     'The XML you provided was not well-formed or did not validate against our published schema',
