@@ -112,7 +112,7 @@ async function main(yargs: typeof YargsFactory, hideBin: (argv: string[]) => str
       (y) =>
         y
           .positional('input', {
-            describe: 'CSV, JSONL or Parquet file(s) of prompts',
+            describe: 'CSV, JSONL or Parquet file(s) of prompts: paths, or s3:// objects, prefixes or globs',
             type: 'string',
             array: true,
           })
