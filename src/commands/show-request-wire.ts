@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { type Api, callModel } from '../bedrock/call.js';
+import type { MetadataPlan } from '../bedrock/request-metadata.js';
 import type { Attachment, PromptRequest } from '../types.js';
 
 export interface WireRequest {
@@ -28,7 +29,7 @@ class Captured extends Error {}
 
 export async function wireRequest(
   request: PromptRequest,
-  options: { api: Api; stream: boolean; region: string },
+  options: { api: Api; stream: boolean; region: string; metadata?: MetadataPlan },
 ): Promise<WireRequest> {
   let captured: HttpLike | undefined;
   const client = new BedrockRuntimeClient({

@@ -74,7 +74,18 @@ async function show(
     );
   for await (const row of plan.rows()) {
     if (row.request.id !== id) continue;
-    const wire = await wireRequest(row.request, { api: spec.api, stream: spec.stream, region: spec.region });
+    // The request metadata a run stamps on the call (--tag, run_id, row_id); each run has its own
+    // id, so a stand-in is shown for it.
+    const metadata = {
+      tags: spec.tags ?? {},
+      ...(spec.requestMetadata === false ? {} : { runId: SHOWN_RUN_ID }),
+    };
+    const wire = await wireRequest(row.request, {
+      api: spec.api,
+      stream: spec.stream,
+      region: spec.region,
+      metadata,
+    });
     const headers = Object.entries(wire.headers).map(([name, value]) => `${name}: ${value}\n`);
     io.stdout(
       `${wire.method} ${decodeURIComponent(wire.path)}\n${headers.join('')}${JSON.stringify(wire.body, null, 2)}\n`,
@@ -83,3 +94,6 @@ async function show(
   }
   return 0;
 }
+
+/** Shown for `run_id` in the request metadata: every run sends its own. */
+export const SHOWN_RUN_ID = 'EACH-RUN-ITS-OWN-ID';

@@ -129,12 +129,16 @@ export function breaksJson(directives: Directives, arrival: number): boolean {
   return arrival > before && arrival <= before + directives.badjson;
 }
 
-/** Counts arrivals per exact request: operation + resolved model id + sha256 of the body bytes. */
+/**
+ * Counts arrivals per exact request: operation + resolved model id + sha256 of the body bytes,
+ * less Converse's `requestMetadata`. The metadata (a run's id, a row's id) is a label on the call,
+ * not part of what is asked: the same question from the next run is the same request arriving again.
+ */
 export class Arrivals {
   private counts = new Map<string, number>();
 
   arrive(operation: string, modelId: string, body: Buffer): number {
-    const key = `${operation}\n${modelId}\n${createHash('sha256').update(body).digest('hex')}`;
+    const key = `${operation}\n${modelId}\n${createHash('sha256').update(withoutMetadata(body)).digest('hex')}`;
     const n = (this.counts.get(key) ?? 0) + 1;
     this.counts.set(key, n);
     return n;
@@ -142,6 +146,16 @@ export class Arrivals {
 
   reset(): void {
     this.counts.clear();
+  }
+}
+
+function withoutMetadata(body: Buffer): Buffer | string {
+  if (!body.includes('"requestMetadata"')) return body;
+  try {
+    const { requestMetadata: _label, ...asked } = JSON.parse(body.toString('utf8'));
+    return JSON.stringify(asked);
+  } catch {
+    return body;
   }
 }
 
