@@ -1,16 +1,11 @@
-/**
- * The run itself, under the lock: plan -> results file -> engine -> sink -> summary. Each step is
- * its own module; this one wires them and decides the exit code.
- */
-import { statSync } from 'node:fs';
 import type { ResolvedProfile } from '../bedrock/inference-profile-arn.js';
 import { Pricer } from '../cost/cost.js';
 import { loadPriceTable } from '../cost/load.js';
-import { type PriceTable, priceOf } from '../cost/table.js';
+import type { PriceTable } from '../cost/table.js';
 import { Budget } from '../engines/budget.js';
 import type { BatchStats } from '../engines/engine.js';
 import { Stopper } from '../engines/stopper.js';
-import { displayPath, ExitCode, RunBatchError } from '../errors.js';
+import { displayPath, ExitCode } from '../errors.js';
 import type { JobSpec } from '../job/spec.js';
 import { judgeTotals, openJudge, type RunJudge } from '../judge/open.js';
 import { recordText, resultFieldsOf } from '../output/layout.js';
@@ -21,13 +16,15 @@ import { spoolIfOnceOnly } from '../plan/spool.js';
 import { redactor } from '../redact.js';
 import { checkExpectColumns, makeScorer } from '../score/scorer.js';
 import type { ResultRecord } from '../types.js';
+import { attribute, profileSummary } from './attribution.js';
 import type { RunDeps } from './deps.js';
 import { FailureGuard } from './guard.js';
+import { withJudge } from './judge-summary.js';
 import { openEngine } from './open-engine.js';
 import { parquetOutput } from './parquet-output.js';
 import { type Prepared, prepareOutput } from './prepare.js';
-import { profileLine } from './profile-line.js';
 import { ReuseRows } from './reuse-rows.js';
+import { refuseInputAsOutput, refuseModelColumn } from './run-checks.js';
 import { RunLedger } from './run-ledger.js';
 import { etagOption } from './s3-etags.js';
 import { resultSink, type SinkParts } from './sink.js';
@@ -261,67 +258,6 @@ function summarize(
   return summary;
 }
 
-/**
- * --judge: its totals, apart from the answers'. Answers left without a verdict by a stop (the
- * budget, a signal) make the run one to run again (exit 3) even when every answer is in; a judge
- * call that failed is a failed row's exit (1), the answer itself staying ok.
- */
-function withJudge(summary: RunSummary, totals: ReturnType<typeof judgeTotals>, stopper: Stopper): void {
-  summary.judge = totals;
-  if (
-    totals.notJudged > 0 &&
-    summary.exitCode !== ExitCode.Stopped &&
-    summary.exitCode !== ExitCode.BatchRunning
-  ) {
-    summary.exitCode = ExitCode.Stopped;
-    if (stopper.cause) {
-      summary.stop = stopper.cause;
-      summary.stopReason = stopper.cause.detail;
-    }
-  } else if (totals.failed > 0 && summary.exitCode === ExitCode.Ok) summary.exitCode = ExitCode.RowsFailed;
-}
-
-/** Several models at once: a `model` column would override every one of them, so which ran what? */
-function refuseModelColumn(models: readonly string[] | undefined, columns: readonly string[], label: string) {
-  if (!models || !columns.includes('model')) return;
-  throw new RunBatchError(
-    'INPUT',
-    `${label}: has a "model" column (each row's model), but -m names ${models.length} models (${models.join(', ')}); run the models one at a time, or rename the column`,
-  );
-}
-
-/**
- * Cost attribution (docs/attribution.md): a resolved inference profile prices as its model (an
- * alias in the price table, so the sink, the budget and every later price agree), and every row
- * carries the profile's tags (`profile_tags`) and the run's --tag pairs (`request_tags`).
- */
-function attribute(
-  spec: JobSpec,
-  prices: PriceTable,
-  output: Prepared,
-  profile: ResolvedProfile | undefined,
-  deps: RunDeps,
-): void {
-  const constants: Record<string, string> = {};
-  if (profile) {
-    prices.aliases = { ...prices.aliases, [spec.model]: profile.pricedAs };
-    if (spec.maxCost !== undefined && !priceOf(prices, spec.model))
-      throw new RunBatchError(
-        'USAGE',
-        `--max-cost needs a price for every model, and "${profile.pricedAs}" (behind ${spec.model}) has none (add it with --pricing FILE)`,
-      );
-    constants.profile_tags = JSON.stringify(profile.tags);
-    deps.onInfo?.(profileLine(profile));
-  }
-  if (Object.keys(spec.tags ?? {}).length > 0) constants.request_tags = JSON.stringify(spec.tags);
-  if (Object.keys(constants).length > 0) output.layout.constants = constants;
-}
-
-function profileSummary(profile: ResolvedProfile): NonNullable<RunSummary['profile']> {
-  const { arn, type, pricedAs, tags } = profile;
-  return { arn, type, ...(profile.name === undefined ? {} : { name: profile.name }), pricedAs, tags };
-}
-
 /** Soft and hard stops from the caller (signals, in the CLI) reach the stopper. */
 function listen(deps: RunDeps, stopper: Stopper): () => void {
   const { softStop, hardStop } = deps;
@@ -335,29 +271,6 @@ function listen(deps: RunDeps, stopper: Stopper): () => void {
     softStop?.removeEventListener('abort', onSoft);
     hardStop?.removeEventListener('abort', onHard);
   };
-}
-
-/**
- * Never write over the input: `-o` may name it through a symlink, a hard link or another path, so
- * files are compared by device and inode, not by name.
- */
-function refuseInputAsOutput(spec: JobSpec, cwd: string): void {
-  const a = statOrUndefined(spec.input);
-  const b = statOrUndefined(spec.output);
-  if (a && b && a.dev === b.dev && a.ino === b.ino) {
-    throw new RunBatchError(
-      'USAGE',
-      `--output ${displayPath(spec.output, cwd)} is the input file ${displayPath(spec.input, cwd)} (the same file under another name); give another output file`,
-    );
-  }
-}
-
-function statOrUndefined(path: string) {
-  try {
-    return statSync(path);
-  } catch {
-    return undefined;
-  }
 }
 
 /** Reordering needs room for a second copy; without it the rows stay, in completion order. */
