@@ -15,6 +15,7 @@ import { Checkpoints } from './checkpoint.js';
 import { s3Client } from './client.js';
 import { etagsChanged, fetchInput, type LocalInput } from './input.js';
 import { acquireS3Lock, type S3Lock } from './lock.js';
+import { resumeFromObject } from './resume-object.js';
 import { stagingPath } from './staging.js';
 import { putJson, uploadFile } from './upload.js';
 import { hiddenPrefixOf, isS3Uri, parseS3Uri } from './uri.js';
@@ -66,6 +67,8 @@ export async function runRemote<D extends RemoteDeps, S extends RemoteSummary>(
       );
       const staging = realOutput(stagingPath(given.output, env, deps.cwd ?? process.cwd()));
       spec = { ...spec, output: staging };
+      if (await resumeFromObject(s3, target, staging))
+        deps.onInfo?.(`resuming from the results already in ${given.output}`);
       if (given.ledger?.path === undefined)
         deps.onWarning?.(
           `--no-ledger: ${given.output} gets no checkpoints (they are the ledger's entries); a run elsewhere starts over`,
