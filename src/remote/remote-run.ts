@@ -18,7 +18,7 @@ import { acquireS3Lock, type S3Lock } from './lock.js';
 import { resumeFromObject } from './resume-object.js';
 import { stagingPath } from './staging.js';
 import { putJson, uploadFile } from './upload.js';
-import { hiddenPrefixOf, isS3Uri, parseS3Uri } from './uri.js';
+import { hiddenPrefixOf, isManyObjects, isS3Uri, parseS3Uri } from './uri.js';
 
 /** What this needs of a run's deps and summary (run/deps.ts, run/summary.ts). */
 export interface RemoteDeps {
@@ -52,6 +52,11 @@ export async function runRemote<D extends RemoteDeps, S extends RemoteSummary>(
   try {
     let spec = given;
     if (isS3Uri(given.output)) {
+      if (isManyObjects(given.output))
+        throw new RunBatchError(
+          'USAGE',
+          `-o ${given.output}: an S3 output must name an object key (s3://bucket/path/results.csv), not a prefix or a glob`,
+        );
       const target = parseS3Uri(given.output);
       const hidden = hiddenPrefixOf(target);
       // Taken before the input is read: a second runner stops at once (exit 4) and touches nothing.
