@@ -64,4 +64,22 @@ describe('S3 URIs outside run', () => {
     expect(one.stdout).toContain(`s3://${BUCKET}/cq/b.csv`);
     expect(one.stdout).not.toContain('run-batch-s3-');
   });
+
+  it('the summary and the several-models table show an S3 output as given (s3://, not s3:/)', async () => {
+    const { m } = await setup();
+    writeFileSync(join(m.dir, 'in.csv'), csvRows(3));
+    const one = await runCli(['in.csv', '-o', `s3://${BUCKET}/sum/out.csv`], { cwd: m.dir, env: m.env });
+    expect(one.code).toBe(0);
+    expect(`${one.stdout}${one.stderr}`).toMatch(new RegExp(`results\\s+s3://${BUCKET}/sum/out\\.csv`));
+    expect(`${one.stdout}${one.stderr}`).not.toContain('s3:/b');
+    const models = ['global.anthropic.claude-haiku-4-5-20251001-v1:0', 'us.amazon.nova-micro-v1:0'];
+    const several = await runCli(['in.csv', '-m', models.join(','), '-o', `s3://${BUCKET}/sum/{model}.csv`], {
+      cwd: m.dir,
+      env: m.env,
+    });
+    expect(several.code).toBe(0);
+    const all = `${several.stdout}${several.stderr}`;
+    expect(all).toContain(`s3://${BUCKET}/sum/`);
+    expect(all).not.toContain('s3:/b');
+  });
 });
