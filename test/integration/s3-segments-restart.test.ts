@@ -6,25 +6,34 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { killStartedClis, runCli } from '../helpers/cli.js';
 import { useEmulator } from '../helpers/emulator.js';
+import { type Moto, startMoto } from '../helpers/emulator-batch-moto.js';
 import { csvRows, keysUnder, machine, makeBucket, s3At } from '../helpers/s3-run.js';
 
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
 const BUCKET = 'bkt';
 const used = useEmulator();
+let moto: Moto | undefined;
+beforeAll(async () => {
+  moto = await startMoto();
+}, 60_000);
+afterAll(() => moto?.stop());
 afterEach(killStartedClis);
 
 const requests = async (): Promise<number> =>
   ((await (await fetch(`${used.emulator.url}/__emulator/stats`)).json()) as { requests: number }).requests;
 
-describe('checkpoint segments after the hidden prefix is removed', () => {
+describe.each([
+  ['the emulator', () => used.emulator.url],
+  ['moto', () => (moto as Moto).url],
+] as const)('checkpoint segments after the hidden prefix is removed (S3: %s)', (_name, s3Url) => {
   it('a new 000001.jsonl is imported by a machine that held the old one', async () => {
-    const s3 = s3At(used.emulator.url);
+    const s3 = s3At(s3Url());
     await makeBucket(s3, BUCKET);
-    const a = machine(used.emulator.url, used.env());
-    const b = machine(used.emulator.url, used.env());
+    const a = machine(s3Url(), used.env());
+    const b = machine(s3Url(), used.env());
     const uri = `s3://${BUCKET}/rs/out.csv`;
     writeFileSync(join(a.dir, 'in.csv'), csvRows(10));
     expect((await runCli(['in.csv', '-o', uri], { cwd: a.dir, env: a.env })).code).toBe(0);
