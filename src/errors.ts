@@ -78,6 +78,8 @@ export function worstExit(a: number, b: number): number {
 
 /** How a file is named in messages: relative to where the user ran the command, when that is shorter. */
 export function displayPath(path: string, cwd: string): string {
+  // A URI (s3://bkt/key) as given: path.relative would fold its `//` into `s3:/bkt/key`.
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) return path;
   const rel = relative(cwd, path);
   return rel.startsWith('..') || rel === '' ? path : rel;
 }

@@ -13,7 +13,8 @@ import { onDemandOnlyNote } from '../job/ondemand-only.js';
 import { type RawOptions, resolveRun } from '../job/resolve.js';
 import { estimateJob } from '../plan/estimate.js';
 import type { PlannedRow } from '../plan/plan.js';
-import { localCopyOf } from '../remote/local-copy.js';
+import { inputCopyOf } from '../remote/local-copy.js';
+import { isS3Uri } from '../remote/uri.js';
 import { openClient } from '../run/client.js';
 import { fromLedger } from '../run/reuse-rows.js';
 import { RunLedger } from '../run/run-ledger.js';
@@ -32,7 +33,9 @@ export async function estimateCommand(raw: RawOptions, io: CommandIO): Promise<n
   const { spec, values } = job.check(() =>
     resolveRun(job.raw, { cwd: io.cwd, env: io.env }, 'estimate', ESTIMATE_OPTIONS),
   );
-  spec.input = await localCopyOf(spec.input, io.env); // an S3 object: src/remote/local-copy.ts
+  // An S3 object, prefix or glob: read as a run reads it, named by its URI (src/remote/local-copy.ts).
+  const label = isS3Uri(spec.input) ? spec.input : undefined;
+  spec.input = await inputCopyOf(spec.input, io.env);
   const { countTokens, format, latencyMs } = values.estimate as EstimateSettings;
   const options = {
     latencyMs,
@@ -59,6 +62,7 @@ export async function estimateCommand(raw: RawOptions, io: CommandIO): Promise<n
   try {
     const estimate = await estimateJob(spec, prices, options, {
       cwd: io.cwd,
+      ...(label ? { label } : {}),
       onWarning,
       signal: stop.signal,
       ...(ledger

@@ -12,6 +12,8 @@ import type { JobSpec } from '../job/spec.js';
 import { rowChecks } from '../plan/checks.js';
 import { planRows } from '../plan/plan.js';
 import { spoolIfOnceOnly } from '../plan/spool.js';
+import { inputCopyOf } from '../remote/local-copy.js';
+import { isS3Uri } from '../remote/uri.js';
 import type { CommandIO } from './io.js';
 import { wireRequest } from './show-request-wire.js';
 
@@ -42,8 +44,10 @@ export async function showRequestCommand(raw: RawOptions, io: CommandIO): Promis
   );
   const id = (values.show as { row?: string } | undefined)?.row;
   if (id === undefined) throw new RunBatchError('USAGE', 'show-request needs --row ID: the row to show');
-  const label = displayPath(spec.input, io.cwd);
+  const label = isS3Uri(spec.input) ? spec.input : displayPath(spec.input, io.cwd);
   const onWarning = (message: string) => io.stderr(`run-batch: warning: ${message}\n`);
+  // An S3 input: the local copy a run reads (src/remote/local-copy.ts).
+  spec.input = await inputCopyOf(spec.input, io.env);
   // A pipe is read once: spooled, as a run spools it, since the plan reads the input twice.
   const input = await spoolIfOnceOnly(spec.input, label);
   try {

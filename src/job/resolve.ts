@@ -72,7 +72,7 @@ export function resolveRun(
   command: 'run' | 'estimate' = 'run',
   extra: readonly OptionDef[] = [],
 ): ResolvedRun {
-  const input = inputPath(raw, ctx);
+  const input = inputPath(raw, ctx, command);
   const { values, problems } = resolveOptions([...RUN_OPTIONS, ...extra], raw, ctx);
   const { log, ...spec } = values as unknown as JobSpec & { log: LogOptions };
   spec.input = input;
@@ -99,7 +99,7 @@ export function resolveSpec(raw: RawOptions, ctx: ResolveContext): JobSpec {
 }
 
 /** The input file: given, a file, not stdin. Checked before anything else, so it comes alone. */
-function inputPath(raw: RawOptions, ctx: ResolveContext): string {
+function inputPath(raw: RawOptions, ctx: ResolveContext, command: 'run' | 'estimate' = 'run'): string {
   if (!given(raw, 'input'))
     throw new RunBatchError(
       'USAGE',
@@ -114,7 +114,8 @@ function inputPath(raw: RawOptions, ctx: ResolveContext): string {
   if (typeof raw.input !== 'string')
     throw new RunBatchError('USAGE', `the input must be one file path, got ${JSON.stringify(raw.input)}`);
   // An S3 input is looked at when the run starts (src/remote); many objects need a place for results.
-  if (raw.input.startsWith('s3://')) return s3Input(raw.input, given(raw, 'output'));
+  // estimate and show-request write nothing: a prefix or glob needs no -o there.
+  if (raw.input.startsWith('s3://')) return s3Input(raw.input, given(raw, 'output') || command !== 'run');
   const input = resolve(ctx.cwd, raw.input);
   if (!existsSync(input)) throw new RunBatchError('INPUT', `${input}: no such file`);
   if (statSync(input).isDirectory()) throw new RunBatchError('INPUT', `${input}: is a directory, not a file`);

@@ -83,6 +83,8 @@ export interface EstimateDeps {
   signal?: AbortSignal;
   /** Whether the answer ledger already answers a row: such rows cost nothing and are left out. */
   answered?: (row: PlannedRow) => boolean;
+  /** How the input is named in the estimate and messages (an S3 input's URI, not its local copy). */
+  label?: string;
   /** `s3://` attachments' ETags, so `answered` sees the keys a run would ask under. */
   s3Etags?: EtagLookup;
 }
@@ -93,7 +95,7 @@ export async function estimateJob(
   options: EstimateOptions,
   deps: EstimateDeps,
 ): Promise<Estimate> {
-  const label = displayPath(spec.input, deps.cwd);
+  const label = deps.label ?? displayPath(spec.input, deps.cwd);
   const byModel = new Map<string, ModelEstimate>();
   const cache = spec.cacheSystem === undefined ? undefined : new CacheEstimator(prices);
   let answered = 0;

@@ -18,6 +18,7 @@ import { s3UriOf, statusOf } from './uri.js';
 interface LocalState {
   ledger: string;
   cursor: number;
+  /** `name etag` of each segment held: numbering restarts when the hidden prefix is removed. */
   imported: string[];
   batchState?: string;
 }
@@ -59,10 +60,10 @@ export class Checkpoints {
 
   /** Takes every segment this machine does not hold into the ledger; returns how many entries. */
   async importAll(): Promise<number> {
-    const names = await this.segmentNames();
+    const segments = await this.segments();
     let added = 0;
-    for (const name of names) {
-      if (this.state.imported.includes(name)) continue;
+    for (const { name, etag } of segments) {
+      if (this.state.imported.includes(`${name} ${etag}`)) continue;
       const text = await this.getText(`${this.place.prefix}segments/${name}`);
       const entries: LedgerEntry[] = [];
       for (const line of (text ?? '').split('\n')) {
@@ -74,7 +75,7 @@ export class Checkpoints {
         entries.push(local);
       }
       added += this.ledger.recordAll(entries);
-      this.state.imported.push(name);
+      this.state.imported.push(`${name} ${etag}`);
     }
     // A machine new to this output sends only what it buys from now on.
     if (this.state.cursor < 0) this.state.cursor = this.ledger.lastSeq();
@@ -104,9 +105,9 @@ export class Checkpoints {
     const entries = this.ledger.entriesAfter(this.state.cursor, this.place.output);
     if (entries.length > 0) {
       const body = `${entries.map((e) => JSON.stringify(e)).join('\n')}\n`;
-      const name = await this.putSegment(body);
+      const held = await this.putSegment(body);
       this.state.cursor = (entries[entries.length - 1] as { seq: number }).seq;
-      this.state.imported.push(name);
+      this.state.imported.push(held);
       this.written++;
       this.save();
     }
@@ -122,18 +123,20 @@ export class Checkpoints {
 
   /** The next number after the highest segment; a conditional create, so two writers never share one. */
   private async putSegment(body: string): Promise<string> {
-    const names = await this.segmentNames();
-    let n = names.length === 0 ? 1 : Number.parseInt(names[names.length - 1] as string, 10) + 1;
+    const segments = await this.segments();
+    const last = segments[segments.length - 1];
+    let n = last === undefined ? 1 : Number.parseInt(last.name, 10) + 1;
     for (;;) {
       const name = `${String(n).padStart(6, '0')}.jsonl`;
-      if (await this.put(`${this.place.prefix}segments/${name}`, body, true)) return name;
+      const etag = await this.put(`${this.place.prefix}segments/${name}`, body, true);
+      if (etag !== undefined) return `${name} ${etag}`;
       n++;
     }
   }
 
-  private async segmentNames(): Promise<string[]> {
+  private async segments(): Promise<{ name: string; etag: string }[]> {
     const prefix = `${this.place.prefix}segments/`;
-    const names: string[] = [];
+    const names: { name: string; etag: string }[] = [];
     let token: string | undefined;
     try {
       do {
@@ -142,14 +145,14 @@ export class Checkpoints {
         );
         for (const item of page.Contents ?? []) {
           const name = (item.Key ?? '').slice(prefix.length);
-          if (/^\d{6,}\.jsonl$/.test(name)) names.push(name);
+          if (/^\d{6,}\.jsonl$/.test(name)) names.push({ name, etag: item.ETag ?? '' });
         }
         token = page.IsTruncated ? page.NextContinuationToken : undefined;
       } while (token);
     } catch (error) {
       throw s3Problem(error, s3UriOf(this.place.bucket, prefix), 'ListObjectsV2');
     }
-    return names.sort((a, b) => Number.parseInt(a, 10) - Number.parseInt(b, 10));
+    return names.sort((a, b) => Number.parseInt(a.name, 10) - Number.parseInt(b.name, 10));
   }
 
   private async getText(key: string): Promise<string | undefined> {
@@ -162,10 +165,10 @@ export class Checkpoints {
     }
   }
 
-  /** False when `onlyNew` and the key exists (412). */
-  private async put(key: string, body: string, onlyNew = false): Promise<boolean> {
+  /** The new object's ETag; undefined when `onlyNew` and the key exists (412). */
+  private async put(key: string, body: string, onlyNew = false): Promise<string | undefined> {
     try {
-      await this.s3.send(
+      const out = await this.s3.send(
         new PutObjectCommand({
           Bucket: this.place.bucket,
           Key: key,
@@ -174,9 +177,9 @@ export class Checkpoints {
           ...(onlyNew ? { IfNoneMatch: '*' } : {}),
         }),
       );
-      return true;
+      return out.ETag ?? '';
     } catch (error) {
-      if (onlyNew && (statusOf(error) === 412 || statusOf(error) === 409)) return false;
+      if (onlyNew && (statusOf(error) === 412 || statusOf(error) === 409)) return undefined;
       throw s3Problem(error, s3UriOf(this.place.bucket, key), 'PutObject');
     }
   }

@@ -17,6 +17,23 @@ export async function localCopyOf(pathOrUri: string, env: NodeJS.ProcessEnv = pr
   return (await localCopiesOf(pathOrUri, env))[0] as string;
 }
 
+/**
+ * A run's input as the run reads it (src/remote/input.ts): one object, or every data object of a
+ * prefix or glob joined into one file, so `estimate` and `show-request` see the rows a run would.
+ */
+export async function inputCopyOf(pathOrUri: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  if (!isS3Uri(pathOrUri)) return pathOrUri;
+  const s3 = s3Client({ env });
+  try {
+    const copy = await fetchInput(s3, pathOrUri);
+    remember(copy.path.slice(0, copy.path.lastIndexOf('/')));
+    uris.set(copy.path, pathOrUri);
+    return copy.path;
+  } finally {
+    s3.destroy();
+  }
+}
+
 /** Local paths for a path, an S3 object, or every results object of an S3 prefix or glob. */
 export async function localCopiesOf(
   pathOrUri: string,

@@ -4,6 +4,7 @@
  * one creates it). It names its owner (host, pid, run id) and holds an expiry; the owner refreshes
  * it every HEARTBEAT_MS by overwriting it with `If-Match` on the ETag it holds (a lost lock shows
  * as 412 instead of two owners). A second live runner stops with exit 4 naming the owner; a lock
+ * whose owner was on this host and is no longer running is taken at once; one from another host
  * past its expiry (its runner died) is waited out, then taken by a conditional delete and create.
  */
 import { randomUUID } from 'node:crypto';
@@ -60,6 +61,14 @@ export async function acquireS3Lock(s3: S3Client, at: S3Location, options: LockO
     const held = await read(s3, at);
     if (!held) continue; // released in between: try again
     const owner = `${held.body.host} pid ${held.body.pid} (run ${held.body.runId})`;
+    // Its runner on this host is gone (kill -9, a crash): taken at once, as the local lock does.
+    if (held.body.host === hostname() && !runningHere(held.body.pid)) {
+      options.onWarning?.(
+        `${options.output}: took over the lock of ${owner}: that process is no longer running on this host`,
+      );
+      await deleteIfStill(s3, at, held.etag, uri);
+      continue;
+    }
     const left = Date.parse(held.body.expires) - Date.now();
     const heartbeatAge = Date.now() - Date.parse(held.body.heartbeat);
     if (left > 0 && heartbeatAge <= (held.body.heartbeatMs ?? HEARTBEAT_MS) * 2)
@@ -75,12 +84,7 @@ export async function acquireS3Lock(s3: S3Client, at: S3Location, options: LockO
       continue; // read again: it may have been refreshed meanwhile
     }
     options.onWarning?.(`${options.output}: took over the expired lock of ${owner}`);
-    // Deleted only if it is still the expired one read (If-Match): a runner that took it meanwhile keeps it.
-    try {
-      await s3.send(new DeleteObjectCommand({ Bucket: at.bucket, Key: at.key, IfMatch: held.etag }));
-    } catch (error) {
-      if (statusOf(error) !== 412 && statusOf(error) !== 404) throw s3Problem(error, uri, 'DeleteObject');
-    }
+    await deleteIfStill(s3, at, held.etag, uri);
   }
   let lost: string | undefined;
   const timer = setInterval(() => {
@@ -112,6 +116,25 @@ export async function acquireS3Lock(s3: S3Client, at: S3Location, options: LockO
       }
     },
   };
+}
+
+/** Deleted only if it is still the lock read (If-Match): a runner that took it meanwhile keeps it. */
+async function deleteIfStill(s3: S3Client, at: S3Location, etag: string, uri: string): Promise<void> {
+  try {
+    await s3.send(new DeleteObjectCommand({ Bucket: at.bucket, Key: at.key, IfMatch: etag }));
+  } catch (error) {
+    if (statusOf(error) !== 412 && statusOf(error) !== 404) throw s3Problem(error, uri, 'DeleteObject');
+  }
+}
+
+/** Whether a pid of this host is running; EPERM means it is (someone else's), ESRCH that it is not. */
+function runningHere(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
 }
 
 /** A conditional PutObject: its ETag, or undefined when the condition failed (412, or 409 racing). */

@@ -15,9 +15,10 @@ import { Checkpoints } from './checkpoint.js';
 import { s3Client } from './client.js';
 import { etagsChanged, fetchInput, type LocalInput } from './input.js';
 import { acquireS3Lock, type S3Lock } from './lock.js';
+import { resumeFromObject } from './resume-object.js';
 import { stagingPath } from './staging.js';
 import { putJson, uploadFile } from './upload.js';
-import { hiddenPrefixOf, isS3Uri, parseS3Uri } from './uri.js';
+import { hiddenPrefixOf, isManyObjects, isS3Uri, parseS3Uri } from './uri.js';
 
 /** What this needs of a run's deps and summary (run/deps.ts, run/summary.ts). */
 export interface RemoteDeps {
@@ -51,6 +52,11 @@ export async function runRemote<D extends RemoteDeps, S extends RemoteSummary>(
   try {
     let spec = given;
     if (isS3Uri(given.output)) {
+      if (isManyObjects(given.output))
+        throw new RunBatchError(
+          'USAGE',
+          `-o ${given.output}: an S3 output must name an object key (s3://bucket/path/results.csv), not a prefix or a glob`,
+        );
       const target = parseS3Uri(given.output);
       const hidden = hiddenPrefixOf(target);
       // Taken before the input is read: a second runner stops at once (exit 4) and touches nothing.
@@ -66,6 +72,8 @@ export async function runRemote<D extends RemoteDeps, S extends RemoteSummary>(
       );
       const staging = realOutput(stagingPath(given.output, env, deps.cwd ?? process.cwd()));
       spec = { ...spec, output: staging };
+      if (await resumeFromObject(s3, target, staging))
+        deps.onInfo?.(`resuming from the results already in ${given.output}`);
       if (given.ledger?.path === undefined)
         deps.onWarning?.(
           `--no-ledger: ${given.output} gets no checkpoints (they are the ledger's entries); a run elsewhere starts over`,
