@@ -63,7 +63,7 @@ export const LEDGER_COMMAND_OPTIONS: readonly OptionDef[] = [
     type: 'string',
     group: 'Ledger',
     commands: LEDGER,
-    describe: 'import: the endpoint URL they were asked at',
+    describe: 'import: the endpoint URL they were asked at (default AWS_ENDPOINT_URL_BEDROCK_RUNTIME)',
   },
   {
     flag: 'api',

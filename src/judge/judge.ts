@@ -15,8 +15,10 @@
  * A judge call that fails leaves the answer ok, the verdict empty and `judge_error` saying why;
  * the next run asks again. A run stopped before a verdict was asked leaves it empty too.
  */
+
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { CallFailure } from '../bedrock/errors.js';
+import type { MetadataPlan } from '../bedrock/request-metadata.js';
 import type { Pricer } from '../cost/cost.js';
 import { picoFromUsd } from '../cost/money.js';
 import type { Budget } from '../engines/budget.js';
@@ -48,6 +50,8 @@ export interface JudgeParts {
   pricer: Pricer;
   ledger: JudgeLedger;
   redact: (text: string) => string;
+  /** --tag, run_id and row_id, as the answers' calls carry them (bedrock/request-metadata.ts). */
+  metadata?: MetadataPlan;
   /** Writes the row again with its judge fields (a later record of a row replaces the earlier). */
   write: (row: PlannedRow, record: ResultRecord) => void;
   onWarning?: (message: string) => void;
@@ -162,7 +166,13 @@ export class Judge {
 
   private async call({ row, record, asked }: Job, hold: bigint): Promise<void> {
     const { client, budget } = this.parts;
-    const outcome = await this.pool.run(rowTask(client, asked, { api: 'converse', stream: false }));
+    const outcome = await this.pool.run(
+      rowTask(client, asked, {
+        api: 'converse',
+        stream: false,
+        ...(this.parts.metadata ? { metadata: this.parts.metadata } : {}),
+      }),
+    );
     if (outcome.kind === 'notSent') {
       budget?.settle(hold, { costUsd: null, paid: false });
       this.counts.left++;

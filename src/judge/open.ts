@@ -4,7 +4,9 @@
  * every ok row kept from an earlier run whose verdict is missing or was given under another
  * rubric or judge model. Also the summary's totals and line.
  */
+
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import type { MetadataPlan } from '../bedrock/request-metadata.js';
 import { Pricer } from '../cost/cost.js';
 import { dollars, grouped, picoFromUsd, usdNumber } from '../cost/money.js';
 import type { PriceTable } from '../cost/table.js';
@@ -35,6 +37,8 @@ export interface JudgeContext {
   ledger: JudgeLedger;
   output: { layout: Layout; journal: Journal };
   redact: (text: string) => string;
+  /** The run's request metadata plan: the judge's calls carry it as the answers' do. */
+  metadata?: MetadataPlan;
   onWarning?: (message: string) => void;
 }
 
@@ -60,6 +64,7 @@ export function openJudge(spec: JobSpec, context: JudgeContext): RunJudge | unde
     pricer: new Pricer(context.prices, warn),
     ledger: context.ledger,
     redact: context.redact,
+    ...(context.metadata ? { metadata: context.metadata } : {}),
     write: (row, record) => journal.append(row.request.index, recordText(layout, record, row.request.row)),
     ...(warn ? { onWarning: warn } : {}),
   });

@@ -55,6 +55,8 @@ export interface FinalCounts {
   exitCode: number;
   /** The run's time, as the summary has it, so the two agree. */
   wallMs?: number;
+  /** --judge: what its calls cost and how many were sent, apart from the answers' (judge/open.ts). */
+  judge?: { costUsd: number; attempts: number };
 }
 
 export interface Watch<D extends Hooks> {
@@ -88,10 +90,12 @@ export async function watchRun<D extends Hooks>(spec: JobSpec, deps: D, startedA
             cacheRead: cache.read,
             cacheWrite: cache.write,
           },
-      costUsd: final ? final.costUsd : (latest?.costUsd ?? null),
+      costUsd: final ? withJudgeCost(final) : (latest?.costUsd ?? null),
       // Batch mode counts the records it submitted as calls too, which no attempt event tells of:
       // the engine's count (the summary's) then runs ahead of the events'.
-      calls: final ? final.attempts : Math.max(calls.calls, latest?.attempts ?? 0),
+      calls: final
+        ? final.attempts + (final.judge?.attempts ?? 0)
+        : Math.max(calls.calls, latest?.attempts ?? 0),
       throttles: final ? final.throttles : Math.max(calls.throttles, latest?.throttles ?? 0),
       retries: calls.retries,
       startedAtMs: startedAt.getTime(),
@@ -137,6 +141,17 @@ export async function watchRun<D extends Hooks>(spec: JobSpec, deps: D, startedA
       await tracer?.close();
     },
   };
+}
+
+/**
+ * The run's spend with the judge's (docs/metrics.md): a month's `increase()` is then what the
+ * account was billed. Summed in picodollars, as money.ts does, so it is the summary's two figures
+ * added exactly. Unpriced answers stay unpriced (null), whatever the judge cost.
+ */
+function withJudgeCost(final: FinalCounts): number | null {
+  if (final.costUsd === null || !final.judge) return final.costUsd;
+  const pico = Math.round(final.costUsd * 1e12) + Math.round(final.judge.costUsd * 1e12);
+  return pico / 1e12;
 }
 
 function fromSummary(final: FinalCounts): MetricsSnapshot['rows'] {

@@ -34,6 +34,20 @@ export function csvHeaderNames(path: string): string[] | undefined {
   }
 }
 
+/** The result fields of a JSONL results file's first whole record (its input left out), or undefined. */
+export function jsonlFieldNames(path: string): string[] | undefined {
+  try {
+    const text = readHead(path, HEAD_BYTES);
+    const end = text.indexOf('\n');
+    if (end < 0) return undefined;
+    const record = JSON.parse(text.slice(0, end)) as unknown;
+    if (record === null || typeof record !== 'object' || Array.isArray(record)) return undefined;
+    return Object.keys(record).filter((k) => k !== 'input' && k !== 'response_json');
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Rewrites `path` under `header` (the whole header line this run writes), each record's cells
  * moved to their column by name and the columns it lacked left empty. Cells are copied as they

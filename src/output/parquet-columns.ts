@@ -5,8 +5,8 @@
  * picodollar like the project's money (money.ts; DOUBLE would not be) and stored as INT64, the
  * widest physical type every reader handles as a decimal without byte arrays: 18 digits with 12
  * after the point hold up to $999,999 a row, far beyond any one call. `finished_at` is a UTC
- * TIMESTAMP in milliseconds (what the record has), `reused` BOOLEAN, `json_*` columns typed from
- * the JSON Schema when simple, and the input columns typed as the input had them (a Parquet input's
+ * TIMESTAMP in milliseconds (what the record has), `reused` and `judge_pass` BOOLEAN,
+ * `judge_score` DOUBLE, `json_*` columns typed from the JSON Schema when simple, and the input columns typed as the input had them (a Parquet input's
  * primitive types; strings for CSV and JSONL; nested columns as JSON text).
  */
 import type { SchemaElement } from 'hyparquet';
@@ -78,7 +78,9 @@ export function fieldKind(name: string): Kind {
   if (name.endsWith('_tokens') || INT64_FIELDS.has(name)) return 'int64';
   if (name.endsWith('_usd')) return 'usd';
   if (name === 'finished_at') return 'timestamp';
-  if (name === 'reused') return 'boolean';
+  if (name === 'reused' || name === 'judge_pass') return 'boolean';
+  // The judge's score, 0 to 1 (judge/fields.ts): a DOUBLE, so a query can average it as it is.
+  if (name === 'judge_score') return 'double';
   return 'string';
 }
 
@@ -129,7 +131,13 @@ function converter(kind: Kind): (value: unknown) => unknown {
       return (v) => (typeof v === 'number' && Number.isInteger(v) && Math.abs(v) < 2 ** 31 ? v : null);
     case 'double':
     case 'float':
-      return (v) => (typeof v === 'number' ? v : null);
+      // A number's text too: a file written when judge_score was VARCHAR holds "0.8".
+      return (v) =>
+        typeof v === 'number'
+          ? v
+          : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))
+            ? Number(v)
+            : null;
     case 'boolean':
       return (v) => (typeof v === 'boolean' ? v : v === 'true' ? true : v === 'false' ? false : null);
     case 'usd':

@@ -116,6 +116,11 @@ export async function execute(spec: JobSpec, deps: RunDeps, startedAt: Date): Pr
         ledger,
         output,
         redact: redactor(deps.env ?? process.env),
+        // --tag, and run_id and row_id unless --no-request-metadata, as open-engine.ts stamps the answers.
+        metadata: {
+          tags: spec.tags ?? {},
+          ...(spec.requestMetadata !== false && ledger.runId ? { runId: ledger.runId } : {}),
+        },
         ...(deps.onWarning ? { onWarning: deps.onWarning } : {}),
       });
       const onFinished = (record: ResultRecord) => {

@@ -12,7 +12,7 @@ import { displayPath } from '../errors.js';
 import { lookalikeColumns } from '../input/source.js';
 import type { JobSpec } from '../job/spec.js';
 import { isJudgeField, JUDGE_FIELDS } from '../judge/fields.js';
-import { addColumns, csvHeaderNames } from '../output/add-columns.js';
+import { addColumns, csvHeaderNames, jsonlFieldNames } from '../output/add-columns.js';
 import { Journal } from '../output/journal.js';
 import { headerText, type Layout, makeLayout, restoreCell } from '../output/layout.js';
 import { isDevice } from '../output/lock.js';
@@ -67,12 +67,19 @@ export async function prepareOutput(
   // them added, as a lever's.
   const scored = [...(context.scorer?.fields ?? []), ...(context.judged ? JUDGE_FIELDS : [])];
   const wanted = [...LEDGER_FIELDS, ...leverFields(spec, plan.columns), ...scored];
-  // Score fields an earlier run wrote stay too (not an input column of the same name).
-  const priorScored = (prior ?? []).filter(
+  // Score fields an earlier run wrote stay too (not an input column of the same name), in every
+  // format: a JSONL results file (a Parquet one's journal too) names them in its records.
+  const priorFields =
+    prior ??
+    (spec.outputFormat === 'jsonl' && !spec.fresh && existsSync(spec.output)
+      ? jsonlFieldNames(spec.output)
+      : undefined);
+  const priorScored = (priorFields ?? []).filter(
     (f) => (isScoreField(f) || isJudgeField(f)) && !plan.columns.includes(f),
   );
   const levers = [...LEDGER_FIELDS, ...LEVER_FIELDS, ...scored, ...priorScored].filter(
-    (f, i, all) => all.indexOf(f) === i && (wanted.includes(f) || prior?.includes(f)),
+    (f, i, all) =>
+      all.indexOf(f) === i && (wanted.includes(f) || prior?.includes(f) || priorScored.includes(f)),
   );
   const score = context.scorer?.score;
   const layoutWith = (fields: readonly string[]): Layout => ({

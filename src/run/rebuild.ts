@@ -10,6 +10,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parse } from 'csv-parse';
+import { RunBatchError } from '../errors.js';
 import type { Format } from '../job/spec.js';
 import type { LedgerEntry } from '../ledger/store.js';
 
@@ -53,6 +54,10 @@ export async function* readRecords(
   format: Format,
   csvSafe: boolean,
 ): AsyncIterable<ResultRecord> {
+  if (format === 'parquet') {
+    yield* parquetRecords(path);
+    return;
+  }
   if (format === 'jsonl') {
     const lines = createInterface({ input: createReadStream(path), crlfDelay: Number.POSITIVE_INFINITY });
     for await (const text of lines) {
@@ -75,6 +80,35 @@ export async function* readRecords(
     for await (const row of parser as AsyncIterable<Record<string, string>>) yield fromCells(row, csvSafe);
   } catch {
     // a half-written last row: the records before it were read
+  }
+}
+
+/**
+ * A Parquet results file's records: its result fields (named in its run-batch metadata; a Parquet
+ * file without it is refused, never read as no rows). Values read typed (parquet-values.ts).
+ */
+async function* parquetRecords(path: string): AsyncIterable<ResultRecord> {
+  const [{ parquetFooter, parquetSource }, { META_KEY }] = await Promise.all([
+    import('../input/parquet.js'),
+    import('../output/parquet-meta.js'),
+  ]);
+  const footer = await parquetFooter(path);
+  let fields: string[] | undefined;
+  try {
+    const meta = JSON.parse(footer.keyValues.get(META_KEY) ?? '') as { fields?: unknown };
+    if (Array.isArray(meta.fields) && meta.fields.includes('status')) fields = meta.fields.map(String);
+  } catch {
+    // said below
+  }
+  if (!fields)
+    throw new RunBatchError(
+      'INPUT',
+      `${path}: is not a run-batch results file (a Parquet file without its "${META_KEY}" metadata)`,
+    );
+  for await (const { data } of parquetSource(path).rows()) {
+    const record: Record<string, unknown> = {};
+    for (const field of fields) record[field] = data[field] ?? null;
+    yield record as unknown as ResultRecord;
   }
 }
 
