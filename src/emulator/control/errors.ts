@@ -116,3 +116,21 @@ export function sendCaught(res: Response, error: unknown, requestId: ReturnType<
       : new ControlError('InternalServerException', 'Internal server error.');
   sendControlError(res, known, requestId);
 }
+
+/** A control-plane request's JSON body (empty: `{}`); anything but an object is a ValidationException. */
+export function jsonBody(body: Buffer): Record<string, unknown> {
+  try {
+    const parsed: unknown = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
+    if (isObject(parsed)) return parsed;
+  } catch {}
+  throw new ControlError('ValidationException', 'The request body is not valid JSON.');
+}
+
+/** A path label (an id or an ARN) as the client URL-encoded it; malformed escapes are taken as given. */
+export function decodeLabel(label: string): string {
+  try {
+    return decodeURIComponent(label);
+  } catch {
+    return label;
+  }
+}

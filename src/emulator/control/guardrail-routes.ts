@@ -8,7 +8,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Guardrail, GuardrailStore, GuardrailVersion } from '../guardrails/store.js';
 import { type Request, type Response, readBody, sendJson } from '../wire/http.js';
-import { ControlError, isObject, sendCaught, sendUnknownOperation, Violations } from './errors.js';
+import {
+  ControlError,
+  decodeLabel,
+  jsonBody,
+  sendCaught,
+  sendUnknownOperation,
+  Violations,
+} from './errors.js';
 import { checkGuardrailBody, TOKEN } from './guardrail-config.js';
 import { regionOf } from './routes.js';
 
@@ -31,7 +38,7 @@ export async function handleGuardrails(
 ): Promise<void> {
   const requestId = randomUUID();
   try {
-    const body = parse(await readBody(req));
+    const body = jsonBody(await readBody(req));
     const method = req.method ?? 'GET';
     const action = actionOf(path, method);
     if (denied.includes(action))
@@ -42,7 +49,7 @@ export async function handleGuardrails(
     if (path === '/guardrails' && method === 'POST')
       return created(res, store, body, regionOf(req), requestId);
     if (path === '/guardrails' && method === 'GET') return sendJson(res, 200, list(store, query), requestId);
-    const identifier = decode(ONE.exec(path)?.[1] ?? '');
+    const identifier = decodeLabel(ONE.exec(path)?.[1] ?? '');
     const v = new Violations();
     v.text('guardrailIdentifier', identifier, { required: true, max: 2048, pattern: IDENTIFIER });
     const version = query.get('guardrailVersion') ?? undefined;
@@ -172,20 +179,4 @@ function notFound(identifier: string, version?: string): never {
 
 function taken(name: string): never {
   throw new ControlError('ConflictException', `A guardrail with the name ${name} already exists.`);
-}
-
-function parse(body: Buffer): Record<string, unknown> {
-  try {
-    const parsed: unknown = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
-    if (isObject(parsed)) return parsed;
-  } catch {}
-  throw new ControlError('ValidationException', 'The request body is not valid JSON.');
-}
-
-function decode(label: string): string {
-  try {
-    return decodeURIComponent(label);
-  } catch {
-    return label;
-  }
 }

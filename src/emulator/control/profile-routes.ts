@@ -10,7 +10,15 @@ import { randomUUID } from 'node:crypto';
 import { resolveModel } from '../catalogue/catalogue.js';
 import type { Profile, ProfileStore } from '../catalogue/profiles.js';
 import { type Request, type Response, readBody, sendJson } from '../wire/http.js';
-import { ControlError, isObject, sendCaught, sendUnknownOperation, Violations } from './errors.js';
+import {
+  ControlError,
+  decodeLabel,
+  isObject,
+  jsonBody,
+  sendCaught,
+  sendUnknownOperation,
+  Violations,
+} from './errors.js';
 import { regionOf } from './routes.js';
 
 const ONE = /^\/inference-profiles\/([^/]+)$/;
@@ -37,7 +45,7 @@ export async function handleProfiles(
 ): Promise<void> {
   const requestId = randomUUID();
   try {
-    const body = parse(await readBody(req));
+    const body = jsonBody(await readBody(req));
     const method = req.method ?? 'GET';
     const region = regionOf(req);
     store.count(operationOf(path, method));
@@ -47,7 +55,7 @@ export async function handleProfiles(
       return sendJson(res, 200, list(store, query, region), requestId);
     if (TAG_PATHS.has(path) && method === 'POST')
       return sendJson(res, 200, tagging(store, path, body), requestId);
-    const identifier = decode(ONE.exec(path)?.[1] ?? '');
+    const identifier = decodeLabel(ONE.exec(path)?.[1] ?? '');
     const v = new Violations();
     v.text('inferenceProfileIdentifier', identifier, {
       required: true,
@@ -200,20 +208,4 @@ function operationOf(path: string, method: string): string {
 
 function notFound(identifier: string): never {
   throw new ControlError('ResourceNotFoundException', `Inference profile ${identifier} not found.`);
-}
-
-function parse(body: Buffer): Record<string, unknown> {
-  try {
-    const parsed: unknown = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
-    if (isObject(parsed)) return parsed;
-  } catch {}
-  throw new ControlError('ValidationException', 'The request body is not valid JSON.');
-}
-
-function decode(label: string): string {
-  try {
-    return decodeURIComponent(label);
-  } catch {
-    return label;
-  }
 }
