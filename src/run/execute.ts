@@ -207,6 +207,12 @@ function sinkFor(
     streaming: spec.stream,
     onFinished: parts.onFinished,
     ledger: parts.ledger,
+    // On-demand, a kill then loses at most --concurrency answered calls beside those in flight
+    // (several models share that slot count, so share this too); batch mode hands on a job's
+    // records at once, and S3 still holds them after a kill.
+    ...(spec.batch.mode === 'batch'
+      ? {}
+      : { commitLimit: Math.ceil(spec.concurrency / (deps.shared?.models.length ?? 1)) }),
     onSettled: parts.onSettled,
     ...(parts.onWritten ? { onWritten: parts.onWritten } : {}),
     ...(deps.onWarning ? { onWarning: deps.onWarning } : {}),

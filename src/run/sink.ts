@@ -43,6 +43,8 @@ export interface SinkParts {
   onUnwritten?: (record: string) => void;
   /** Keys, entries and reuse; absent: no ledger fields, no reuse. */
   ledger?: RunLedger;
+  /** Paid answers a commit group holds at most (commit-group.ts): --concurrency on-demand. */
+  commitLimit?: number;
   /** A row of a key finished: its ok answer's entry, or undefined when it failed. */
   onSettled?: (row: PlannedRow, entry: LedgerEntry | undefined) => void;
   /** A row's record is in the results file (new or from the ledger): --judge grades it. */
@@ -59,7 +61,7 @@ export function resultSink(parts: SinkParts): Sink {
   const { layout, journal, tally, guard, stopper } = parts;
   const warnOnce = onceEach(parts.onWarning);
   const store = parts.ledger?.ledger;
-  const group = store ? new CommitGroup(store, ledgerFailed) : undefined;
+  const group = store ? new CommitGroup(store, ledgerFailed, parts.commitLimit) : undefined;
   return {
     finish(row: PlannedRow, outcome: RowOutcome): Charge {
       const record =

@@ -4,7 +4,8 @@
  * CSV <-> JSONL output; --stream on and off; --fresh; kill -9 or SIGTERM at a random moment; a run
  * through a symlink; prune) drive the real CLI against one emulator. After every step:
  *   (a) calls paid <= distinct requests asked since the last prune (a key counts again after a
- *       prune removed it) + the calls in flight at each kill (--concurrency);
+ *       prune removed it) + twice --concurrency at each kill (the calls in flight, and the answers
+ *       in the commit group being gathered: src/run/commit-group.ts);
  *   (b) after a clean final run, every current input row is in the results once, in input order,
  *       ok, with the answer to its current request (its request_hash is the row's fingerprint now);
  *   (c) the ledger never loses an entry except by prune;
@@ -178,8 +179,9 @@ async function step(w: World, a: Action): Promise<void> {
     // by the signal itself when it came before Node ran the bin's first line (nothing can hear it).
     if (a.kind === 'kill') expect([null, 0]).toContain(code);
     else expect([0, 3, null]).toContain(code);
-    // A kill's calls in flight may be paid and not yet in the ledger.
-    w.allowance += CONCURRENCY;
+    // A kill's calls in flight may be paid and not yet in the ledger, and so may the answers of
+    // the commit group being gathered: at most --concurrency of each (src/run/commit-group.ts).
+    w.allowance += 2 * CONCURRENCY;
   } else {
     const result = await runCli(args(w, extra, output), { cwd: w.dir, env: used.env() });
     // (d) a clean run of ok rows exits 0.

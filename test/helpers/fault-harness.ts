@@ -4,8 +4,9 @@
  * invariants after every run:
  * - every id at most once in the results file, and at the end exactly once, ok, in input order;
  * - every answer paid (the emulator's count of ok responses, over every emulator that ran) is in
- *   the results file, or was paid again at most once per interruption: up to -c for a SIGKILL or a
- *   dead endpoint (the calls in flight), 1 for a damaged record, 0 for SIGTERM / SIGHUP (the grace
+ *   the results file, or was paid again at most once per interruption: up to 2 x -c for a SIGKILL
+ *   (the calls in flight and the commit group being gathered), -c for a dead endpoint (the calls in
+ *   flight), 1 for a damaged record, 0 for SIGTERM / SIGHUP (the grace
  *   period lets calls in flight finish and be written);
  * - exit codes as PRODUCT.md documents them: 0 or 3 after a signal, 0 / 1 / 3 while the endpoint
  *   died, 2 naming the line and the way out (`--fresh`) for a results file damaged in the middle,
@@ -179,7 +180,10 @@ export async function runScenario(scenario: Scenario, options: FaultOptions = {}
       }
       continue;
     }
-    if (step.kind === 'SIGKILL' || step.kind === 'endpoint') allowance += concurrency;
+    // A kill -9 loses the calls in flight and the commit group being gathered (at most
+    // --concurrency of each: src/run/commit-group.ts); a killed endpoint, the calls in flight.
+    if (step.kind === 'SIGKILL') allowance += 2 * concurrency;
+    if (step.kind === 'endpoint') allowance += concurrency;
     await once(`step ${i + 1}: ${describeStep(step)}`, step);
   }
   let last: RunLog | undefined;

@@ -56,8 +56,8 @@ describe('stopping several models', () => {
       expect(okRows(dir)).toEqual([ROWS, ROWS]);
       const total = used.emulator.stats().requests;
       // SIGINT lets the calls in flight finish and be written. SIGKILL loses those in flight (at most
-      // -c across the models) and the answers of the event loop's last turn, not yet committed
-      // (src/run/commit-group.ts: as many again at most, since each freed its slot for a new call).
+      // -c across the models) and the answers of the commit groups being gathered, not yet
+      // committed (src/run/commit-group.ts: -c across the models at most).
       if (signal === 'SIGINT') expect(total).toBe(ROWS * MODELS.length);
       else {
         expect(total).toBeGreaterThanOrEqual(ROWS * MODELS.length);

@@ -123,7 +123,7 @@ async function step(w: World, a: Action): Promise<void> {
     const code = await child.exited;
     if (a.kind === 'kill') expect([null, 0]).toContain(code);
     else expect([0, 3, null]).toContain(code);
-    w.allowance += CONCURRENCY;
+    w.allowance += 2 * CONCURRENCY; // calls in flight and the commit group being gathered
   } else {
     const result = await runCli(args(extra), { cwd: w.dir, env: used.env() });
     expect(result.code, result.stderr).toBe(0);

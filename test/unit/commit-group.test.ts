@@ -1,7 +1,8 @@
 /**
- * Grouped commits (src/run/commit-group.ts): a row is written only after its answer is committed,
- * the answers of one turn share one transaction, a full group commits at once, a process exit
- * commits what waits, and a ledger that refuses the group still lets the rows be written.
+ * Grouped commits (src/run/commit-group.ts): a row is written only after its answer is committed;
+ * a group of 16 or more commits at the end of its turn, a smaller one when its window has passed;
+ * a group at its limit commits at once; a process exit commits what waits; and a ledger that
+ * refuses the group still lets the rows be written.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +25,8 @@ const entry = (key: string): LedgerEntry => ({
 
 const openLedger = () => Ledger.open(join(mkdtempSync(join(tmpdir(), 'group-')), 'ledger.db'));
 const turn = () => new Promise((resolve) => setImmediate(resolve));
+/** Longer than the group's window: a timer set later fires later. */
+const windowPassed = () => new Promise((resolve) => setTimeout(resolve, 25));
 
 /** Counts the ledger's transactions by wrapping recordAll (the group's only way in). */
 function counted(ledger: Ledger): { commits: number[] } {
@@ -38,7 +41,7 @@ function counted(ledger: Ledger): { commits: number[] } {
 }
 
 describe('grouped ledger commits', () => {
-  it('writes each row only once its answer is in the ledger, one transaction per turn', async () => {
+  it('writes each row only once its answer is in the ledger; a small group waits for its window', async () => {
     const ledger = openLedger();
     const seen = counted(ledger);
     const group = new CommitGroup(ledger, (error) => {
@@ -51,9 +54,40 @@ describe('grouped ledger commits', () => {
     expect(foundWhenWritten).toEqual([]);
     expect(group.pending).toBe(true);
     await turn();
-    expect(foundWhenWritten).toEqual([true, true, true, true]);
-    expect(seen.commits).toEqual([3]);
+    // Three answers are not worth a commit of their own yet: more may come within the window.
+    expect(foundWhenWritten).toEqual([]);
+    for (const key of ['k1-d', 'k1-e']) group.add(entry(key), () => foundWhenWritten.push(ledger.has(key)));
+    await windowPassed();
+    expect(foundWhenWritten).toEqual([true, true, true, true, true, true]);
+    expect(seen.commits).toEqual([5]);
     expect(group.pending).toBe(false);
+    ledger.close();
+  });
+
+  it('commits a group of 16 at the end of the turn that filled it', async () => {
+    const ledger = openLedger();
+    const seen = counted(ledger);
+    const group = new CommitGroup(ledger, () => {});
+    let written = 0;
+    for (let i = 0; i < 16; i++) group.add(entry(`k1-t${i}`), () => written++);
+    expect(written).toBe(0);
+    await turn();
+    expect(seen.commits).toEqual([16]);
+    expect(written).toBe(16);
+    ledger.close();
+  });
+
+  it('commits at once when the group reaches its limit (--concurrency on-demand)', () => {
+    const ledger = openLedger();
+    const seen = counted(ledger);
+    const group = new CommitGroup(ledger, () => {}, 4);
+    let written = 0;
+    for (let i = 0; i < 9; i++) group.add(entry(`k1-l${i}`), () => written++);
+    expect(seen.commits).toEqual([4, 4]);
+    expect(written).toBe(8);
+    group.flush();
+    expect(seen.commits).toEqual([4, 4, 1]);
+    expect(written).toBe(9);
     ledger.close();
   });
 
