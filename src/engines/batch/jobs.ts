@@ -67,7 +67,10 @@ export interface BatchJobsResult {
   finished: FinishedRow[];
   /** Rows owed by jobs still running or not yet submitted. */
   pending: number;
-  /** Why it returned with rows pending: 'no-wait', 'signal', 'cancelled', or a failure's message. */
+  /**
+   * Why it returned with rows pending: 'no-wait', 'signal', 'cancelled', 'nothing-to-cancel'
+   * (--cancel found no open job), or a failure's message.
+   */
   stopReason?: string;
   jobs: JobProgress[];
   /** The jobs collected by this call: how many, their records, and the time Bedrock took. */
@@ -127,10 +130,12 @@ export async function runBatchJobs(
   };
 
   // --cancel stops this output's jobs, then (waiting) collects what they answered before stopping.
+  // --cancel with no job of this output open submits nothing and says so.
+  const cancelled = openJobs(state).length > 0 ? 'cancelled' : 'nothing-to-cancel';
   if (settings.cancel) {
     await cancelJobs(state, ctx);
     deps.onProgress?.(progressOf(state));
-    if (!settings.wait) return result('cancelled');
+    if (!settings.wait) return result(cancelled);
   } else {
     const early = planJobs(state, prepared, isDone, settings, now());
     save(); // every planned job and its token is on disk before the first Create
@@ -185,7 +190,7 @@ export async function runBatchJobs(
           collected.bedrockMs += Math.max(0, Date.parse(job.endTime) - Date.parse(job.submitTime));
       }
     }
-    if (openJobs(state).length === 0) return result(settings.cancel ? 'cancelled' : undefined);
+    if (openJobs(state).length === 0) return result(settings.cancel ? cancelled : undefined);
     if (!settings.wait) return result('no-wait');
     if (deps.signal?.aborted) return result('signal');
     await sleep(pollDelayMs(round, settings.poll), deps.signal);
