@@ -2,9 +2,9 @@
  * Batch mode's promise tested as a state machine (fast-check), through the built CLI with the answer
  * ledger, against one emulator per sequence that outlives every command (its runtime, batch control
  * plane and S3 are "the account"). Random sequences of what an operator does between commands: edit,
- * delete and add rows; add or drop a column; a second results file; a run through a symlink;
- * --fresh; --no-wait; --cancel; kill -9 or SIGTERM at a random moment (building, uploading, waiting,
- * collecting, writing); prune. `--mode auto` with a minimum of 5 records a job, so a handful of new
+ * delete and add rows; add or drop a column; a second results file, or one in another format (CSV,
+ * JSONL, Parquet); a run through a symlink; --fresh; --no-wait; --cancel; kill -9 or SIGTERM at a
+ * random moment (building, uploading, waiting, collecting, writing); prune. `--mode auto` with a minimum of 5 records a job, so a handful of new
  * rows runs on-demand and more run as a job. After every step:
  *   (a) answers paid (batch records answered + on-demand calls) <= distinct requests asked since the
  *       last prune + the on-demand calls in flight at each kill or SIGTERM (--concurrency);
@@ -20,6 +20,7 @@
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import Database from 'better-sqlite3';
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
@@ -27,7 +28,7 @@ import { describe, expect, it } from 'vitest';
 import { type Emulator, startEmulator } from '../../src/emulator/server.js';
 import { resolveSpec } from '../../src/job/resolve.js';
 import { planRows } from '../../src/plan/plan.js';
-import { FAKE_AWS_ENV, runCli, startCli } from '../helpers/cli.js';
+import { FAKE_AWS_ENV, readJsonl, runCli, startCli } from '../helpers/cli.js';
 
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
 const SEEDS = Number(process.env.BATCH_LEDGER_MODEL_RUNS ?? 8);
@@ -45,6 +46,7 @@ type Action =
   | { kind: 'add'; count: number }
   | { kind: 'column' }
   | { kind: 'output' }
+  | { kind: 'format' }
   | { kind: 'symlink' }
   | { kind: 'fresh' }
   | { kind: 'noWait' }
@@ -59,6 +61,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   fc.record({ kind: fc.constant('add' as const), count: fc.integer({ min: 1, max: 8 }) }),
   fc.constant({ kind: 'column' as const }),
   fc.constant({ kind: 'output' as const }),
+  fc.constant({ kind: 'format' as const }),
   fc.constant({ kind: 'symlink' as const }),
   fc.constant({ kind: 'fresh' as const }),
   fc.constant({ kind: 'noWait' as const }),
@@ -126,6 +129,38 @@ function args(w: World, output: string, extra: string[] = []): string[] {
   ];
 }
 
+const FORMATS = ['.csv', '.jsonl', '.parquet'];
+const extension = (path: string) => path.slice(path.lastIndexOf('.'));
+
+/** A results file's rows in any format: CSV and JSONL as text, Parquet through DuckDB. */
+async function resultsOf(path: string): Promise<Array<{ id: string; status: string; hash: string }>> {
+  if (path.endsWith('.jsonl'))
+    return readJsonl(path).map((r) => ({
+      id: String(r.id),
+      status: String(r.status),
+      hash: String(r.request_hash),
+    }));
+  if (path.endsWith('.csv'))
+    return (parse(readFileSync(path), { columns: true }) as Array<Record<string, string>>).map((r) => ({
+      id: r.id ?? '',
+      status: r.status ?? '',
+      hash: r.request_hash ?? '',
+    }));
+  const db = await DuckDBInstance.create(':memory:');
+  const connection = await db.connect();
+  try {
+    const read = await connection.runAndReadAll(`SELECT id, status, request_hash FROM '${path}'`);
+    return read.getRowObjectsJson().map((r) => ({
+      id: String(r.id),
+      status: String(r.status),
+      hash: String(r.request_hash),
+    }));
+  } finally {
+    connection.closeSync();
+    db.closeSync();
+  }
+}
+
 /** Answers the account was paid for: batch records answered and on-demand calls. */
 function paid(w: World): number {
   const stats = w.emulator.stats();
@@ -166,11 +201,17 @@ async function step(w: World, a: Action): Promise<void> {
       w.column = !w.column;
       break;
     case 'output':
-      w.output = `out${++w.outputs}.csv`;
+      w.output = `out${++w.outputs}${extension(w.output)}`;
       output = w.output;
       break;
+    case 'format': {
+      const next = FORMATS[(FORMATS.indexOf(extension(w.output)) + 1) % FORMATS.length];
+      w.output = `out${++w.outputs}${next}`;
+      output = w.output;
+      break;
+    }
     case 'symlink': {
-      const link = `link${w.outputs}-${w.next++}.csv`;
+      const link = `link${w.outputs}-${w.next++}${extension(w.output)}`;
       symlinkSync(join(w.dir, w.output), join(w.dir, link));
       output = link;
       break;
@@ -242,16 +283,14 @@ async function finalCheck(w: World): Promise<void> {
   expect(paid(w), w.log.join('\n')).toBeLessThanOrEqual(w.allowance + w.asked.size);
   const spec = resolveSpec({ input: 'in.csv' }, { cwd: w.dir, env: {} });
   const plan = await planRows(spec, { path: join(w.dir, 'in.csv'), label: 'in.csv' });
-  const records = parse(readFileSync(join(w.dir, w.output)), { columns: true }) as Array<
-    Record<string, string>
-  >;
+  const records = await resultsOf(join(w.dir, w.output));
   expect(
     records.map((r) => r.id),
     w.log.join('\n'),
   ).toEqual(w.rows.map((r) => r.id));
   records.forEach((r, i) => {
-    expect(r.status, `${r.id}: ${r.error_message}`).toBe('ok');
-    expect(r.request_hash, `${r.id}\n${w.log.join('\n')}`).toBe(plan.fingerprintAt(i));
+    expect(r.status, `${r.id}\n${w.log.join('\n')}`).toBe('ok');
+    expect(r.hash, `${r.id}\n${w.log.join('\n')}`).toBe(plan.fingerprintAt(i));
   });
 }
 
