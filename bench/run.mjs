@@ -10,8 +10,8 @@
 import { attachments } from './attachments.mjs';
 import { bareLoop, FAKE_ENV, makeRows, runBatch, startEmulator } from './lib.mjs';
 import { parquet } from './parquet.mjs';
-import { scale } from './scale.mjs';
 import { KINDS, notTold, SHAPES, told } from './quota.mjs';
+import { scale } from './scale.mjs';
 import { sharedLimiter } from './shared.mjs';
 
 const quick = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';

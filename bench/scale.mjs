@@ -6,7 +6,15 @@
 //   BENCH_ROWS=50000 npm run bench -- scale         on-demand at 10,000 and 50,000 rows
 //   BENCH_BATCH_ROWS=20000 npm run bench -- scale   the batch run at 20,000 rows
 //   BENCH_SCALE=ondemand|batch npm run bench -- scale   one half only
-import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { FAKE_ENV, OUT, runBatch, startEmulator } from './lib.mjs';
 
@@ -90,7 +98,11 @@ async function batch(rows) {
     AWS_EC2_METADATA_DISABLED: 'true',
     RUN_BATCH_POLL_MS: '200',
   };
-  const run = await runBatch(input, ['--mode', 'batch', '--s3', 's3://scale/run-batch/', '--role-arn', ROLE], env);
+  const run = await runBatch(
+    input,
+    ['--mode', 'batch', '--s3', 's3://scale/run-batch/', '--role-arn', ROLE],
+    env,
+  );
   const stats = await emulator.stats();
   await emulator.stop();
   const summary = checkedSummary(run, rows, `batch ${rows} rows`);
@@ -107,7 +119,10 @@ export async function scale(report) {
   const which = process.env.BENCH_SCALE;
   if (which !== 'batch') {
     const rows = Number(process.env.BENCH_ROWS ?? 1_000_000);
-    report(`scale: on-demand, ${rows} and ${rows / 5} rows (zero latency, concurrency 50)`, await onDemand(rows));
+    report(
+      `scale: on-demand, ${rows} and ${rows / 5} rows (zero latency, concurrency 50)`,
+      await onDemand(rows),
+    );
   }
   if (which !== 'ondemand') {
     const rows = Number(process.env.BENCH_BATCH_ROWS ?? 250_000);
