@@ -335,7 +335,9 @@ describe('jobs Bedrock refuses or fails', () => {
 });
 
 describe('an account whose jobs-in-flight quota is smaller than the limits table says', () => {
-  const tight = useEmulator({ batchStepMs: 5, s3Buckets: [BUCKET], batchJobsInFlight: 1 });
+  // Steps of 100 ms: the first job is still running when the second is created, however loaded
+  // the machine (at 5 ms it could finish first, and nothing had to wait).
+  const tight = useEmulator({ batchStepMs: 100, s3Buckets: [BUCKET], batchJobsInFlight: 1 });
 
   it('waits for a slot on ServiceQuotaExceededException instead of failing the rows', async () => {
     const settings = testSettings(tempOutput(), BUCKET);
