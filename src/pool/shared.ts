@@ -1,7 +1,7 @@
 /**
  * The connection to a limiter shared through Redis (`--limiter redis://host:port[/db]`): one
- * ioredis client (bottleneck's clustering reuses it, plus the subscriber it makes), the key every
- * runner on the same quota meets under, and what happens when Redis fails.
+ * ioredis client, the key every runner on the same quota meets under, and what happens when Redis
+ * fails.
  *
  * A Redis that cannot be reached at start is a setup error (exit 2, the URL named), found before
  * any row is sent. One that goes away mid-run must not stop the run: the first failure of any
@@ -10,10 +10,20 @@
  * fails a command at once instead of holding every call.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import Bottleneck from 'bottleneck';
 import { Redis } from 'ioredis';
 import { RunBatchError } from '../errors.js';
-import { TOKEN_SCRIPT } from './token-script.js';
+import { PACE_SCRIPT, SHARE_SCRIPT, TOKEN_SCRIPT } from './token-script.js';
+
+/** How often a runner counts its calls into Redis, and over how many samples its share is read. */
+const SAMPLE_MS = 250;
+const SAMPLES = 8;
+/** Fewer calls than this in the samples kept: the share is one over the runners seen instead. */
+const FEW_CALLS = 10;
+/**
+ * The quota's rate is read from this many samples in a row with throttles in each: the server's
+ * bucket was empty all along, so what it let through (every runner's calls) is what it refilled.
+ */
+const EMPTY_SAMPLES = 2;
 
 export interface SharedLimiterOptions {
   /** redis://host:port[/db] */
@@ -65,14 +75,23 @@ export class SharedLimiter {
   /** Identifies this runner's reservations. */
   readonly runner = randomUUID();
   readonly reservationTtlMs: number;
-  readonly connection: Bottleneck.IORedisConnection;
   private failedFlag = false;
   private resolveFailed!: () => void;
   /** Resolves once Redis has failed and the run has gone local. */
   readonly whenFailed: Promise<'failed'>;
   private ownCalls = 0;
-  private seenTotal: number | undefined;
+  private ownOk = 0;
+  private ownThrottled = 0;
+  private seen: { calls: number; ok: number; throttled: number; at: number } | undefined;
   private shareEstimate = 1;
+  /** The last samples: this runner's calls, and every runner's calls, ok and throttled, in each. */
+  private readonly samples: Array<{ own: number; all: number; ok: number; throttled: number; ms: number }> =
+    [];
+  /**
+   * Told the quota's rate (calls per second, all runners together) whenever the last samples show
+   * it: each had throttles, and the calls let through in them came at the rate the server refills.
+   */
+  onQuota?: (rps: number) => void;
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -85,12 +104,13 @@ export class SharedLimiter {
       this.resolveFailed = () => resolve('failed');
     });
     client.defineCommand('runBatchTokens', { numberOfKeys: 3, lua: TOKEN_SCRIPT });
+    client.defineCommand('runBatchPace', { numberOfKeys: 1, lua: PACE_SCRIPT });
+    client.defineCommand('runBatchShare', { numberOfKeys: 2, lua: SHARE_SCRIPT });
     client.on('error', (error: Error) => this.fail(error));
     client.on('end', () => this.fail(new Error('connection closed')));
-    this.connection = new Bottleneck.IORedisConnection({ client, Redis } as never);
-    this.connection.on('error', (error: Error) => this.fail(error));
-    this.timer = setInterval(() => void this.sampleShare(), 1000);
+    this.timer = setInterval(() => void this.sampleShare(), SAMPLE_MS);
     this.timer.unref();
+    void this.sampleShare();
   }
 
   get failed(): boolean {
@@ -104,9 +124,34 @@ export class SharedLimiter {
     return (this.client as any).runBatchTokens(...keys, op, ...args);
   }
 
+  /**
+   * Runs the pace script (see token-script.ts): 'turn' gives the ms to wait before a call may start
+   * (-1: nothing paces), 'rate' sets the adaptive rate all runners share; both say that rate (0: none).
+   */
+  async pace(
+    op: 'turn' | 'rate',
+    arg: number,
+    quota?: number,
+  ): Promise<{ wait: number; rate: number; quota: number }> {
+    // biome-ignore lint/suspicious/noExplicitAny: a command added by defineCommand has no type
+    const [wait, rate, measured] = await (this.client as any).runBatchPace(
+      `${this.prefix}:pace`,
+      op,
+      arg,
+      quota === undefined ? '' : String(quota),
+    );
+    return { wait: Number(wait), rate: Number(rate), quota: Number(measured) || 0 };
+  }
+
   /** Counts one call this runner started, for `share`. */
   counted(): void {
     this.ownCalls++;
+  }
+
+  /** Counts how one of this runner's calls ended, for the quota's rate every runner reads. */
+  outcome(outcome: 'ok' | 'throttle'): void {
+    if (outcome === 'ok') this.ownOk++;
+    else this.ownThrottled++;
   }
 
   /** This runner's share of the calls every runner on the key started lately (1 when alone). */
@@ -115,25 +160,70 @@ export class SharedLimiter {
   }
 
   /**
-   * Once a second: add this runner's calls to a shared counter, and compare what it grew by since
-   * the last sample with this runner's own part of that.
+   * A few times a second: add this runner's counts to the shared ones and say it is here. The share
+   * is this runner's part of the calls all of them started in the last two seconds; before there
+   * are enough of those (the first calls of a run), one over the runners seen.
    */
   private async sampleShare(): Promise<void> {
     if (this.failedFlag) return;
     const own = this.ownCalls;
+    const ok = this.ownOk;
+    const throttled = this.ownThrottled;
     this.ownCalls = 0;
+    this.ownOk = 0;
+    this.ownThrottled = 0;
     try {
-      const key = `${this.prefix}:calls`;
-      const [[, total]] = (await this.client.multi().incrby(key, own).pexpire(key, 600_000).exec()) as [
-        [unknown, number],
-      ];
-      const grown = this.seenTotal === undefined ? own : total - this.seenTotal;
-      this.seenTotal = total;
-      if (grown > 0 && own > 0)
-        this.shareEstimate = 0.5 * this.shareEstimate + 0.5 * Math.min(1, own / grown);
+      // biome-ignore lint/suspicious/noExplicitAny: a command added by defineCommand has no type
+      const counts = (await (this.client as any).runBatchShare(
+        `${this.prefix}:counts`,
+        `${this.prefix}:runners`,
+        this.runner,
+        own,
+        ok,
+        throttled,
+      )) as [number, number, number, number];
+      this.sampled(own, counts, performance.now());
     } catch (error) {
       this.fail(error);
     }
+  }
+
+  /** Reads a sample: the share, and the quota's rate when the server's bucket stayed empty. */
+  private sampled(own: number, [calls, ok, throttled, runners]: number[], at: number): void {
+    const last = this.seen;
+    this.seen = { calls: calls ?? 0, ok: ok ?? 0, throttled: throttled ?? 0, at };
+    if (!last) {
+      this.shareEstimate = 1 / Math.max(1, runners ?? 1);
+      return;
+    }
+    this.samples.push({
+      own,
+      all: this.seen.calls - last.calls,
+      ok: this.seen.ok - last.ok,
+      throttled: this.seen.throttled - last.throttled,
+      ms: at - last.at,
+    });
+    if (this.samples.length > SAMPLES) this.samples.shift();
+    let mine = 0;
+    let all = 0;
+    for (const s of this.samples) {
+      mine += s.own;
+      all += s.all;
+    }
+    this.shareEstimate =
+      all >= FEW_CALLS && mine > 0 ? Math.min(1, mine / all) : 1 / Math.max(1, runners ?? 1);
+    // The samples with throttles at the end (up to two seconds), but the first of them: calls sent
+    // before the bucket ran dry were still being let through in it.
+    let streak = 0;
+    while (streak < this.samples.length && (this.samples.at(-1 - streak)?.throttled ?? 0) > 0) streak++;
+    let letThrough = 0;
+    let ms = 0;
+    const empty = streak - 1;
+    for (const s of this.samples.slice(this.samples.length - empty)) {
+      letThrough += s.ok;
+      ms += s.ms;
+    }
+    if (empty >= EMPTY_SAMPLES && letThrough > 0 && ms > 0) this.onQuota?.((letThrough * 1000) / ms);
   }
 
   /** Goes local for the rest of the run, with one warning. */
@@ -147,7 +237,7 @@ export class SharedLimiter {
       `--limiter ${shownUrl(this.options.url)}: Redis failed (${reason}); going on with this runner's own limits`,
     );
     this.resolveFailed();
-    void this.connection.disconnect(false).catch(() => undefined);
+    this.client.disconnect();
   }
 
   async close(): Promise<void> {
@@ -155,7 +245,7 @@ export class SharedLimiter {
     if (this.failedFlag) return;
     this.failedFlag = true; // closing on purpose: the 'end' that follows is no failure
     this.resolveFailed();
-    await this.connection.disconnect(true).catch(() => undefined);
+    await this.client.quit().catch(() => undefined);
   }
 }
 
@@ -182,7 +272,5 @@ export async function connectLimiter(options: SharedLimiterOptions): Promise<Sha
       { cause: error },
     );
   }
-  // bottleneck makes its subscriber with duplicate(), which must connect by itself.
-  client.options.lazyConnect = false;
   return new SharedLimiter(client, options);
 }
