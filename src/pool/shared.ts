@@ -12,18 +12,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { RunBatchError } from '../errors.js';
+import { QuotaSamples } from './quota-samples.js';
 import { PACE_SCRIPT, SHARE_SCRIPT, TOKEN_SCRIPT } from './token-script.js';
 
-/** How often a runner counts its calls into Redis, and over how many samples its share is read. */
+/** How often a runner adds its counts to the shared ones. */
 const SAMPLE_MS = 250;
-const SAMPLES = 8;
-/** Fewer calls than this in the samples kept: the share is one over the runners seen instead. */
-const FEW_CALLS = 10;
-/**
- * The quota's rate is read from this many samples in a row with throttles in each: the server's
- * bucket was empty all along, so what it let through (every runner's calls) is what it refilled.
- */
-const EMPTY_SAMPLES = 2;
 
 export interface SharedLimiterOptions {
   /** redis://host:port[/db] */
@@ -82,11 +75,8 @@ export class SharedLimiter {
   private ownCalls = 0;
   private ownOk = 0;
   private ownThrottled = 0;
-  private seen: { calls: number; ok: number; throttled: number; at: number } | undefined;
-  private shareEstimate = 1;
-  /** The last samples: this runner's calls, and every runner's calls, ok and throttled, in each. */
-  private readonly samples: Array<{ own: number; all: number; ok: number; throttled: number; ms: number }> =
-    [];
+  private readonly quota = new QuotaSamples();
+  private alone = false;
   /**
    * Told the quota's rate (calls per second, all runners together) whenever the last samples show
    * it: each had throttles, and the calls let through in them came at the rate the server refills.
@@ -156,7 +146,7 @@ export class SharedLimiter {
 
   /** This runner's share of the calls every runner on the key started lately (1 when alone). */
   share(): number {
-    return this.shareEstimate;
+    return this.alone ? 1 : this.quota.share;
   }
 
   /**
@@ -182,55 +172,23 @@ export class SharedLimiter {
         ok,
         throttled,
       )) as [number, number, number, number];
-      this.sampled(own, counts, performance.now());
+      const [calls, okAll, throttledAll, runners] = counts.map(Number);
+      const quota = this.quota.add(
+        own,
+        { calls: calls ?? 0, ok: okAll ?? 0, throttled: throttledAll ?? 0, runners: runners ?? 1 },
+        performance.now(),
+      );
+      if (quota !== undefined) this.onQuota?.(quota);
     } catch (error) {
       this.fail(error);
     }
-  }
-
-  /** Reads a sample: the share, and the quota's rate when the server's bucket stayed empty. */
-  private sampled(own: number, [calls, ok, throttled, runners]: number[], at: number): void {
-    const last = this.seen;
-    this.seen = { calls: calls ?? 0, ok: ok ?? 0, throttled: throttled ?? 0, at };
-    if (!last) {
-      this.shareEstimate = 1 / Math.max(1, runners ?? 1);
-      return;
-    }
-    this.samples.push({
-      own,
-      all: this.seen.calls - last.calls,
-      ok: this.seen.ok - last.ok,
-      throttled: this.seen.throttled - last.throttled,
-      ms: at - last.at,
-    });
-    if (this.samples.length > SAMPLES) this.samples.shift();
-    let mine = 0;
-    let all = 0;
-    for (const s of this.samples) {
-      mine += s.own;
-      all += s.all;
-    }
-    this.shareEstimate =
-      all >= FEW_CALLS && mine > 0 ? Math.min(1, mine / all) : 1 / Math.max(1, runners ?? 1);
-    // The samples with throttles at the end (up to two seconds), but the first of them: calls sent
-    // before the bucket ran dry were still being let through in it.
-    let streak = 0;
-    while (streak < this.samples.length && (this.samples.at(-1 - streak)?.throttled ?? 0) > 0) streak++;
-    let letThrough = 0;
-    let ms = 0;
-    const empty = streak - 1;
-    for (const s of this.samples.slice(this.samples.length - empty)) {
-      letThrough += s.ok;
-      ms += s.ms;
-    }
-    if (empty >= EMPTY_SAMPLES && letThrough > 0 && ms > 0) this.onQuota?.((letThrough * 1000) / ms);
   }
 
   /** Goes local for the rest of the run, with one warning. */
   fail(error: unknown): void {
     if (this.failedFlag) return;
     this.failedFlag = true;
-    this.shareEstimate = 1;
+    this.alone = true;
     clearInterval(this.timer);
     const reason = error instanceof Error ? error.message : String(error);
     this.options.onWarning?.(
@@ -242,6 +200,9 @@ export class SharedLimiter {
 
   async close(): Promise<void> {
     clearInterval(this.timer);
+    if (this.failedFlag) return;
+    // The last counts, so the other runners' figures (and the totals) hold every call.
+    await this.sampleShare();
     if (this.failedFlag) return;
     this.failedFlag = true; // closing on purpose: the 'end' that follows is no failure
     this.resolveFailed();
