@@ -155,7 +155,7 @@ async function toldQuota() {
 }
 
 async function shared() {
-  report('three runners on one quota (1200 rpm, 6 s bucket), --limiter against none', await sharedLimiter());
+  await sharedLimiter(report);
 }
 
 if (quick) {
