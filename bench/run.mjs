@@ -11,6 +11,7 @@ import { attachments } from './attachments.mjs';
 import { bareLoop, FAKE_ENV, makeRows, runBatch, startEmulator } from './lib.mjs';
 import { parquet } from './parquet.mjs';
 import { KINDS, notTold, SHAPES, told } from './quota.mjs';
+import { scale } from './scale.mjs';
 import { sharedLimiter } from './shared.mjs';
 
 const quick = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
@@ -154,7 +155,7 @@ async function toldQuota() {
 }
 
 async function shared() {
-  report('three runners on one quota (1200 rpm, 6 s bucket), --limiter against none', await sharedLimiter());
+  await sharedLimiter(report);
 }
 
 if (quick) {
@@ -177,6 +178,7 @@ if (quick) {
     shared,
     attachments: () => attachments(report),
     parquet: () => parquet(report, process.env.BENCH_ROWS ? Number(process.env.BENCH_ROWS) : undefined),
+    scale: () => only === 'scale' && scale(report), // minutes: only when named
   };
   for (const [name, fn] of Object.entries(scenarios)) {
     if (only && only !== name) continue;

@@ -1,17 +1,33 @@
-// The shared-limiter scenario: three run-batch processes on one emulator quota at once, told the
-// quota and not told it, each with `--limiter` on one redis-server and without it. The ideal is
-// the three inputs together at the quota's pace, after the bucket's first burst.
+// The shared-limiter scenarios: three processes on one emulator quota at once, none told the quota,
+// on three bucket shapes, side by side in one run: three run-batch runners sharing `--limiter` on
+// one redis-server, three run-batch runners each on its own, and three loops of the AWS SDK in its
+// `adaptive` retry mode (bench/bare-loop.mjs). The ideal is the three inputs together at the
+// quota's pace: the bucket's first burst free at the start, then the refill rate.
+//   BENCH_SHAPES=6,60     only those bucket shapes
+//   BENCH_SIDES=limiter   only those sides (limiter, alone, sdk, told)
+//   BENCH_REPEAT=3        each shape three times: every side's share of the ideal, each run
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { FAKE_ENV, makeRows, OUT, ROOT, startEmulator, timed } from './lib.mjs';
+import { bareLoop, FAKE_ENV, makeRows, OUT, ROOT, startEmulator, timed } from './lib.mjs';
 
 const BIN = join(ROOT, 'bin/run-batch.js');
-const RPM = 1200;
-const SHAPE = 6;
-const ROWS_EACH = 200;
 const RUNNERS = 3;
+const CONCURRENCY = 20;
+const LATENCY_MS = 100;
+/**
+ * Per bucket shape: the quota and each runner's rows, so that the time after the first burst (the
+ * ideal) is 20 to 25 s and dominates the run. A 60 s bucket at 3,000 rpm would hold the whole input
+ * of the smaller shapes, so that shape runs at 1,200 rpm: its burst is 1,200 of the 1,710 calls,
+ * spent in the first few seconds, and the 25.5 s after it are at the refill rate.
+ */
+export const SHARED_SHAPES = [
+  { seconds: 1, rpm: 3000, rowsEach: 350 },
+  { seconds: 6, rpm: 3000, rowsEach: 500 },
+  { seconds: 60, rpm: 1200, rowsEach: 570 },
+];
+const pick = (name, all) => (process.env[name] ? process.env[name].split(',') : all);
 
 function freePort() {
   return new Promise((resolve) => {
@@ -53,58 +69,104 @@ export async function startRedis() {
   };
 }
 
-async function three(emulator, flags) {
+/** Three processes at once, the emulator's buckets full before them; wall time of all three. */
+async function three(emulator, start) {
   await emulator.reset();
-  const env = { ...FAKE_ENV, AWS_ENDPOINT_URL_BEDROCK_RUNTIME: emulator.url };
   const started = performance.now();
-  const runs = await Promise.all(
-    Array.from({ length: RUNNERS }, (_, i) => {
-      const input = makeRows(ROWS_EACH, `shared-${i}.csv`);
-      const output = join(OUT, `shared-${i}.results.csv`);
-      rmSync(output, { force: true });
-      // --no-ledger: every runner pays for every call it times (identical rows are not reused).
-      return timed([BIN, input, '-o', output, '-c', '20', '--no-ledger', ...flags], env);
-    }),
-  );
+  const runs = await Promise.all(Array.from({ length: RUNNERS }, (_, i) => start(i)));
   const ms = performance.now() - started;
   const stats = await emulator.stats();
-  return { ms, codes: runs.map((r) => r.code).join(','), ...stats };
+  const cpuMs = runs.reduce((sum, r) => sum + (r.cpuMs ?? 0), 0);
+  return { ms, cpuMs, codes: runs.map((r) => r.code).join(','), ...stats };
 }
 
-export async function sharedLimiter() {
-  const redis = await startRedis();
+function runner(emulator, rows, flags) {
+  const env = { ...FAKE_ENV, AWS_ENDPOINT_URL_BEDROCK_RUNTIME: emulator.url };
+  return (i) => {
+    const input = makeRows(rows, `shared-${rows}-${i}.csv`);
+    const output = join(OUT, `shared-${i}.results.csv`);
+    rmSync(output, { force: true });
+    // --no-ledger: every runner pays for every call it times (identical rows are not reused).
+    return timed([BIN, input, '-o', output, '-c', String(CONCURRENCY), '--no-ledger', ...flags], env);
+  };
+}
+
+function sdk(emulator, rows) {
+  const env = { ...FAKE_ENV, AWS_ENDPOINT_URL_BEDROCK_RUNTIME: emulator.url };
+  return (i) => bareLoop(makeRows(rows, `shared-${rows}-${i}.csv`), CONCURRENCY, 'adaptive', env);
+}
+
+/** One bucket shape, every side; `key` keeps what one case's runners learned in Redis from the next. */
+async function shape({ seconds, rpm, rowsEach }, redis, key) {
   const emulator = await startEmulator([
     '--rpm',
-    String(RPM),
+    String(rpm),
     '--burst-seconds',
-    String(SHAPE),
+    String(seconds),
     '--latency-ms',
-    '100',
+    String(LATENCY_MS),
   ]);
-  // A key per case: the limiter keeps what its runners learned (the adaptive rate) in Redis, and
-  // one case must not start from what another learned.
-  const limiter = (key) => ['--limiter', redis.url, '--limiter-key', key];
-  const toldFlags = ['--rpm', String(RPM)];
-  const cases = {
-    'told, with --limiter': await three(emulator, [...toldFlags, ...limiter('told')]),
-    'told, without': await three(emulator, toldFlags),
-    'not told, with --limiter': await three(emulator, limiter('not-told')),
-    'not told, without': await three(emulator, []),
-  };
+  const limiter = (name) => ['--limiter', redis.url, '--limiter-key', `${key}-${name}`];
+  const sides = pick('BENCH_SIDES', ['limiter', 'alone', 'sdk']);
+  const cases = {};
+  // Start-up: three processes of one row each (one call), with the limiter, and three SDK loops.
+  if (sides.includes('limiter'))
+    cases['start-up (1 row each), --limiter'] = await three(emulator, runner(emulator, 1, limiter('start')));
+  if (sides.includes('sdk')) cases['start-up (1 row each), SDK'] = await three(emulator, sdk(emulator, 1));
+  if (sides.includes('limiter'))
+    cases['with --limiter'] = await three(emulator, runner(emulator, rowsEach, limiter('not-told')));
+  if (sides.includes('alone')) cases['without'] = await three(emulator, runner(emulator, rowsEach, []));
+  if (sides.includes('sdk')) cases['SDK adaptive'] = await three(emulator, sdk(emulator, rowsEach));
+  if (sides.includes('told'))
+    cases['told --rpm, with --limiter'] = await three(
+      emulator,
+      runner(emulator, rowsEach, ['--rpm', String(rpm), ...limiter('told')]),
+    );
   await emulator.stop();
-  await redis.stop();
-  const rows = ROWS_EACH * RUNNERS;
-  const perSecond = RPM / 60;
-  const figures = {
-    [`ideal s (${rows} rows after a ${SHAPE} s burst)`]: (rows - perSecond * SHAPE) / perSecond,
+
+  const perSecond = rpm / 60;
+  const rows = rowsEach * RUNNERS;
+  const burst = perSecond * seconds;
+  const idealS = (rows - burst) / perSecond;
+  const figures = { [`ideal s (${rows} rows, burst ${burst})`]: idealS };
+  const startup = {
+    'with --limiter': cases['start-up (1 row each), --limiter'],
+    without: cases['start-up (1 row each), --limiter'],
+    'SDK adaptive': cases['start-up (1 row each), SDK'],
   };
   for (const [name, run] of Object.entries(cases)) {
-    figures[`${name}: wall s (all three)`] = run.ms / 1000;
+    figures[`${name}: wall s`] = run.ms / 1000;
+    if (name.startsWith('start-up')) continue;
+    // Told, the runners keep to the quota's pace and leave the burst unused: their ideal is rows / rate.
+    const ideal = name.startsWith('told') ? rows / perSecond : idealS;
+    figures[`${name}: share of ideal`] = ideal / (run.ms / 1000);
+    if (startup[name])
+      figures[`${name}: share, net of start-up`] = ideal / ((run.ms - startup[name].ms) / 1000);
     figures[`${name}: throttled share`] = run.throttled / Math.max(1, run.requests);
     figures[`${name}: rows ok / exit codes`] = `${run.ok} / ${run.codes}`;
+    figures[`${name}: CPU s (three)`] = run.cpuMs / 1000;
   }
-  figures['not told: with / without (wall)'] =
-    cases['not told, with --limiter'].ms / cases['not told, without'].ms;
-  figures['told: with / without (wall)'] = cases['told, with --limiter'].ms / cases['told, without'].ms;
   return figures;
+}
+
+/** Every shape (BENCH_SHAPES picks), BENCH_REPEAT times each; `report(scenario, figures)` prints. */
+export async function sharedLimiter(report) {
+  const shapes = pick(
+    'BENCH_SHAPES',
+    SHARED_SHAPES.map((s) => String(s.seconds)),
+  );
+  const repeat = Math.max(1, Number(process.env.BENCH_REPEAT ?? 1));
+  const redis = await startRedis();
+  try {
+    for (const s of SHARED_SHAPES.filter((s) => shapes.includes(String(s.seconds))))
+      for (let i = 0; i < repeat; i++) {
+        const name = `three runners not told, ${s.rpm} rpm, ${s.seconds} s bucket (concurrency ${CONCURRENCY} each, ${LATENCY_MS} ms)`;
+        report(
+          repeat > 1 ? `${name}, run ${i + 1} of ${repeat}` : name,
+          await shape(s, redis, `${s.seconds}-${i}`),
+        );
+      }
+  } finally {
+    await redis.stop();
+  }
 }

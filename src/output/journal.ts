@@ -278,9 +278,13 @@ function reserve(path: string, bytes: number): boolean {
 
 /**
  * Reads byte ranges through a window of the file. Records finish close to input order (a row
- * overtakes at most the rows in flight with it), so most reads hit the window.
+ * overtakes at most the rows in flight with it), so most reads hit the window. The window's buffer
+ * is read into again, not allocated anew for each move: a million rows' rewrite would otherwise
+ * leave a few hundred 4 MB buffers for the garbage collector, and the process's peak memory with
+ * them. So a range read is valid only until the next read.
  */
 class WindowReader {
+  private buffer = Buffer.allocUnsafe(0);
   private window = Buffer.alloc(0);
   private start = 0;
   constructor(
@@ -291,31 +295,33 @@ class WindowReader {
   read(offset: number, length: number): Buffer {
     if (offset < this.start || offset + length > this.start + this.window.length) {
       const size = Math.min(Math.max(WINDOW, length), this.size - offset);
-      const buffer = Buffer.allocUnsafe(size);
+      if (size > this.buffer.length) this.buffer = Buffer.allocUnsafe(Math.max(WINDOW, length));
       let done = 0;
-      while (done < size) done += readSync(this.fd, buffer, done, size - done, offset + done);
-      this.window = buffer;
+      while (done < size) done += readSync(this.fd, this.buffer, done, size - done, offset + done);
+      this.window = this.buffer.subarray(0, size);
       this.start = offset;
     }
     return this.window.subarray(offset - this.start, offset - this.start + length);
   }
 }
 
-/** Coalesces many small writes into ~1 MB ones. */
+/** Coalesces many small writes into ~1 MB ones, copied into one buffer it keeps. */
 class ChunkWriter {
-  private parts: Buffer[] = [];
+  private readonly buffer = Buffer.allocUnsafe(1 << 20);
   private bytes = 0;
   constructor(private readonly fd: number) {}
-  add(buffer: Buffer): void {
-    this.parts.push(buffer);
-    this.bytes += buffer.length;
-    if (this.bytes >= 1 << 20) this.flush();
+  add(bytes: Buffer): void {
+    if (this.bytes + bytes.length > this.buffer.length) this.flush();
+    if (bytes.length >= this.buffer.length) writeAll(this.fd, bytes);
+    else this.bytes += bytes.copy(this.buffer, this.bytes);
   }
   flush(): void {
-    const all = Buffer.concat(this.parts);
-    let done = 0;
-    while (done < all.length) done += writeSync(this.fd, all, done);
-    this.parts = [];
+    writeAll(this.fd, this.buffer.subarray(0, this.bytes));
     this.bytes = 0;
   }
+}
+
+function writeAll(fd: number, bytes: Buffer): void {
+  let done = 0;
+  while (done < bytes.length) done += writeSync(fd, bytes, done);
 }

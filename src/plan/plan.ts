@@ -36,8 +36,8 @@ export interface RowPlan {
   /** With --limit or --sample: `120 of 300 rows (--sample 120 --seed 7)`. */
   slice?: string;
   columns: string[];
-  /** id -> 0-based row index, to match an existing results file against the input (then emptied). */
-  indexById: Map<string, number>;
+  /** id -> 0-based row index, to match an existing results file against the input (then cleared). */
+  indexById: IdLookup;
   /** The largest token reservation (estimated input + max_tokens) of any row. */
   largestReservation: number;
   fingerprintAt(index: number): string;
@@ -50,6 +50,14 @@ export interface RowPlan {
   loadV1(): Promise<void>;
   /** The second pass, in input order; throws InputChanged when the input is not what was checked. */
   rows(): AsyncIterable<PlannedRow>;
+}
+
+/** The plan's ids (id-index.ts): a row's place by its id. */
+export interface IdLookup extends Iterable<[string, number]> {
+  get(id: string): number | undefined;
+  has(id: string): boolean;
+  /** Gives back the memory once nothing needs a place by id any more. */
+  clear(): void;
 }
 
 export interface PlanOptions {
@@ -78,7 +86,6 @@ export async function planRows(spec: JobSpec, options: PlanOptions): Promise<Row
       ? await s3Etags(source, extendBuilder(base, spec, options.label), options.s3Etags)
       : undefined;
   const build = extendBuilder(base, spec, options.label, etagOf);
-  const indexById = new Map<string, number>();
   const plannedRow = (request: PromptRequest) => planned(request, options.label);
   let prints: Buffer = Buffer.alloc(FP_BYTES * 1024);
   let largestReservation = 0;
@@ -86,19 +93,23 @@ export async function planRows(spec: JobSpec, options: PlanOptions): Promise<Row
   // shard's: only those are planned, numbered among themselves (their results file holds them
   // alone, in input order).
   const inThisShard = (id: string) => spec.shard === undefined || inShard(id, spec.shard);
-  const chooser = new SliceChooser<PromptRequest>(spec.slice);
+  const chooser = new SliceChooser<Offered>(spec.slice);
   let inShardCount = 0;
-  const take = (request: PromptRequest) => {
+  // The planned rows' places among the input's ids (the scan's IdIndex numbers them after it).
+  let entries = new Uint32Array(1024);
+  let offered = 0;
+  const take = ({ request, entry }: Offered) => {
     if (!inThisShard(request.id)) return;
     request.index = inShardCount++;
     const row = plannedRow(request);
-    indexById.set(request.id, request.index);
+    if (request.index >= entries.length) entries = grownU32(entries);
+    entries[request.index] = entry;
     if ((request.index + 1) * FP_BYTES > prints.length) prints = grow(prints);
     prints.write(row.fingerprint, request.index * FP_BYTES, 'hex');
     largestReservation = Math.max(largestReservation, row.reserve.input + row.reserve.output);
     options.onRow?.(row);
   };
-  const { columns } = await scanRows(
+  const { columns, ids } = await scanRows(
     source,
     build,
     {
@@ -106,10 +117,15 @@ export async function planRows(spec: JobSpec, options: PlanOptions): Promise<Row
       ...(options.check ? { check: options.check } : {}),
       ...signalOf(options),
     },
-    (request) => chooser.offer(request.id, request, take),
+    // The n-th row offered is the scan's n-th id (scan.ts).
+    (request) => chooser.offer(request.id, { request, entry: offered++ }, take),
   );
-  chooser.finish(take, (request) => request.id);
+  chooser.finish(take, (value) => value.request.id);
   const rowCount = inShardCount;
+  // From first lines to places in the plan; ids of rows not planned (--sample, --shard) get none.
+  ids.clearNumbers();
+  for (let index = 0; index < rowCount; index++) ids.number(entries[index] as number, index);
+  entries = new Uint32Array(0);
   const inputRows = chooser.inputRows;
   if (inputRows === 0) emptyInput(spec, options);
   // The rows of a later pass that were planned: in the slice and in this shard.
@@ -127,7 +143,7 @@ export async function planRows(spec: JobSpec, options: PlanOptions): Promise<Row
     inputRows,
     ...(spec.slice ? { slice: sliceLabel(spec.slice, rowCount, inputRows) } : {}),
     columns,
-    indexById,
+    indexById: ids,
     largestReservation,
     fingerprintAt,
     fingerprintV1At,
@@ -209,6 +225,18 @@ function safeV1(request: PromptRequest): string {
   } catch {
     return '';
   }
+}
+
+/** A row offered to the slice, with its place among the input's ids. */
+interface Offered {
+  request: PromptRequest;
+  entry: number;
+}
+
+function grownU32(array: Uint32Array): Uint32Array<ArrayBuffer> {
+  const bigger = new Uint32Array(array.length * 2);
+  bigger.set(array);
+  return bigger;
 }
 
 function grow(buffer: Buffer): Buffer {

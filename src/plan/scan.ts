@@ -10,6 +10,7 @@ import type { RequestBuilder } from '../input/request.js';
 import type { RowSource } from '../input/source.js';
 import type { PromptRequest } from '../types.js';
 import type { RequestCheck } from './checks.js';
+import { IdIndex } from './id-index.js';
 
 /** At most this many bad rows are listed; the count says how many more there are. */
 export const MAX_LISTED = 20;
@@ -21,16 +22,19 @@ export interface ScanOptions {
   signal?: AbortSignal;
 }
 
-/** Calls `onRow` for every good row, in input order; throws every problem at the end. */
+/**
+ * Calls `onRow` for every good row, in input order; throws every problem at the end. Returns every
+ * id, numbered by its first line; when the scan succeeds, the n-th id is the n-th row `onRow` had.
+ */
 export async function scanRows(
   source: RowSource,
   build: RequestBuilder,
   options: ScanOptions,
   onRow: (request: PromptRequest) => void,
-): Promise<{ rowCount: number; columns: string[] }> {
+): Promise<{ rowCount: number; columns: string[]; ids: IdIndex }> {
   const { label } = options;
   const problems: string[] = [];
-  const firstLine = new Map<string, number>();
+  const firstLine = new IdIndex();
   let rowCount = 0;
   let headerError: RunBatchError | undefined;
   try {
@@ -57,10 +61,9 @@ export async function scanRows(
       }
       const problem = options.check?.(request);
       if (problem !== undefined) problems.push(`${label}:${row.line}: ${problem}`);
-      const first = firstLine.get(request.id);
+      const first = firstLine.add(request.id, row.line);
       if (first !== undefined)
         problems.push(`${label}:${row.line}: duplicate id "${request.id}" (first on line ${first})`);
-      else firstLine.set(request.id, row.line);
       if (problem === undefined && first === undefined && problems.length === 0) onRow(request);
     }
   } catch (error) {
@@ -70,7 +73,7 @@ export async function scanRows(
   }
   if (headerError) throw headerError;
   if (problems.length > 0) throw badRows(problems, label);
-  return { rowCount, columns: [...source.columns()] };
+  return { rowCount, columns: [...source.columns()], ids: firstLine };
 }
 
 /**

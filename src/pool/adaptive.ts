@@ -23,7 +23,8 @@
  */
 
 export interface AdaptiveTarget {
-  setRate(rps: number | undefined): void;
+  /** `quota`: the quota's rate just measured (`measured`), which sets this rate. */
+  setRate(rps: number | undefined, quota?: number): void;
   setConcurrency(n: number): void;
 }
 
@@ -38,6 +39,12 @@ export interface AdaptiveOptions {
    * rate of all of them. @default () => 1
    */
   share?: () => number;
+  /**
+   * Measure the quota from this controller's own calls (the spans between throttles). Off when
+   * runners share a limiter: each sees a third of the calls, and the quota's rate comes instead
+   * from what all of them were let through (`measured`). @default true
+   */
+  spans?: boolean;
   now?: () => number;
 }
 
@@ -51,6 +58,13 @@ const ROUGH_CALLS = 2;
 const MEMORY_MS = 30_000;
 /** The first cut, before anything is measured: this share of the rate being sent. */
 const FIRST_CUT = 0.1;
+const SHARED_FIRST_CUT = 0.2;
+/** Runners sharing a limiter run at this share of the quota's rate measured from all their calls. */
+const MEASURED_SHARE = 0.98;
+/** A measurement this recent is averaged with the next one. */
+const SMOOTH_MS = 5000;
+/** Throttled on, under the measured rate: the measurement is taken down by this factor. */
+const LOWER = 0.97;
 /** Search: climb by this factor every STEP_MS without throttles, until throttles give a measurement. */
 const SEARCH_GROWTH = 1.3;
 /**
@@ -85,6 +99,8 @@ export class AdaptiveController {
   private step = 0;
   private lastThrottleAt = Number.NEGATIVE_INFINITY;
   private lastCutAt = Number.NEGATIVE_INFINITY;
+  /** When this controller took a lower rate another runner set: throttles of calls sent before say nothing. */
+  private adoptedCutAt = Number.NEGATIVE_INFINITY;
   private lastIncreaseAt = 0;
   /** Recent attempts in dispatch order; `pendingFrom` is the index before which none is pending. */
   private readonly log: Dispatch[] = [];
@@ -129,9 +145,50 @@ export class AdaptiveController {
     }
     while (this.pendingFrom < this.log.length && this.log[this.pendingFrom]?.outcome !== 'pending')
       this.pendingFrom++;
-    if (this.unresolved.length > 0) this.resolve(now);
+    if (this.options.spans === false) this.unresolved.length = 0;
+    else if (this.unresolved.length > 0) this.resolve(now);
     if (outcome === 'ok') this.maybeIncrease(now);
     this.prune(now);
+  }
+
+  /**
+   * Takes the rate another runner sharing the limiter set (the pacing is theirs together): this
+   * controller's next cut or probe starts from it, so three do not each cut, nor each probe, from
+   * a figure only they hold. Throttles of calls sent before a lower rate came are not cut for again.
+   */
+  adopt(rps: number | undefined, quota = 0): void {
+    // The quota's rate as the runners last measured it (or lowered it): one figure for all.
+    if (quota > 0) this.bounds.splice(0, this.bounds.length, { at: this.now(), rps: quota });
+    if (rps === this.rate || rps === undefined || rps <= 0) return;
+    const capped = this.options.maxRps === undefined ? rps : Math.min(rps, this.options.maxRps);
+    const now = this.now();
+    if (this.rate === undefined || capped < this.rate) {
+      this.adoptedCutAt = now;
+      this.lastCutAt = now;
+    }
+    this.rate = capped;
+    this.step = Math.max(capped * PROBE_SHARE, 0.01);
+  }
+
+  /**
+   * The quota's rate measured elsewhere (by every runner sharing the limiter, from what the server
+   * let through while throttling all along): run at it. The latest figure replaces the earlier
+   * ones, as it counts every call and an early one may hold the burst's last calls.
+   */
+  measured(rps: number): void {
+    const now = this.now();
+    // Averaged with the figure before it while that is recent: a short window counts other runners'
+    // calls a sample early or late, a figure alone is noisy by a few calls.
+    const before = this.bestBound(now);
+    const figure =
+      before !== undefined && now - (this.bounds.at(-1)?.at ?? 0) < SMOOTH_MS ? (before + rps) / 2 : rps;
+    this.bounds.length = 0;
+    this.bounds.push({ at: now, rps: figure });
+    rps = figure;
+    this.rough = undefined;
+    // A little under it: the figure is the server's rate give or take a call or two of a sample's
+    // timing, and running a hair over it is a throttle every second or so for the rest of the run.
+    this.apply(rps * MEASURED_SHARE, now, rps);
   }
 
   get currentRate(): number | undefined {
@@ -148,15 +205,35 @@ export class AdaptiveController {
 
   /** What a throttle changes at once, before the span it ends can be measured. */
   private throttled(at: number, now: number): void {
-    const overload = this.throttlesSince(at - LONE_MS) >= 2;
-    if (!overload || now - this.lastCutAt < COOLDOWN_MS) return;
+    // Two throttles within a second are an overload; a runner sharing a limiter sees only its share
+    // of them.
+    const overload = this.throttlesSince(at - LONE_MS) >= Math.max(1, Math.round(2 * this.share()));
+    // Sharing a limiter, throttles of calls sent before the last cut (this runner's or another's)
+    // say nothing of the rate since.
+    const since = this.options.spans === false ? this.lastCutAt : this.adoptedCutAt;
+    if (!overload || now - this.lastCutAt < COOLDOWN_MS || at < since) return;
     const best = this.bestBound(now);
     if (best === undefined) {
       // Nothing measured yet: the server's burst is spent and calls are being sent far faster than
       // it refills. Cut hard; the search climbs back quickly if this was too far.
       const sending = this.recentRate(now) / this.share();
       const current = Math.min(this.rate ?? Number.POSITIVE_INFINITY, sending);
-      this.cut(Math.max(current * (this.rate === undefined ? FIRST_CUT : 0.5), 0.1), now);
+      // Sharing a limiter, the quota's rate comes from every runner's counts within a second: a
+      // first cut that deep would only waste that second.
+      // Later cuts are gentler there too: throttles that last are what the measurement needs.
+      const shared = this.options.spans === false;
+      const factor = this.rate === undefined ? (shared ? SHARED_FIRST_CUT : FIRST_CUT) : shared ? 0.7 : 0.5;
+      this.cut(Math.max(current * factor, 0.1), now);
+    } else if (this.options.spans === false) {
+      // Sharing a limiter. Past the measured rate: back to just under it. Throttled again and again
+      // under it: the figure was a little high (the first samples of a dry bucket still count calls
+      // sent before it ran dry), so lower it a little, for every runner.
+      if ((this.rate ?? 0) > best * MEASURED_SHARE) {
+        this.cut(best * MEASURED_SHARE, now, best);
+      } else {
+        this.bounds.splice(0, this.bounds.length, { at: now, rps: best * LOWER });
+        this.cut(best * LOWER * MEASURED_SHARE, now, best * LOWER);
+      }
     } else if ((this.rate ?? 0) <= best && this.throttlesSince(now - LONE_MS) >= STALE_THROTTLES) {
       // Throttled again and again at the measured rate: the quota is lower now. Start over from
       // the share of calls it accepted.
@@ -276,18 +353,19 @@ export class AdaptiveController {
     return Math.max(n, 1);
   }
 
-  private cut(rate: number, now: number): void {
+  private cut(rate: number, now: number, quota?: number): void {
     this.lastCutAt = now;
-    this.apply(rate, now);
+    this.apply(rate, now, quota);
   }
 
-  private apply(rate: number, now: number): void {
+  private apply(rate: number, now: number, quota?: number): void {
     const capped = this.options.maxRps === undefined ? rate : Math.min(rate, this.options.maxRps);
     const decreased = this.rate === undefined || capped < this.rate;
     this.rate = capped;
     this.step = Math.max(capped * PROBE_SHARE, 0.01);
     this.lastIncreaseAt = now;
-    this.target.setRate(capped);
+    if (quota === undefined) this.target.setRate(capped);
+    else this.target.setRate(capped, quota);
     if (decreased) {
       // Concurrency follows, but keeps enough calls in flight to sustain the new rate.
       const needed = Math.ceil((capped * this.share() * Math.max(this.latencyMs, 1)) / 1000) + 1;
@@ -309,13 +387,21 @@ export class AdaptiveController {
     if (this.concurrency < this.options.maxConcurrency) this.setConcurrency(this.concurrency + steps);
     if (this.rate === undefined) return;
     const searching = this.bestBound(now) === undefined;
+    // Sharing a limiter, a probe that calls do not follow (too few in flight, a busy machine) would
+    // only pile up as a rate far past the quota, which the calls meet all at once once they can.
+    if (!searching && this.options.spans === false && this.recentRate(now) / this.share() < this.rate * 0.9)
+      return;
     // The probe quickens the longer it meets no throttle: a measurement from below may be loose
     // (a token quota's is), and a quota that grew (a runner sharing it left) is found in seconds.
     const quiet = Math.max(0, now - this.lastThrottleAt) / 1000;
     const late = Math.max(0, quiet - 1);
+    // Runners sharing one rate each climb by their share of a step: together, one controller's climb.
+    const share = this.share();
     let next = this.rate;
     for (let i = 0; i < steps; i++)
-      next = searching ? next * SEARCH_GROWTH : next + this.step * (1 + quiet / 2 + (late * late) / 2);
+      next = searching
+        ? next * SEARCH_GROWTH ** share
+        : next + share * this.step * (1 + quiet / 2 + (late * late) / 2);
     this.rate = this.options.maxRps === undefined ? next : Math.min(next, this.options.maxRps);
     this.target.setRate(this.rate);
   }

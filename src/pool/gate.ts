@@ -19,8 +19,11 @@ export interface Gate {
    * Retries pass a higher priority (a lower number).
    */
   acquire(tokens: number, priority?: number): Promise<Admission | undefined>;
-  /** The adaptive controller's request rate (calls per second); undefined lifts it. */
-  setAdaptiveRate(rps: number | undefined): void;
+  /**
+   * The adaptive controller's request rate (calls per second); undefined lifts it. `quota`: the
+   * quota's rate it was just measured at, for other runners sharing the gate.
+   */
+  setAdaptiveRate(rps: number | undefined, quota?: number): void;
   /** Share of the quota's recent calls that this runner made: 1 when it runs alone. */
   share(): number;
   /** Lets every waiting call go (as not admitted) and admits no more. */

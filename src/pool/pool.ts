@@ -112,7 +112,7 @@ export class Pool {
     if (options.adaptive !== false) {
       this.adaptive = new AdaptiveController(
         {
-          setRate: (rps) => this.gate.setAdaptiveRate(rps),
+          setRate: (rps, quota) => this.gate.setAdaptiveRate(rps, quota),
           setConcurrency: (n) => {
             this.limit.concurrency = n;
           },
@@ -120,9 +120,13 @@ export class Pool {
         {
           maxConcurrency: options.concurrency,
           share: () => this.gate.share(),
+          spans: options.limiter === undefined,
           ...(options.rpm ? { maxRps: options.rpm / 60 } : {}),
         },
       );
+      const adaptive = this.adaptive;
+      if (this.gate instanceof SharedGate) this.gate.onRate = (rps, quota) => adaptive.adopt(rps, quota);
+      if (options.limiter) options.limiter.onQuota = (rps) => adaptive.measured(rps);
     }
   }
 
@@ -175,6 +179,7 @@ export class Pool {
         admitted.settle(counted);
         this.estimate.learn(reserved, counted);
         if (handle) this.adaptive?.done(handle, 'ok');
+        this.options.limiter?.outcome('ok');
         const latencyMs = performance.now() - started;
         observe?.({ type: 'ok', attempt, latencyMs });
         return { kind: 'ok', value, attempts: attempt, latencyMs };
@@ -186,7 +191,10 @@ export class Pool {
         const latencyMs = performance.now() - started;
         const failure = task.classify(error);
         admitted.settle(task.usedOnFailure(failure));
-        if (failure.throttle) this.stats.throttles++;
+        if (failure.throttle) {
+          this.stats.throttles++;
+          this.options.limiter?.outcome('throttle');
+        }
         if (handle) this.adaptive?.done(handle, failure.throttle ? 'throttle' : 'other', failure.quota);
         last = { kind: 'failed', failure, attempts: attempt, latencyMs };
         const stopping = this.options.softStop?.aborted === true;

@@ -2,12 +2,13 @@
  * Admission shared by every runner on one Redis key (`--limiter`): the same contract as the local
  * RateGate, so the pool does not care which it has.
  *
- * - Call starts are spaced by one bottleneck limiter clustered in Redis: `--rpm`, and the adaptive
- *   controller's rate, hold for the sum of all runners. Its settings live in Redis, so a cut after
- *   one runner's throttles slows every runner, and a runner that joins starts at the rate the
- *   others have learned. One call at a time passes through it (maxConcurrent 1, cluster-wide), for
- *   the reason rate.ts gives; a job expires after EXPIRY_MS so a runner killed mid-call cannot
- *   hold the turn.
+ * - Call starts are spaced by the pace script in token-script.ts: one schedule in Redis for every
+ *   runner, so `--rpm`, and the adaptive controller's rate, hold for the sum of all runners. The
+ *   rate lives in Redis, so a cut after one runner's throttles slows every runner, and a runner that
+ *   joins starts at the rate the others have learned. A turn is a time to start at: a turn taken
+ *   late is made up by the next (bottleneck's clustered minTime, used before, lost the time of every
+ *   late timer: three runners at 50 calls a second ran at 0.8 of it). One waiter of this runner
+ *   holds a turn at a time (retries first), so a cut of the rate applies from the next turn on.
  * - Tokens (`--tpm`) come from the bucket in token-script.ts: reserved at start, settled with the
  *   real usage at the end, given back whole on a throttle, and given back on expiry when the runner
  *   that reserved them died. This runner's waiters take turns locally (one asks Redis at a time,
@@ -21,24 +22,33 @@ import { RateGate, type RateLimits, tokenBucket } from './rate.js';
 import type { SharedLimiter } from './shared.js';
 import { sleep } from './sleep.js';
 
-/** A pacing turn not finished within this is taken as finished (its runner may have died). */
-const EXPIRY_MS = 10_000;
 /** Longest wait between two asks for tokens (refunds of other calls can come sooner than refill). */
 const POLL_MS = 100;
 const FAILED = 'failed' as const;
+/**
+ * While nothing paces (no --rpm, no adaptive rate yet: a server's first burst is free), calls pass
+ * without asking Redis for this long after it last said so: a round trip per call, one at a time,
+ * held three runners to a few hundred calls a second on a busy machine. A rate set by another
+ * runner is so heard within this.
+ */
+const UNPACED_MS = 50;
 
 export class SharedGate implements Gate {
   private readonly local: RateGate;
-  private readonly pace: Bottleneck;
+  private readonly paceTurns = new Bottleneck({ maxConcurrent: 1 });
   private readonly turns = new Bottleneck({ maxConcurrent: 1 });
   private readonly configuredMinTime: number;
   private readonly capacity: number;
   private readonly start: number;
   private readonly perMs: number;
   private readonly stopping = new AbortController();
-  private readonly ready: Promise<unknown>;
   private stopped = false;
   private next = 0;
+  private unpacedUntil = 0;
+  /** The adaptive rate last heard from Redis, set by any runner. */
+  private sharedRate = 0;
+  /** Told when another runner changed the shared adaptive rate (the pool's controller adopts it). */
+  onRate?: (rps: number, quota: number) => void;
 
   constructor(
     private readonly shared: SharedLimiter,
@@ -51,28 +61,6 @@ export class SharedGate implements Gate {
     this.capacity = bucket.capacity;
     this.start = bucket.start;
     this.perMs = (limits.tpm ?? 0) / 60_000;
-    this.pace = new Bottleneck({
-      id: `${shared.prefix}:pace`,
-      datastore: 'ioredis',
-      connection: shared.connection,
-      maxConcurrent: 1,
-      minTime: this.configuredMinTime,
-      // State nobody used for ten minutes is dropped from Redis.
-      timeout: 600_000,
-    });
-    this.pace.on('error', (error: Error) => shared.fail(error));
-    this.ready = this.pace.ready().then(() => this.joinSettings());
-  }
-
-  /**
-   * bottleneck keeps the settings of a clustered limiter that already exists: a runner that joins
-   * keeps the spacing the others learned, but not one below its own --rpm.
-   */
-  private async joinSettings(): Promise<void> {
-    // bottleneck's documented key layout: b_<id>_settings.
-    const stored = Number(await this.shared.client.hget(`b_${this.shared.prefix}:pace_settings`, 'minTime'));
-    if (!(stored >= this.configuredMinTime))
-      await this.pace.updateSettings({ minTime: this.configuredMinTime });
   }
 
   async acquire(tokens: number, priority = 5): Promise<Admission | undefined> {
@@ -90,8 +78,17 @@ export class SharedGate implements Gate {
   }
 
   private async acquireShared(tokens: number, priority: number): Promise<Admission | undefined> {
-    await this.ready;
-    await this.pace.schedule({ priority, expiration: EXPIRY_MS }, async () => undefined);
+    if (performance.now() >= this.unpacedUntil)
+      await this.paceTurns.schedule({ priority }, async () => {
+        if (performance.now() < this.unpacedUntil) return;
+        const { wait, rate, quota } = await this.shared.pace('turn', this.configuredMinTime);
+        if (rate > 0 && rate !== this.sharedRate) {
+          this.sharedRate = rate;
+          this.onRate?.(rate, quota);
+        }
+        if (wait < 0) this.unpacedUntil = performance.now() + UNPACED_MS;
+        else if (wait > 0) await sleep(wait, this.stopping.signal);
+      });
     if (this.stopped) return undefined;
     const admission = this.capacity > 0 ? await this.takeTokens(tokens, priority) : { settle: () => {} };
     if (admission) this.shared.counted();
@@ -132,11 +129,12 @@ export class SharedGate implements Gate {
     return this.shared.share();
   }
 
-  setAdaptiveRate(rps: number | undefined): void {
+  setAdaptiveRate(rps: number | undefined, quota?: number): void {
     this.local.setAdaptiveRate(rps);
     if (this.shared.failed) return;
-    const minTime = Math.max(this.configuredMinTime, rps ? 1000 / rps : 0);
-    this.ready.then(() => this.pace.updateSettings({ minTime })).catch((error) => this.shared.fail(error));
+    if (rps) this.unpacedUntil = 0;
+    this.sharedRate = rps ?? 0;
+    this.shared.pace('rate', rps ?? 0, quota).catch((error) => this.shared.fail(error));
   }
 
   async stop(): Promise<void> {
@@ -145,7 +143,7 @@ export class SharedGate implements Gate {
     this.stopping.abort();
     await this.local.stop();
     await this.turns.stop({ dropWaitingJobs: true }).catch(() => undefined);
-    if (!this.shared.failed) await this.pace.stop({ dropWaitingJobs: true }).catch(() => undefined);
+    await this.paceTurns.stop({ dropWaitingJobs: true }).catch(() => undefined);
     await this.shared.close();
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The connection to a limiter shared through Redis (`--limiter redis://host:port[/db]`): one
- * ioredis client (bottleneck's clustering reuses it, plus the subscriber it makes), the key every
- * runner on the same quota meets under, and what happens when Redis fails.
+ * ioredis client, the key every runner on the same quota meets under, and what happens when Redis
+ * fails.
  *
  * A Redis that cannot be reached at start is a setup error (exit 2, the URL named), found before
  * any row is sent. One that goes away mid-run must not stop the run: the first failure of any
@@ -10,10 +10,13 @@
  * fails a command at once instead of holding every call.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import Bottleneck from 'bottleneck';
 import { Redis } from 'ioredis';
 import { RunBatchError } from '../errors.js';
-import { TOKEN_SCRIPT } from './token-script.js';
+import { QuotaSamples } from './quota-samples.js';
+import { PACE_SCRIPT, SHARE_SCRIPT, TOKEN_SCRIPT } from './token-script.js';
+
+/** How often a runner adds its counts to the shared ones. */
+const SAMPLE_MS = 250;
 
 export interface SharedLimiterOptions {
   /** redis://host:port[/db] */
@@ -65,14 +68,20 @@ export class SharedLimiter {
   /** Identifies this runner's reservations. */
   readonly runner = randomUUID();
   readonly reservationTtlMs: number;
-  readonly connection: Bottleneck.IORedisConnection;
   private failedFlag = false;
   private resolveFailed!: () => void;
   /** Resolves once Redis has failed and the run has gone local. */
   readonly whenFailed: Promise<'failed'>;
   private ownCalls = 0;
-  private seenTotal: number | undefined;
-  private shareEstimate = 1;
+  private ownOk = 0;
+  private ownThrottled = 0;
+  private readonly quota = new QuotaSamples();
+  private alone = false;
+  /**
+   * Told the quota's rate (calls per second, all runners together) whenever the last samples show
+   * it: each had throttles, and the calls let through in them came at the rate the server refills.
+   */
+  onQuota?: (rps: number) => void;
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -85,12 +94,13 @@ export class SharedLimiter {
       this.resolveFailed = () => resolve('failed');
     });
     client.defineCommand('runBatchTokens', { numberOfKeys: 3, lua: TOKEN_SCRIPT });
+    client.defineCommand('runBatchPace', { numberOfKeys: 1, lua: PACE_SCRIPT });
+    client.defineCommand('runBatchShare', { numberOfKeys: 2, lua: SHARE_SCRIPT });
     client.on('error', (error: Error) => this.fail(error));
     client.on('end', () => this.fail(new Error('connection closed')));
-    this.connection = new Bottleneck.IORedisConnection({ client, Redis } as never);
-    this.connection.on('error', (error: Error) => this.fail(error));
-    this.timer = setInterval(() => void this.sampleShare(), 1000);
+    this.timer = setInterval(() => void this.sampleShare(), SAMPLE_MS);
     this.timer.unref();
+    void this.sampleShare();
   }
 
   get failed(): boolean {
@@ -104,33 +114,71 @@ export class SharedLimiter {
     return (this.client as any).runBatchTokens(...keys, op, ...args);
   }
 
+  /**
+   * Runs the pace script (see token-script.ts): 'turn' gives the ms to wait before a call may start
+   * (-1: nothing paces), 'rate' sets the adaptive rate all runners share; both say that rate (0: none).
+   */
+  async pace(
+    op: 'turn' | 'rate',
+    arg: number,
+    quota?: number,
+  ): Promise<{ wait: number; rate: number; quota: number }> {
+    // biome-ignore lint/suspicious/noExplicitAny: a command added by defineCommand has no type
+    const [wait, rate, measured] = await (this.client as any).runBatchPace(
+      `${this.prefix}:pace`,
+      op,
+      arg,
+      quota === undefined ? '' : String(quota),
+    );
+    return { wait: Number(wait), rate: Number(rate), quota: Number(measured) || 0 };
+  }
+
   /** Counts one call this runner started, for `share`. */
   counted(): void {
     this.ownCalls++;
   }
 
+  /** Counts how one of this runner's calls ended, for the quota's rate every runner reads. */
+  outcome(outcome: 'ok' | 'throttle'): void {
+    if (outcome === 'ok') this.ownOk++;
+    else this.ownThrottled++;
+  }
+
   /** This runner's share of the calls every runner on the key started lately (1 when alone). */
   share(): number {
-    return this.shareEstimate;
+    return this.alone ? 1 : this.quota.share;
   }
 
   /**
-   * Once a second: add this runner's calls to a shared counter, and compare what it grew by since
-   * the last sample with this runner's own part of that.
+   * A few times a second: add this runner's counts to the shared ones and say it is here. The share
+   * is this runner's part of the calls all of them started in the last two seconds; before there
+   * are enough of those (the first calls of a run), one over the runners seen.
    */
   private async sampleShare(): Promise<void> {
     if (this.failedFlag) return;
     const own = this.ownCalls;
+    const ok = this.ownOk;
+    const throttled = this.ownThrottled;
     this.ownCalls = 0;
+    this.ownOk = 0;
+    this.ownThrottled = 0;
     try {
-      const key = `${this.prefix}:calls`;
-      const [[, total]] = (await this.client.multi().incrby(key, own).pexpire(key, 600_000).exec()) as [
-        [unknown, number],
-      ];
-      const grown = this.seenTotal === undefined ? own : total - this.seenTotal;
-      this.seenTotal = total;
-      if (grown > 0 && own > 0)
-        this.shareEstimate = 0.5 * this.shareEstimate + 0.5 * Math.min(1, own / grown);
+      // biome-ignore lint/suspicious/noExplicitAny: a command added by defineCommand has no type
+      const counts = (await (this.client as any).runBatchShare(
+        `${this.prefix}:counts`,
+        `${this.prefix}:runners`,
+        this.runner,
+        own,
+        ok,
+        throttled,
+      )) as [number, number, number, number];
+      const [calls, okAll, throttledAll, runners] = counts.map(Number);
+      const quota = this.quota.add(
+        own,
+        { calls: calls ?? 0, ok: okAll ?? 0, throttled: throttledAll ?? 0, runners: runners ?? 1 },
+        performance.now(),
+      );
+      if (quota !== undefined) this.onQuota?.(quota);
     } catch (error) {
       this.fail(error);
     }
@@ -140,22 +188,25 @@ export class SharedLimiter {
   fail(error: unknown): void {
     if (this.failedFlag) return;
     this.failedFlag = true;
-    this.shareEstimate = 1;
+    this.alone = true;
     clearInterval(this.timer);
     const reason = error instanceof Error ? error.message : String(error);
     this.options.onWarning?.(
       `--limiter ${shownUrl(this.options.url)}: Redis failed (${reason}); going on with this runner's own limits`,
     );
     this.resolveFailed();
-    void this.connection.disconnect(false).catch(() => undefined);
+    this.client.disconnect();
   }
 
   async close(): Promise<void> {
     clearInterval(this.timer);
     if (this.failedFlag) return;
+    // The last counts, so the other runners' figures (and the totals) hold every call.
+    await this.sampleShare();
+    if (this.failedFlag) return;
     this.failedFlag = true; // closing on purpose: the 'end' that follows is no failure
     this.resolveFailed();
-    await this.connection.disconnect(true).catch(() => undefined);
+    await this.client.quit().catch(() => undefined);
   }
 }
 
@@ -182,7 +233,5 @@ export async function connectLimiter(options: SharedLimiterOptions): Promise<Sha
       { cause: error },
     );
   }
-  // bottleneck makes its subscriber with duplicate(), which must connect by itself.
-  client.options.lazyConnect = false;
   return new SharedLimiter(client, options);
 }

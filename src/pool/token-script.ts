@@ -72,3 +72,66 @@ if op == 'take' and result[1] == 1 then
 end
 return result
 `;
+
+/**
+ * The shared pacing of call starts, as one Lua script: one theoretical arrival time (`tat`) for
+ * every runner on the key, so the turns they are given are spaced by the interval whoever asks,
+ * and a turn that starts late (a busy event loop, a slow round trip) is made up by the next one
+ * instead of lost: a turn may start up to one interval behind the schedule, as the local pacing
+ * (rate.ts) keeps one start saved up. The interval is the larger of the caller's `--rpm` and the
+ * adaptive rate every runner shares (field `rate`, calls per second for all of them together), so
+ * a runner that joins paces at what the others learned, and one cut slows them all.
+ *
+ * KEYS[1] a hash {tat, rate}. ARGV: op ('turn' | 'rate'), then
+ *   turn: the caller's own least interval in ms (from --rpm; 0 for none)
+ *         -> {ms to wait before starting ('-1' when nothing paces), the shared rate ('0': none),
+ *             the quota's rate last measured by any runner ('0': none)}
+ *   rate: calls per second (0 lifts it), and the quota's measured rate if this sets it (or '')
+ *         -> {'0', the rate, the measured rate}
+ * (numbers as strings: Redis would drop their fractions)
+ */
+export const PACE_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+local result
+if ARGV[1] == 'rate' then
+  redis.call('HSET', KEYS[1], 'rate', ARGV[2])
+  if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'quota', ARGV[3]) end
+  result = {'0', ARGV[2], ARGV[3]}
+else
+  local rate = tonumber(redis.call('HGET', KEYS[1], 'rate')) or 0
+  local quota = redis.call('HGET', KEYS[1], 'quota') or '0'
+  local interval = tonumber(ARGV[2])
+  if rate > 0 then interval = math.max(interval, 1000 / rate) end
+  if interval <= 0 then
+    result = {'-1', tostring(rate), quota}
+  else
+    local tat = tonumber(redis.call('HGET', KEYS[1], 'tat')) or now
+    local start = math.max(tat, now - interval)
+    redis.call('HSET', KEYS[1], 'tat', tostring(start + interval))
+    result = {tostring(math.max(0, start - now)), tostring(rate), quota}
+  end
+end
+redis.call('PEXPIRE', KEYS[1], 600000)
+return result
+`;
+
+/**
+ * Who shares the quota and what it let through, sampled by each runner a few times a second:
+ * KEYS[1] a hash of what every runner counted (calls started, ok, throttled), KEYS[2] a sorted set
+ * of runners by when they last sampled (Redis's clock). ARGV: runner id, then its calls started,
+ * ok and throttled since its last sample -> {calls, ok, throttled counted in all, runners seen
+ * within the last 2 s}.
+ */
+export const SHARE_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local calls = redis.call('HINCRBY', KEYS[1], 'calls', ARGV[2])
+local ok = redis.call('HINCRBY', KEYS[1], 'ok', ARGV[3])
+local throttled = redis.call('HINCRBY', KEYS[1], 'throttled', ARGV[4])
+redis.call('ZADD', KEYS[2], now, ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - 2000)
+redis.call('PEXPIRE', KEYS[1], 600000)
+redis.call('PEXPIRE', KEYS[2], 600000)
+return {calls, ok, throttled, redis.call('ZCARD', KEYS[2])}
+`;

@@ -230,7 +230,11 @@ function refreshKept(output: Prepared, row: PlannedRow, deps: RunDeps): void {
     const old = output.journal.recordAt(row.request.index);
     if (!old) return;
     const fields = resultFieldsOf(output.layout, old.toString('utf8'));
-    const text = recordText(output.layout, fields, row.request.row);
+    // It keeps the labels of the run that bought it (request_tags, profile_tags): this run's --tag
+    // would move its spend to another team in `report --by tag:KEY`.
+    const own = { ...output.layout };
+    delete own.constants;
+    const text = recordText(own, fields, row.request.row);
     if (text !== old.toString('utf8')) output.journal.append(row.request.index, text);
   } catch (error) {
     deps.onWarning?.(

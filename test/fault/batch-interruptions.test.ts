@@ -94,6 +94,20 @@ async function moment(phase: Phase, emulator: Emulator, dir: string, s3: S3Side)
   }
 }
 
+/**
+ * Whether the process has used 200 ms of CPU: Node's own start takes about 110 ms, and the bin
+ * listens for signals from its first line, right after. CPU time, not wall time: on a loaded
+ * machine Node can take a second of wall time to get there (Linux: /proc/PID/stat, in ticks).
+ */
+function pastNodeStart(pid: number | undefined): boolean {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return Number(fields[11]) + Number(fields[12]) >= 20;
+  } catch {
+    return true; // gone already: nothing to wait for
+  }
+}
+
 interface RunLog {
   step: string;
   code: number | null;
@@ -134,8 +148,9 @@ async function runOnce(
   let done = false;
   void exited.then(() => (done = true));
   if (step) {
-    // No program hears a signal before Node has run its first line (the bin listens from there);
-    // a moment left over from an earlier run would otherwise come true at once.
+    // No program hears a signal before Node has run its first line (the bin listens from there),
+    // and a moment left over from an earlier run would otherwise come true at once.
+    while (!done && !pastNodeStart(child.pid)) await new Promise((r) => setTimeout(r, 3));
     await new Promise((r) => setTimeout(r, 250));
     while (!done && !(await moment(step.phase, emulator, dir, s3)))
       await new Promise((r) => setTimeout(r, 3));

@@ -161,6 +161,22 @@ describe('--mode batch', () => {
     }
   });
 
+  it('--cancel with no job of this output running submits nothing, says so, and exits 3', async () => {
+    const dir = workdir();
+    input(dir, 100);
+    const cancel = await runCli(['in.csv', ...BATCH, '--cancel'], { cwd: dir, env: env() });
+    expect(cancel.code).toBe(3);
+    expect(cancel.stderr).toMatch(
+      /--cancel: no batch job of this output was running, and none was submitted/,
+    );
+    expect(jobs()).toBe(0);
+    expect(used.emulator.stats().requests).toBe(0);
+    // The rows run on the next run without --cancel.
+    const run = await runCli(['in.csv', ...BATCH], { cwd: dir, env: env() });
+    expect(run.code, run.stderr).toBe(0);
+    expect(jobs()).toBe(1);
+  });
+
   it('fewer rows than the minimum is exit 2 before anything is uploaded', async () => {
     const dir = workdir();
     input(dir, 20);

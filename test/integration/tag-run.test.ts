@@ -92,6 +92,24 @@ describe('--tag as request metadata', () => {
     expect(JSON.parse(rows[0]?.request_tags as string)).toEqual({ team: 'billing', owner: 'ops' });
   });
 
+  it('a rerun of the same results file under another --tag keeps the tags its kept rows were bought under', async () => {
+    const dir = workdir();
+    input(dir);
+    expect((await run(dir, ['--tag', 'team=support'])).code).toBe(0);
+    writeFileSync(join(dir, 'in.csv'), `${readFileSync(join(dir, 'in.csv'), 'utf8')}r4,Four\n`);
+    used.emulator.resetStats();
+    expect((await run(dir, ['--tag', 'team=billing'])).code).toBe(0);
+    expect(used.emulator.stats().requests).toBe(1);
+    const rows = csv(join(dir, 'in.results.csv'));
+    // report --by tag:team sums these: the spend of the first run stays with support.
+    expect(rows.map((r) => [r.id, JSON.parse(r.request_tags as string).team])).toEqual([
+      ['r1', 'support'],
+      ['r2', 'support'],
+      [ODD_ID, 'support'],
+      ['r4', 'billing'],
+    ]);
+  });
+
   it('a tag Bedrock would refuse is exit 2 naming it, before anything is sent', async () => {
     const dir = workdir();
     input(dir);

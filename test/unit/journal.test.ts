@@ -25,6 +25,33 @@ describe('journal', () => {
     expect(readFileSync(path, 'utf8')).toBe(HEADER + line('a') + line('b') + line('c'));
   });
 
+  it('rewrites in input order through its reused buffers: shuffled rows, some bigger than either buffer', () => {
+    const path = file();
+    const rows = 3000;
+    // Records of 0.5 KB to 6 KB, and every 500th of 1.5 MB (past the 1 MB write buffer) or 5 MB
+    // (past the 4 MB read window): ~20 MB in all, so the window moves many times.
+    const text = (i: number) =>
+      line(
+        `r${i}`,
+        'ok',
+        String(i % 10).repeat(i % 500 === 7 ? (i % 1000 === 7 ? 5 << 20 : 3 << 19) : 500 + i * 2),
+      );
+    const order = Array.from({ length: rows }, (_, i) => i);
+    let seed = 7;
+    for (let i = rows - 1; i > 0; i--) {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      const j = seed % (i + 1);
+      [order[i], order[j]] = [order[j] as number, order[i] as number];
+    }
+    const journal = new Journal(path, HEADER, rows);
+    for (const i of order) journal.append(i, text(i));
+    journal.finish();
+    const expected = HEADER + order.map((_, i) => text(i)).join('');
+    const written = readFileSync(path, 'utf8');
+    expect(written.length).toBe(expected.length);
+    expect(written === expected).toBe(true);
+  });
+
   it('keeps writing after the disk fills, from space it set aside, and says so once', () => {
     const path = file();
     const told: string[] = [];

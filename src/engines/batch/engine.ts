@@ -203,6 +203,8 @@ function stopMessage(reason: string | undefined, pending: number): string {
   if (reason === 'no-wait') return `--no-wait: ${rows}; run the same command again to collect them`;
   if (reason === 'signal')
     return `interrupted while waiting: ${rows} (they keep running on Bedrock); run again to collect them`;
+  if (reason === 'nothing-to-cancel')
+    return '--cancel: no batch job of this output was running, and none was submitted; run again without --cancel to run the rows';
   if (reason === 'cancelled')
     return pending > 0
       ? `--cancel: the jobs of this output were asked to stop; ${rows}; run again to collect what they answered`

@@ -44,8 +44,9 @@ export interface BatchDeps {
   onProgress?: (jobs: JobProgress[]) => void;
   onWarning?: (message: string) => void;
   /**
-   * The rows of one collected job (or rows no job can take). Awaited before the job is marked
-   * collected, so rows the caller has written are never lost to a kill, nor paid for twice.
+   * The rows of one collected job (or rows no job can take), in input order. Awaited before the job
+   * is marked collected, so rows the caller has written are never lost to a kill, nor paid for
+   * twice. Given, the result's `finished` stays empty: the caller has had every row.
    */
   onFinished?: (finished: FinishedRow[]) => void | Promise<void>;
   /** Aborting it ends the wait; submitted jobs keep running. */
@@ -64,10 +65,14 @@ export interface FinishedRow {
 }
 
 export interface BatchJobsResult {
+  /** Every row handed on, when no `onFinished` took them (tests read them here). */
   finished: FinishedRow[];
   /** Rows owed by jobs still running or not yet submitted. */
   pending: number;
-  /** Why it returned with rows pending: 'no-wait', 'signal', 'cancelled', or a failure's message. */
+  /**
+   * Why it returned with rows pending: 'no-wait', 'signal', 'cancelled', 'nothing-to-cancel'
+   * (--cancel found no open job), or a failure's message.
+   */
   stopReason?: string;
   jobs: JobProgress[];
   /** The jobs collected by this call: how many, their records, and the time Bedrock took. */
@@ -104,9 +109,14 @@ export async function runBatchJobs(
   const finished: FinishedRow[] = [];
   const collected = { jobs: 0, records: 0, bedrockMs: 0 };
   const hand = async (items: Array<{ index: number; outcome: BatchOutcome }>) => {
-    const rowsOut = items.map(({ index, outcome }) => ({ row: byIndex.get(index) as BatchRow, outcome }));
-    finished.push(...rowsOut);
-    if (rowsOut.length > 0) await deps.onFinished?.(rowsOut);
+    // Bedrock writes a job's records in any order; handed on in input order, they reach the results
+    // file in order (a job is consecutive rows), which then needs no rewrite, or a cheap one.
+    const rowsOut = items
+      .sort((a, b) => a.index - b.index)
+      .map(({ index, outcome }) => ({ row: byIndex.get(index) as BatchRow, outcome }));
+    // Kept only for a caller that does not take them: 250,000 answers held to the end otherwise.
+    if (!deps.onFinished) finished.push(...rowsOut);
+    else if (rowsOut.length > 0) await deps.onFinished(rowsOut);
   };
   const result = (stopReason?: string): BatchJobsResult => ({
     finished,
@@ -127,10 +137,12 @@ export async function runBatchJobs(
   };
 
   // --cancel stops this output's jobs, then (waiting) collects what they answered before stopping.
+  // --cancel with no job of this output open submits nothing and says so.
+  const cancelled = openJobs(state).length > 0 ? 'cancelled' : 'nothing-to-cancel';
   if (settings.cancel) {
     await cancelJobs(state, ctx);
     deps.onProgress?.(progressOf(state));
-    if (!settings.wait) return result('cancelled');
+    if (!settings.wait) return result(cancelled);
   } else {
     const early = planJobs(state, prepared, isDone, settings, now());
     save(); // every planned job and its token is on disk before the first Create
@@ -185,7 +197,7 @@ export async function runBatchJobs(
           collected.bedrockMs += Math.max(0, Date.parse(job.endTime) - Date.parse(job.submitTime));
       }
     }
-    if (openJobs(state).length === 0) return result(settings.cancel ? 'cancelled' : undefined);
+    if (openJobs(state).length === 0) return result(settings.cancel ? cancelled : undefined);
     if (!settings.wait) return result('no-wait');
     if (deps.signal?.aborted) return result('signal');
     await sleep(pollDelayMs(round, settings.poll), deps.signal);
