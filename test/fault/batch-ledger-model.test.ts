@@ -7,7 +7,8 @@
  * random moment (building, uploading, waiting, collecting, writing); prune. `--mode auto` with a minimum of 5 records a job, so a handful of new
  * rows runs on-demand and more run as a job. After every step:
  *   (a) answers paid (batch records answered + on-demand calls) <= distinct requests asked since the
- *       last prune + the on-demand calls in flight at each kill or SIGTERM (--concurrency);
+ *       last prune + twice --concurrency at each kill or SIGTERM (on-demand calls in flight,
+ *       and answers in the commit group being gathered: src/run/commit-group.ts);
  *   (b) never two live jobs for the same records;
  *   (c) the ledger never loses an entry except by prune;
  *   (d) the exit code is one the docs give for the step (0, 3 after SIGTERM or --cancel with rows
@@ -254,9 +255,10 @@ async function step(w: World, a: Action): Promise<void> {
     // finished, or ended by the signal itself before Node ran the bin's first line.
     if (a.kind === 'kill') expect([null, 0]).toContain(code);
     else expect([0, 3, null]).toContain(code);
-    // On-demand calls in flight may be paid and not yet in the ledger; a job's answers are not
-    // lost (they wait in S3 for the next run).
-    w.allowance += CONCURRENCY;
+    // On-demand calls in flight and the commit group being gathered may be paid and not yet in
+    // the ledger (at most --concurrency of each: src/run/commit-group.ts); a job's answers are
+    // not lost (they wait in S3 for the next run).
+    w.allowance += 2 * CONCURRENCY;
   } else {
     const result = await runCli(args(w, output, extra), { cwd: w.dir, env: w.env });
     code = result.code;
