@@ -18,11 +18,10 @@
  * CI budget: SEEDS sequences of up to MAX_STEPS steps, about a minute and a half on two cores. A
  * failing seed is printed by fast-check; add it to REGRESSIONS so it runs every time.
  */
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import Database from 'better-sqlite3';
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -30,6 +29,15 @@ import { type Emulator, startEmulator } from '../../src/emulator/server.js';
 import { resolveSpec } from '../../src/job/resolve.js';
 import { planRows } from '../../src/plan/plan.js';
 import { FAKE_AWS_ENV, readJsonl, runCli, startCli } from '../helpers/cli.js';
+import {
+  addRows,
+  deleteRow,
+  editRow,
+  firstRows,
+  ledgerEntries,
+  type OperatorRows,
+  writeCsvRows,
+} from '../helpers/operator-rows.js';
 
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
 const SEEDS = Number(process.env.BATCH_LEDGER_MODEL_RUNS ?? 8);
@@ -72,13 +80,11 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   fc.constant({ kind: 'prune' as const }),
 );
 
-interface World {
+interface World extends OperatorRows {
   dir: string;
   emulator: Emulator;
   env: Record<string, string>;
   ledger: string;
-  rows: Array<{ id: string; prompt: string }>;
-  next: number;
   column: boolean;
   output: string;
   outputs: number;
@@ -91,22 +97,7 @@ interface World {
 }
 
 function writeInput(w: World): void {
-  const header = w.column ? 'id,prompt,source' : 'id,prompt';
-  const lines = w.rows.map((r) => `${r.id},${r.prompt}${w.column ? ',web' : ''}`);
-  writeFileSync(join(w.dir, 'in.csv'), `${header}\n${lines.join('\n')}\n`);
-}
-
-function ledgerEntries(path: string): number {
-  try {
-    const db = new Database(path, { readonly: true, fileMustExist: true });
-    try {
-      return (db.prepare('SELECT count(*) AS n FROM answers').get() as { n: number }).n;
-    } finally {
-      db.close();
-    }
-  } catch {
-    return 0;
-  }
+  writeCsvRows(join(w.dir, 'in.csv'), w, w.column);
 }
 
 function args(w: World, output: string, extra: string[] = []): string[] {
@@ -187,16 +178,14 @@ async function step(w: World, a: Action): Promise<void> {
   let output = w.output;
   let allowed = [0];
   switch (a.kind) {
-    case 'edit': {
-      const row = w.rows[a.at % Math.max(1, w.rows.length)];
-      if (row) row.prompt = `Edited question ${w.next++}`;
+    case 'edit':
+      editRow(w, a.at);
       break;
-    }
     case 'delete':
-      if (w.rows.length > 1) w.rows.splice(a.at % w.rows.length, 1);
+      deleteRow(w, a.at);
       break;
     case 'add':
-      for (let i = 0; i < a.count; i++) w.rows.push({ id: `r${w.next}`, prompt: `Question ${w.next++}` });
+      addRows(w, a.count);
       break;
     case 'column':
       w.column = !w.column;
@@ -321,8 +310,7 @@ async function scenario(actions: Action[]): Promise<void> {
       RUN_BATCH_POLL_MS: '30',
     },
     ledger: join(dir, 'ledger.db'),
-    rows: Array.from({ length: 12 }, (_, i) => ({ id: `r${i + 1}`, prompt: `Question ${i + 1}` })),
-    next: 13,
+    ...firstRows(12),
     column: false,
     output: 'out0.csv',
     outputs: 0,

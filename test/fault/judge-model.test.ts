@@ -19,6 +19,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runCli, startCli } from '../helpers/cli.js';
 import { useEmulator } from '../helpers/emulator.js';
+import { addRows, deleteRow, editRow } from '../helpers/operator-rows.js';
 
 const used = useEmulator({ latencyMs: 15 });
 const SEEDS = 6;
@@ -97,16 +98,14 @@ function check(w: World): void {
 
 async function step(w: World, a: Action): Promise<void> {
   switch (a.kind) {
-    case 'edit': {
-      const row = w.rows[a.at % Math.max(1, w.rows.length)];
-      if (row) row.prompt = `Edited question ${w.next++}`;
+    case 'edit':
+      editRow(w, a.at);
       break;
-    }
     case 'delete':
-      if (w.rows.length > 1) w.rows.splice(a.at % w.rows.length, 1);
+      deleteRow(w, a.at);
       break;
     case 'add':
-      w.rows.push({ id: `r${w.next}`, prompt: `Question ${w.next++}` });
+      addRows(w);
       break;
     case 'rubric':
       w.rubric++;

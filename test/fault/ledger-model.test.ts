@@ -13,10 +13,9 @@
  * CI budget: SEEDS runs of up to MAX_STEPS steps, about a minute on two cores. A failing seed is
  * printed by fast-check; add it to REGRESSIONS so it runs every time.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -24,6 +23,15 @@ import { resolveSpec } from '../../src/job/resolve.js';
 import { planRows } from '../../src/plan/plan.js';
 import { readJsonl, runCli, startCli } from '../helpers/cli.js';
 import { useEmulator } from '../helpers/emulator.js';
+import {
+  addRows,
+  deleteRow,
+  editRow,
+  firstRows,
+  ledgerEntries,
+  type OperatorRows,
+  writeCsvRows,
+} from '../helpers/operator-rows.js';
 
 const used = useEmulator({ latencyMs: 15 });
 const SEEDS = 12;
@@ -63,11 +71,9 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   fc.constant({ kind: 'prune' as const }),
 );
 
-interface World {
+interface World extends OperatorRows {
   dir: string;
   ledger: string;
-  rows: Array<{ id: string; prompt: string }>;
-  next: number;
   column: boolean;
   output: string;
   outputs: number;
@@ -80,22 +86,7 @@ interface World {
 }
 
 function writeInput(w: World): void {
-  const header = w.column ? 'id,prompt,source' : 'id,prompt';
-  const lines = w.rows.map((r) => `${r.id},${r.prompt}${w.column ? ',web' : ''}`);
-  writeFileSync(join(w.dir, 'in.csv'), `${header}\n${lines.join('\n')}\n`);
-}
-
-function ledgerEntries(path: string): number {
-  try {
-    const db = new Database(path, { readonly: true, fileMustExist: true });
-    try {
-      return (db.prepare('SELECT count(*) AS n FROM answers').get() as { n: number }).n;
-    } finally {
-      db.close();
-    }
-  } catch {
-    return 0;
-  }
+  writeCsvRows(join(w.dir, 'in.csv'), w, w.column);
 }
 
 function args(w: World, extra: string[] = [], output = w.output): string[] {
@@ -116,16 +107,14 @@ async function step(w: World, a: Action): Promise<void> {
   let extra: string[] = [];
   let output = w.output;
   switch (a.kind) {
-    case 'edit': {
-      const row = w.rows[a.at % Math.max(1, w.rows.length)];
-      if (row) row.prompt = `Edited question ${w.next++}`;
+    case 'edit':
+      editRow(w, a.at);
       break;
-    }
     case 'delete':
-      if (w.rows.length > 1) w.rows.splice(a.at % w.rows.length, 1);
+      deleteRow(w, a.at);
       break;
     case 'add':
-      w.rows.push({ id: `r${w.next}`, prompt: `Question ${w.next++}` });
+      addRows(w);
       break;
     case 'reorder':
       w.rows.sort((x, y) => ((x.id.length * 31 + a.seed) % 7) - ((y.id.length * 17 + a.seed) % 5));
@@ -231,8 +220,7 @@ async function scenario(actions: Action[]): Promise<void> {
   const w: World = {
     dir,
     ledger: join(dir, 'ledger.db'),
-    rows: Array.from({ length: 6 }, (_, i) => ({ id: `r${i + 1}`, prompt: `Question ${i + 1}` })),
-    next: 7,
+    ...firstRows(6),
     column: false,
     output: 'out0.csv',
     outputs: 0,

@@ -19,6 +19,7 @@ import { resolveSpec } from '../../src/job/resolve.js';
 import { planRows } from '../../src/plan/plan.js';
 import { runCli, startCli } from '../helpers/cli.js';
 import { useEmulator } from '../helpers/emulator.js';
+import { addRows, deleteRow, editRow } from '../helpers/operator-rows.js';
 
 const used = useEmulator({ latencyMs: 15 });
 const SEEDS = 5;
@@ -91,16 +92,14 @@ async function results(w: World): Promise<Array<Record<string, unknown>> | undef
 async function step(w: World, a: Action): Promise<void> {
   let extra: string[] = [];
   switch (a.kind) {
-    case 'edit': {
-      const row = w.rows[a.at % w.rows.length];
-      if (row) row.prompt = `Edited question ${w.next++}`;
+    case 'edit':
+      editRow(w, a.at);
       break;
-    }
     case 'delete':
-      if (w.rows.length > 1) w.rows.splice(a.at % w.rows.length, 1);
+      deleteRow(w, a.at);
       break;
     case 'add':
-      for (let i = 0; i < 10; i++) w.rows.push({ id: `r${w.next}`, prompt: `Question ${w.next++}` });
+      addRows(w, 10);
       break;
     case 'reorder':
       w.rows.reverse();
