@@ -8,7 +8,7 @@ import { Stopper } from '../engines/stopper.js';
 import { displayPath, ExitCode } from '../errors.js';
 import type { JobSpec } from '../job/spec.js';
 import { judgeTotals, openJudge, type RunJudge } from '../judge/open.js';
-import { recordText, resultFieldsOf } from '../output/layout.js';
+import { type Layout, recordText, resultFieldsOf } from '../output/layout.js';
 import { rowChecks } from '../plan/checks.js';
 import { type PlannedRow, planRows, type RowPlan } from '../plan/plan.js';
 import { shardLabel } from '../plan/shard.js';
@@ -144,8 +144,12 @@ export async function execute(spec: JobSpec, deps: RunDeps, startedAt: Date): Pr
         ...(judge ? { onWritten: judge.written } : {}),
       });
       reuse.attach(sink);
+      // A kept answer keeps the labels of the run that bought it (request_tags, profile_tags):
+      // this run's --tag would move its spend to another team in `report --by tag:KEY`.
+      const keptLayout = { ...output.layout };
+      delete keptLayout.constants;
       const rows = reuse.rows(plan, output.alreadyOk, stopper, (row) => {
-        refreshKept(output, row, deps);
+        refreshKept(output, keptLayout, row, deps);
         engine.keep?.(row);
         judge?.keep(row);
       });
@@ -223,19 +227,15 @@ function sinkFor(
 /**
  * A kept answer is written again beside the current input's columns when they changed (a column
  * the prompt does not use was edited), so the results never show stale input. Best effort: a
- * record that cannot be rewritten stays as it was.
+ * record that cannot be rewritten stays as it was. `layout` is the results file's without this run's
+ * constant fields.
  */
-function refreshKept(output: Prepared, row: PlannedRow, deps: RunDeps): void {
+function refreshKept(output: Prepared, layout: Layout, row: PlannedRow, deps: RunDeps): void {
   try {
-    const old = output.journal.recordAt(row.request.index);
-    if (!old) return;
-    const fields = resultFieldsOf(output.layout, old.toString('utf8'));
-    // It keeps the labels of the run that bought it (request_tags, profile_tags): this run's --tag
-    // would move its spend to another team in `report --by tag:KEY`.
-    const own = { ...output.layout };
-    delete own.constants;
-    const text = recordText(own, fields, row.request.row);
-    if (text !== old.toString('utf8')) output.journal.append(row.request.index, text);
+    const old = output.journal.recordAt(row.request.index)?.toString('utf8');
+    if (old === undefined) return;
+    const text = recordText(layout, resultFieldsOf(output.layout, old), row.request.row);
+    if (text !== old) output.journal.append(row.request.index, text);
   } catch (error) {
     deps.onWarning?.(
       `row ${row.request.id}: could not refresh its input columns: ${(error as Error).message}`,
