@@ -68,6 +68,14 @@ const LOWER = 0.97;
 /** Search: climb by this factor every STEP_MS without throttles, until throttles give a measurement. */
 const SEARCH_GROWTH = 1.3;
 /**
+ * Sharing a limiter, the search climbs to at most this share of the rate the first throttles came
+ * at, until it has met no throttle there for CEILING_QUIET_MS: the bucket refilled while the rate
+ * was cut, so throttles come back only a second or more after the climb passed the quota, by when
+ * it was back at the rate that was throttled (twice a 1 s bucket's quota, and a second wave).
+ */
+const SEARCH_CEILING = 0.5;
+const CEILING_QUIET_MS = 2000;
+/**
  * Paced: probe above the measured rate by this share of it every STEP_MS without throttles, times
  * 1 + q/2 + (q-1)²/2 for q seconds since the last throttle (q-1 counted from the second second):
  * +1% in the first second, as most measurements are right; +36% after 6 s, since a quiet that
@@ -113,6 +121,9 @@ export class AdaptiveController {
   /** Spans start no earlier than this: before it the quota was another. */
   private measureFrom = Number.NEGATIVE_INFINITY;
   private latencyMs = 0;
+  /** Sharing a limiter: the rate every runner was sending at when the first throttles came. */
+  private throttledSending: number | undefined;
+  private atCeilingSince: number | undefined;
 
   constructor(
     private readonly target: AdaptiveTarget,
@@ -195,6 +206,11 @@ export class AdaptiveController {
     return this.rate;
   }
 
+  /** How long a successful call takes lately (ms). */
+  get latency(): number {
+    return this.latencyMs;
+  }
+
   get currentConcurrency(): number {
     return this.concurrency;
   }
@@ -222,6 +238,7 @@ export class AdaptiveController {
       // first cut that deep would only waste that second.
       // Later cuts are gentler there too: throttles that last are what the measurement needs.
       const shared = this.options.spans === false;
+      if (shared) this.throttledSending ??= this.sendingSinceStart(now) / this.share();
       const factor = this.rate === undefined ? (shared ? SHARED_FIRST_CUT : FIRST_CUT) : shared ? 0.7 : 0.5;
       this.cut(Math.max(current * factor, 0.1), now);
     } else if (this.options.spans === false) {
@@ -345,6 +362,18 @@ export class AdaptiveController {
     return best;
   }
 
+  /**
+   * Calls per second dispatched over the last second, or since the first call when that is sooner
+   * (the first throttles of a run can come within a second of its start).
+   */
+  private sendingSinceStart(now: number): number {
+    const first = this.log[0]?.at ?? now;
+    const span = Math.min(1000, Math.max(now - first, STEP_MS));
+    let n = 0;
+    for (let i = this.log.length - 1; i >= 0 && (this.log[i]?.at ?? 0) >= now - span; i--) n++;
+    return Math.max((n * 1000) / span, 1);
+  }
+
   /** Calls per second dispatched over the last second. */
   private recentRate(now: number): number {
     const since = now - 1000;
@@ -402,6 +431,17 @@ export class AdaptiveController {
       next = searching
         ? next * SEARCH_GROWTH ** share
         : next + share * this.step * (1 + quiet / 2 + (late * late) / 2);
+    // A measurement ends the search: a later one (the quota fell) starts from its own throttles.
+    if (!searching) this.throttledSending = undefined;
+    else if (this.throttledSending !== undefined) {
+      const ceiling = this.throttledSending * SEARCH_CEILING;
+      if (this.rate < ceiling) this.atCeilingSince = undefined;
+      else this.atCeilingSince ??= now;
+      // Quiet at the ceiling that long: the quota is above it; the search goes on unbounded.
+      if (this.atCeilingSince !== undefined && now - this.atCeilingSince >= CEILING_QUIET_MS)
+        this.throttledSending = undefined;
+      else next = Math.max(this.rate, Math.min(next, ceiling));
+    }
     this.rate = this.options.maxRps === undefined ? next : Math.min(next, this.options.maxRps);
     this.target.setRate(this.rate);
   }

@@ -126,7 +126,10 @@ export class Pool {
       );
       const adaptive = this.adaptive;
       if (this.gate instanceof SharedGate) this.gate.onRate = (rps, quota) => adaptive.adopt(rps, quota);
-      if (options.limiter) options.limiter.onQuota = (rps) => adaptive.measured(rps);
+      if (options.limiter) {
+        options.limiter.onQuota = (rps) => adaptive.measured(rps);
+        options.limiter.latencyMs = () => adaptive.latency;
+      }
     }
   }
 

@@ -5,7 +5,10 @@
  * The quota's rate: while the server throttles in every sample, its bucket is dry all along, so
  * the calls it lets through (every runner's, not one's share of them scaled up) come at the rate
  * it refills, whatever its size. The first sample of such a streak is left out: calls sent before
- * the bucket ran dry were still being let through in it. Nothing here knows about Redis or time.
+ * the bucket ran dry were still being let through in it, and so is every sample that began within
+ * a call's latency of that first one's end: calls sent before the bucket ran dry end (and are
+ * counted ok) up to a latency later, and counting them made the first figure half again the
+ * quota, or twice it. Nothing here knows about Redis or time.
  */
 
 /** Samples kept: the share, and the longest window the quota's rate is read over. */
@@ -30,6 +33,8 @@ interface Sample {
   ok: number;
   throttled: number;
   ms: number;
+  /** When it began. */
+  from: number;
 }
 
 export class QuotaSamples {
@@ -38,11 +43,15 @@ export class QuotaSamples {
   /** This runner's share of the calls every runner on the key started lately (1 when alone). */
   share = 1;
 
+  /** When the first sample of the current streak of throttled samples ended. */
+  private streakFrom: number | undefined;
+
   /**
    * Takes one sample: `own` calls this runner started since the last, the totals after adding
-   * them, at `at` ms. Returns the quota's rate (calls per second, all runners) when it shows.
+   * them, at `at` ms; `latencyMs`, how long a call takes lately. Returns the quota's rate (calls
+   * per second, all runners) when it shows.
    */
-  add(own: number, counts: SharedCounts, at: number): number | undefined {
+  add(own: number, counts: SharedCounts, at: number, latencyMs = 0): number | undefined {
     const last = this.last;
     this.last = { ...counts, at };
     const alone = 1 / Math.max(1, counts.runners);
@@ -56,6 +65,7 @@ export class QuotaSamples {
       ok: counts.ok - last.ok,
       throttled: counts.throttled - last.throttled,
       ms: at - last.at,
+      from: last.at,
     });
     if (this.samples.length > SAMPLES) this.samples.shift();
     let mine = 0;
@@ -65,19 +75,23 @@ export class QuotaSamples {
       all += s.calls;
     }
     this.share = all >= FEW_CALLS && mine > 0 ? Math.min(1, mine / all) : alone;
-    let streak = 0;
-    while (
-      streak < this.samples.length &&
-      (this.samples[this.samples.length - 1 - streak]?.throttled ?? 0) > 0
-    )
-      streak++;
-    if (streak - 1 < EMPTY_SAMPLES) return undefined;
+    if (counts.throttled - last.throttled <= 0) {
+      this.streakFrom = undefined;
+      return undefined;
+    }
+    this.streakFrom ??= at;
+    const cleanFrom = this.streakFrom + latencyMs;
     let letThrough = 0;
     let ms = 0;
-    for (const s of this.samples.slice(this.samples.length - (streak - 1))) {
+    let clean = 0;
+    for (let i = this.samples.length - 1; i >= 0; i--) {
+      const s = this.samples[i];
+      if (!s || s.from < cleanFrom) break;
       letThrough += s.ok;
       ms += s.ms;
+      clean++;
     }
+    if (clean < EMPTY_SAMPLES) return undefined;
     return letThrough > 0 && ms > 0 ? (letThrough * 1000) / ms : undefined;
   }
 }

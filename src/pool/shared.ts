@@ -82,6 +82,11 @@ export class SharedLimiter {
    * it: each had throttles, and the calls let through in them came at the rate the server refills.
    */
   onQuota?: (rps: number) => void;
+  /**
+   * How long this runner's calls take lately (ms): the quota's rate is read only from samples
+   * that began at least that long after the bucket ran dry.
+   */
+  latencyMs?: () => number;
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -177,6 +182,7 @@ export class SharedLimiter {
         own,
         { calls: calls ?? 0, ok: okAll ?? 0, throttled: throttledAll ?? 0, runners: runners ?? 1 },
         performance.now(),
+        this.latencyMs?.() ?? 0,
       );
       if (quota !== undefined) this.onQuota?.(quota);
     } catch (error) {

@@ -9,14 +9,14 @@ import { QuotaSamples } from '../../src/pool/quota-samples.js';
 
 describe('QuotaSamples: the quota read from what every runner was let through', () => {
   /** Feeds samples of 250 ms: [own calls, every runner's ok, every runner's throttled] each. */
-  function feed(q: QuotaSamples, samples: Array<[number, number, number]>, runners = 3) {
+  function feed(q: QuotaSamples, samples: Array<[number, number, number]>, runners = 3, latencyMs = 0) {
     const totals = { calls: 0, ok: 0, throttled: 0, runners };
     const figures: Array<number | undefined> = [q.add(0, totals, 0)];
     samples.forEach(([own, ok, throttled], i) => {
       totals.calls += ok + throttled;
       totals.ok += ok;
       totals.throttled += throttled;
-      figures.push(q.add(own, { ...totals }, (i + 1) * 250));
+      figures.push(q.add(own, { ...totals }, (i + 1) * 250, latencyMs));
     });
     return figures;
   }
@@ -36,6 +36,38 @@ describe('QuotaSamples: the quota read from what every runner was let through', 
     // (12 + 13) / 0.5 s, then (12 + 13 + 12) / 0.75 s: never the first throttled sample's 40.
     expect(figures[4]).toBeCloseTo(50, 5);
     expect(figures[5]).toBeCloseTo(49.33, 1);
+  });
+
+  it('leaves out every sample that began within a call’s latency of the bucket running dry', () => {
+    const q = new QuotaSamples();
+    // 100 ms calls: the burst's last calls still end, and are let through, in the second throttled
+    // sample (30 of its 42); from the third on, only what the bucket refills (12 or 13).
+    const figures = feed(
+      q,
+      [
+        [30, 90, 0],
+        [14, 40, 5],
+        [6, 42, 6],
+        [6, 12, 7],
+        [6, 13, 5],
+        [6, 12, 6],
+      ],
+      3,
+      100,
+    );
+    // Without the latency the second throttled sample would count: (42 + 12) / 0.5 s = 108.
+    expect(figures.slice(0, 5)).toEqual([undefined, undefined, undefined, undefined, undefined]);
+    expect(figures[5]).toBeCloseTo(50, 5);
+    expect(figures[6]).toBeCloseTo(49.33, 1);
+    // The same samples read without a latency: the spill is counted.
+    expect(
+      feed(new QuotaSamples(), [
+        [30, 90, 0],
+        [14, 40, 5],
+        [6, 42, 6],
+        [6, 12, 7],
+      ])[4],
+    ).toBeCloseTo(108, 5);
   });
 
   it('gives no figure once a sample passes without throttles', () => {
@@ -85,6 +117,31 @@ describe('the adaptive controller sharing a limiter (spans off)', () => {
     at(1250);
     c.measured(54);
     expect(c.currentRate).toBeCloseTo(0.98 * 52, 5);
+  });
+
+  it('searches back up to half the rate the first throttles came at, and past it only after 2 s there without throttles', () => {
+    const { c, at } = controller(1);
+    // 100 calls a second for a second, all let through; then two throttles: cut to a fifth.
+    for (let i = 0; i < 100; i++) {
+      at(i * 10);
+      c.done(c.dispatched(), 'ok');
+    }
+    at(1000);
+    c.done(c.dispatched(), 'throttle');
+    c.done(c.dispatched(), 'throttle');
+    expect(c.currentRate).toBeCloseTo(0.2 * 102, 0);
+    const rateAt: number[] = [];
+    for (let t = 1010; t <= 6000; t += 10) {
+      at(t);
+      c.done(c.dispatched(), 'ok');
+      if (t % 500 === 0) rateAt[t] = c.currentRate ?? 0;
+    }
+    // Climbing by 1.3 a quarter second, it would pass 100 a second by 2.5 s.
+    expect(rateAt[2500]).toBeCloseTo(51, 0);
+    expect(rateAt[3500]).toBeCloseTo(51, 0);
+    // It reached the ceiling before 2 s; quiet there for 2 s, it climbs on.
+    expect(rateAt[4500]).toBeGreaterThan(60);
+    expect(rateAt[6000]).toBeGreaterThan(rateAt[4500] ?? 0);
   });
 
   it('takes the rate and quota another runner set, and does not cut again for calls sent before', () => {
