@@ -77,6 +77,29 @@ export async function checkpointed(s3: S3Client, bucket: string, hidden: string)
   return n;
 }
 
+/**
+ * The answers bought since `since` (an ISO time) that are in the output's checkpoints: distinct
+ * ledger keys among the segments' entries created since then. A run also checkpoints answers an
+ * earlier run on its machine bought and did not checkpoint (its ledger still holds them); those are
+ * not what it bought.
+ */
+export async function checkpointedSince(
+  s3: S3Client,
+  bucket: string,
+  hidden: string,
+  since: string,
+): Promise<number> {
+  const keys = new Set<string>();
+  for (const key of await keysUnder(s3, bucket, `${hidden}segments/`)) {
+    for (const line of ((await getText(s3, bucket, key)) ?? '').split('\n')) {
+      if (line.trim() === '') continue;
+      const entry = JSON.parse(line) as { key: string; createdAt: string };
+      if (entry.createdAt >= since) keys.add(entry.key);
+    }
+  }
+  return keys.size;
+}
+
 /** One machine: a working directory (also HOME), its cache and its own ledger. */
 export interface Machine {
   dir: string;
