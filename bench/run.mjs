@@ -55,8 +55,8 @@ async function ledger() {
     figures[`${rows} rows/s, --no-ledger`] = rows / sec(a.ms);
     figures[`${rows} throughput on / off`] = a.ms / b.ms;
     // The median pair too: on a shared machine one lucky run can decide a best-of.
-    const median = (list) => [...list].sort((x, y) => x.ms - y.ms)[Math.floor(list.length / 2)].ms;
-    figures[`${rows} throughput on / off, medians`] = median(off) / median(on);
+    const median = (list, of) => [...list].sort((x, y) => x[of] - y[of])[Math.floor(list.length / 2)][of];
+    figures[`${rows} throughput on / off, medians`] = median(off, 'ms') / median(on, 'ms');
     // CPU time (user + system) of the run-batch process: the run is CPU-bound at zero latency, and
     // CPU time is steady where wall time swings with whatever else shares the machine.
     const cpu = (list) => Math.min(...list.map((r) => r.cpuMs));
@@ -64,11 +64,9 @@ async function ledger() {
     figures[`${rows} CPU-bound throughput on / off`] = cpu(off) / cpu(on);
     // Peak RSS swings by tens of MB between identical runs (when the heap happens to grow): the
     // median run of each side, not the fastest's.
-    const medianRss = (list) =>
-      [...list].sort((x, y) => x.rssKb - y.rssKb)[Math.floor(list.length / 2)].rssKb;
     figures[`${rows} peak RSS MB on / off, medians`] =
-      `${round(medianRss(on) / 1024)} / ${round(medianRss(off) / 1024)}`;
-    figures[`${rows} peak RSS on / off, medians`] = medianRss(on) / medianRss(off);
+      `${round(median(on, 'rssKb') / 1024)} / ${round(median(off, 'rssKb') / 1024)}`;
+    figures[`${rows} peak RSS on / off, medians`] = median(on, 'rssKb') / median(off, 'rssKb');
     // Every run, in the order run: the spread says how far one figure can be trusted.
     const each = (list) =>
       list.map((r) => `${Math.round(rows / sec(r.ms))} rows/s ${round(r.rssKb / 1024)} MB`).join(', ');

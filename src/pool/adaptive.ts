@@ -369,17 +369,19 @@ export class AdaptiveController {
   private sendingSinceStart(now: number): number {
     const first = this.log[0]?.at ?? now;
     const span = Math.min(1000, Math.max(now - first, STEP_MS));
-    let n = 0;
-    for (let i = this.log.length - 1; i >= 0 && (this.log[i]?.at ?? 0) >= now - span; i--) n++;
-    return Math.max((n * 1000) / span, 1);
+    return Math.max((this.sentSince(now - span) * 1000) / span, 1);
   }
 
   /** Calls per second dispatched over the last second. */
   private recentRate(now: number): number {
-    const since = now - 1000;
+    return Math.max(this.sentSince(now - 1000), 1);
+  }
+
+  /** Calls dispatched at or after `from`. */
+  private sentSince(from: number): number {
     let n = 0;
-    for (let i = this.log.length - 1; i >= 0 && (this.log[i]?.at ?? 0) >= since; i--) n++;
-    return Math.max(n, 1);
+    for (let i = this.log.length - 1; i >= 0 && (this.log[i]?.at ?? 0) >= from; i--) n++;
+    return n;
   }
 
   private cut(rate: number, now: number, quota?: number): void {
