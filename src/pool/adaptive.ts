@@ -23,8 +23,11 @@
  */
 
 export interface AdaptiveTarget {
-  /** `quota`: the quota's rate just measured (`measured`), which sets this rate. */
-  setRate(rps: number | undefined, quota?: number): void;
+  /**
+   * `quota`: the quota's rate just measured (`measured`), which sets this rate. `raise`: a climb,
+   * which must not lower a rate another runner sharing it set higher.
+   */
+  setRate(rps: number | undefined, quota?: number, raise?: boolean): void;
   setConcurrency(n: number): void;
 }
 
@@ -45,6 +48,12 @@ export interface AdaptiveOptions {
    * from what all of them were let through (`measured`). @default true
    */
   spans?: boolean;
+  /**
+   * Sharing a limiter: what every runner was let through per second lately while throttled now and
+   * then (see QuotaSamples.letThrough), for a search whose throttles never last long enough for
+   * `measured`.
+   */
+  letThrough?: (apart: number) => number | undefined;
   now?: () => number;
 }
 
@@ -65,6 +74,15 @@ const MEASURED_SHARE = 0.98;
 const SMOOTH_MS = 5000;
 /** Throttled on, under the measured rate: the measurement is taken down by this factor. */
 const LOWER = 0.97;
+/**
+ * Sharing a limiter, what every runner was let through between throttled samples this many
+ * samples apart at least is a figure for the quota: roughly, in a search; in the paced state,
+ * seconds apart, as a sample's part at either end is a few percent of that.
+ */
+const SEARCH_APART = 2;
+const PACED_APART = 8;
+/** Sharing a limiter, a throttle this far past the figure says the figure was low. */
+const FAR_PAST = 1.1;
 /** Search: climb by this factor every STEP_MS without throttles, until throttles give a measurement. */
 const SEARCH_GROWTH = 1.3;
 /**
@@ -85,6 +103,16 @@ const PROBE_SHARE = 0.0025;
 const STEP_MS = 250;
 /** At most one blind cut per this interval: throttles of calls already in flight say nothing new. */
 const COOLDOWN_MS = 250;
+/**
+ * Sharing a limiter, after n cuts in a row at one figure the probe waits HOLD_MS x (2^n - 1): 0,
+ * 1, 3, then 7 s. A figure that moved by more than MOVED either way starts over: a wait that long
+ * under a figure that fell too far would cost seconds at a fraction of the quota.
+ */
+const HOLD_MS = 1000;
+const HELD_MAX = 3;
+const MOVED = 0.02;
+/** A rate another runner set this much lower or more is a cut (the smallest is MEASURED_SHARE). */
+const ADOPTED_CUT = 0.99;
 /** A throttle with no other within this span is a lone one, not an overload. */
 const LONE_MS = 1000;
 /** This many throttles within LONE_MS while at or below the measured rate: the quota fell. */
@@ -124,6 +152,15 @@ export class AdaptiveController {
   /** Sharing a limiter: the rate every runner was sending at when the first throttles came. */
   private throttledSending: number | undefined;
   private atCeilingSince: number | undefined;
+  /** Sharing a limiter: throttles met under the measured rate since a probe last went past it. */
+  private underFigure = 0;
+  /** Sharing a limiter: cuts in a row at the same figure (a probe that met the quota where it was). */
+  private held = 0;
+  /**
+   * Sharing a limiter, searching: the rate and time of the last cut (this runner's or one it took)
+   * that the climb is reckoned from, the same for every runner whenever it hears of it.
+   */
+  private climbFrom: { rate: number; at: number } | undefined;
 
   constructor(
     private readonly target: AdaptiveTarget,
@@ -169,13 +206,21 @@ export class AdaptiveController {
    */
   adopt(rps: number | undefined, quota = 0): void {
     // The quota's rate as the runners last measured it (or lowered it): one figure for all.
-    if (quota > 0) this.bounds.splice(0, this.bounds.length, { at: this.now(), rps: quota });
+    if (quota > 0) {
+      if (moved(this.bestBound(this.now()), quota)) this.held = 0;
+      this.bounds.splice(0, this.bounds.length, { at: this.now(), rps: quota });
+    }
     if (rps === this.rate || rps === undefined || rps <= 0) return;
     const capped = this.options.maxRps === undefined ? rps : Math.min(rps, this.options.maxRps);
     const now = this.now();
-    if (this.rate === undefined || capped < this.rate) {
+    // A cut, not two runners' probes written a step apart: throttles of calls sent before a cut say
+    // nothing of the rate since, but one that counted every such step would hear none at all.
+    if (this.rate === undefined || capped < this.rate * ADOPTED_CUT) {
+      if (this.rate !== undefined && this.bestBound(now) !== undefined)
+        this.held = Math.min(HELD_MAX, this.held + 1);
       this.adoptedCutAt = now;
       this.lastCutAt = now;
+      this.climbFrom = { rate: capped, at: now };
     }
     this.rate = capped;
     this.step = Math.max(capped * PROBE_SHARE, 0.01);
@@ -193,6 +238,7 @@ export class AdaptiveController {
     const before = this.bestBound(now);
     const figure =
       before !== undefined && now - (this.bounds.at(-1)?.at ?? 0) < SMOOTH_MS ? (before + rps) / 2 : rps;
+    if (moved(before, figure)) this.held = 0;
     this.bounds.length = 0;
     this.bounds.push({ at: now, rps: figure });
     rps = figure;
@@ -235,21 +281,50 @@ export class AdaptiveController {
       const sending = this.recentRate(now) / this.share();
       const current = Math.min(this.rate ?? Number.POSITIVE_INFINITY, sending);
       // Sharing a limiter, the quota's rate comes from every runner's counts within a second: a
-      // first cut that deep would only waste that second.
-      // Later cuts are gentler there too: throttles that last are what the measurement needs.
+      // first cut that deep would only waste that second. Later cuts halve, as alone: a rate
+      // several times the quota comes down in two cuts, not four of a second's throttles.
       const shared = this.options.spans === false;
       if (shared) this.throttledSending ??= this.sendingSinceStart(now) / this.share();
-      const factor = this.rate === undefined ? (shared ? SHARED_FIRST_CUT : FIRST_CUT) : shared ? 0.7 : 0.5;
+      // Throttled again in the search: if every runner's calls met throttles now and then since
+      // the bucket ran dry, what it let through in between is the quota's rate, roughly. Run at
+      // it: the probe and the throttles under it set it right, where cutting and climbing again
+      // would cross the quota every second and never hold throttles long enough to measure it.
+      const figure = shared && this.rate !== undefined ? this.options.letThrough?.(SEARCH_APART) : undefined;
+      if (figure !== undefined) {
+        this.bounds.push({ at: now, rps: figure });
+        this.cut(figure * MEASURED_SHARE, now, figure);
+        return;
+      }
+      const factor = this.rate === undefined ? (shared ? SHARED_FIRST_CUT : FIRST_CUT) : 0.5;
       this.cut(Math.max(current * factor, 0.1), now);
     } else if (this.options.spans === false) {
-      // Sharing a limiter. Past the measured rate: back to just under it. Throttled again and again
-      // under it: the figure was a little high (the first samples of a dry bucket still count calls
-      // sent before it ran dry), so lower it a little, for every runner.
-      if ((this.rate ?? 0) > best * MEASURED_SHARE) {
-        this.cut(best * MEASURED_SHARE, now, best);
+      // Sharing a limiter. A probe past the measured rate: back to just under it. Throttled under
+      // it (at the hair it runs under it, once: a call that met the bucket a moment early): the
+      // figure is high (the first samples of a dry bucket still count calls sent before it ran
+      // dry, and a figure is read only while throttles come in sample after sample, so one a little
+      // high would otherwise stand for the rest of the run), so lower it a little, for every runner.
+      // What every runner was let through between throttles seconds apart is the better figure
+      // when there is one: a streak's figure a few percent high leaves the rate a hair over the
+      // quota, where a probe passes the figure before the next throttle comes, for good.
+      const rate = this.rate ?? 0;
+      // A probe that went well past the figure before it met a throttle: the figure was low (read
+      // while the rate was being cut, the calls let through were fewer than the bucket refilled).
+      // The quota is between the two, not where the throttle came: the bucket that filled while
+      // the rate was low lets a probe run past the quota for seconds. Halfway: over the quota, the
+      // throttles go on and give a figure of their own; under it, the next probe halves the rest.
+      const figure =
+        this.options.letThrough?.(PACED_APART) ?? (rate > best * FAR_PAST ? (best + rate) / 2 : best);
+      if (rate > figure) this.underFigure = 0;
+      if (moved(best, figure)) this.held = 0;
+      if (rate > figure || (rate > figure * MEASURED_SHARE && this.underFigure++ === 0)) {
+        this.held = Math.min(HELD_MAX, this.held + 1);
+        this.bounds.splice(0, this.bounds.length, { at: now, rps: figure });
+        this.cut(figure * MEASURED_SHARE, now, figure);
       } else {
-        this.bounds.splice(0, this.bounds.length, { at: now, rps: best * LOWER });
-        this.cut(best * LOWER * MEASURED_SHARE, now, best * LOWER);
+        this.underFigure = 0;
+        this.held = 0;
+        this.bounds.splice(0, this.bounds.length, { at: now, rps: figure * LOWER });
+        this.cut(figure * LOWER * MEASURED_SHARE, now, figure * LOWER);
       }
     } else if ((this.rate ?? 0) <= best && this.throttlesSince(now - LONE_MS) >= STALE_THROTTLES) {
       // Throttled again and again at the measured rate: the quota is lower now. Start over from
@@ -387,11 +462,15 @@ export class AdaptiveController {
   private cut(rate: number, now: number, quota?: number): void {
     this.lastCutAt = now;
     this.apply(rate, now, quota);
+    if (this.rate !== undefined) this.climbFrom = { rate: this.rate, at: now };
   }
 
   private apply(rate: number, now: number, quota?: number): void {
     const capped = this.options.maxRps === undefined ? rate : Math.min(rate, this.options.maxRps);
     const decreased = this.rate === undefined || capped < this.rate;
+    // The first rate, from a figure the other runners' throttles gave: the probe counts its quiet
+    // from here, not from a throttle this runner never met.
+    if (this.rate === undefined) this.lastCutAt = Math.max(this.lastCutAt, now);
     this.rate = capped;
     this.step = Math.max(capped * PROBE_SHARE, 0.01);
     this.lastIncreaseAt = now;
@@ -424,15 +503,31 @@ export class AdaptiveController {
       return;
     // The probe quickens the longer it meets no throttle: a measurement from below may be loose
     // (a token quota's is), and a quota that grew (a runner sharing it left) is found in seconds.
-    const quiet = Math.max(0, now - this.lastThrottleAt) / 1000;
+    // Sharing a limiter, the quiet is everyone's: since the last cut, whichever runner made it (a
+    // runner seeing none of the throttles would otherwise probe ever faster past a quota the
+    // others keep meeting).
+    const since =
+      this.options.spans === false ? Math.max(this.lastThrottleAt, this.lastCutAt) : this.lastThrottleAt;
+    // Sharing a limiter, a probe that met the quota where the figure said, again and again, waits
+    // longer before the next: each costs every runner a throttle or two, and says nothing new.
+    const hold = searching ? 0 : HOLD_MS * (2 ** this.held - 1);
+    if (now - since < hold) return;
+    const quiet = Math.max(0, now - since - hold) / 1000;
     const late = Math.max(0, quiet - 1);
     // Runners sharing one rate each climb by their share of a step: together, one controller's climb.
     const share = this.share();
     let next = this.rate;
-    for (let i = 0; i < steps; i++)
-      next = searching
-        ? next * SEARCH_GROWTH ** share
-        : next + share * this.step * (1 + quiet / 2 + (late * late) / 2);
+    // Sharing a limiter, the search climbs by SEARCH_GROWTH a step from the last cut, reckoned in
+    // time, and the rate is only ever raised by it: every runner climbs the same curve and writes
+    // it, and a runner that has not heard of the others' steps (a few calls a second each, after a
+    // deep cut) no longer undoes them; climbing step by step it did, and took seconds to get back.
+    const curve = searching && this.options.spans === false ? this.climbFrom : undefined;
+    if (curve) next = Math.max(next, curve.rate * SEARCH_GROWTH ** ((now - curve.at) / STEP_MS));
+    else
+      for (let i = 0; i < steps; i++)
+        next = searching
+          ? next * SEARCH_GROWTH ** share
+          : next + share * this.step * (1 + quiet / 2 + (late * late) / 2);
     // A measurement ends the search: a later one (the quota fell) starts from its own throttles.
     if (!searching) this.throttledSending = undefined;
     else if (this.throttledSending !== undefined) {
@@ -442,10 +537,16 @@ export class AdaptiveController {
       // Quiet at the ceiling that long: the quota is above it; the search goes on unbounded.
       if (this.atCeilingSince !== undefined && now - this.atCeilingSince >= CEILING_QUIET_MS)
         this.throttledSending = undefined;
-      else next = Math.max(this.rate, Math.min(next, ceiling));
+      else {
+        const held = Math.max(this.rate, Math.min(next, ceiling));
+        // Held at the ceiling, the curve starts over from it: lifted, the climb goes on from there.
+        if (curve && held < next) this.climbFrom = { rate: held, at: now };
+        next = held;
+      }
     }
     this.rate = this.options.maxRps === undefined ? next : Math.min(next, this.options.maxRps);
-    this.target.setRate(this.rate);
+    if (curve) this.target.setRate(this.rate, undefined, true);
+    else this.target.setRate(this.rate);
   }
 
   private setConcurrency(n: number): void {
@@ -472,4 +573,9 @@ export class AdaptiveController {
       this.pendingFrom -= drop;
     }
   }
+}
+
+/** A figure for the quota that is not within MOVED of the one before (or the first). */
+function moved(before: number | undefined, figure: number): boolean {
+  return before === undefined || Math.abs(figure / before - 1) > MOVED;
 }

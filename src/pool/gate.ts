@@ -21,9 +21,10 @@ export interface Gate {
   acquire(tokens: number, priority?: number): Promise<Admission | undefined>;
   /**
    * The adaptive controller's request rate (calls per second); undefined lifts it. `quota`: the
-   * quota's rate it was just measured at, for other runners sharing the gate.
+   * quota's rate it was just measured at, for other runners sharing the gate. `raise`: a climb,
+   * which lowers no rate another runner sharing the gate set higher.
    */
-  setAdaptiveRate(rps: number | undefined, quota?: number): void;
+  setAdaptiveRate(rps: number | undefined, quota?: number, raise?: boolean): void;
   /** Share of the quota's recent calls that this runner made: 1 when it runs alone. */
   share(): number;
   /** Lets every waiting call go (as not admitted) and admits no more. */

@@ -110,9 +110,10 @@ export class Pool {
     options.softStop?.addEventListener('abort', () => void this.gate.stop(), { once: true });
     this.retry = options.retry ?? DEFAULT_RETRY;
     if (options.adaptive !== false) {
+      const limiter = options.limiter;
       this.adaptive = new AdaptiveController(
         {
-          setRate: (rps, quota) => this.gate.setAdaptiveRate(rps, quota),
+          setRate: (rps, quota, raise) => this.gate.setAdaptiveRate(rps, quota, raise),
           setConcurrency: (n) => {
             this.limit.concurrency = n;
           },
@@ -121,6 +122,7 @@ export class Pool {
           maxConcurrency: options.concurrency,
           share: () => this.gate.share(),
           spans: options.limiter === undefined,
+          ...(limiter ? { letThrough: (apart: number) => limiter.letThrough(apart) } : {}),
           ...(options.rpm ? { maxRps: options.rpm / 60 } : {}),
         },
       );

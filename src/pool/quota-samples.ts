@@ -13,6 +13,15 @@
 
 /** Samples kept: the share, and the longest window the quota's rate is read over. */
 const SAMPLES = 8;
+/** Samples kept for `letThrough`: the longer its window, the less a sample's part at either end counts. */
+const LONG_SAMPLES = 40;
+/**
+ * `letThrough` counts at least this many calls: a sample's part at either end is a call or two
+ * (within 10% of this), where at a quota of a few calls a second two samples hold five or so.
+ */
+const LET_THROUGH_CALLS = 20;
+/** At most this many samples (a second) between two throttled ones `letThrough` reads across. */
+const GAP_SAMPLES = 4;
 /** Fewer calls than this in the samples kept: the share is one over the runners seen instead. */
 const FEW_CALLS = 10;
 /** The quota's rate is read from at least this many samples (after the first) with throttles in each. */
@@ -45,6 +54,8 @@ export class QuotaSamples {
 
   /** When the first sample of the current streak of throttled samples ended. */
   private streakFrom: number | undefined;
+  /** When the first throttled sample of the run ended: the burst spent. */
+  private dryFrom: number | undefined;
 
   /**
    * Takes one sample: `own` calls this runner started since the last, the totals after adding
@@ -67,10 +78,11 @@ export class QuotaSamples {
       ms: at - last.at,
       from: last.at,
     });
-    if (this.samples.length > SAMPLES) this.samples.shift();
+    if (this.samples.length > LONG_SAMPLES) this.samples.shift();
+    const recent = this.samples.slice(-SAMPLES);
     let mine = 0;
     let all = 0;
-    for (const s of this.samples) {
+    for (const s of recent) {
       mine += s.own;
       all += s.calls;
     }
@@ -80,12 +92,13 @@ export class QuotaSamples {
       return undefined;
     }
     this.streakFrom ??= at;
+    this.dryFrom ??= at;
     const cleanFrom = this.streakFrom + latencyMs;
     let letThrough = 0;
     let ms = 0;
     let clean = 0;
-    for (let i = this.samples.length - 1; i >= 0; i--) {
-      const s = this.samples[i];
+    for (let i = recent.length - 1; i >= 0; i--) {
+      const s = recent[i];
       if (!s || s.from < cleanFrom) break;
       letThrough += s.ok;
       ms += s.ms;
@@ -93,5 +106,40 @@ export class QuotaSamples {
     }
     if (clean < EMPTY_SAMPLES) return undefined;
     return letThrough > 0 && ms > 0 ? (letThrough * 1000) / ms : undefined;
+  }
+
+  /**
+   * The calls every runner was let through per second from the first to the last throttled sample
+   * of the last `within` samples kept, at least `apart` samples and LET_THROUGH_CALLS calls apart,
+   * with never more than GAP_SAMPLES samples between one throttled sample and the next; or
+   * undefined. Throttles now and then rather than in every sample: the bucket was empty at each,
+   * so what it let through in between is what it refilled, give or take the part of a sample at
+   * either end (the longer the window, the less that counts), unless it filled up between two and
+   * let refills go to waste: a second without throttles is less than any bucket's burst. It is
+   * there while a search still crosses the quota and falls back under it, and while a rate a hair
+   * over the quota meets a throttle every second or two.
+   */
+  letThrough(latencyMs = 0, apart = 2, within = LONG_SAMPLES): number | undefined {
+    if (this.dryFrom === undefined) return undefined;
+    const cleanFrom = this.dryFrom + latencyMs;
+    const window = this.samples.slice(-within);
+    const throttled = (i: number) => {
+      const s = window[i];
+      return s !== undefined && s.from >= cleanFrom && s.throttled > 0;
+    };
+    let last = window.length - 1;
+    while (last >= 0 && !throttled(last)) last--;
+    if (last < 0) return undefined;
+    // Back from the last throttled sample, to the earliest reached without a longer gap.
+    let first = last;
+    for (let i = last - 1; i >= 0 && first - i <= GAP_SAMPLES; i--) if (throttled(i)) first = i;
+    if (last - first < apart) return undefined;
+    let ok = 0;
+    let ms = 0;
+    for (const s of window.slice(first + 1, last + 1)) {
+      ok += s.ok;
+      ms += s.ms;
+    }
+    return ok >= LET_THROUGH_CALLS && ms > 0 ? (ok * 1000) / ms : undefined;
   }
 }

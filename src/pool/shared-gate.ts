@@ -129,12 +129,12 @@ export class SharedGate implements Gate {
     return this.shared.share();
   }
 
-  setAdaptiveRate(rps: number | undefined, quota?: number): void {
+  setAdaptiveRate(rps: number | undefined, quota?: number, raise = false): void {
     this.local.setAdaptiveRate(rps);
     if (this.shared.failed) return;
     if (rps) this.unpacedUntil = 0;
     this.sharedRate = rps ?? 0;
-    this.shared.pace('rate', rps ?? 0, quota).catch((error) => this.shared.fail(error));
+    this.shared.pace('rate', rps ?? 0, quota, raise).catch((error) => this.shared.fail(error));
   }
 
   async stop(): Promise<void> {

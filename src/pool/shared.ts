@@ -127,6 +127,7 @@ export class SharedLimiter {
     op: 'turn' | 'rate',
     arg: number,
     quota?: number,
+    raise = false,
   ): Promise<{ wait: number; rate: number; quota: number }> {
     // biome-ignore lint/suspicious/noExplicitAny: a command added by defineCommand has no type
     const [wait, rate, measured] = await (this.client as any).runBatchPace(
@@ -134,8 +135,17 @@ export class SharedLimiter {
       op,
       arg,
       quota === undefined ? '' : String(quota),
+      raise ? 'raise' : '',
     );
     return { wait: Number(wait), rate: Number(rate), quota: Number(measured) || 0 };
+  }
+
+  /**
+   * The calls every runner was let through lately, per second, between throttles at least `apart`
+   * samples of SAMPLE_MS apart (see QuotaSamples.letThrough).
+   */
+  letThrough(apart: number): number | undefined {
+    return this.failedFlag ? undefined : this.quota.letThrough(this.latencyMs?.() ?? 0, apart);
   }
 
   /** Counts one call this runner started, for `share`. */

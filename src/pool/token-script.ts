@@ -86,8 +86,10 @@ return result
  *   turn: the caller's own least interval in ms (from --rpm; 0 for none)
  *         -> {ms to wait before starting ('-1' when nothing paces), the shared rate ('0': none),
  *             the quota's rate last measured by any runner ('0': none)}
- *   rate: calls per second (0 lifts it), and the quota's measured rate if this sets it (or '')
- *         -> {'0', the rate, the measured rate}
+ *   rate: calls per second (0 lifts it), the quota's measured rate if this sets it (or ''), and
+ *         'raise' to set it only if higher (a climb: two runners climbing from one rate each
+ *         write it, and the lower must not undo the higher) or ''
+ *         -> {'0', the rate now, the measured rate}
  * (numbers as strings: Redis would drop their fractions)
  */
 export const PACE_SCRIPT = `
@@ -95,9 +97,12 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
 local result
 if ARGV[1] == 'rate' then
-  redis.call('HSET', KEYS[1], 'rate', ARGV[2])
+  local rate = ARGV[2]
+  local current = redis.call('HGET', KEYS[1], 'rate')
+  if ARGV[4] == 'raise' and current and (tonumber(current) or 0) > tonumber(rate) then rate = current end
+  redis.call('HSET', KEYS[1], 'rate', rate)
   if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'quota', ARGV[3]) end
-  result = {'0', ARGV[2], ARGV[3]}
+  result = {'0', rate, ARGV[3]}
 else
   local rate = tonumber(redis.call('HGET', KEYS[1], 'rate')) or 0
   local quota = redis.call('HGET', KEYS[1], 'quota') or '0'

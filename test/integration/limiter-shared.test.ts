@@ -159,6 +159,26 @@ describe('--limiter: one quota, several runner processes', () => {
     }
   });
 
+  it('a climb written with raise lowers no rate another runner set higher; a cut lowers it', async () => {
+    redis = await startRedis();
+    const limiter = await connectLimiter({
+      url: redis.url,
+      key: limiterKey({ account: 'acct-raise', region: 'us-east-1', model: MODEL }),
+    });
+    try {
+      await limiter.pace('rate', 20);
+      // Another runner's climb from an older rate: 15 is under 20, so 20 stays, and is said.
+      expect((await limiter.pace('rate', 15, undefined, true)).rate).toBe(20);
+      expect((await limiter.pace('turn', 0)).rate).toBe(20);
+      expect((await limiter.pace('rate', 26, undefined, true)).rate).toBe(26);
+      // A cut is no climb: it sets what it says.
+      expect((await limiter.pace('rate', 9, 10)).rate).toBe(9);
+      expect(await limiter.pace('turn', 0)).toMatchObject({ rate: 9, quota: 10 });
+    } finally {
+      await limiter.close();
+    }
+  });
+
   it('goes on with local limits, warning once, when Redis stops mid-run', async () => {
     const rpm = 600;
     const dir = await setup({ rpm, burstSeconds: 1 });

@@ -84,6 +84,80 @@ describe('QuotaSamples: the quota read from what every runner was let through', 
     expect(figures[5]).toBeUndefined();
   });
 
+  it('reads what was let through between throttles now and then, from the first throttled sample to the last', () => {
+    const q = new QuotaSamples();
+    // The burst, then throttles in one sample of every three or four: the streak rule has no
+    // figure, but the bucket was empty at each throttle.
+    feed(q, [
+      [30, 90, 0],
+      [14, 40, 5],
+      [6, 13, 0],
+      [6, 12, 1],
+      [6, 13, 0],
+      [6, 12, 0],
+      [6, 13, 1],
+      [6, 14, 0],
+    ]);
+    // From the first throttled sample after the one the bucket ran dry in (750-1000 ms) to the
+    // last (1500-1750 ms): (13 + 12 + 13) / 0.75 s. The burst's samples and the one after the
+    // last throttle are out.
+    expect(q.letThrough(0, 2)).toBeCloseTo(50.67, 1);
+    // Asked for throttles at least four samples apart: these are three.
+    expect(q.letThrough(0, 4)).toBeUndefined();
+    // The bucket ran dry by 500 ms. Calls of 200 ms: a sample that began at 750 ms counts none of
+    // the burst's. Calls of 300 ms may still end in it: only the last throttled sample is clean.
+    expect(q.letThrough(200, 2)).toBeCloseTo(50.67, 1);
+    expect(q.letThrough(300, 2)).toBeUndefined();
+  });
+
+  it('reads let-through only across gaps of at most a second between throttles (a bucket that filled let refills go)', () => {
+    const q = new QuotaSamples();
+    // Throttled, then 1.25 s without a throttle at half the rate (the bucket may have filled up),
+    // then throttles two samples apart.
+    feed(q, [
+      [30, 90, 0],
+      [14, 40, 5],
+      [6, 13, 0],
+      [6, 12, 1],
+      [3, 6, 0],
+      [3, 6, 0],
+      [3, 6, 0],
+      [3, 6, 0],
+      [3, 6, 0],
+      [6, 13, 1],
+      [6, 12, 0],
+      [6, 13, 1],
+    ]);
+    // Only from the sample ending at 2500 ms to the one ending at 3000: (12 + 13) / 0.5 s.
+    expect(q.letThrough(0, 2)).toBeCloseTo(50, 5);
+    // Read across the gap it would be (6 x 5 + 13 + 12 + 13) / 2 s = 34.
+  });
+
+  it('reads no let-through figure from fewer than 20 calls: a call at either end would be a tenth of it', () => {
+    const q = new QuotaSamples();
+    // 10 calls a second: two or three a sample.
+    feed(q, [
+      [30, 90, 0],
+      [14, 40, 5],
+      [1, 3, 1],
+      [1, 2, 0],
+      [1, 3, 0],
+      [1, 2, 1],
+    ]);
+    expect(q.letThrough(0, 2)).toBeUndefined();
+  });
+
+  it('has no let-through figure before the first throttle', () => {
+    const q = new QuotaSamples();
+    feed(q, [
+      [30, 90, 0],
+      [30, 90, 0],
+      [30, 90, 0],
+      [30, 90, 0],
+    ]);
+    expect(q.letThrough(0, 2)).toBeUndefined();
+  });
+
   it('shares: one over the runners seen before there are calls, then this runner’s part of the calls', () => {
     const q = new QuotaSamples();
     q.add(0, { calls: 0, ok: 0, throttled: 0, runners: 3 }, 0);
@@ -97,14 +171,24 @@ describe('QuotaSamples: the quota read from what every runner was let through', 
 });
 
 describe('the adaptive controller sharing a limiter (spans off)', () => {
-  function controller(share: number) {
+  function controller(share: number, letThrough?: number) {
     let now = 0;
     const rates: Array<{ rps: number | undefined; quota: number | undefined }> = [];
+    const asked: number[] = [];
     const c = new AdaptiveController(
       { setRate: (rps, quota) => rates.push({ rps, quota }), setConcurrency: () => {} },
-      { maxConcurrency: 20, share: () => share, spans: false, now: () => now },
+      {
+        maxConcurrency: 20,
+        share: () => share,
+        spans: false,
+        now: () => now,
+        letThrough: (apart) => {
+          asked.push(apart);
+          return letThrough;
+        },
+      },
     );
-    return { c, rates, at: (ms: number) => (now = ms) };
+    return { c, rates, asked, at: (ms: number) => (now = ms) };
   }
 
   it('runs a little under a measured quota, and averages a second figure with the first', () => {
@@ -144,6 +228,26 @@ describe('the adaptive controller sharing a limiter (spans off)', () => {
     expect(rateAt[6000]).toBeGreaterThan(rateAt[4500] ?? 0);
   });
 
+  it('searching, climbs by 1.3 a quarter second from the last cut, reckoned in time, written as a raise', () => {
+    let now = 0;
+    const writes: Array<{ rps: number | undefined; raise: boolean | undefined }> = [];
+    const c = new AdaptiveController(
+      { setRate: (rps, _quota, raise) => writes.push({ rps, raise }), setConcurrency: () => {} },
+      { maxConcurrency: 20, share: () => 1 / 3, spans: false, now: () => now },
+    );
+    // Another runner's cut to 10 a second, nothing measured yet.
+    now = 1000;
+    c.adopt(10);
+    // This runner's calls are few (a third of 10 a second): one ok call at 2 s. The climb is the
+    // second since the cut, 1.3^4, not one step of a third of it, as counting steps gave.
+    now = 2000;
+    const d = c.dispatched();
+    now = 2010;
+    c.done(d, 'ok');
+    expect(c.currentRate).toBeCloseTo(10 * 1.3 ** (2010 / 250 - 4), 5);
+    expect(writes.at(-1)?.raise).toBe(true);
+  });
+
   it('takes the rate and quota another runner set, and does not cut again for calls sent before', () => {
     const { c, rates, at } = controller(1 / 3);
     at(0);
@@ -178,20 +282,225 @@ describe('the adaptive controller sharing a limiter (spans off)', () => {
     expect(c.currentRate).toBeCloseTo(0.98 * 0.97 * 50, 5);
   });
 
+  it('lowers the figure after a second throttle at the hair under it, not after the first', () => {
+    const { c, at } = controller(1 / 3);
+    at(0);
+    c.measured(50);
+    // A probe of 0.5%: over 0.98 of the figure, under the figure.
+    c.adopt(49.25, 50);
+    at(600);
+    const first = c.dispatched();
+    at(610);
+    c.done(first, 'throttle');
+    // A call that met the bucket a moment early: back under the figure, which stands.
+    expect(c.currentRate).toBeCloseTo(49, 5);
+    c.adopt(49.25, 50);
+    at(1000);
+    const second = c.dispatched();
+    at(1010);
+    c.done(second, 'throttle');
+    // Again, with no probe past the figure between: the figure is high.
+    expect(c.currentRate).toBeCloseTo(0.98 * 0.97 * 50, 5);
+  });
+
+  it('a throttle in the paced state takes what every runner was let through between throttles seconds apart as the figure', () => {
+    const { c, rates, asked, at } = controller(1 / 3, 20);
+    at(0);
+    // A streak's figure 4% high; the rate a probe over it.
+    c.measured(20.8);
+    c.adopt(21, 20.8);
+    at(600);
+    const d = c.dispatched();
+    at(610);
+    c.done(d, 'throttle');
+    expect(asked).toEqual([8]);
+    expect(c.currentRate).toBeCloseTo(0.98 * 20, 5);
+    expect(rates.at(-1)?.quota).toBe(20);
+  });
+
+  it('a throttle again in the search runs at what every runner was let through since the bucket ran dry', () => {
+    const { c, rates, asked, at } = controller(1, 50);
+    for (let i = 0; i < 100; i++) {
+      at(i * 10);
+      c.done(c.dispatched(), 'ok');
+    }
+    at(1000);
+    // The first throttles: nothing let through yet to read, a cut to a fifth.
+    c.done(c.dispatched(), 'throttle');
+    c.done(c.dispatched(), 'throttle');
+    expect(asked).toEqual([]);
+    expect(c.currentRate).toBeCloseTo(0.2 * 102, 0);
+    for (let t = 1010; t <= 2000; t += 10) {
+      at(t);
+      c.done(c.dispatched(), 'ok');
+    }
+    at(2010);
+    c.done(c.dispatched(), 'throttle');
+    c.done(c.dispatched(), 'throttle');
+    expect(asked).toEqual([2]);
+    expect(c.currentRate).toBeCloseTo(0.98 * 50, 5);
+    expect(rates.at(-1)?.quota).toBe(50);
+  });
+
+  it('hears throttles after a rate another runner wrote a probe’s step lower: that is no cut', () => {
+    const { c, at } = controller(1 / 3);
+    at(0);
+    c.measured(50);
+    c.adopt(49.4, 50);
+    at(100);
+    const sent = c.dispatched();
+    // Two runners' probes written a step apart: 49.3 after 49.4.
+    at(150);
+    c.adopt(49.3, 50);
+    at(400);
+    c.done(sent, 'throttle');
+    // Past 0.98 of the figure, the first time: back to it. Had the step been taken for a cut, the
+    // throttle of a call sent before it would have been ignored.
+    expect(c.currentRate).toBeCloseTo(49, 5);
+    // A real cut (2%): a throttle of a call sent before it is ignored.
+    c.adopt(49.4, 50);
+    at(700);
+    const before = c.dispatched();
+    at(750);
+    c.adopt(48, 50);
+    at(1100);
+    c.done(before, 'throttle');
+    expect(c.currentRate).toBe(48);
+  });
+
+  it('probes from the last cut any runner made: quiet is everyone’s', () => {
+    const climbAfter = (cutByOther: boolean) => {
+      const { c, at } = controller(1);
+      at(0);
+      c.measured(50);
+      for (let t = 10; t <= 4000; t += 10) {
+        at(t);
+        if (cutByOther && t === 3000) c.adopt(49, 50);
+        c.done(c.dispatched(), 'ok');
+      }
+      return c.currentRate ?? 0;
+    };
+    // A second after another runner's cut, the probe is a second into its climb: a step of about
+    // 1% a second. Without it, four quiet seconds in, it climbs several times that.
+    expect(climbAfter(true) - 49).toBeLessThan(1);
+    // Paced by a figure the others' throttles gave, never throttled itself: four seconds of
+    // probing from when that figure came (not from a throttle it never met, an endless quiet).
+    expect(climbAfter(false) - 49).toBeGreaterThan(3);
+    expect(climbAfter(false) - 49).toBeLessThan(10);
+  });
+
+  it('waits longer before each probe after cuts in a row at one figure; a higher figure starts over', () => {
+    const { c, at } = controller(1);
+    let t = 0;
+    /** Calls every 10 ms, all ok, until `until`; the rate then. */
+    const runUntil = (until: number) => {
+      for (; t < until; t += 10) {
+        at(t);
+        c.done(c.dispatched(), 'ok');
+      }
+      return c.currentRate ?? 0;
+    };
+    runUntil(1000);
+    at(1000);
+    c.measured(50);
+    // Two cuts another runner made at that figure: the next probe waits 1 + 2 = 3 s.
+    at(1100);
+    c.adopt(52, 50);
+    at(1200);
+    c.adopt(49, 50);
+    at(1300);
+    c.adopt(52, 50);
+    at(1400);
+    c.adopt(49, 50);
+    expect(runUntil(4300)).toBe(49);
+    expect(runUntil(5000)).toBeGreaterThan(49);
+    // A third cut (the next probe would wait 7 s), then a figure 4% higher: the hold is gone, the
+    // probe starts at once.
+    at(5000);
+    c.adopt(52, 50);
+    c.adopt(49, 50);
+    runUntil(5100);
+    at(5100);
+    c.measured(54);
+    const after = c.currentRate ?? 0;
+    expect(runUntil(5700)).toBeGreaterThan(after);
+  });
+
+  it('a throttle met by a probe well past the figure raises the figure halfway to where it came', () => {
+    const { c, rates, at } = controller(1 / 3);
+    at(0);
+    c.measured(30);
+    // The probe climbed to 50 a second without a throttle: the figure of 30 was low.
+    c.adopt(50, 30);
+    at(600);
+    const d = c.dispatched();
+    at(610);
+    c.done(d, 'throttle');
+    expect(rates.at(-1)?.quota).toBeCloseTo(40, 5);
+    expect(c.currentRate).toBeCloseTo(0.98 * 40, 5);
+    // Past the figure by less than a tenth: back to 0.98 of the figure as it was.
+    const near = controller(1 / 3);
+    near.at(0);
+    near.c.measured(50);
+    near.c.adopt(52, 50);
+    near.at(600);
+    const e = near.c.dispatched();
+    near.at(610);
+    near.c.done(e, 'throttle');
+    expect(near.c.currentRate).toBeCloseTo(49, 5);
+  });
+
+  it('a throttle whose let-through figure moved more than 2% ends the wait before the next probe', () => {
+    const holdAfter = (letThrough: number) => {
+      // A third of the calls: one throttle of this runner's is an overload.
+      const { c, at } = controller(1 / 3, letThrough);
+      let t = 0;
+      const runUntil = (until: number) => {
+        for (; t < until; t += 10) {
+          at(t);
+          c.done(c.dispatched(), 'ok');
+        }
+        return c.currentRate ?? 0;
+      };
+      runUntil(1000);
+      at(1000);
+      c.measured(50);
+      // Two cuts at that figure (the next probe would wait 3 s)...
+      c.adopt(52, 50);
+      c.adopt(49, 50);
+      c.adopt(52, 50);
+      c.adopt(49, 50);
+      // ...then this runner's own throttle, a probe past the figure let-through gives (after the
+      // cooldown since those cuts).
+      at(1300);
+      const d = c.dispatched();
+      at(1310);
+      c.adopt(55, 50);
+      c.done(d, 'throttle');
+      const cut = c.currentRate ?? 0;
+      return runUntil(2700) - cut;
+    };
+    // Let through 50 a second: the figure stands, a third cut at it, the probe waits 7 s.
+    expect(holdAfter(50)).toBe(0);
+    // Let through 45: the figure fell by a tenth, the wait is over, the probe climbs.
+    expect(holdAfter(45)).toBeGreaterThan(0);
+  });
+
   it('climbs by its share of a probe: three runners together climb as one would', () => {
     const climb = (share: number) => {
       const { c, at } = controller(share);
-      at(0);
-      c.measured(50);
-      // Calls that keep up with the rate, all ok, for 2 s.
-      for (let t = 10; t <= 2000; t += 10) {
+      // Calls that keep up with the rate (100 a second from this runner), all ok, for a second
+      // before the figure comes and 2 s after.
+      for (let t = 10; t <= 3000; t += 10) {
         at(t);
+        if (t === 1000) c.measured(50);
         c.done(c.dispatched(), 'ok');
       }
       return (c.currentRate ?? 0) - 49;
     };
     const alone = climb(1);
     expect(alone).toBeGreaterThan(0);
+    expect(alone).toBeLessThan(5);
     expect(climb(1 / 3)).toBeCloseTo(alone / 3, 5);
   });
 
