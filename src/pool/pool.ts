@@ -121,7 +121,7 @@ export class Pool {
         {
           maxConcurrency: options.concurrency,
           share: () => this.gate.share(),
-          spans: options.limiter === undefined,
+          spans: limiter === undefined,
           ...(limiter ? { letThrough: (apart: number) => limiter.letThrough(apart) } : {}),
           ...(options.rpm ? { maxRps: options.rpm / 60 } : {}),
         },

@@ -110,7 +110,7 @@ export class QuotaSamples {
 
   /**
    * The calls every runner was let through per second from the first to the last throttled sample
-   * of the last `within` samples kept, at least `apart` samples and LET_THROUGH_CALLS calls apart,
+   * kept, at least `apart` samples and LET_THROUGH_CALLS calls apart,
    * with never more than GAP_SAMPLES samples between one throttled sample and the next; or
    * undefined. Throttles now and then rather than in every sample: the bucket was empty at each,
    * so what it let through in between is what it refilled, give or take the part of a sample at
@@ -119,10 +119,10 @@ export class QuotaSamples {
    * there while a search still crosses the quota and falls back under it, and while a rate a hair
    * over the quota meets a throttle every second or two.
    */
-  letThrough(latencyMs = 0, apart = 2, within = LONG_SAMPLES): number | undefined {
+  letThrough(latencyMs = 0, apart = 2): number | undefined {
     if (this.dryFrom === undefined) return undefined;
     const cleanFrom = this.dryFrom + latencyMs;
-    const window = this.samples.slice(-within);
+    const window = this.samples;
     const throttled = (i: number) => {
       const s = window[i];
       return s !== undefined && s.from >= cleanFrom && s.throttled > 0;

@@ -188,7 +188,17 @@ describe('the adaptive controller sharing a limiter (spans off)', () => {
         },
       },
     );
-    return { c, rates, asked, at: (ms: number) => (now = ms) };
+    const at = (ms: number) => (now = ms);
+    let t = 0;
+    /** This runner's calls every 10 ms, all ok, from where the last left off until `until`; the rate then. */
+    const runUntil = (until: number) => {
+      for (; t < until; t += 10) {
+        at(t);
+        c.done(c.dispatched(), 'ok');
+      }
+      return c.currentRate ?? 0;
+    };
+    return { c, rates, asked, at, runUntil };
   }
 
   it('runs a little under a measured quota, and averages a second figure with the first', () => {
@@ -390,16 +400,7 @@ describe('the adaptive controller sharing a limiter (spans off)', () => {
   });
 
   it('waits longer before each probe after cuts in a row at one figure; a higher figure starts over', () => {
-    const { c, at } = controller(1);
-    let t = 0;
-    /** Calls every 10 ms, all ok, until `until`; the rate then. */
-    const runUntil = (until: number) => {
-      for (; t < until; t += 10) {
-        at(t);
-        c.done(c.dispatched(), 'ok');
-      }
-      return c.currentRate ?? 0;
-    };
+    const { c, at, runUntil } = controller(1);
     runUntil(1000);
     at(1000);
     c.measured(50);
@@ -453,15 +454,7 @@ describe('the adaptive controller sharing a limiter (spans off)', () => {
   it('a throttle whose let-through figure moved more than 2% ends the wait before the next probe', () => {
     const holdAfter = (letThrough: number) => {
       // A third of the calls: one throttle of this runner's is an overload.
-      const { c, at } = controller(1 / 3, letThrough);
-      let t = 0;
-      const runUntil = (until: number) => {
-        for (; t < until; t += 10) {
-          at(t);
-          c.done(c.dispatched(), 'ok');
-        }
-        return c.currentRate ?? 0;
-      };
+      const { c, at, runUntil } = controller(1 / 3, letThrough);
       runUntil(1000);
       at(1000);
       c.measured(50);
