@@ -24,8 +24,9 @@
 
 export interface AdaptiveTarget {
   /**
-   * `quota`: the quota's rate just measured (`measured`), which sets this rate. `raise`: a climb,
-   * which must not lower a rate another runner sharing it set higher.
+   * `quota`: the quota's rate just measured (`measured`), which sets this rate. `raise`: a climb
+   * (a probe, the search), which must neither lower a rate another runner sharing it set higher nor
+   * undo a cut this runner has not heard of yet.
    */
   setRate(rps: number | undefined, quota?: number, raise?: boolean): void;
   setConcurrency(n: number): void;
@@ -54,6 +55,8 @@ export interface AdaptiveOptions {
    * `measured`.
    */
   letThrough?: (apart: number) => number | undefined;
+  /** Sharing a limiter: the most calls every runner started per second lately (QuotaSamples.sending). */
+  sending?: () => number | undefined;
   now?: () => number;
 }
 
@@ -67,13 +70,18 @@ const ROUGH_CALLS = 2;
 const MEMORY_MS = 30_000;
 /** The first cut, before anything is measured: this share of the rate being sent. */
 const FIRST_CUT = 0.1;
-const SHARED_FIRST_CUT = 0.2;
 /** Runners sharing a limiter run at this share of the quota's rate measured from all their calls. */
 const MEASURED_SHARE = 0.98;
 /** A measurement this recent is averaged with the next one. */
 const SMOOTH_MS = 5000;
 /** Throttled on, under the measured rate: the measurement is taken down by this factor. */
 const LOWER = 0.97;
+/**
+ * Sharing a limiter, this many of one runner's throttles within LONE_MS under the measured rate:
+ * it comes down by the share of calls let through instead, to at most DEEPEST_LOWER of itself.
+ */
+const UNDER_THROTTLES = 3;
+const DEEPEST_LOWER = 0.7;
 /**
  * Sharing a limiter, what every runner was let through between throttled samples this many
  * samples apart at least is a figure for the quota: roughly, in a search; in the paced state,
@@ -83,6 +91,8 @@ const SEARCH_APART = 2;
 const PACED_APART = 8;
 /** Sharing a limiter, a throttle this far past the figure says the figure was low. */
 const FAR_PAST = 1.1;
+/** Sharing a limiter, a probe goes no further than this many times the figure (see probeCap). */
+const PROBE_CAP = 2;
 /** Search: climb by this factor every STEP_MS without throttles, until throttles give a measurement. */
 const SEARCH_GROWTH = 1.3;
 /**
@@ -152,6 +162,8 @@ export class AdaptiveController {
   /** Sharing a limiter: the rate every runner was sending at when the first throttles came. */
   private throttledSending: number | undefined;
   private atCeilingSince: number | undefined;
+  /** Sharing a limiter, paced: since when the probe has been held at PROBE_CAP times the figure. */
+  private atProbeCapSince: number | undefined;
   /** Sharing a limiter: throttles met under the measured rate since a probe last went past it. */
   private underFigure = 0;
   /** Sharing a limiter: cuts in a row at the same figure (a probe that met the quota where it was). */
@@ -221,6 +233,11 @@ export class AdaptiveController {
       this.adoptedCutAt = now;
       this.lastCutAt = now;
       this.climbFrom = { rate: capped, at: now };
+      // Another runner's first cut: the climb back is held under the ceiling here too, or this
+      // runner's climb, written as a raise, would lift every runner past it. That runner cut to a
+      // tenth of what it saw sent, at least: this one may have sent few calls yet.
+      if (this.options.spans === false && this.bestBound(now) === undefined)
+        this.throttledSending ??= Math.max(this.burstSending(now), capped / FIRST_CUT);
     }
     this.rate = capped;
     this.step = Math.max(capped * PROBE_SHARE, 0.01);
@@ -278,13 +295,12 @@ export class AdaptiveController {
     if (best === undefined) {
       // Nothing measured yet: the server's burst is spent and calls are being sent far faster than
       // it refills. Cut hard; the search climbs back quickly if this was too far.
-      const sending = this.recentRate(now) / this.share();
-      const current = Math.min(this.rate ?? Number.POSITIVE_INFINITY, sending);
-      // Sharing a limiter, the quota's rate comes from every runner's counts within a second: a
-      // first cut that deep would only waste that second. Later cuts halve, as alone: a rate
-      // several times the quota comes down in two cuts, not four of a second's throttles.
       const shared = this.options.spans === false;
-      if (shared) this.throttledSending ??= this.sendingSinceStart(now) / this.share();
+      const sending = shared ? this.burstSending(now) : this.recentRate(now) / this.share();
+      const current = Math.min(this.rate ?? Number.POSITIVE_INFINITY, sending);
+      // Later cuts halve, as alone: a rate several times the quota comes down in two cuts, not
+      // four of a second's throttles.
+      if (shared) this.throttledSending ??= sending;
       // Throttled again in the search: if every runner's calls met throttles now and then since
       // the bucket ran dry, what it let through in between is the quota's rate, roughly. Run at
       // it: the probe and the throttles under it set it right, where cutting and climbing again
@@ -295,7 +311,7 @@ export class AdaptiveController {
         this.cut(figure * MEASURED_SHARE, now, figure);
         return;
       }
-      const factor = this.rate === undefined ? (shared ? SHARED_FIRST_CUT : FIRST_CUT) : 0.5;
+      const factor = this.rate === undefined ? FIRST_CUT : 0.5;
       this.cut(Math.max(current * factor, 0.1), now);
     } else if (this.options.spans === false) {
       // Sharing a limiter. A probe past the measured rate: back to just under it. Throttled under
@@ -310,10 +326,11 @@ export class AdaptiveController {
       // A probe that went well past the figure before it met a throttle: the figure was low (read
       // while the rate was being cut, the calls let through were fewer than the bucket refilled).
       // The quota is between the two, not where the throttle came: the bucket that filled while
-      // the rate was low lets a probe run past the quota for seconds. Halfway: over the quota, the
-      // throttles go on and give a figure of their own; under it, the next probe halves the rest.
+      // the rate was low lets a probe run past the quota for seconds. At their geometric mean (a
+      // probe that ran to twice the figure sets it 41% higher, not 50%): over the quota, the
+      // throttles go on and bring it down; under it, the next probe closes the rest.
       const figure =
-        this.options.letThrough?.(PACED_APART) ?? (rate > best * FAR_PAST ? (best + rate) / 2 : best);
+        this.options.letThrough?.(PACED_APART) ?? (rate > best * FAR_PAST ? Math.sqrt(best * rate) : best);
       if (rate > figure) this.underFigure = 0;
       if (moved(best, figure)) this.held = 0;
       if (rate > figure || (rate > figure * MEASURED_SHARE && this.underFigure++ === 0)) {
@@ -321,10 +338,17 @@ export class AdaptiveController {
         this.bounds.splice(0, this.bounds.length, { at: now, rps: figure });
         this.cut(figure * MEASURED_SHARE, now, figure);
       } else {
+        // Throttles that keep coming under it: the figure is well over the quota (read across a
+        // bucket that refilled while the rate was cut, it can be half again the quota), and 3% a
+        // cut takes seconds of throttles to come down. Down by the share of calls let through.
+        const lower =
+          this.throttlesSince(now - LONE_MS) >= UNDER_THROTTLES
+            ? Math.max(DEEPEST_LOWER, Math.min(LOWER, this.acceptance(now)))
+            : LOWER;
         this.underFigure = 0;
         this.held = 0;
-        this.bounds.splice(0, this.bounds.length, { at: now, rps: figure * LOWER });
-        this.cut(figure * LOWER * MEASURED_SHARE, now, figure * LOWER);
+        this.bounds.splice(0, this.bounds.length, { at: now, rps: figure * lower });
+        this.cut(figure * lower * MEASURED_SHARE, now, figure * lower);
       }
     } else if ((this.rate ?? 0) <= best && this.throttlesSince(now - LONE_MS) >= STALE_THROTTLES) {
       // Throttled again and again at the measured rate: the quota is lower now. Start over from
@@ -447,6 +471,16 @@ export class AdaptiveController {
     return Math.max((this.sentSince(now - span) * 1000) / span, 1);
   }
 
+  /**
+   * Sharing a limiter: the rate every runner was sending at as the first throttles came. They can
+   * come within a second of the start (a small bucket, three runners), so it is read from the calls
+   * since then, not over a second, and from every runner's calls when those say more (this
+   * runner's share is not known yet then).
+   */
+  private burstSending(now: number): number {
+    return Math.max(this.sendingSinceStart(now) / this.share(), this.options.sending?.() ?? 0);
+  }
+
   /** Calls per second dispatched over the last second. */
   private recentRate(now: number): number {
     return Math.max(this.sentSince(now - 1000), 1);
@@ -544,9 +578,30 @@ export class AdaptiveController {
         next = held;
       }
     }
+    if (!searching && this.options.spans === false) next = this.probeCap(next, now);
     this.rate = this.options.maxRps === undefined ? next : Math.min(next, this.options.maxRps);
-    if (curve) this.target.setRate(this.rate, undefined, true);
-    else this.target.setRate(this.rate);
+    this.target.setRate(this.rate, undefined, true);
+  }
+
+  /**
+   * Sharing a limiter: a probe goes no further than PROBE_CAP times the figure until it has run
+   * there for CEILING_QUIET_MS without a throttle, which makes that the figure (it was low, or the
+   * quota grew). A probe quickening over a bucket that refilled while the rate was under the quota
+   * would otherwise meet its first throttle at several times the quota.
+   */
+  private probeCap(next: number, now: number): number {
+    const best = this.bestBound(now);
+    if (best === undefined || next < best * PROBE_CAP) {
+      this.atProbeCapSince = undefined;
+      return next;
+    }
+    const cap = best * PROBE_CAP;
+    this.atProbeCapSince ??= now;
+    if (now - this.atProbeCapSince >= CEILING_QUIET_MS) {
+      this.atProbeCapSince = undefined;
+      this.bounds.splice(0, this.bounds.length, { at: now, rps: cap });
+    }
+    return Math.max(this.rate ?? 0, cap);
   }
 
   private setConcurrency(n: number): void {

@@ -22,7 +22,8 @@ export interface Gate {
   /**
    * The adaptive controller's request rate (calls per second); undefined lifts it. `quota`: the
    * quota's rate it was just measured at, for other runners sharing the gate. `raise`: a climb,
-   * which lowers no rate another runner sharing the gate set higher.
+   * which lowers no rate another runner sharing the gate set higher, nor undoes one set lower since
+   * this runner last heard the shared rate.
    */
   setAdaptiveRate(rps: number | undefined, quota?: number, raise?: boolean): void;
   /** Share of the quota's recent calls that this runner made: 1 when it runs alone. */

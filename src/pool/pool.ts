@@ -122,7 +122,9 @@ export class Pool {
           maxConcurrency: options.concurrency,
           share: () => this.gate.share(),
           spans: limiter === undefined,
-          ...(limiter ? { letThrough: (apart: number) => limiter.letThrough(apart) } : {}),
+          ...(limiter
+            ? { letThrough: (apart: number) => limiter.letThrough(apart), sending: () => limiter.sending() }
+            : {}),
           ...(options.rpm ? { maxRps: options.rpm / 60 } : {}),
         },
       );

@@ -22,6 +22,8 @@ const LONG_SAMPLES = 40;
 const LET_THROUGH_CALLS = 20;
 /** At most this many samples (a second) between two throttled ones `letThrough` reads across. */
 const GAP_SAMPLES = 4;
+/** `sending` reads no sample shorter than this (the last one, taken as a runner closes). */
+const MIN_SAMPLE_MS = 100;
 /** Fewer calls than this in the samples kept: the share is one over the runners seen instead. */
 const FEW_CALLS = 10;
 /** The quota's rate is read from at least this many samples (after the first) with throttles in each. */
@@ -106,6 +108,19 @@ export class QuotaSamples {
     }
     if (clean < EMPTY_SAMPLES) return undefined;
     return letThrough > 0 && ms > 0 ? (letThrough * 1000) / ms : undefined;
+  }
+
+  /**
+   * The most calls every runner started per second in one sample kept (of at least MIN_SAMPLE_MS):
+   * the rate their burst was sent at, which one runner's calls scaled by its share misread while
+   * runners are still starting and the share is not known yet.
+   */
+  sending(): number | undefined {
+    let most: number | undefined;
+    for (const s of this.samples)
+      if (s.ms >= MIN_SAMPLE_MS && (most === undefined || (s.calls * 1000) / s.ms > most))
+        most = (s.calls * 1000) / s.ms;
+    return most;
   }
 
   /**

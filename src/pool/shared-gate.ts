@@ -19,7 +19,7 @@
 import Bottleneck from 'bottleneck';
 import type { Admission, Gate } from './gate.js';
 import { RateGate, type RateLimits, tokenBucket } from './rate.js';
-import type { SharedLimiter } from './shared.js';
+import type { PaceReply, SharedLimiter } from './shared.js';
 import { sleep } from './sleep.js';
 
 /** Longest wait between two asks for tokens (refunds of other calls can come sooner than refill). */
@@ -29,9 +29,10 @@ const FAILED = 'failed' as const;
  * While nothing paces (no --rpm, no adaptive rate yet: a server's first burst is free), calls pass
  * without asking Redis for this long after it last said so: a round trip per call, one at a time,
  * held three runners to a few hundred calls a second on a busy machine. A rate set by another
- * runner is so heard within this.
+ * runner is so heard within this: every call sent unpaced after the first cut meets an empty
+ * bucket, and at the burst's few hundred calls a second 50 ms was a dozen or more of them.
  */
-const UNPACED_MS = 50;
+const UNPACED_MS = 10;
 
 export class SharedGate implements Gate {
   private readonly local: RateGate;
@@ -45,8 +46,9 @@ export class SharedGate implements Gate {
   private stopped = false;
   private next = 0;
   private unpacedUntil = 0;
-  /** The adaptive rate last heard from Redis, set by any runner. */
+  /** The adaptive rate last heard from Redis, set by any runner, and how many rates were set then. */
   private sharedRate = 0;
+  private cuts = 0;
   /** Told when another runner changed the shared adaptive rate (the pool's controller adopts it). */
   onRate?: (rps: number, quota: number) => void;
 
@@ -81,11 +83,9 @@ export class SharedGate implements Gate {
     if (performance.now() >= this.unpacedUntil)
       await this.paceTurns.schedule({ priority }, async () => {
         if (performance.now() < this.unpacedUntil) return;
-        const { wait, rate, quota } = await this.shared.pace('turn', this.configuredMinTime);
-        if (rate > 0 && rate !== this.sharedRate) {
-          this.sharedRate = rate;
-          this.onRate?.(rate, quota);
-        }
+        const reply = await this.shared.pace('turn', this.configuredMinTime);
+        this.heard(reply);
+        const { wait } = reply;
         if (wait < 0) this.unpacedUntil = performance.now() + UNPACED_MS;
         else if (wait > 0) await sleep(wait, this.stopping.signal);
       });
@@ -134,7 +134,22 @@ export class SharedGate implements Gate {
     if (this.shared.failed) return;
     if (rps) this.unpacedUntil = 0;
     this.sharedRate = rps ?? 0;
-    this.shared.pace('rate', rps ?? 0, quota, raise).catch((error) => this.shared.fail(error));
+    // A climb, or a cut with no figure (from throttles alone), is from the rate this runner last
+    // heard: refused, it hears the cut it missed. A figure is written whatever was set before.
+    const blind = rps !== undefined && quota === undefined;
+    this.shared
+      .pace('rate', rps ?? 0, quota, raise || blind ? this.cuts : undefined, raise)
+      .then((reply) => this.heard(reply))
+      .catch((error) => this.shared.fail(error));
+  }
+
+  /** A rate another runner set (or raised past this one's) is told to the pool's controller. */
+  private heard({ rate, quota, cuts }: PaceReply): void {
+    this.cuts = Math.max(this.cuts, cuts);
+    if (rate > 0 && rate !== this.sharedRate) {
+      this.sharedRate = rate;
+      this.onRate?.(rate, quota);
+    }
   }
 
   async stop(): Promise<void> {

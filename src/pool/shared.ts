@@ -62,6 +62,17 @@ export function shownUrl(url: string): string {
   }
 }
 
+/**
+ * What the pace script says: the wait for a turn (-1: nothing paces; for a rate, 1 when a climb was
+ * refused), the shared rate and measured quota (0: none), and how many rates were set so far.
+ */
+export interface PaceReply {
+  wait: number;
+  rate: number;
+  quota: number;
+  cuts: number;
+}
+
 export class SharedLimiter {
   /** Prefix of every key this limiter uses in Redis. */
   readonly prefix: string;
@@ -121,23 +132,27 @@ export class SharedLimiter {
 
   /**
    * Runs the pace script (see token-script.ts): 'turn' gives the ms to wait before a call may start
-   * (-1: nothing paces), 'rate' sets the adaptive rate all runners share; both say that rate (0: none).
+   * (-1: nothing paces), 'rate' sets the adaptive rate all runners share: outright, or given `from`
+   * (the count of rates set this runner last heard) only if no rate was set since, and as a climb
+   * (`raise`) only if higher. Both say the rate now (0: none).
    */
   async pace(
     op: 'turn' | 'rate',
     arg: number,
     quota?: number,
+    from?: number,
     raise = false,
-  ): Promise<{ wait: number; rate: number; quota: number }> {
+  ): Promise<PaceReply> {
     // biome-ignore lint/suspicious/noExplicitAny: a command added by defineCommand has no type
-    const [wait, rate, measured] = await (this.client as any).runBatchPace(
+    const [wait, rate, measured, cuts] = await (this.client as any).runBatchPace(
       `${this.prefix}:pace`,
       op,
       arg,
       quota === undefined ? '' : String(quota),
+      from === undefined ? '' : String(from),
       raise ? 'raise' : '',
     );
-    return { wait: Number(wait), rate: Number(rate), quota: Number(measured) || 0 };
+    return { wait: Number(wait), rate: Number(rate), quota: Number(measured) || 0, cuts: Number(cuts) };
   }
 
   /**
@@ -146,6 +161,11 @@ export class SharedLimiter {
    */
   letThrough(apart: number): number | undefined {
     return this.failedFlag ? undefined : this.quota.letThrough(this.latencyMs?.() ?? 0, apart);
+  }
+
+  /** The most calls every runner started per second in a sample lately (QuotaSamples.sending). */
+  sending(): number | undefined {
+    return this.failedFlag ? undefined : this.quota.sending();
   }
 
   /** Counts one call this runner started, for `share`. */

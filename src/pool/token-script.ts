@@ -82,39 +82,53 @@ return result
  * adaptive rate every runner shares (field `rate`, calls per second for all of them together), so
  * a runner that joins paces at what the others learned, and one cut slows them all.
  *
- * KEYS[1] a hash {tat, rate}. ARGV: op ('turn' | 'rate'), then
+ * KEYS[1] a hash {tat, rate, quota, cuts}. ARGV: op ('turn' | 'rate'), then
  *   turn: the caller's own least interval in ms (from --rpm; 0 for none)
  *         -> {ms to wait before starting ('-1' when nothing paces), the shared rate ('0': none),
- *             the quota's rate last measured by any runner ('0': none)}
- *   rate: calls per second (0 lifts it), the quota's measured rate if this sets it (or ''), and
- *         'raise' to set it only if higher (a climb: two runners climbing from one rate each
- *         write it, and the lower must not undo the higher) or ''
- *         -> {'0', the rate now, the measured rate}
+ *             the quota's rate last measured by any runner ('0': none), cuts}
+ *   rate: calls per second (0 lifts it), the quota's measured rate if this sets it (or ''), the
+ *         count of rates set (`cuts`) the caller last heard or '' for a rate set outright, and
+ *         'raise' for a climb or ''. A rate given a count is written only if no rate was set
+ *         since the caller heard: a climb from a rate another runner has since cut would undo
+ *         the cut, and the throttles it answered come back; a cut from throttles another runner
+ *         has already cut for would cut again, deeper, from what that runner read less of. A
+ *         climb is also written only if it is higher (two runners climbing from one rate each
+ *         write it, and the lower must not undo the higher), and is not counted.
+ *         -> {'0' (written) or '1' (refused), the rate now, the measured rate, cuts}
  * (numbers as strings: Redis would drop their fractions)
  */
 export const PACE_SCRIPT = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
 local result
+local cuts = tonumber(redis.call('HGET', KEYS[1], 'cuts')) or 0
 if ARGV[1] == 'rate' then
   local rate = ARGV[2]
   local current = redis.call('HGET', KEYS[1], 'rate')
-  if ARGV[4] == 'raise' and current and (tonumber(current) or 0) > tonumber(rate) then rate = current end
+  if ARGV[4] ~= '' and tonumber(ARGV[4]) < cuts then
+    return {'1', current or '0', redis.call('HGET', KEYS[1], 'quota') or '0', tostring(cuts)}
+  end
+  if ARGV[5] == 'raise' then
+    if current and (tonumber(current) or 0) > tonumber(rate) then rate = current end
+  else
+    cuts = cuts + 1
+    redis.call('HSET', KEYS[1], 'cuts', tostring(cuts))
+  end
   redis.call('HSET', KEYS[1], 'rate', rate)
   if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'quota', ARGV[3]) end
-  result = {'0', rate, ARGV[3]}
+  result = {'0', rate, redis.call('HGET', KEYS[1], 'quota') or '0', tostring(cuts)}
 else
   local rate = tonumber(redis.call('HGET', KEYS[1], 'rate')) or 0
   local quota = redis.call('HGET', KEYS[1], 'quota') or '0'
   local interval = tonumber(ARGV[2])
   if rate > 0 then interval = math.max(interval, 1000 / rate) end
   if interval <= 0 then
-    result = {'-1', tostring(rate), quota}
+    result = {'-1', tostring(rate), quota, tostring(cuts)}
   else
     local tat = tonumber(redis.call('HGET', KEYS[1], 'tat')) or now
     local start = math.max(tat, now - interval)
     redis.call('HSET', KEYS[1], 'tat', tostring(start + interval))
-    result = {tostring(math.max(0, start - now)), tostring(rate), quota}
+    result = {tostring(math.max(0, start - now)), tostring(rate), quota, tostring(cuts)}
   end
 end
 redis.call('PEXPIRE', KEYS[1], 600000)

@@ -10,6 +10,7 @@ import { parse } from 'csv-parse/sync';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Emulator, type EmulatorOptions, startEmulator } from '../../src/emulator/server.js';
 import { connectLimiter, limiterKey } from '../../src/pool/shared.js';
+import { SharedGate } from '../../src/pool/shared-gate.js';
 import { FAKE_AWS_ENV, killStartedClis, runCli, startCli, waitFor, workdir } from '../helpers/cli.js';
 import { freePort, type RedisServer, startRedis } from '../helpers/redis.js';
 
@@ -159,23 +160,68 @@ describe('--limiter: one quota, several runner processes', () => {
     }
   });
 
-  it('a climb written with raise lowers no rate another runner set higher; a cut lowers it', async () => {
+  it('a climb lowers no rate set higher; a climb or a cut from a rate since set is refused', async () => {
     redis = await startRedis();
     const limiter = await connectLimiter({
       url: redis.url,
       key: limiterKey({ account: 'acct-raise', region: 'us-east-1', model: MODEL }),
     });
     try {
-      await limiter.pace('rate', 20);
+      const set = await limiter.pace('rate', 20);
+      expect(set).toMatchObject({ wait: 0, rate: 20, cuts: 1 });
       // Another runner's climb from an older rate: 15 is under 20, so 20 stays, and is said.
-      expect((await limiter.pace('rate', 15, undefined, true)).rate).toBe(20);
+      expect(await limiter.pace('rate', 15, undefined, set.cuts, true)).toMatchObject({ wait: 0, rate: 20 });
       expect((await limiter.pace('turn', 0)).rate).toBe(20);
-      expect((await limiter.pace('rate', 26, undefined, true)).rate).toBe(26);
-      // A cut is no climb: it sets what it says.
-      expect((await limiter.pace('rate', 9, 10)).rate).toBe(9);
-      expect(await limiter.pace('turn', 0)).toMatchObject({ rate: 9, quota: 10 });
+      expect((await limiter.pace('rate', 26, undefined, set.cuts, true)).rate).toBe(26);
+      // A figure is no climb: it sets what it says, whatever was set before, and is counted.
+      expect(await limiter.pace('rate', 9, 10)).toMatchObject({ wait: 0, rate: 9, quota: 10, cuts: 2 });
+      // A climb from before it is refused and says the rate now: the cut stands.
+      expect(await limiter.pace('rate', 27, undefined, set.cuts, true)).toMatchObject({
+        wait: 1,
+        rate: 9,
+        cuts: 2,
+      });
+      expect(await limiter.pace('turn', 0)).toMatchObject({ rate: 9, quota: 10, cuts: 2 });
+      // So is a cut for throttles from before it: another runner already cut for them.
+      expect(await limiter.pace('rate', 3, undefined, set.cuts)).toMatchObject({ wait: 1, rate: 9 });
+      // Climbing from the cut, heard: written; cutting from it, heard: written and counted.
+      expect((await limiter.pace('rate', 9.5, undefined, 2, true)).rate).toBe(9.5);
+      expect(await limiter.pace('rate', 5, undefined, 2)).toMatchObject({ wait: 0, rate: 5, cuts: 3 });
     } finally {
       await limiter.close();
+    }
+  });
+
+  it('a runner that has not heard another’s cut takes it instead of undoing it or cutting again', async () => {
+    redis = await startRedis();
+    const key = limiterKey({ account: 'acct-heard', region: 'us-east-1', model: MODEL });
+    const [a, b] = await Promise.all([1, 2].map(() => connectLimiter({ url: redis?.url ?? '', key })));
+    const gates = [a, b].map((limiter) => {
+      const gate = new SharedGate(limiter as NonNullable<typeof a>, {});
+      const heard: number[] = [];
+      gate.onRate = (rps) => heard.push(rps);
+      return { gate, heard };
+    });
+    const [first, second] = gates as [(typeof gates)[0], (typeof gates)[0]];
+    try {
+      // The first runner cuts for the burst's end (a cut with no figure).
+      first.gate.setAdaptiveRate(20);
+      await waitFor(async () => (await a?.pace('turn', 0))?.rate === 20, 'the first cut written');
+      // The second had heard of no cut: its climb from before is refused, and it hears 20.
+      second.gate.setAdaptiveRate(30, undefined, true);
+      await waitFor(() => second.heard.includes(20), 'the cut heard');
+      // Heard, its cut for throttles of its own is written; the first runner's next cut, from
+      // before that one, is refused: it hears 5 rather than cutting to 8 from 20.
+      second.gate.setAdaptiveRate(5);
+      await waitFor(async () => (await b?.pace('turn', 0))?.rate === 5, 'the second cut written');
+      first.gate.setAdaptiveRate(8);
+      await waitFor(() => first.heard.includes(5), 'the second cut heard');
+      expect((await a?.pace('turn', 0))?.rate).toBe(5);
+      // A figure is written whatever was set before.
+      first.gate.setAdaptiveRate(9, 10);
+      await waitFor(async () => (await b?.pace('turn', 0))?.rate === 9, 'the figure written');
+    } finally {
+      await Promise.all(gates.map(({ gate }) => gate.stop()));
     }
   });
 

@@ -158,6 +158,21 @@ describe('QuotaSamples: the quota read from what every runner was let through', 
     expect(q.letThrough(0, 2)).toBeUndefined();
   });
 
+  it('says the most calls every runner started per second in one sample, leaving out a short last one', () => {
+    const q = new QuotaSamples();
+    expect(q.sending()).toBeUndefined();
+    // 90, then 150 calls in a quarter second (600 a second): the burst; then 20 when throttled.
+    feed(q, [
+      [30, 90, 0],
+      [50, 100, 50],
+      [6, 12, 8],
+    ]);
+    expect(q.sending()).toBeCloseTo(600, 5);
+    // A runner closing samples once more a few ms later: 5 calls in 10 ms is no rate to read.
+    q.add(0, { calls: 265, ok: 205, throttled: 60, runners: 3 }, 760);
+    expect(q.sending()).toBeCloseTo(600, 5);
+  });
+
   it('shares: one over the runners seen before there are calls, then this runner’s part of the calls', () => {
     const q = new QuotaSamples();
     q.add(0, { calls: 0, ok: 0, throttled: 0, runners: 3 }, 0);
@@ -215,7 +230,7 @@ describe('the adaptive controller sharing a limiter (spans off)', () => {
 
   it('searches back up to half the rate the first throttles came at, and past it only after 2 s there without throttles', () => {
     const { c, at } = controller(1);
-    // 100 calls a second for a second, all let through; then two throttles: cut to a fifth.
+    // 100 calls a second for a second, all let through; then two throttles: cut to a tenth.
     for (let i = 0; i < 100; i++) {
       at(i * 10);
       c.done(c.dispatched(), 'ok');
@@ -223,19 +238,56 @@ describe('the adaptive controller sharing a limiter (spans off)', () => {
     at(1000);
     c.done(c.dispatched(), 'throttle');
     c.done(c.dispatched(), 'throttle');
-    expect(c.currentRate).toBeCloseTo(0.2 * 102, 0);
+    expect(c.currentRate).toBeCloseTo(0.1 * 102, 0);
     const rateAt: number[] = [];
-    for (let t = 1010; t <= 6000; t += 10) {
+    for (let t = 1010; t <= 7000; t += 10) {
       at(t);
       c.done(c.dispatched(), 'ok');
       if (t % 500 === 0) rateAt[t] = c.currentRate ?? 0;
     }
-    // Climbing by 1.3 a quarter second, it would pass 100 a second by 2.5 s.
-    expect(rateAt[2500]).toBeCloseTo(51, 0);
-    expect(rateAt[3500]).toBeCloseTo(51, 0);
-    // It reached the ceiling before 2 s; quiet there for 2 s, it climbs on.
-    expect(rateAt[4500]).toBeGreaterThan(60);
-    expect(rateAt[6000]).toBeGreaterThan(rateAt[4500] ?? 0);
+    // Climbing by 1.3 a quarter second, it would pass 100 a second by 3 s.
+    expect(rateAt[3000]).toBeCloseTo(51, 0);
+    expect(rateAt[4500]).toBeCloseTo(51, 0);
+    // It reached the ceiling at 2.5 s; quiet there for 2 s, it climbs on.
+    expect(rateAt[5500]).toBeGreaterThan(60);
+    expect(rateAt[7000]).toBeGreaterThan(rateAt[5500] ?? 0);
+  });
+
+  it('cuts first from the rate sent since the start when the first throttles come within a second of it', () => {
+    const { c, at } = controller(1 / 3);
+    // 100 calls a second for a quarter second (the other two runners as many): a small bucket spent.
+    for (let i = 0; i < 25; i++) {
+      at(i * 10);
+      c.done(c.dispatched(), 'ok');
+    }
+    at(250);
+    c.done(c.dispatched(), 'throttle');
+    c.done(c.dispatched(), 'throttle');
+    // At the first throttle (a third of the two a second that are an overload): a tenth of the 26
+    // calls in 250 ms, for all three; not of 26 counted over a whole second.
+    expect(c.currentRate).toBeCloseTo(0.1 * 104 * 3, 5);
+  });
+
+  it('holds the climb under the ceiling after another runner’s first cut, as after its own', () => {
+    let now = 0;
+    const rates: number[] = [];
+    const c = new AdaptiveController(
+      { setRate: (rps) => rps !== undefined && rates.push(rps), setConcurrency: () => {} },
+      { maxConcurrency: 20, share: () => 1 / 3, spans: false, now: () => now, sending: () => 240 },
+    );
+    // This runner's calls let through all along (the burst); another runner met the throttles.
+    for (let t = 0; t < 1000; t += 10) {
+      now = t;
+      c.done(c.dispatched(), 'ok');
+    }
+    now = 1000;
+    c.adopt(30);
+    for (let t = 1010; t <= 4000; t += 10) {
+      now = t;
+      c.done(c.dispatched(), 'ok');
+    }
+    // Half of the 300 a second every runner was sending (100 of its own, over its third): no more.
+    expect(Math.max(...rates)).toBeCloseTo(150, 5);
   });
 
   it('searching, climbs by 1.3 a quarter second from the last cut, reckoned in time, written as a raise', () => {
@@ -292,6 +344,26 @@ describe('the adaptive controller sharing a limiter (spans off)', () => {
     expect(c.currentRate).toBeCloseTo(0.98 * 0.97 * 50, 5);
   });
 
+  it('throttled again and again under the figure, lowers it by the share of calls let through', () => {
+    const { c, at } = controller(1 / 3);
+    at(0);
+    c.measured(75);
+    // This runner's calls, each throttle sent after the cut the one before made, with 4 ok after
+    // each (too soon after a cut to probe).
+    const call = (ms: number, outcome: 'ok' | 'throttle') => {
+      at(ms);
+      const d = c.dispatched();
+      at(ms + 10);
+      c.done(d, outcome);
+    };
+    for (const from of [600, 900, 1200]) {
+      call(from, 'throttle');
+      for (let i = 1; i <= 4; i++) call(from + 10 * i, 'ok');
+    }
+    // 3% a cut twice; at the third within a second, by the 8 of 11 calls let through.
+    expect(c.currentRate).toBeCloseTo(0.98 * 0.97 * 0.97 * (8 / 11) * 75, 5);
+  });
+
   it('lowers the figure after a second throttle at the hair under it, not after the first', () => {
     const { c, at } = controller(1 / 3);
     at(0);
@@ -335,11 +407,11 @@ describe('the adaptive controller sharing a limiter (spans off)', () => {
       c.done(c.dispatched(), 'ok');
     }
     at(1000);
-    // The first throttles: nothing let through yet to read, a cut to a fifth.
+    // The first throttles: nothing let through yet to read, a cut to a tenth.
     c.done(c.dispatched(), 'throttle');
     c.done(c.dispatched(), 'throttle');
     expect(asked).toEqual([]);
-    expect(c.currentRate).toBeCloseTo(0.2 * 102, 0);
+    expect(c.currentRate).toBeCloseTo(0.1 * 102, 0);
     for (let t = 1010; t <= 2000; t += 10) {
       at(t);
       c.done(c.dispatched(), 'ok');
@@ -427,7 +499,7 @@ describe('the adaptive controller sharing a limiter (spans off)', () => {
     expect(runUntil(5700)).toBeGreaterThan(after);
   });
 
-  it('a throttle met by a probe well past the figure raises the figure halfway to where it came', () => {
+  it('a throttle met by a probe well past the figure raises the figure to between the two', () => {
     const { c, rates, at } = controller(1 / 3);
     at(0);
     c.measured(30);
@@ -437,8 +509,8 @@ describe('the adaptive controller sharing a limiter (spans off)', () => {
     const d = c.dispatched();
     at(610);
     c.done(d, 'throttle');
-    expect(rates.at(-1)?.quota).toBeCloseTo(40, 5);
-    expect(c.currentRate).toBeCloseTo(0.98 * 40, 5);
+    expect(rates.at(-1)?.quota).toBeCloseTo(Math.sqrt(30 * 50), 5);
+    expect(c.currentRate).toBeCloseTo(0.98 * Math.sqrt(30 * 50), 5);
     // Past the figure by less than a tenth: back to 0.98 of the figure as it was.
     const near = controller(1 / 3);
     near.at(0);
@@ -449,6 +521,21 @@ describe('the adaptive controller sharing a limiter (spans off)', () => {
     near.at(610);
     near.c.done(e, 'throttle');
     expect(near.c.currentRate).toBeCloseTo(49, 5);
+  });
+
+  it('probes to twice the figure at most, and past it only after 2 s there without a throttle', () => {
+    const { c, at, runUntil } = controller(1);
+    at(0);
+    c.measured(10);
+    // This runner's calls all let through for 14 s: the probe quickens with the quiet.
+    const rateAt = new Map<number, number>();
+    for (let t = 500; t <= 14_000; t += 500) rateAt.set(t, runUntil(t));
+    const reached = [...rateAt].find(([, rate]) => rate >= 20)?.[0] ?? Number.NaN;
+    expect(reached).toBeGreaterThan(5000);
+    // Held at 20, the figure's double, for 2 s; then 20 is the figure and the probe goes on.
+    for (let t = reached; t < reached + 2000; t += 500) expect(rateAt.get(t)).toBeCloseTo(20, 5);
+    expect(rateAt.get(reached + 2500)).toBeGreaterThan(20);
+    expect(Math.max(...rateAt.values())).toBeLessThanOrEqual(40);
   });
 
   it('a throttle whose let-through figure moved more than 2% ends the wait before the next probe', () => {
